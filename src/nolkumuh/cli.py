@@ -1,0 +1,180 @@
+"""The ``nolkumuh`` command: score exchange files and show rulesets.
+
+Exit status: 0 success, 2 bad input (every problem listed on stderr, no output file written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from nolkumuh import __version__
+from nolkumuh.exchange import LEVELS, read_rt_file, score_input, write_table
+from nolkumuh.exchange.write import text_values
+from nolkumuh.scoring import DEFAULT_RULESET, InvalidInput, all_rulesets, load_ruleset
+from nolkumuh.scoring.docs import ruleset_markdown
+
+BAD_INPUT = 2
+# Files above this size get a progress bar on stderr (when stderr is a terminal or --progress).
+PROGRESS_BYTES = 2_000_000
+
+
+def _progress_factory(enabled: bool) -> Any:
+    def progress(rows: Iterable[Any], total: int | None) -> Iterable[Any]:
+        if not enabled:
+            return rows
+        from tqdm import tqdm
+
+        return tqdm(rows, total=total, unit=" baris", desc="membaca", file=sys.stderr, mininterval=0.5)
+
+    return progress
+
+
+def _fail(issues_lines: list[str], lang: str) -> int:
+    heading = (
+        "Input has problems; no output was written:"
+        if lang == "en"
+        else ("Masukan bermasalah; tidak ada berkas hasil yang ditulis:")
+    )
+    print(heading, file=sys.stderr)
+    for line in issues_lines:
+        print(line, file=sys.stderr)
+    count = len(issues_lines)
+    print(f"{count} problem(s)." if lang == "en" else f"{count} masalah.", file=sys.stderr)
+    return BAD_INPUT
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    source = Path(args.input)
+    if not source.is_file():
+        message = f"file not found: {source}" if args.lang == "en" else f"berkas tidak ditemukan: {source}"
+        return _fail([message], args.lang)
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    show = show and source.stat().st_size >= (0 if args.progress else PROGRESS_BYTES)
+    try:
+        data = read_rt_file(
+            source, ruleset=args.ruleset, decimal_comma=args.decimal_comma, progress=_progress_factory(show)
+        )
+    except InvalidInput as exc:
+        return _fail(exc.lines(args.lang), args.lang)
+    table = score_input(data, level=args.level)
+    if args.output is None:
+        _print_table(table, args.decimal_comma)
+        return 0
+    write_table(Path(args.output), table, decimal_comma=args.decimal_comma)
+    done = (
+        f"{len(table)} rows written to {args.output}"
+        if args.lang == "en"
+        else (f"{len(table)} baris ditulis ke {args.output}")
+    )
+    print(done, file=sys.stderr)
+    return 0
+
+
+def _print_table(table: Any, decimal_comma: bool) -> None:
+    """A compact table on stdout: location, year and the result columns."""
+    wanted = [
+        c
+        for c in table.columns
+        if c.name.lower()
+        in {
+            "tahun",
+            "kelurahan",
+            "kode_kelurahan",
+            "kawasan",
+            "rw",
+            "rt",
+            "jumlah_rt",
+            "total_nilai",
+            "tingkat",
+        }
+        or c.name.lower()
+        in {"kode_kabkota", "kabkota", "kecamatan", "provinsi", "rata_sektoral", "luas_kumuh"}
+    ]
+    texts = [[c.name, *text_values(c, decimal_comma)] for c in wanted]
+    widths = [max(len(t) for t in column) for column in texts]
+    for row in zip(*texts, strict=True):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def cmd_rulesets(args: argparse.Namespace) -> int:
+    if args.id:
+        try:
+            ruleset = load_ruleset(args.id)
+        except InvalidInput as exc:
+            return _fail(exc.lines(args.lang), args.lang)
+        print(ruleset_markdown(ruleset, args.lang), end="")
+        return 0
+    for ruleset in all_rulesets():
+        marker = " (default)" if ruleset.id == DEFAULT_RULESET else ""
+        print(
+            f"{ruleset.id}{marker}\n    {ruleset.short_title}: {len(ruleset.criteria)} kriteria, "
+            f"nilai maksimum {ruleset.max_total}"
+        )
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    """Score the bundled sample data and print the result (the first-run demo)."""
+    sample = resources.files("nolkumuh").joinpath("sample/rt_contoh.csv")
+    with resources.as_file(sample) as path:
+        print(f"Contoh: {path.name} (Permen PUPR 14/2018), per RT lalu per kelurahan\n")
+        for level in ("rt", "kelurahan"):
+            data = read_rt_file(path)
+            _print_table(score_input(data, level=level), decimal_comma=True)
+            print()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nolkumuh",
+        description="nolkumuh: sistem informasi penanganan permukiman kumuh (KOTAKU, 100-0-100).",
+    )
+    parser.add_argument("--version", action="version", version=f"nolkumuh {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    score = commands.add_parser(
+        "score",
+        help="score RT data in the exchange format (CSV/XLSX)",
+        description="Score RT records (FORMAT.md) and write the result. Bad input: exit 2, every "
+        "problem listed, no output file.",
+    )
+    score.add_argument("input", help="input file, .csv or .xlsx")
+    score.add_argument("-o", "--output", help="output file, .csv or .xlsx (default: a table on stdout)")
+    score.add_argument("--ruleset", help=f"ruleset id or ruleset file (default {DEFAULT_RULESET})")
+    score.add_argument("--level", choices=LEVELS, default="rt", help="aggregate to this level (default rt)")
+    score.add_argument("--lang", choices=("id", "en"), default="id", help="language of messages (default id)")
+    score.add_argument(
+        "--decimal-comma", action="store_true", help="CSV numbers use a decimal comma (1,5); output likewise"
+    )
+    score.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None, help="progress bar on stderr"
+    )
+    score.set_defaults(handler=cmd_score)
+
+    rulesets = commands.add_parser(
+        "rulesets", help="list the rulesets, or show one", description="List rulesets, or show one in full."
+    )
+    rulesets.add_argument("id", nargs="?", help="ruleset id or ruleset file to show")
+    rulesets.add_argument("--lang", choices=("id", "en"), default="id")
+    rulesets.set_defaults(handler=cmd_rulesets)
+
+    sample = commands.add_parser(
+        "sample", help="score the bundled sample data", description=cmd_sample.__doc__
+    )
+    sample.set_defaults(handler=cmd_sample)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,237 @@
+"""Turning a raw sheet into typed, checked RT data: every problem of every cell is reported at once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nolkumuh.exchange.columns import NAME_COLUMNS, TEXT_COLUMNS, ColumnMap, resolve_columns
+from nolkumuh.exchange.read import RawSheet, normalize_name
+from nolkumuh.scoring.criteria import HEADER_FIELDS, catalogue
+from nolkumuh.scoring.issues import InvalidInput, Issue
+from nolkumuh.scoring.rulesets import DEFAULT_RULESET, Ruleset, load_ruleset
+from nolkumuh.scoring.table import RtTable
+from nolkumuh.scoring.validate import validate_table
+
+YEAR_LOW, YEAR_HIGH = 1990, 2100
+KODE_KELURAHAN = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+
+
+@dataclass
+class RtInput:
+    """A checked input file: the numbers for the engine plus everything needed to write it back."""
+
+    sheet: RawSheet
+    columns: ColumnMap
+    ruleset: Ruleset
+    table: RtTable
+    years: np.ndarray
+    text: dict[str, list[str]]
+    row_numbers: np.ndarray
+    numbers: dict[int, np.ndarray]  # column position -> parsed numbers (for writing)
+
+    def __len__(self) -> int:
+        return len(self.years)
+
+
+def cell_text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _parse_one(cell: Any, decimal_comma: bool) -> tuple[float | None, str | None]:
+    """A number, or the issue code explaining why the cell is not one."""
+    if isinstance(cell, bool):
+        return None, "not_a_number"
+    if isinstance(cell, int | float):
+        return float(cell), None
+    text = cell_text(cell).replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None, "missing_value"
+    if decimal_comma:
+        if _GROUPED.match(text):
+            text = text.replace(".", "")
+        elif "." in text:
+            return None, "decimal_point"
+        text = text.replace(",", ".")
+    elif "," in text:
+        return None, "decimal_comma" if _NUMBER.match(text.replace(",", ".")) else "not_a_number"
+    if not _NUMBER.match(text):
+        return None, "not_a_number"
+    return float(text), None
+
+
+def parse_numbers(
+    cells: list[Any], *, integer: bool, decimal_comma: bool, column: str, rows: list[int]
+) -> tuple[np.ndarray, list[Issue]]:
+    """Parse one column of numbers; bad cells become NaN and an issue each."""
+    issues: list[Issue] = []
+    try:
+        if any(isinstance(c, bool) for c in cells):
+            raise ValueError
+        values = np.array(cells, dtype=np.float64)
+        if not np.isfinite(values).all() or (decimal_comma and any(isinstance(c, str) for c in cells)):
+            raise ValueError
+    except (ValueError, TypeError):
+        values = np.empty(len(cells), dtype=np.float64)
+        for i, cell in enumerate(cells):
+            value, problem = _parse_one(cell, decimal_comma)
+            if problem is not None:
+                issues.append(Issue(problem, rows[i], column, cell_text(cell) or None))
+                value = np.nan
+            values[i] = value
+    if integer:
+        fraction = np.flatnonzero(np.isfinite(values) & (np.floor(values) != values))
+        for i in fraction:
+            issues.append(Issue("not_integer", rows[i], column, cell_text(cells[i])))
+            values[i] = np.nan
+    return values, issues
+
+
+def _choose_ruleset(sheet: RawSheet, option: str | None) -> tuple[Ruleset, bool, list[Issue]]:
+    """The ruleset from the option or the file's ``ruleset`` column; and whether it was stated."""
+    issues: list[Issue] = []
+    ruleset = load_ruleset(option) if option else None
+    position = next((i for i, n in enumerate(sheet.names) if normalize_name(n) == "ruleset"), None)
+    if position is None:
+        return ruleset or load_ruleset(DEFAULT_RULESET), option is not None, issues
+    column = sheet.names[position]
+    expected = ruleset.id if ruleset else None
+    for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
+        value = cell_text(row[position])
+        if not value:
+            continue
+        if expected is None:
+            try:
+                ruleset, expected = load_ruleset(value), value
+            except InvalidInput as exc:
+                issues.extend(Issue(i.code, number, column, value, i.params) for i in exc.issues)
+                return load_ruleset(DEFAULT_RULESET), True, issues
+        elif value != expected:
+            issues.append(Issue("ruleset_conflict", number, column, value, {"expected": expected}))
+    return ruleset or load_ruleset(DEFAULT_RULESET), expected is not None, issues
+
+
+def parse_sheet(
+    sheet: RawSheet, *, ruleset_option: str | None = None, decimal_comma: bool = False
+) -> RtInput:
+    """Check and type every cell; raise :class:`InvalidInput` listing every problem found."""
+    ruleset, stated, issues = _choose_ruleset(sheet, ruleset_option)
+    columns, column_issues = resolve_columns(sheet.names, ruleset, codes_allowed=stated)
+    issues += column_issues
+    if not sheet.rows:
+        issues.append(Issue("no_data_rows"))
+    rows = sheet.row_numbers
+    n = len(sheet.rows)
+    numbers: dict[int, np.ndarray] = {}
+
+    def numeric(canonical: str, position: int | None, integer: bool) -> np.ndarray:
+        if position is None:
+            return np.zeros(n)
+        cells = [row[position] for row in sheet.rows]
+        values, found = parse_numbers(
+            cells, integer=integer, decimal_comma=decimal_comma, column=sheet.names[position], rows=rows
+        )
+        issues.extend(found)
+        numbers[position] = values
+        return values
+
+    header = catalogue().header
+    table_columns = {f: numeric(f, columns.known.get(f), header[f].integer) for f in HEADER_FIELDS}
+    for item in ruleset.criteria:
+        table_columns[item.key] = numeric(item.key, columns.volumes.get(item.key), False)
+    years = numeric("tahun", columns.known.get("tahun"), True)
+    for i in np.flatnonzero(np.isfinite(years) & ((years < YEAR_LOW) | (years > YEAR_HIGH))):
+        params = {"low": YEAR_LOW, "high": YEAR_HIGH}
+        issues.append(Issue("bad_year", rows[i], columns.shown("tahun"), cell_text(years[i]), params))
+    text = {
+        name: [cell_text(row[columns.known[name]]) for row in sheet.rows]
+        for name in TEXT_COLUMNS
+        if name in columns.known
+    }
+    issues.extend(_text_issues(text, columns, rows))
+    table = RtTable(table_columns)
+    if not any(i.code == "missing_column" for i in issues):
+        issues.extend(_value_issues(table, ruleset, columns, rows, issues))
+        issues.extend(_duplicate_rts(years, text, rows))
+    if issues:
+        raise InvalidInput(_ordered(issues, sheet.names))
+    return RtInput(
+        sheet=sheet,
+        columns=columns,
+        ruleset=ruleset,
+        table=table,
+        years=years.astype(np.int64),
+        text=text,
+        row_numbers=np.asarray(rows),
+        numbers=numbers,
+    )
+
+
+def _text_issues(text: dict[str, list[str]], columns: ColumnMap, rows: list[int]) -> list[Issue]:
+    issues = []
+    for name in ("rw", "rt"):
+        for i, value in enumerate(text.get(name, [])):
+            if not value:
+                issues.append(Issue("missing_value", rows[i], columns.shown(name)))
+    codes = text.get("kode_kelurahan")
+    for i in range(len(rows)):
+        code = codes[i] if codes else ""
+        if code:
+            if not KODE_KELURAHAN.match(code):
+                issues.append(Issue("bad_kode_kelurahan", rows[i], columns.shown("kode_kelurahan"), code))
+        elif columns.has_location_names():
+            for name in NAME_COLUMNS:
+                if not text[name][i]:
+                    issues.append(Issue("missing_value", rows[i], columns.shown(name)))
+        elif codes is not None:
+            issues.append(Issue("missing_value", rows[i], columns.shown("kode_kelurahan")))
+    return issues
+
+
+def _value_issues(
+    table: RtTable, ruleset: Ruleset, columns: ColumnMap, rows: list[int], known: list[Issue]
+) -> list[Issue]:
+    """RULES.md section 3 checks, leaving out cells that already failed to parse."""
+    names = {key: columns.shown(key) for key in (*HEADER_FIELDS, *ruleset.keys)}
+    found = validate_table(table, ruleset, row_numbers=np.asarray(rows), column_names=names)
+    bad_cells = {(i.row, i.column) for i in known}
+    return [i for i in found if not (i.code == "not_finite" and (i.row, i.column) in bad_cells)]
+
+
+def location_key(text: dict[str, list[str]], i: int) -> tuple[str, ...]:
+    code = text.get("kode_kelurahan", [""] * (i + 1))[i]
+    if code:
+        return (code,)
+    return tuple(text[n][i].lower() for n in NAME_COLUMNS if n in text)
+
+
+def _rt_number(value: str) -> str:
+    return value.lstrip("0") or "0"
+
+
+def _duplicate_rts(years: np.ndarray, text: dict[str, list[str]], rows: list[int]) -> list[Issue]:
+    seen: dict[tuple[Any, ...], int] = {}
+    issues = []
+    if "rw" not in text or "rt" not in text:
+        return issues
+    for i in range(len(rows)):
+        key = (years[i], location_key(text, i), _rt_number(text["rw"][i]), _rt_number(text["rt"][i]))
+        if key in seen:
+            issues.append(Issue("duplicate_rt", rows[i], None, None, {"other": seen[key]}))
+        else:
+            seen[key] = rows[i]
+    return issues
+
+
+def _ordered(issues: list[Issue], names: list[str]) -> list[Issue]:
+    position = {name: i for i, name in enumerate(names)}
+    return sorted(issues, key=lambda i: (i.row or 0, position.get(i.column or "", -1)))

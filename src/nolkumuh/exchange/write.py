@@ -1,0 +1,133 @@
+"""Writing an output table as CSV or XLSX. Files are written to a temporary name and moved into
+place only when complete, so a failure never leaves a half-written output."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xlsxwriter
+
+from nolkumuh.exchange.output import OutColumn, OutputTable
+
+# Class colours, the same everywhere in nolkumuh (UX.md): berat red, sedang orange, ringan yellow,
+# tidak kumuh green.
+CLASS_COLOURS = {"KB": "#d7301f", "KS": "#fc8d59", "KR": "#fee08b", "TK": "#91cf60"}
+
+
+def format_number(value: float) -> str:
+    return format(float(value), ".15g") if np.isfinite(value) else ""
+
+
+def format_hundredths(value: int) -> str:
+    sign = "-" if value < 0 else ""
+    value = abs(int(value))
+    return f"{sign}{value // 100}.{value % 100:02d}"
+
+
+def _raw_text(cell: Any, decimal_comma: bool = False) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        text = format_number(cell)
+        return text.replace(".", ",") if decimal_comma else text
+    return str(cell)
+
+
+def text_values(column: OutColumn, decimal_comma: bool) -> list[str]:
+    """A column's cells as CSV text (decimal comma when asked); input cells as they were written."""
+    if column.raw is not None:
+        return [_raw_text(c, decimal_comma) for c in column.raw]
+    if column.kind == "hundredths":
+        texts = [format_hundredths(v) for v in np.asarray(column.values).tolist()]
+    elif column.kind == "int":
+        texts = [str(int(v)) if v == v else "" for v in np.asarray(column.values).tolist()]
+    elif column.kind == "number":
+        texts = [format_number(v) for v in np.asarray(column.values).tolist()]
+    elif column.kind == "raw":
+        return [_raw_text(c, decimal_comma) for c in column.values]
+    else:
+        return [str(v) for v in column.values]
+    if decimal_comma:
+        return [t.replace(".", ",") for t in texts]
+    return texts
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    handle, temporary = tempfile.mkstemp(prefix=".nolkumuh-", suffix=path.suffix, dir=path.parent or ".")
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def write_csv(path: Path, table: OutputTable, *, decimal_comma: bool = False) -> None:
+    """UTF-8 CSV with a comma; with ``decimal_comma``, decimal commas and a semicolon delimiter
+    (what Excel opens directly under an Indonesian locale)."""
+    delimiter = ";" if decimal_comma else ","
+    columns = [text_values(c, decimal_comma) for c in table.columns]
+    with _atomic(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow([c.name for c in table.columns])
+        writer.writerows(zip(*columns, strict=True))
+
+
+def _cell_values(column: OutColumn) -> list[Any]:
+    if column.kind == "hundredths":
+        return (np.asarray(column.values) / 100).tolist()
+    if column.kind == "int":
+        return [int(v) if v == v else None for v in np.asarray(column.values).tolist()]
+    if column.kind == "number":
+        return [round(v, 9) if np.isfinite(v) else None for v in np.asarray(column.values).tolist()]
+    return list(column.values)
+
+
+def write_xlsx(path: Path, table: OutputTable) -> None:
+    """One sheet (``rt`` or the level's name) with a bold frozen header, filters, 2-decimal
+    percentages and class cells coloured by class."""
+    with _atomic(path) as temporary:
+        book = xlsxwriter.Workbook(str(temporary), {"constant_memory": True, "strings_to_numbers": False})
+        sheet = book.add_worksheet(table.sheet_name)
+        bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1, "text_wrap": True})
+        two = book.add_format({"num_format": "0.00"})
+        formats = {"hundredths": two}
+        columns = [_cell_values(c) for c in table.columns]
+        for j, column in enumerate(table.columns):
+            sheet.write_string(0, j, column.name, bold)
+            sheet.set_column(j, j, max(9, min(28, len(column.name) + 2)), formats.get(column.kind))
+        for i, row in enumerate(zip(*columns, strict=True), start=1):
+            for j, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(i, j, value)
+                else:
+                    sheet.write(i, j, value)
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, len(table), len(table.columns) - 1)
+        names = [c.name for c in table.columns]
+        if "tingkat" in names and len(table):
+            j = names.index("tingkat")
+            for code, colour in CLASS_COLOURS.items():
+                fmt = book.add_format({"bg_color": colour})
+                rule = {"type": "cell", "criteria": "==", "value": f'"{code}"', "format": fmt}
+                sheet.conditional_format(1, j, len(table), j, rule)
+        book.close()
+
+
+def write_table(path: Path, table: OutputTable, *, decimal_comma: bool = False) -> None:
+    """Write by the extension of ``path`` (.csv or .xlsx)."""
+    if path.suffix.lower() == ".xlsx":
+        write_xlsx(path, table)
+    else:
+        write_csv(path, table, decimal_comma=decimal_comma)

@@ -1,0 +1,169 @@
+"""Problems found in input data or ruleset files, with messages in Indonesian and English.
+
+An :class:`Issue` names where the problem is (spreadsheet row and column), the value found and what
+is wrong, and renders itself as ``row <n>, column <name>: <what is wrong> (<value>)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+LANGUAGES = ("id", "en")
+
+# code -> (Indonesian, English). Placeholders are named; every message says how to fix it.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "negative": (
+        "nilai negatif tidak diperbolehkan; isi 0 atau lebih",
+        "negative values are not allowed; enter 0 or more",
+    ),
+    "not_finite": (
+        "nilai tidak terhingga atau bukan angka; isi angka biasa",
+        "the value is infinite or not a number; enter an ordinary number",
+    ),
+    "above_denominator": (
+        "volume lebih besar dari {denominator} ({denominator_value}), persentase jadi di atas"
+        " 100 %; periksa volume atau {denominator}",
+        "the volume exceeds {denominator} ({denominator_value}), which makes the percentage"
+        " above 100 %; check the volume or {denominator}",
+    ),
+    "zero_denominator": (
+        "volume lebih dari 0 padahal {denominator} bernilai 0; isi {denominator} atau ubah volume menjadi 0",
+        "the volume is above 0 while {denominator} is 0; fill in {denominator} or set the volume to 0",
+    ),
+    "not_a_number": (
+        "bukan angka; isi angka seperti 12 atau 3.5",
+        "not a number; enter a number such as 12 or 3.5",
+    ),
+    "decimal_comma": (
+        "memakai koma desimal; tulis dengan titik (3.5) atau jalankan dengan --decimal-comma",
+        "uses a decimal comma; write it with a point (3.5) or run with --decimal-comma",
+    ),
+    "decimal_point": (
+        "dengan --decimal-comma, titik adalah pemisah ribuan (1.234,5); tulis desimalnya dengan koma (2,66)",
+        "with --decimal-comma a point separates thousands (1.234,5); write the decimals with a comma (2,66)",
+    ),
+    "not_integer": (
+        "harus bilangan bulat (tanpa pecahan)",
+        "must be a whole number (no fraction)",
+    ),
+    "missing_value": (
+        "wajib diisi",
+        "a value is required",
+    ),
+    "missing_column": (
+        "kolom wajib tidak ada; tambahkan kolom ini di baris judul{hint}",
+        "required column is missing; add it to the header row{hint}",
+    ),
+    "missing_location": (
+        "lokasi tidak ada: isi kolom kode_kelurahan, atau keempat kolom provinsi, kabkota,"
+        " kecamatan dan kelurahan",
+        "no location: add the column kode_kelurahan, or all four columns provinsi, kabkota,"
+        " kecamatan and kelurahan",
+    ),
+    "duplicate_column": (
+        "kolom ini muncul lebih dari sekali (juga di kolom ke-{other}); hapus salah satunya",
+        "this column appears more than once (also column {other}); remove one of them",
+    ),
+    "mixed_spelling": (
+        "kolom volume memakai dua cara penamaan sekaligus (v_<kunci> dan kode seperti {code});"
+        " pakai salah satu saja",
+        "volume columns are named in two ways at once (v_<key> and codes such as {code}); use only one",
+    ),
+    "codes_need_ruleset": (
+        "kolom volume memakai kode ruleset (seperti {code}); sebutkan rulesetnya dengan"
+        " --ruleset atau kolom ruleset",
+        "volume columns use ruleset codes (such as {code}); state the ruleset with --ruleset"
+        " or a ruleset column",
+    ),
+    "empty_file": (
+        "berkas kosong: tidak ada baris judul kolom",
+        "the file is empty: there is no header row",
+    ),
+    "no_data_rows": (
+        "tidak ada baris data di bawah baris judul",
+        "there are no data rows below the header row",
+    ),
+    "no_sheet": (
+        "lembar 'rt' tidak ditemukan dan lembar pertama '{sheet}' tidak berisi kolom data RT;"
+        " beri nama lembar data 'rt'",
+        "no sheet named 'rt' and the first sheet '{sheet}' holds no RT data columns; name the"
+        " data sheet 'rt'",
+    ),
+    "unknown_ruleset": (
+        "ruleset tidak dikenal; pilihan: {choices}",
+        "unknown ruleset; choices: {choices}",
+    ),
+    "ruleset_conflict": (
+        "ruleset berbeda dengan {expected}; satu berkas hanya boleh memakai satu ruleset",
+        "the ruleset differs from {expected}; one file may use only one ruleset",
+    ),
+    "bad_kode_kelurahan": (
+        "kode kelurahan harus berbentuk PP.KK.CC.DDDD, misalnya 33.74.01.1001",
+        "the kelurahan code must look like PP.KK.CC.DDDD, for example 33.74.01.1001",
+    ),
+    "bad_year": (
+        "tahun harus bilangan bulat antara {low} dan {high}",
+        "the year must be a whole number between {low} and {high}",
+    ),
+    "duplicate_rt": (
+        "RT ini sudah ada untuk tahun yang sama di baris {other}; hapus salah satu baris",
+        "this RT already appears for the same year in row {other}; remove one of the rows",
+    ),
+    "unreadable_file": (
+        "berkas tidak bisa dibaca sebagai {kind} ({detail}); simpan ulang dari Excel",
+        "the file cannot be read as {kind} ({detail}); save it again from Excel",
+    ),
+    "not_utf8": (
+        "berkas CSV bukan UTF-8; simpan ulang dari Excel sebagai 'CSV UTF-8'",
+        "the CSV file is not UTF-8; save it again from Excel as 'CSV UTF-8'",
+    ),
+    "unsupported_format": (
+        "format berkas tidak dikenal; gunakan .csv atau .xlsx",
+        "unknown file format; use .csv or .xlsx",
+    ),
+    "ruleset_invalid": (
+        "berkas ruleset tidak sah: {detail}",
+        "the ruleset file is not valid: {detail}",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem: where (row, column), what value, and which message."""
+
+    code: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def message(self, lang: str = "id") -> str:
+        indonesian, english = MESSAGES[self.code]
+        template = english if lang == "en" else indonesian
+        return template.format(**self.params)
+
+    def line(self, lang: str = "id") -> str:
+        """The one-line form: ``row 3, column luas: <message> (<value>)``."""
+        row_word, column_word = ("row", "column") if lang == "en" else ("baris", "kolom")
+        where = []
+        if self.row is not None:
+            where.append(f"{row_word} {self.row}")
+        if self.column is not None:
+            where.append(f"{column_word} {self.column}")
+        text = self.message(lang)
+        if self.value is not None:
+            text = f"{text} ({self.value})"
+        return f"{', '.join(where)}: {text}" if where else text
+
+
+class InvalidInput(Exception):
+    """Raised with every issue found, never with just the first."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(f"{len(issues)} problem(s) in the input")
+        self.issues = issues
+
+    def lines(self, lang: str = "id") -> list[str]:
+        return [issue.line(lang) for issue in self.issues]

@@ -1,0 +1,24 @@
+"""The documents state what the code does."""
+
+import re
+import subprocess
+from pathlib import Path
+
+from nolkumuh.scoring.docs import generated_section
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_scoring_doc_tables_equal_the_ruleset_data():
+    text = (ROOT / "docs" / "scoring.md").read_text("utf-8")
+    assert generated_section() in text, "docs/scoring.md is out of date: run `make docs`"
+
+
+def test_readme_shows_the_two_commands_and_make_help_lists_the_targets():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "make run" in readme and "make test" in readme
+    listed = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    targets = set(re.findall(r"make (\w+)", listed))
+    assert {"run", "test", "lint", "bench", "docs", "help"} <= targets
+    for target in re.findall(r"`make (\w+)`", readme):
+        assert target in targets, f"README names make {target}, which make help does not list"
