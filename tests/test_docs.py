@@ -17,7 +17,9 @@ def test_scoring_doc_tables_equal_the_ruleset_data():
 def test_readme_shows_the_two_commands_and_make_help_lists_the_targets():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "make run" in readme and "make test" in readme
-    listed = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        ["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     targets = set(re.findall(r"make (\w+)", listed))
     assert {"run", "test", "lint", "bench", "docs", "help"} <= targets
     for target in re.findall(r"`make (\w+)`", readme):

@@ -208,9 +208,9 @@ def _value_issues(
 
 
 def location_key(text: dict[str, list[str]], i: int) -> tuple[str, ...]:
-    code = text.get("kode_kelurahan", [""] * (i + 1))[i]
-    if code:
-        return (code,)
+    codes = text.get("kode_kelurahan")
+    if codes and codes[i]:
+        return (codes[i],)
     return tuple(text[n][i].lower() for n in NAME_COLUMNS if n in text)
 
 

@@ -31,6 +31,17 @@ def format_hundredths(value: int) -> str:
     return f"{sign}{value // 100}.{value % 100:02d}"
 
 
+# Every percentage 0.00 .. 100.00 as text, looked up instead of formatted cell by cell.
+_PERCENT_TEXT = np.array([format_hundredths(v) for v in range(10001)], dtype=object)
+
+
+def _hundredths_texts(values: np.ndarray) -> list[str]:
+    values = np.asarray(values)
+    if values.size and values.min() >= 0 and values.max() <= 10000:
+        return _PERCENT_TEXT[values].tolist()
+    return [format_hundredths(v) for v in values.tolist()]
+
+
 def _raw_text(cell: Any, decimal_comma: bool = False) -> str:
     if cell is None:
         return ""
@@ -43,15 +54,15 @@ def _raw_text(cell: Any, decimal_comma: bool = False) -> str:
 def text_values(column: OutColumn, decimal_comma: bool) -> list[str]:
     """A column's cells as CSV text (decimal comma when asked); input cells as they were written."""
     if column.raw is not None:
-        return [_raw_text(c, decimal_comma) for c in column.raw]
+        return [c if type(c) is str else _raw_text(c, decimal_comma) for c in column.raw]
     if column.kind == "hundredths":
-        texts = [format_hundredths(v) for v in np.asarray(column.values).tolist()]
+        texts = _hundredths_texts(column.values)
     elif column.kind == "int":
         texts = [str(int(v)) if v == v else "" for v in np.asarray(column.values).tolist()]
     elif column.kind == "number":
         texts = [format_number(v) for v in np.asarray(column.values).tolist()]
     elif column.kind == "raw":
-        return [_raw_text(c, decimal_comma) for c in column.values]
+        return [c if type(c) is str else _raw_text(c, decimal_comma) for c in column.values]
     else:
         return [str(v) for v in column.values]
     if decimal_comma:
@@ -105,13 +116,16 @@ def write_xlsx(path: Path, table: OutputTable) -> None:
         for j, column in enumerate(table.columns):
             sheet.write_string(0, j, column.name, bold)
             sheet.set_column(j, j, max(9, min(28, len(column.name) + 2)), formats.get(column.kind))
+        write_string, write_number = sheet.write_string, sheet.write_number
         for i, row in enumerate(zip(*columns, strict=True), start=1):
             for j, value in enumerate(row):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, str):
-                    sheet.write_string(i, j, value)
-                else:
+                kind = type(value)
+                if kind is str:
+                    if value:
+                        write_string(i, j, value)
+                elif kind is int or kind is float:
+                    write_number(i, j, value)
+                elif value is not None:
                     sheet.write(i, j, value)
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, len(table), len(table.columns) - 1)

@@ -18,10 +18,8 @@ def aggregate(table: RtTable, groups: Groups) -> RtTable:
         name: np.bincount(codes, weights=values, minlength=n) for name, values in table.columns.items()
     }
     counts = np.bincount(codes, minlength=n)
-    order = np.argsort(codes, kind="stable")
-    starts = np.concatenate(([0], np.cumsum(counts)))
     tolerance = (np.maximum(counts, 1) + 1) * np.max(np.asarray(table.tolerance))
-    return RtTable(columns, source=GroupSum(table, order, starts), tolerance=tolerance)
+    return RtTable(columns, source=GroupSum(table, codes), tolerance=tolerance)
 
 
 def group_counts(groups: Groups) -> np.ndarray:

@@ -57,7 +57,9 @@ def generated_section() -> str:
     """The part of docs/scoring.md that is generated from the shipped rulesets."""
     from nolkumuh.scoring.rulesets import all_rulesets
 
-    body = "\n".join(ruleset_markdown(r, "en") for r in sorted(all_rulesets(), key=lambda r: r.id, reverse=True))
+    body = "\n".join(
+        ruleset_markdown(r, "en") for r in sorted(all_rulesets(), key=lambda r: r.id, reverse=True)
+    )
     return f"{BEGIN}\n\n{body}\n{END}"
 
 

@@ -17,15 +17,32 @@ import numpy as np
 
 # Relative error allowed for a float value read from data (a few units in the last place).
 _BASE_TOLERANCE = 1e-12
+# Exact values are first tried as integers in millionths (values with up to 6 decimals).
+SCALE = 1_000_000
+_SCALED_LIMIT = 2.0**62
 
 
 class ExactSource(Protocol):
     def exact(self, column: str, rows: np.ndarray) -> list[Fraction]: ...
 
+    def scaled(self, column: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+
 
 def exact_float(value: float) -> Fraction:
     """The decimal a float was written as: its shortest round-trip text, taken exactly."""
     return Fraction(repr(float(value)))
+
+
+def scale_floats(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values as exact integer millionths, and where that is exact (at most 6 decimals as written).
+
+    A value with at most 15 significant digits maps to exactly one double, so a double that equals
+    k / 10**6 was written as that decimal.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        rounded = np.round(values * SCALE)
+        ok = np.isfinite(values) & (np.abs(rounded) < _SCALED_LIMIT) & (rounded / SCALE == values)
+    return np.where(ok, rounded, 0).astype(np.int64), ok
 
 
 @dataclass
@@ -49,6 +66,12 @@ class RtTable:
         values = self.columns[column]
         return [exact_float(values[i]) for i in rows]
 
+    def scaled(self, column: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Values of ``rows`` as exact integer millionths, with a mask of where that holds."""
+        if self.source is not None:
+            return self.source.scaled(column, rows)
+        return scale_floats(self.columns[column][rows])
+
     @classmethod
     def from_mapping(cls, data: Mapping[str, Sequence[float] | np.ndarray]) -> RtTable:
         return cls({k: np.asarray(v, dtype=np.float64) for k, v in data.items()})
@@ -59,15 +82,40 @@ class GroupSum:
     """Exact values of a summed table: the exact sum of each group's member values."""
 
     parent: RtTable
-    order: np.ndarray
-    starts: np.ndarray
+    codes: np.ndarray  # group of each parent row
+    _order: np.ndarray | None = field(default=None, repr=False)
+    _starts: np.ndarray | None = field(default=None, repr=False)
+
+    def _members(self, groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Parent rows of the given (non-empty) groups, concatenated, and where each group's run
+        starts in that list."""
+        if self._order is None:
+            # sorted once, and only when some group lands on a rounding edge
+            self._order = np.argsort(self.codes, kind="stable")
+            self._starts = np.concatenate(([0], np.cumsum(np.bincount(self.codes))))
+        assert self._starts is not None
+        first = self._starts[groups]
+        lengths = self._starts[groups + 1] - first
+        runs = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        positions = np.repeat(first - runs, lengths) + np.arange(int(lengths.sum()))
+        return self._order[positions], runs
 
     def exact(self, column: str, rows: np.ndarray) -> list[Fraction]:
         result = []
         for g in rows:
-            members = self.order[self.starts[g] : self.starts[g + 1]]
+            members, _ = self._members(np.array([g]))
             result.append(sum(self.parent.exact(column, members), Fraction(0)))
         return result
+
+    def scaled(self, column: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The requested groups' exact sums in millionths, where every member allows it."""
+        members, runs = self._members(np.asarray(rows))
+        values, ok = self.parent.scaled(column, members)
+        sums = np.add.reduceat(values, runs)
+        all_ok = np.logical_and.reduceat(ok, runs)
+        # int64 sums are exact unless they could overflow
+        safe = np.abs(values).max(initial=0) * max(len(values), 1) < _SCALED_LIMIT
+        return sums, all_ok & safe
 
 
 @dataclass
@@ -83,6 +131,13 @@ class Handled:
             return before
         done = self.handled[column]
         return [max(Fraction(0), b - exact_float(done[i])) for b, i in zip(before, rows, strict=True)]
+
+    def scaled(self, column: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        values, ok = self.before.scaled(column, rows)
+        if column not in self.handled:
+            return values, ok
+        done, done_ok = scale_floats(self.handled[column][rows])
+        return np.maximum(values - done, 0), ok & done_ok
 
 
 @dataclass(frozen=True)
