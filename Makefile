@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format bench docs clean
+.PHONY: help install run sample test lint format bench docs messages clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,15 +22,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) ## create .venv and install nolkumuh with its development tools
 
-run: $(STAMP) ## install, then score the bundled sample data and print the result
+run: $(STAMP) ## install, migrate, load the demo, print the demo logins and serve on 127.0.0.1:$(PORT)
+	NOLKUMUH_DEMO=1 $(BIN)/nolkumuh manage migrate --noinput -v 0
+	NOLKUMUH_DEMO=1 $(BIN)/nolkumuh demo
+	NOLKUMUH_DEMO=1 PORT=$(PORT) $(BIN)/nolkumuh serve
+
+sample: $(STAMP) ## score the bundled sample data set on the command line and print it
 	$(BIN)/nolkumuh sample
 
-test: $(STAMP) ## run the whole test suite
+test: $(STAMP) ## run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff check and format check
+lint: $(STAMP) ## ruff check, ruff format check, and no missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	NOLKUMUH_DEMO=1 NOLKUMUH_DATA_DIR=$$(mktemp -d) $(BIN)/nolkumuh manage makemigrations --check --dry-run
 
 format: $(STAMP) ## format the code with ruff
 	$(BIN)/ruff check --fix .
@@ -38,9 +45,14 @@ format: $(STAMP) ## format the code with ruff
 bench: $(STAMP) ## run the benchmarks (results go into docs/benchmarks.md by hand)
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_cli_xlsx.py
+	$(BIN)/python bench/bench_web.py
 
 docs: $(STAMP) ## regenerate the generated part of docs/scoring.md from the ruleset data
 	$(BIN)/python -m nolkumuh.scoring.docs docs/scoring.md
 
-clean: ## remove .venv and caches
+messages: $(STAMP) ## update and compile the English translation (needs gettext)
+	cd src/nolkumuh && NOLKUMUH_DEMO=1 ../../$(BIN)/nolkumuh manage makemessages -l en --ignore '*/migrations/*'
+	cd src/nolkumuh && NOLKUMUH_DEMO=1 ../../$(BIN)/nolkumuh manage compilemessages
+
+clean: ## remove .venv and caches (not the data folder)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build src/*.egg-info

@@ -130,6 +130,63 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _django() -> None:
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nolkumuh.site.settings")
+    django.setup()
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Any Django management command: nolkumuh manage migrate, createsuperuser, db_worker ..."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["nolkumuh manage", *args.rest])
+    return 0
+
+
+def cmd_regions(args: argparse.Namespace) -> int:
+    _django()
+    from nolkumuh.regions.services import UnknownProvince, regions_load
+
+    try:
+        result = regions_load(province_code=args.province)
+    except UnknownProvince:
+        print(f"kode provinsi tidak dikenal: {args.province} (contoh: 33 untuk Jawa Tengah)", file=sys.stderr)
+        return BAD_INPUT
+    print(f"{result.total} wilayah: {result.created} baru, {result.updated} diperbarui")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django()
+    from nolkumuh.baseline.demo import demo_load, demo_logins
+
+    result = demo_load()
+    print(f"Demo siap ({result['records']} data RT baru). Akun demo (nama / kata sandi / peran):")
+    for username, password, role in demo_logins():
+        print(f"  {username:14s} {password:16s} {role}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the web application with waitress on 127.0.0.1:PORT (static files by the app)."""
+    import os
+
+    _django()
+    from waitress import serve
+
+    from nolkumuh.site.wsgi import application
+
+    port = args.port or int(os.environ.get("PORT", "8000"))
+    print(f"nolkumuh berjalan di http://{args.host}:{port}/ (Ctrl+C untuk berhenti)", flush=True)
+    serve(application, host=args.host, port=port, threads=8)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nolkumuh",
@@ -168,6 +225,30 @@ def build_parser() -> argparse.ArgumentParser:
         "sample", help="score the bundled sample data", description=cmd_sample.__doc__
     )
     sample.set_defaults(handler=cmd_sample)
+
+    serve = commands.add_parser("serve", help="serve the web application", description=cmd_serve.__doc__)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, help="port (default $PORT or 8000)")
+    serve.set_defaults(handler=cmd_serve)
+
+    demo = commands.add_parser(
+        "demo",
+        help="load the demo data and users (idempotent)",
+        description="Load Jawa Tengah's regions, demo kawasan and RTs, data rounds 2017-2023 and demo users.",
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    regions = commands.add_parser("regions", help="load Kemendagri regions", description="Load regions.")
+    regions_commands = regions.add_subparsers(dest="regions_command", required=True, metavar="COMMAND")
+    load = regions_commands.add_parser("load", help="load one province (e.g. 33 Jawa Tengah)")
+    load.add_argument("province", help="province code, e.g. 33")
+    load.set_defaults(handler=cmd_regions)
+
+    manage = commands.add_parser(
+        "manage", help="run a Django management command", description=cmd_manage.__doc__
+    )
+    manage.add_argument("rest", nargs=argparse.REMAINDER, help="the command and its arguments")
+    manage.set_defaults(handler=cmd_manage)
     return parser
 
 

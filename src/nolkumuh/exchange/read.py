@@ -31,6 +31,7 @@ class RawSheet:
     rows: list[list[Any]]
     row_numbers: list[int]
     kind: str  # "csv" or "xlsx"
+    header_row: int = 1  # spreadsheet number of the header row
 
 
 def normalize_name(name: object) -> str:
@@ -51,6 +52,7 @@ def _xlsx_cell(cell: Any) -> Any:
 
 def _collect(rows: Iterable[list[Any]], kind: str, first_number: int = 1) -> RawSheet:
     names: list[str] | None = None
+    header_row = first_number
     data: list[list[Any]] = []
     numbers: list[int] = []
     for number, row in enumerate(rows, start=first_number):
@@ -58,6 +60,7 @@ def _collect(rows: Iterable[list[Any]], kind: str, first_number: int = 1) -> Raw
             continue
         if names is None:
             names = [str(c).strip() if c is not None else "" for c in row]
+            header_row = number
             continue
         data.append(row)
         numbers.append(number)
@@ -67,7 +70,7 @@ def _collect(rows: Iterable[list[Any]], kind: str, first_number: int = 1) -> Raw
     for row in data:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
-    return RawSheet(names=names, rows=data, row_numbers=numbers, kind=kind)
+    return RawSheet(names=names, rows=data, row_numbers=numbers, kind=kind, header_row=header_row)
 
 
 def read_csv(path: Path, *, delimiter: str | None = None, progress: Progress = no_progress) -> RawSheet:

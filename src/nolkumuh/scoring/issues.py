@@ -122,6 +122,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "format berkas tidak dikenal; gunakan .csv atau .xlsx",
         "unknown file format; use .csv or .xlsx",
     ),
+    "unknown_kelurahan": (
+        "kelurahan tidak ditemukan; periksa kode (PP.KK.CC.DDDD) atau nama wilayah",
+        "kelurahan not found; check the code (PP.KK.CC.DDDD) or the region names",
+    ),
+    "outside_scope": (
+        "Anda tidak berwenang mengubah data kelurahan ini; hapus baris ini atau minta askot/korkot",
+        "you may not change data of this kelurahan; remove the row or ask the askot/korkot",
+    ),
+    "locked": (
+        "data kelurahan ini untuk tahun {year} sudah {status}; minta pembukaan kunci dahulu",
+        "this kelurahan's data for {year} is already {status}; ask for it to be unlocked first",
+    ),
+    "wrong_year": (
+        "tahun berbeda dengan putaran data yang dipilih ({year}); pisahkan per tahun",
+        "the year differs from the chosen data round ({year}); import one year at a time",
+    ),
+    "invalid_field": (
+        "nilai tidak sah: {detail}",
+        "invalid value: {detail}",
+    ),
     "ruleset_invalid": (
         "berkas ruleset tidak sah: {detail}",
         "the ruleset file is not valid: {detail}",

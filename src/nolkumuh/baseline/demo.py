@@ -1,0 +1,144 @@
+"""The demo: Jawa Tengah's regions, kawasan and RTs in five cities/regencies, a 2017 baseline and
+yearly rounds to 2023 that improve, and a user for every role. Deterministic and idempotent."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from nolkumuh.accounts.models import Membership, Role
+from nolkumuh.baseline.models import DataRound, RtRecord, Submission
+from nolkumuh.baseline.scoring import apply_scores, ruleset_of, table_of
+from nolkumuh.core.services import audit_record
+from nolkumuh.exchange.synthetic import rt_header, rt_volumes
+from nolkumuh.regions.models import Kawasan, Region
+from nolkumuh.regions.services import regions_load, rt_get_or_create
+from nolkumuh.scoring import assess
+
+PROVINCE = "33"
+# kab/kota code -> number of program kelurahan in the demo
+CITIES = {"33.74": 6, "33.72": 4, "33.75": 4, "33.21": 3, "33.24": 3}
+RTS_PER_KELURAHAN = 8
+ROUNDS = [(2017, "permen-pupr-02-2016", True)] + [
+    (y, "permen-pupr-14-2018", False) for y in range(2018, 2024)
+]
+PASSWORD = "nolkumuh-demo"
+LAST_YEAR = ROUNDS[-1][0]
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    regions: tuple[str, ...]
+
+
+USERS = [
+    DemoUser("admin", Role.ADMIN, ()),
+    DemoUser("provinsi", Role.PROVINSI, ("33",)),
+    DemoUser("korkot", Role.KORKOT, ("33.74",)),
+    DemoUser("askot", Role.ASKOT, ("33.74",)),
+    DemoUser("fasilitator", Role.FASILITATOR, ("33.74.02.1001",)),
+    DemoUser("fasilitator2", Role.FASILITATOR, ("33.74.03.1001",)),
+]
+
+
+def _program_kelurahan() -> list[Region]:
+    chosen: list[Region] = []
+    for city, count in CITIES.items():
+        kelurahan = Region.objects.filter(code__startswith=city + ".", level=Region.Level.KELURAHAN).order_by(
+            "code"
+        )
+        if city == "33.74":
+            first = list(kelurahan.filter(code__in=["33.74.02.1001", "33.74.03.1001"]))
+            rest = [k for k in kelurahan if k not in first]
+            chosen += first + rest[:: max(1, len(rest) // (count - len(first)))][: count - len(first)]
+        else:
+            items = list(kelurahan)
+            chosen += items[:: max(1, len(items) // count)][:count]
+    return chosen
+
+
+def _users() -> list[DemoUser]:
+    model = get_user_model()
+    for demo in USERS:
+        user, created = model.objects.get_or_create(username=demo.username)
+        if created:
+            user.set_password(PASSWORD)
+            user.is_superuser = user.is_staff = demo.role == Role.ADMIN
+            user.save()
+        membership, _ = Membership.objects.get_or_create(user=user, defaults={"role": demo.role})
+        membership.regions.set(Region.objects.filter(code__in=demo.regions))
+    return USERS
+
+
+@transaction.atomic
+def demo_load() -> dict[str, int]:
+    """Load the demo; a second run finds everything in place and changes nothing."""
+    regions_load(province_code=PROVINCE)
+    rounds = []
+    for year, ruleset_id, baseline in ROUNDS:
+        rnd, _ = DataRound.objects.get_or_create(
+            year=year, defaults={"ruleset_id": ruleset_id, "is_baseline": baseline, "name": f"Data {year}"}
+        )
+        rounds.append(rnd)
+    _users()
+    if RtRecord.objects.exists():
+        return {"records": 0}
+    rng = random.Random(2017)
+    richest = ruleset_of("permen-pupr-02-2016")
+    plans = []
+    for kelurahan in _program_kelurahan():
+        city = kelurahan.parent.parent
+        kawasan, _ = Kawasan.objects.get_or_create(
+            kabkota=city,
+            name=f"Kawasan {kelurahan.name}",
+            defaults={
+                "sk_number": f"050/{rng.randint(100, 999)}/{2016}",
+                "sk_year": 2016,
+                "typology": rng.choice(["dataran rendah", "di tepi air", "perbukitan"]),
+            },
+        )
+        kawasan.kelurahan.add(kelurahan)
+        for n in range(RTS_PER_KELURAHAN):
+            rt, _ = rt_get_or_create(
+                kelurahan=kelurahan,
+                rw=f"{n // 4 + 1:03d}",
+                rt=f"{n % 4 + 1:03d}",
+                kawasan=kawasan if n < 6 else None,
+            )
+            header = rt_header(rng)
+            plans.append((rt, header, rng.uniform(0.15, 0.85), rng.uniform(0.03, 0.1)))
+    created = 0
+    for k, rnd in enumerate(rounds):
+        ruleset = ruleset_of(rnd.ruleset_id)
+        records = []
+        for rt, header, severity, pace in plans:
+            volumes = rt_volumes(rng, header, richest, max(0.0, severity - pace * k))
+            record = RtRecord(round=rnd, rt=rt, **{f: str(v) for f, v in header.items()})
+            record.volumes = {key: str(volumes[key]) for key in ruleset.keys}
+            records.append(record)
+        values = [{**{f: str(getattr(r, f)) for f in header}, **r.volumes} for r in records]
+        apply_scores(records, assess(table_of(values, ruleset), ruleset))
+        RtRecord.objects.bulk_create(records)
+        created += len(records)
+        program = sorted({rt.kelurahan for rt, *_ in plans}, key=lambda r: r.code)
+        for i, kelurahan in enumerate(program):
+            status = Submission.Status.APPROVED
+            if rnd.year == LAST_YEAR:
+                # the latest round is still being worked on: some drafts, some waiting for review
+                status = [Submission.Status.DRAFT, Submission.Status.SUBMITTED, Submission.Status.APPROVED][
+                    i % 3
+                ]
+            Submission.objects.get_or_create(kelurahan=kelurahan, round=rnd, defaults={"status": status})
+    audit_record(
+        user=None, action="demo_load", object_type="demo", object_id="jateng", summary=f"{created} RT records"
+    )
+    return {"records": created}
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    return [(u.username, PASSWORD, Role(u.role).label) for u in USERS]

@@ -1,0 +1,127 @@
+"""Files out of the system: the pre-filled entry template, region exports, and completeness rows."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q
+
+from nolkumuh.accounts.services import user_scope
+from nolkumuh.baseline.models import DataRound, RtRecord, Submission
+from nolkumuh.baseline.scoring import record_values, ruleset_of
+from nolkumuh.baseline.selectors import visible_records
+from nolkumuh.exchange import RawSheet, parse_sheet, score_input, write_table
+from nolkumuh.exchange.workbooks import template_columns, template_workbook
+from nolkumuh.regions.models import Region, Rt
+from nolkumuh.scoring import HEADER_FIELDS
+
+
+def _temporary(suffix: str) -> Path:
+    folder = Path(settings.DATA_DIR) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(suffix=suffix, dir=folder)
+    import os
+
+    os.close(handle)
+    return Path(name)
+
+
+def _identity(rt: Rt) -> dict[str, str]:
+    kelurahan = rt.kelurahan
+    kecamatan = kelurahan.parent
+    kabkota = kecamatan.parent if kecamatan else None
+    provinsi = kabkota.parent if kabkota else None
+    return {
+        "kode_kelurahan": kelurahan.code,
+        "provinsi": provinsi.name if provinsi else "",
+        "kabkota": kabkota.name if kabkota else "",
+        "kecamatan": kecamatan.name if kecamatan else "",
+        "kelurahan": kelurahan.name,
+        "kawasan": rt.kawasan.name if rt.kawasan else "",
+        "rw": rt.rw,
+        "rt": rt.rt,
+    }
+
+
+def _row(record: RtRecord | None, rt: Rt, year: int) -> dict[str, Any]:
+    row: dict[str, Any] = {"tahun": year, **_identity(rt)}
+    if record is not None:
+        values = record_values(record)
+        row.update({f: float(values[f]) for f in HEADER_FIELDS})
+        row.update({f"v_{k}": float(v) for k, v in record.volumes.items()})
+    return row
+
+
+def template_file(*, kelurahan: Region, round: DataRound, lang: str) -> Path:
+    """The exchange-format template for a kelurahan and round: its RTs, with this round's values
+    where they exist."""
+    rts = Rt.objects.filter(kelurahan=kelurahan).select_related(
+        "kelurahan__parent__parent__parent", "kawasan"
+    )
+    records = {r.rt_id: r for r in RtRecord.objects.filter(round=round, rt__kelurahan=kelurahan)}
+    rows = [_row(records.get(rt.pk), rt, round.year) for rt in rts]
+    path = _temporary(".xlsx")
+    template_workbook(path, rows, ruleset_of(round.ruleset_id), lang=lang)
+    return path
+
+
+def export_file(
+    *, user: AbstractBaseUser | AnonymousUser, region: Region, year: int | None, fmt: str
+) -> tuple[Path | None, DataRound | None]:
+    """The visible records of a region and round, scored, in the exchange format."""
+    rounds = list(DataRound.objects.order_by("year"))
+    round = next((r for r in rounds if r.year == year), rounds[-1] if rounds else None)
+    if round is None:
+        return None, None
+    records = list(
+        visible_records(user=user)
+        .filter(
+            Q(rt__kelurahan__code=region.code) | Q(rt__kelurahan__code__startswith=region.code + "."),
+            round=round,
+        )
+        .select_related("rt__kelurahan__parent__parent__parent", "rt__kawasan")
+        .order_by("rt__kelurahan__code", "rt__rw_key", "rt__rt_key")
+    )
+    if not records:
+        return None, round
+    ruleset = ruleset_of(round.ruleset_id)
+    names = template_columns(ruleset)
+    rows = [_row(r, r.rt, round.year) for r in records]
+    sheet = RawSheet(
+        names=names,
+        rows=[[row.get(n, ruleset.id if n == "ruleset" else "") for n in names] for row in rows],
+        row_numbers=list(range(2, len(rows) + 2)),
+        kind="xlsx",
+    )
+    table = score_input(parse_sheet(sheet, ruleset_option=round.ruleset_id))
+    path = _temporary(f".{fmt}")
+    write_table(path, table)
+    return path, round
+
+
+def completeness_rows(*, user: AbstractBaseUser, region: Region, round: DataRound) -> list[dict[str, Any]]:
+    """Every program kelurahan (one with RTs) below the region that the user covers: how many RTs
+    have data in the round, and where its workflow stands (empty: nothing entered yet)."""
+    scope = user_scope(user)
+    below = Q(kelurahan__code=region.code) | Q(kelurahan__code__startswith=region.code + ".")
+    program = set(Rt.objects.filter(below).values_list("kelurahan_id", flat=True).distinct())
+    kelurahan = [k for k in Region.objects.filter(pk__in=program).order_by("code") if scope.covers(k.code)]
+    counts = dict(
+        RtRecord.objects.filter(round=round, rt__kelurahan_id__in=program)
+        .values("rt__kelurahan_id")
+        .annotate(n=Count("id"))
+        .values_list("rt__kelurahan_id", "n")
+    )
+    statuses = dict(
+        Submission.objects.filter(round=round, kelurahan_id__in=program).values_list("kelurahan_id", "status")
+    )
+    rows = []
+    for k in kelurahan:
+        status = statuses.get(k.pk, "")
+        label = Submission.Status(status).label if status else ""
+        rows.append({"region": k, "records": counts.get(k.pk, 0), "status": status, "label": label})
+    return rows

@@ -1,0 +1,52 @@
+"""The RT entry form, generated from the ruleset: header fields and one volume per criterion."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nolkumuh.scoring import HEADER_FIELDS, Ruleset, catalogue
+
+
+def rt_form_class(ruleset: Ruleset, lang: str = "id") -> type[forms.Form]:
+    """A form with the header fields and the ruleset's volumes (localized: 2,5 is accepted)."""
+    cat = catalogue()
+    fields: dict[str, forms.Field] = {}
+    for name in HEADER_FIELDS:
+        header = cat.header[name]
+        field_class = forms.IntegerField if header.integer else forms.DecimalField
+        fields[name] = field_class(label=header.label(lang), min_value=0, localize=True)
+        fields[name].unit = header.unit  # type: ignore[attr-defined]
+        fields[name].aspect = 0  # type: ignore[attr-defined]
+    for item in ruleset.criteria:
+        c = item.criterion
+        field = forms.DecimalField(label=f"{item.code} {c.name(lang)}", min_value=0, localize=True, initial=0)
+        field.unit = c.unit  # type: ignore[attr-defined]
+        field.help_text = c.help(lang)
+        field.aspect = c.aspect  # type: ignore[attr-defined]
+        fields[item.key] = field
+    return type("RtForm", (forms.Form,), fields)
+
+
+def form_values(cleaned: dict[str, object]) -> dict[str, str]:
+    """Cleaned numbers as the decimal text the services store."""
+    values = {}
+    for key, value in cleaned.items():
+        values[key] = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+    return values
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Berkas Excel (.xlsx) atau CSV"))
+    decimal_comma = forms.BooleanField(label=_("CSV memakai koma desimal (1,5)"), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class NewRtForm(forms.Form):
+    rw = forms.CharField(label=_("RW"), max_length=10)
+    rt = forms.CharField(label=_("RT"), max_length=10)

@@ -1,0 +1,121 @@
+"""Data rounds, RT records with their stored scores, and the approval workflow per kelurahan."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nolkumuh.regions.models import Region, Rt
+
+
+class DataRound(models.Model):
+    """A year of data scored under one ruleset (2017 baseline under 02/2016; later years 14/2018)."""
+
+    year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
+    ruleset_id = models.CharField(_("ruleset"), max_length=80)
+    name = models.CharField(_("nama"), max_length=120, blank=True)
+    is_baseline = models.BooleanField(_("data baseline"), default=False)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("putaran data")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(year__gte=1990, year__lte=2100), name="round_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.year)
+
+
+class RtRecord(models.Model):
+    """One RT in one data round: the header, the deficient volumes, and the scores computed from them."""
+
+    round = models.ForeignKey(
+        DataRound, verbose_name=_("putaran data"), on_delete=models.PROTECT, related_name="records"
+    )
+    rt = models.ForeignKey(Rt, verbose_name=_("RT"), on_delete=models.CASCADE, related_name="records")
+    luas = models.DecimalField(_("luas (ha)"), max_digits=16, decimal_places=4)
+    jumlah_bangunan = models.PositiveIntegerField(_("jumlah bangunan"))
+    jumlah_penduduk = models.PositiveIntegerField(_("jumlah penduduk"))
+    jumlah_kk = models.PositiveIntegerField(_("jumlah KK"))
+    panjang_jalan = models.DecimalField(_("panjang jalan (m)"), max_digits=16, decimal_places=4)
+    panjang_drainase = models.DecimalField(_("panjang drainase (m)"), max_digits=16, decimal_places=4)
+    volumes = models.JSONField(_("volume"), default=dict)  # criterion key -> decimal text as written
+    # stored results of the scoring engine (recomputed by the service whenever the data changes)
+    hundredths = models.JSONField(default=dict)  # criterion key -> percentage x 100
+    scores = models.JSONField(default=dict)  # criterion key -> 0/1/3/5
+    total = models.PositiveSmallIntegerField(_("total nilai"), default=0)
+    class_code = models.CharField(_("tingkat"), max_length=2, default="TK", db_index=True)
+    sectoral_hundredths = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["round__year", "rt__kelurahan__code", "rt__rw_key", "rt__rt_key"]
+        verbose_name = _("data RT")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "rt"], name="one_record_per_rt_and_round"),
+            models.CheckConstraint(condition=models.Q(luas__gte=0), name="record_luas_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(panjang_jalan__gte=0), name="record_jalan_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(panjang_drainase__gte=0), name="record_drainase_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(class_code__in=["KB", "KS", "KR", "TK"]), name="record_class"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rt} {self.round}"
+
+
+class Submission(models.Model):
+    """Workflow state of one kelurahan's data in one round: draft -> submitted -> verified -> approved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draf")
+        SUBMITTED = "submitted", _("diajukan")
+        VERIFIED = "verified", _("diverifikasi")
+        APPROVED = "approved", _("disetujui")
+
+    kelurahan = models.ForeignKey(
+        Region, verbose_name=_("kelurahan"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    round = models.ForeignKey(
+        DataRound, verbose_name=_("putaran data"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pengajuan data")
+        constraints = [
+            models.UniqueConstraint(fields=["kelurahan", "round"], name="one_submission_per_kelurahan_round"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "submitted", "verified", "approved"]),
+                name="submission_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kelurahan} {self.round}: {self.status}"
+
+
+class SubmissionEvent(models.Model):
+    """One step of the workflow, with who, when and (for rejection and unlocking) why."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField(_("tindakan"), max_length=10)
+    from_status = models.CharField(max_length=10)
+    to_status = models.CharField(max_length=10)
+    reason = models.TextField(_("alasan"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]

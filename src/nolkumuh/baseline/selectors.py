@@ -1,0 +1,252 @@
+"""Reading RT data for profiles: visible records, scored and aggregated by the engine.
+
+Load first (one query per page section), then calculate with the pure engine; nothing here
+queries inside a loop, so the query count does not grow with the number of RTs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import F, Q, QuerySet
+
+from nolkumuh.accounts.services import user_scope
+from nolkumuh.baseline.models import DataRound, RtRecord, Submission
+from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.scoring import (
+    HEADER_FIELDS,
+    Groups,
+    RtTable,
+    aggregate,
+    assess,
+    catalogue,
+    sanitation_access_hundredths,
+    slum_area,
+    water_access_hundredths,
+)
+
+RECORD_FIELDS = (
+    "id",
+    "round_id",
+    "rt_id",
+    "rt__rw",
+    "rt__rt",
+    "rt__kelurahan__code",
+    "rt__kawasan_id",
+    "volumes",
+    *HEADER_FIELDS,
+)
+
+
+def visible_records(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[RtRecord]:
+    """Approved data for everyone; a signed-in user also sees unapproved data of their regions."""
+    approved = Q(rt__kelurahan__submissions__round=F("round"), rt__kelurahan__submissions__status="approved")
+    scope = user_scope(user)
+    if scope.is_admin:
+        return RtRecord.objects.all()
+    condition = approved
+    for prefix in scope.prefixes:
+        condition |= Q(rt__kelurahan__code=prefix) | Q(rt__kelurahan__code__startswith=prefix + ".")
+    return RtRecord.objects.filter(condition).distinct()
+
+
+def rounds() -> list[DataRound]:
+    return list(DataRound.objects.order_by("year"))
+
+
+@dataclass
+class Row:
+    """One line of a profile's table of sub-regions, kawasan or RTs."""
+
+    key: Hashable
+    n_rt: int
+    total: int
+    class_code: str
+    class_label: str
+    sectoral: float
+    slum_area: float
+    luas: float
+
+
+@dataclass
+class Summary:
+    """A region (or kawasan, or RT) in one round: its class, criteria, aspects, area and access."""
+
+    round: DataRound
+    n_rt: int
+    total: int = 0
+    max_total: int = 0
+    class_code: str = "TK"
+    class_label: str = ""
+    sectoral: float = 0.0
+    criteria: list[dict[str, Any]] = field(default_factory=list)
+    aspects: list[dict[str, Any]] = field(default_factory=list)
+    area_by_class: list[dict[str, Any]] = field(default_factory=list)
+    luas: float = 0.0
+    slum_area: float = 0.0
+    water_access: float | None = None
+    sanitation_access: float | None = None
+    rows: list[Row] = field(default_factory=list)
+    unapproved: int = 0
+    ruleset_title: str = ""
+    chart_height: int = 0
+
+
+def _table(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> RtTable:
+    columns = {f: np.array([float(r[f]) for r in records], dtype=np.float64) for f in HEADER_FIELDS}
+    for key in keys:
+        columns[key] = np.array([float(r["volumes"].get(key, 0)) for r in records], dtype=np.float64)
+    return RtTable(columns)
+
+
+def load_records(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    code: str | None = None,
+    kawasan_id: int | None = None,
+    rt_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """The visible records (all rounds) of a region by code prefix, of a kawasan, or of one RT."""
+    qs = visible_records(user=user)
+    if code is not None:
+        qs = qs.filter(Q(rt__kelurahan__code=code) | Q(rt__kelurahan__code__startswith=code + "."))
+    if kawasan_id is not None:
+        qs = qs.filter(rt__kawasan_id=kawasan_id)
+    if rt_id is not None:
+        qs = qs.filter(rt_id=rt_id)
+    return list(qs.values(*RECORD_FIELDS).order_by("rt__kelurahan__code", "rt__rw_key", "rt__rt_key"))
+
+
+def approved_pairs(round_ids: Sequence[int]) -> set[tuple[str, int]]:
+    return set(
+        Submission.objects.filter(round_id__in=round_ids, status="approved").values_list(
+            "kelurahan__code", "round_id"
+        )
+    )
+
+
+def summarize(records: Sequence[dict[str, Any]], data_round: DataRound, child_key: Any = None) -> Summary:
+    """Score the records of one round as one unit (sums), per RT, and per child group."""
+    mine = [r for r in records if r["round_id"] == data_round.pk]
+    ruleset = ruleset_of(data_round.ruleset_id)
+    summary = Summary(
+        round=data_round, n_rt=len(mine), max_total=ruleset.max_total, ruleset_title=ruleset.short_title
+    )
+    if not mine:
+        return summary
+    table = _table(mine, ruleset.keys)
+    per_rt = assess(table, ruleset)
+    whole = Groups.of([0] * len(mine))
+    one = assess(aggregate(table, whole), ruleset)
+    cat = catalogue()
+    summary.total = int(one.total[0])
+    summary.class_code = str(one.class_codes()[0])
+    summary.class_label = str(one.class_labels()[0])
+    summary.sectoral = float(one.sectoral_hundredths[0]) / 100
+    sums = aggregate(table, whole)
+    for j, item in enumerate(ruleset.criteria):
+        summary.criteria.append(
+            {
+                "code": item.code,
+                "key": item.key,
+                "name": item.criterion.name_id,
+                "name_en": item.criterion.name_en,
+                "help": item.criterion.help_id,
+                "unit": item.criterion.unit,
+                "aspect": item.aspect,
+                "volume": float(sums[item.key][0]),
+                "denominator": float(sums[item.denominator][0]),
+                "denominator_name": item.denominator,
+                "percent": int(one.hundredths[j, 0]) / 100,
+                "score": int(one.scores[j, 0]),
+                "confidence": item.confidence,
+            }
+        )
+    for j, aspect in enumerate(ruleset.aspects):
+        average = int(one.aspect_hundredths[j, 0]) / 100
+        width = round(average * 3, 1)  # bar chart: 300 px for 100 %
+        summary.aspects.append(
+            {
+                "number": aspect,
+                "name": cat.aspects[aspect].name_id,
+                "name_en": cat.aspects[aspect].name_en,
+                "average": average,
+                "y": j * 28 + 4,
+                "width": width,
+                "text_x": 296 + width,
+            }
+        )
+    summary.chart_height = len(ruleset.aspects) * 28 + 8
+    area = slum_area(table["luas"], per_rt, whole)
+    summary.luas = float(table["luas"].sum())
+    summary.slum_area = float(area.slum[0])
+    summary.area_by_class = [
+        {
+            "code": c.code,
+            "label": c.label,
+            "area": float(area.of(c.code)[0]),
+            "count": int((per_rt.class_index == i).sum()),
+        }
+        for i, c in enumerate(ruleset.classes)
+    ]
+    water, sanitation = water_access_hundredths(one), sanitation_access_hundredths(one)
+    summary.water_access = None if water is None else int(water[0]) / 100
+    summary.sanitation_access = None if sanitation is None else int(sanitation[0]) / 100
+    if child_key is not None:
+        summary.rows = _rows(mine, table, per_rt, ruleset, child_key)
+    return summary
+
+
+def _rows(mine, table, per_rt, ruleset, child_key) -> list[Row]:
+    groups = Groups.of([child_key(r) for r in mine])
+    scored = assess(aggregate(table, groups), ruleset)
+    area = slum_area(table["luas"], per_rt, groups)
+    counts = np.bincount(groups.codes, minlength=len(groups))
+    luas = np.bincount(groups.codes, weights=table["luas"], minlength=len(groups))
+    codes, labels = scored.class_codes(), scored.class_labels()
+    return [
+        Row(
+            key,
+            int(counts[g]),
+            int(scored.total[g]),
+            str(codes[g]),
+            str(labels[g]),
+            float(scored.sectoral_hundredths[g]) / 100,
+            float(area.slum[g]),
+            float(luas[g]),
+        )
+        for g, key in enumerate(groups.keys)
+    ]
+
+
+def trend(records: Sequence[dict[str, Any]], all_rounds: Sequence[DataRound]) -> list[Summary]:
+    """The unit's summary in every round that has data (oldest first)."""
+    present = {r["round_id"] for r in records}
+    return [summarize(records, rnd) for rnd in all_rounds if rnd.pk in present]
+
+
+@dataclass(frozen=True)
+class TrendBar:
+    year: int
+    x: int
+    height: float
+    y: float
+    value: float
+    class_code: str
+    total: int
+
+
+def trend_chart(summaries: Sequence[Summary], height: int = 160) -> tuple[list[TrendBar], float]:
+    """Bars of slum area per round (coloured by the unit's class), scaled to the largest."""
+    largest = max((s.slum_area for s in summaries), default=0.0) or 1.0
+    bars = []
+    for i, s in enumerate(summaries):
+        h = round(s.slum_area / largest * (height - 40), 1)
+        bars.append(
+            TrendBar(s.round.year, 40 + i * 80, h, height - 20 - h, s.slum_area, s.class_code, s.total)
+        )
+    return bars, largest

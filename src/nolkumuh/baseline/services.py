@@ -1,0 +1,147 @@
+"""Changing RT data: saving a record (scored by the engine), and the approval workflow.
+
+Every change is checked against the user's scope and the workflow lock, and recorded in the audit
+trail with the values before and after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from nolkumuh.accounts.services import TRANSITIONS, user_scope
+from nolkumuh.baseline.models import DataRound, RtRecord, Submission, SubmissionEvent
+from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
+from nolkumuh.core.services import audit_record
+from nolkumuh.regions.models import Region, Rt
+from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue
+
+REASON_NEEDED = {"reject", "unlock"}
+
+
+def submission_get(*, kelurahan: Region, round: DataRound) -> Submission:
+    """The workflow state of a kelurahan in a round (a draft until someone acts)."""
+    submission, _ = Submission.objects.get_or_create(kelurahan=kelurahan, round=round)
+    return submission
+
+
+def ensure_editable(*, user: AbstractBaseUser, kelurahan: Region, round: DataRound) -> None:
+    """Raise PermissionDenied unless the user may edit this kelurahan and its data is a draft."""
+    if not user_scope(user).may_edit(kelurahan):
+        raise PermissionDenied("outside_scope")
+    status = (
+        Submission.objects.filter(kelurahan=kelurahan, round=round).values_list("status", flat=True).first()
+    )
+    if status not in (None, Submission.Status.DRAFT):
+        raise PermissionDenied("locked")
+
+
+def _stored_fields(values: Mapping[str, str], keys: tuple[str, ...]) -> dict[str, object]:
+    fields: dict[str, object] = {f: values[f] for f in HEADER_FIELDS}
+    fields["volumes"] = {k: values[k] for k in keys}
+    return fields
+
+
+def record_snapshot(record: RtRecord) -> dict[str, object]:
+    """What the audit trail keeps of a record: the values and the result."""
+    return {**record_values(record), "total": record.total, "tingkat": record.class_code}
+
+
+@transaction.atomic
+def rt_record_save(
+    *, user: AbstractBaseUser, round: DataRound, rt: Rt, values: Mapping[str, str]
+) -> RtRecord:
+    """Store the RT's values for the round, scored by the round's ruleset.
+
+    ``values`` holds the header fields and the volumes by criterion key as decimal text.
+    Raises InvalidInput (with every problem) or PermissionDenied; nothing is half written.
+    """
+    ensure_editable(user=user, kelurahan=rt.kelurahan, round=round)
+    ruleset = ruleset_of(round.ruleset_id)
+    assessment, issues = assess_values([values], ruleset)
+    if issues:
+        raise InvalidInput(issues)
+    record = RtRecord.objects.filter(round=round, rt=rt).first()
+    before = record_snapshot(record) if record else None
+    if record is None:
+        record = RtRecord(round=round, rt=rt)
+    for name, value in _stored_fields(values, ruleset.keys).items():
+        setattr(record, name, value)
+    apply_scores([record], assessment)
+    record.updated_by = user
+    try:
+        record.full_clean(exclude=["round", "rt", "updated_by"])
+    except ValidationError as exc:
+        raise InvalidInput(
+            [
+                Issue("invalid_field", 1, field, str(values.get(field, "")), {"detail": " ".join(messages)})
+                for field, messages in exc.message_dict.items()
+            ]
+        ) from exc
+    record.save()
+    after = record_snapshot(record)
+    if before != after:
+        audit_record(
+            user=user,
+            action="create" if before is None else "update",
+            object_type="rt_record",
+            object_id=record.pk,
+            before=before,
+            after=after,
+            summary=f"{rt.kelurahan.name} RW {rt.rw} RT {rt.rt} {round.year}",
+        )
+    submission_get(kelurahan=rt.kelurahan, round=round)
+    return record
+
+
+class WorkflowError(Exception):
+    """A workflow step that is not allowed now; ``code`` names why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@transaction.atomic
+def submission_transition(
+    *, user: AbstractBaseUser, kelurahan: Region, round: DataRound, action: str, reason: str = ""
+) -> Submission:
+    """Move a kelurahan's data of a round one step: submit, verify, approve, reject or unlock."""
+    if action not in TRANSITIONS:
+        raise WorkflowError("unknown_action")
+    allowed_from, to_status, _roles = TRANSITIONS[action]
+    if not user_scope(user).may(action, kelurahan):
+        raise PermissionDenied("outside_scope")
+    submission = Submission.objects.select_for_update().get(
+        pk=submission_get(kelurahan=kelurahan, round=round).pk
+    )
+    if submission.status not in allowed_from.split("|"):
+        raise WorkflowError("wrong_status")
+    if action in REASON_NEEDED and not reason.strip():
+        raise WorkflowError("reason_required")
+    if action == "submit" and not RtRecord.objects.filter(round=round, rt__kelurahan=kelurahan).exists():
+        raise WorkflowError("no_data")
+    before = submission.status
+    submission.status = to_status
+    submission.save()
+    SubmissionEvent.objects.create(
+        submission=submission,
+        user=user,
+        action=action,
+        from_status=before,
+        to_status=to_status,
+        reason=reason.strip(),
+    )
+    audit_record(
+        user=user,
+        action=action,
+        object_type="submission",
+        object_id=submission.pk,
+        before={"status": before},
+        after={"status": to_status, "reason": reason.strip()},
+        summary=f"{kelurahan.name} {round.year}: {before} -> {to_status}",
+    )
+    return submission

@@ -1,0 +1,359 @@
+"""Data entry, import, export and the approval workflow. Views parse, call one service, render."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nolkumuh.accounts.services import user_scope
+from nolkumuh.baseline import exports
+from nolkumuh.baseline.forms import ImportForm, NewRtForm, ReasonForm, form_values, rt_form_class
+from nolkumuh.baseline.imports import import_apply, import_plan
+from nolkumuh.baseline.models import DataRound, RtRecord, Submission
+from nolkumuh.baseline.scoring import assess_values, record_values, ruleset_of
+from nolkumuh.baseline.services import (
+    WorkflowError,
+    ensure_editable,
+    rt_record_save,
+    submission_get,
+    submission_transition,
+)
+from nolkumuh.exchange import read_sheet
+from nolkumuh.exchange.workbooks import marked_workbook
+from nolkumuh.regions.models import Region, Rt
+from nolkumuh.regions.selectors import region_with_ancestors
+from nolkumuh.regions.services import rt_get_or_create
+from nolkumuh.scoring import InvalidInput, catalogue
+
+WORKFLOW_MESSAGES = {
+    "wrong_status": gettext_lazy("Langkah ini tidak bisa dilakukan pada status sekarang."),
+    "reason_required": gettext_lazy("Tuliskan alasannya (wajib untuk menolak atau membuka kunci)."),
+    "no_data": gettext_lazy("Belum ada data RT untuk diajukan."),
+    "unknown_action": gettext_lazy("Tindakan tidak dikenal."),
+}
+
+
+def _kelurahan(request: HttpRequest, code: str) -> Region:
+    """The kelurahan, if the user may see its unapproved data; 404 otherwise (no hint it exists)."""
+    region = (
+        Region.objects.filter(code=code, level=Region.Level.KELURAHAN)
+        .select_related("parent__parent")
+        .first()
+    )
+    if region is None or not user_scope(request.user).covers(region.code):
+        raise Http404
+    return region
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def kelurahan_data(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    kelurahan = _kelurahan(request, code)
+    rounds = list(DataRound.objects.order_by("year"))
+    round = next((r for r in rounds if r.year == year), rounds[-1] if rounds else None)
+    if round is None:
+        raise Http404
+    submission = submission_get(kelurahan=kelurahan, round=round)
+    records = {r.rt_id: r for r in RtRecord.objects.filter(round=round, rt__kelurahan=kelurahan)}
+    rts = list(Rt.objects.filter(kelurahan=kelurahan).select_related("kawasan"))
+    ruleset = ruleset_of(round.ruleset_id)
+    scope = user_scope(request.user)
+    actions = [a for a in ("submit", "verify", "approve", "reject", "unlock") if scope.may(a, kelurahan)]
+    _region, ancestors = region_with_ancestors(code=kelurahan.code)
+    return render(
+        request,
+        "baseline/kelurahan.html",
+        {
+            "kelurahan": kelurahan,
+            "ancestors": [*ancestors, kelurahan],
+            "here": str(round.year),
+            "round": round,
+            "rounds": rounds,
+            "submission": submission,
+            "events": submission.events.select_related("user")[:20],
+            "rows": [(rt, records.get(rt.pk)) for rt in rts],
+            "criteria": ruleset.criteria,
+            "editable": scope.may_edit(kelurahan) and submission.status == Submission.Status.DRAFT,
+            "actions": actions,
+            "new_rt_form": NewRtForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rt_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    kelurahan = _kelurahan(request, code)
+    round = get_object_or_404(DataRound, year=year)
+    form = NewRtForm(request.POST)
+    try:
+        ensure_editable(user=request.user, kelurahan=kelurahan, round=round)
+    except PermissionDenied:
+        messages.error(
+            request, _("Data kelurahan ini tidak bisa diubah (terkunci atau di luar wilayah Anda).")
+        )
+        return redirect("baseline:kelurahan", code, year)
+    if not form.is_valid():
+        messages.error(request, _("Isi nomor RW dan RT."))
+        return redirect("baseline:kelurahan", code, year)
+    rt, _created = rt_get_or_create(
+        kelurahan=kelurahan, rw=form.cleaned_data["rw"], rt=form.cleaned_data["rt"]
+    )
+    return redirect("baseline:rt_edit", code, year, rt.pk)
+
+
+def _rt_form(round: DataRound, data=None, initial=None):  # type: ignore[no-untyped-def]
+    ruleset = ruleset_of(round.ruleset_id)
+    return ruleset, rt_form_class(ruleset, get_language() or "id")(data=data, initial=initial)
+
+
+@login_required
+def rt_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse:
+    kelurahan = _kelurahan(request, code)
+    round = get_object_or_404(DataRound, year=year)
+    rt = get_object_or_404(Rt, pk=pk, kelurahan=kelurahan)
+    record = RtRecord.objects.filter(round=round, rt=rt).first()
+    initial = record_values(record) if record else None
+    ruleset, form = _rt_form(round, request.POST or None, initial)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rt_record_save(user=request.user, round=round, rt=rt, values=form_values(form.cleaned_data))
+        except InvalidInput as exc:
+            for issue in exc.issues:
+                form.add_error(
+                    issue.column if issue.column in form.fields else None,
+                    issue.message(get_language() or "id"),
+                )
+        except PermissionDenied:
+            problems.append(
+                _("Data kelurahan ini terkunci atau di luar wilayah Anda; perubahan tidak disimpan.")
+            )
+        else:
+            messages.success(request, _("Data RT tersimpan."))
+            return redirect("baseline:kelurahan", code, year)
+    _region, ancestors = region_with_ancestors(code=kelurahan.code)
+    aspects = [catalogue().aspects[n] for n in ruleset.aspects]
+    return render(
+        request,
+        "baseline/rt_form.html",
+        {
+            "aspects": aspects,
+            "kelurahan": kelurahan,
+            "round": round,
+            "rt": rt,
+            "form": form,
+            "record": record,
+            "problems": problems,
+            "ruleset": ruleset,
+            "ancestors": [*ancestors, kelurahan],
+            "here": str(rt),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rt_preview(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """htmx: the percentages, scores, total and class for the values typed so far."""
+    _kelurahan(request, code)
+    round = get_object_or_404(DataRound, year=year)
+    ruleset, form = _rt_form(round, request.POST)
+    if not form.is_valid():
+        return render(request, "baseline/_preview.html", {"incomplete": True})
+    assessment, issues = assess_values([form_values(form.cleaned_data)], ruleset)
+    rows = [
+        {
+            "code": c.code,
+            "key": c.key,
+            "percent": int(assessment.hundredths[j, 0]) / 100,
+            "score": int(assessment.scores[j, 0]),
+        }
+        for j, c in enumerate(ruleset.criteria)
+    ]
+    context = {
+        "rows": rows,
+        "issues": [i.message(get_language() or "id") + f" ({i.column})" for i in issues],
+        "total": int(assessment.total[0]),
+        "class_code": str(assessment.class_codes()[0]),
+        "class_label": str(assessment.class_labels()[0]),
+        "max_total": ruleset.max_total,
+    }
+    return render(request, "baseline/_preview.html", context)
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, code: str, year: int, action: str) -> HttpResponse:
+    kelurahan = _kelurahan(request, code)
+    round = get_object_or_404(DataRound, year=year)
+    try:
+        submission_transition(
+            user=request.user,
+            kelurahan=kelurahan,
+            round=round,
+            action=action,
+            reason=request.POST.get("reason", ""),
+        )
+    except PermissionDenied:
+        messages.error(request, _("Anda tidak berwenang melakukan langkah ini."))
+    except WorkflowError as exc:
+        messages.error(request, WORKFLOW_MESSAGES.get(exc.code, exc.code))
+    else:
+        messages.success(request, _("Status data diperbarui."))
+    return redirect("baseline:kelurahan", code, year)
+
+
+@login_required
+def template_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    kelurahan = _kelurahan(request, code)
+    round = get_object_or_404(DataRound, year=year)
+    path = exports.template_file(kelurahan=kelurahan, round=round, lang=get_language() or "id")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"templat_{kelurahan.code}_{year}.xlsx")
+
+
+@login_required
+def import_start(request: HttpRequest, year: int) -> HttpResponse:
+    """Upload, then the dry run: new/changed/unchanged rows and every problem."""
+    round = get_object_or_404(DataRound, year=year)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form, "round": round}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        token = uuid.uuid4().hex
+        stored = _upload_dir() / f"{token}{suffix}"
+        with stored.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        decimal_comma = form.cleaned_data["decimal_comma"]
+        plan = import_plan(user=request.user, round=round, path=stored, decimal_comma=decimal_comma)
+        request.session[f"import-{token}"] = {
+            "path": str(stored),
+            "decimal_comma": decimal_comma,
+            "year": year,
+            "name": upload.name,
+        }
+        lang = get_language() or "id"
+        context.update(
+            plan=plan, token=token, issue_lines=[i.line(lang) for i in plan.issues], name=upload.name
+        )
+    return render(request, "baseline/import.html", context)
+
+
+def _stored_import(request: HttpRequest, token: str) -> dict[str, object]:
+    info = request.session.get(f"import-{token}")
+    if not info or not Path(str(info["path"])).exists():
+        raise Http404
+    return info
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    info = _stored_import(request, token)
+    round = get_object_or_404(DataRound, year=info["year"])
+    plan = import_plan(
+        user=request.user,
+        round=round,
+        path=Path(str(info["path"])),
+        decimal_comma=bool(info["decimal_comma"]),
+    )
+    try:
+        counts = import_apply(user=request.user, plan=plan)
+    except InvalidInput:
+        messages.error(
+            request,
+            _("Berkas bermasalah; tidak ada data yang disimpan. Unggah ulang untuk melihat masalahnya."),
+        )
+        return redirect("baseline:import", round.year)
+    del request.session[f"import-{token}"]
+    messages.success(
+        request,
+        _("Impor selesai: %(new)s baru, %(changed)s berubah, %(unchanged)s tetap.") % counts,
+    )
+    return redirect("accounts:home")
+
+
+@login_required
+def import_marked(request: HttpRequest, token: str) -> HttpResponse:
+    """The uploaded workbook with every faulty cell marked red and commented."""
+    info = _stored_import(request, token)
+    round = get_object_or_404(DataRound, year=info["year"])
+    path = Path(str(info["path"]))
+    plan = import_plan(user=request.user, round=round, path=path, decimal_comma=bool(info["decimal_comma"]))
+    try:
+        sheet = read_sheet(path)
+    except InvalidInput:
+        raise Http404 from None
+    handle, out = tempfile.mkstemp(suffix=".xlsx", dir=_upload_dir())
+    os.close(handle)
+    marked_workbook(Path(out), sheet, plan.issues, lang=get_language() or "id")
+    name = Path(str(info["name"])).stem + "_perlu_diperbaiki.xlsx"
+    return FileResponse(open(out, "rb"), as_attachment=True, filename=name)
+
+
+def export(request: HttpRequest, code: str) -> HttpResponse:
+    """Any region's visible data in the exchange format (XLSX or CSV), scored."""
+    region, _ancestors = region_with_ancestors(code=code)
+    if region is None:
+        raise Http404
+    try:
+        year = int(request.GET.get("tahun", ""))
+    except ValueError:
+        year = None
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    path, round = exports.export_file(user=request.user, region=region, year=year, fmt=fmt)
+    if path is None:
+        messages.error(request, _("Belum ada data yang bisa diunduh untuk wilayah dan tahun ini."))
+        return redirect("regions:profile", code)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"nolkumuh_{region.code}_{round.year}.{fmt}"
+    )
+
+
+@login_required
+def completeness(request: HttpRequest, code: str) -> HttpResponse:
+    """Per kelurahan below the region: how many RTs have data and where the workflow stands."""
+    region, ancestors = region_with_ancestors(code=code)
+    if region is None:
+        raise Http404
+    rounds = list(DataRound.objects.order_by("year"))
+    try:
+        year = int(request.GET.get("tahun", ""))
+    except ValueError:
+        year = rounds[-1].year if rounds else 0
+    round = next((r for r in rounds if r.year == year), None)
+    rows = exports.completeness_rows(user=request.user, region=region, round=round) if round else []
+    missing = sum(1 for r in rows if r["status"] in ("", "draft"))
+    return render(
+        request,
+        "baseline/completeness.html",
+        {
+            "region": region,
+            "ancestors": ancestors,
+            "here": _("Kelengkapan"),
+            "round": round,
+            "rounds": rounds,
+            "rows": rows,
+            "missing": missing,
+        },
+    )

@@ -1,0 +1,37 @@
+"""The audit trail: every change to data, with who, when, and the values before and after."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("pengguna"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("tindakan"), max_length=40)
+    object_type = models.CharField(_("jenis data"), max_length=60)
+    object_id = models.CharField(_("id data"), max_length=40, db_index=True)
+    summary = models.CharField(_("ringkasan"), max_length=300, blank=True)
+    before = models.JSONField(_("sebelum"), null=True, blank=True)
+    after = models.JSONField(_("sesudah"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("catatan perubahan")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, old, new) for every field whose value changed."""
+        before, after = self.before or {}, self.after or {}
+        return [
+            (k, before.get(k), after.get(k))
+            for k in sorted(set(before) | set(after))
+            if before.get(k) != after.get(k)
+        ]

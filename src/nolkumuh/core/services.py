@@ -1,0 +1,30 @@
+"""Writing the audit trail. Every service that changes data calls :func:`audit_record`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from nolkumuh.core.models import AuditEntry
+
+
+def audit_record(
+    *,
+    user: AbstractBaseUser | None,
+    action: str,
+    object_type: str,
+    object_id: object,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    summary: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=before,
+        after=after,
+        summary=summary[:300],
+    )

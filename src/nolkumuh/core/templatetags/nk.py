@@ -1,0 +1,36 @@
+"""Template helpers: Indonesian number forms and the class colours used everywhere."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+CLASS_CSS = {"KB": "kb", "KS": "ks", "KR": "kr", "TK": "tk"}
+
+
+@register.filter
+def num(value: object, places: int = 2) -> str:
+    """1234.5 -> '1.234,50' in Indonesian, '1,234.50' in English; empty for None."""
+    if value is None or value == "":
+        return "–"
+    return number_format(value, decimal_pos=int(places), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def cls(code: str) -> str:
+    return CLASS_CSS.get(str(code), "tk")
+
+
+@register.filter
+def bar(value: float | None, maximum: float = 100) -> float:
+    """Width (0-100) of a bar for a value on a 0..maximum scale."""
+    if not value or not maximum:
+        return 0.0
+    return max(0.0, min(100.0, float(value) / float(maximum) * 100))
+
+
+@register.filter
+def get(mapping: dict, key: object) -> object:
+    return mapping.get(key) if isinstance(mapping, dict) else None

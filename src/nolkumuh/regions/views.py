@@ -1,0 +1,117 @@
+"""Profile pages: province, kab/kota, kecamatan, kelurahan, kawasan and RT (public: approved data)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from nolkumuh.baseline.models import DataRound
+from nolkumuh.baseline.selectors import approved_pairs, load_records, rounds, summarize, trend, trend_chart
+from nolkumuh.regions.models import Kawasan, Region, Rt
+from nolkumuh.regions.selectors import region_children, region_with_ancestors
+
+CHILD_CODE_LENGTH = {Region.Level.PROVINSI: 5, Region.Level.KABKOTA: 8, Region.Level.KECAMATAN: 13}
+
+
+def _year(request: HttpRequest, name: str) -> int | None:
+    try:
+        return int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _pick_round(
+    all_rounds: list[DataRound], records: list[dict[str, Any]], year: int | None
+) -> DataRound | None:
+    with_data = {r["round_id"] for r in records}
+    for rnd in all_rounds:
+        if rnd.year == year:
+            return rnd
+    candidates = [r for r in all_rounds if r.pk in with_data] or all_rounds
+    return candidates[-1] if candidates else None
+
+
+def profile_context(
+    request: HttpRequest, records: list[dict[str, Any]], child_key: Callable[[dict[str, Any]], Any] | None
+) -> dict[str, Any]:
+    """Summary of the chosen round, the trend, and "kumuh awal vs akhir" between two rounds."""
+    all_rounds = rounds()
+    chosen = _pick_round(all_rounds, records, _year(request, "tahun"))
+    context: dict[str, Any] = {"rounds": all_rounds, "round": chosen, "s": None}
+    if chosen is None:
+        return context
+    summary = summarize(records, chosen, child_key)
+    if request.user.is_authenticated:
+        approved = approved_pairs([chosen.pk])
+        mine = {r["rt__kelurahan__code"] for r in records if r["round_id"] == chosen.pk}
+        summary.unapproved = sum(1 for code in mine if (code, chosen.pk) not in approved)
+    history = trend(records, all_rounds)
+    bars, largest = trend_chart(history)
+    context.update(s=summary, trend=history, bars=bars, largest=largest)
+    start, end = _year(request, "dari"), _year(request, "ke")
+    if history and (start or end):
+        by_year = {h.round.year: h for h in history}
+        first, last = by_year.get(start or history[0].round.year), by_year.get(end or history[-1].round.year)
+        if first and last:
+            change = (first.sectoral - last.sectoral) / first.sectoral if first.sectoral else None
+            context["compare"] = {
+                "awal": first,
+                "akhir": last,
+                "contribution": None if change is None else min(change, 1.0) * 100,
+                "reduction": first.slum_area - last.slum_area,
+            }
+    return context
+
+
+def region_profile(request: HttpRequest, code: str) -> HttpResponse:
+    region, ancestors = region_with_ancestors(code=code)
+    if region is None:
+        raise Http404
+    records = load_records(user=request.user, code=region.code)
+    if region.level == Region.Level.KELURAHAN:
+        context = profile_context(request, records, lambda r: r["rt_id"])
+        labels = {r["rt_id"]: f"RW {r['rt__rw']} / RT {r['rt__rt']}" for r in records}
+        links = {key: ("regions:rt", key) for key in labels}
+        context["kawasan"] = Kawasan.objects.filter(kelurahan=region)
+    else:
+        length = CHILD_CODE_LENGTH[region.level]
+        context = profile_context(request, records, lambda r: r["rt__kelurahan__code"][:length])
+        children = list(region_children(region=region))
+        labels = {c.code: c.display_name for c in children}
+        links = {c.code: ("regions:profile", c.code) for c in children}
+        context["children_without_data"] = [
+            c for c in children if c.code not in {r.key for r in (context["s"].rows if context["s"] else [])}
+        ]
+        if region.level == Region.Level.KABKOTA:
+            context["kawasan"] = Kawasan.objects.filter(kabkota=region)
+    context.update(region=region, ancestors=ancestors, labels=labels, links=links, here=region.display_name)
+    return render(request, "regions/profile.html", context)
+
+
+def kawasan_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    kawasan = get_object_or_404(Kawasan.objects.select_related("kabkota", "kabkota__parent"), pk=pk)
+    records = load_records(user=request.user, kawasan_id=kawasan.pk)
+    context = profile_context(request, records, lambda r: r["rt_id"])
+    labels = {
+        r["rt_id"]: f"RW {r['rt__rw']} / RT {r['rt__rt']} ({r['rt__kelurahan__code']})" for r in records
+    }
+    context.update(
+        kawasan=kawasan,
+        ancestors=[kawasan.kabkota.parent, kawasan.kabkota],
+        here=kawasan.name,
+        labels=labels,
+        links={key: ("regions:rt", key) for key in labels},
+    )
+    return render(request, "regions/kawasan.html", context)
+
+
+def rt_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    rt = get_object_or_404(Rt.objects.select_related("kelurahan", "kawasan"), pk=pk)
+    _region, ancestors = region_with_ancestors(code=rt.kelurahan.code)
+    records = load_records(user=request.user, rt_id=rt.pk)
+    context = profile_context(request, records, None)
+    context.update(rt=rt, ancestors=[*ancestors, rt.kelurahan], here=str(rt))
+    return render(request, "regions/rt.html", context)

@@ -1,0 +1,55 @@
+from django.urls import include, path
+
+from nolkumuh.accounts import views as accounts
+from nolkumuh.baseline import views as baseline
+from nolkumuh.core import views as core
+from nolkumuh.regions import views as regions
+
+core_urls = (
+    [
+        path("", core.home, name="home"),
+        path("cari/", core.search, name="search"),
+        path("bantuan/", core.help_page, name="help"),
+    ],
+    "core",
+)
+accounts_urls = (
+    [
+        path("masuk/", accounts.login_view, name="login"),
+        path("keluar/", accounts.logout_view, name="logout"),
+        path("saya/", accounts.home, name="home"),
+    ],
+    "accounts",
+)
+regions_urls = (
+    [
+        path("wilayah/<str:code>/", regions.region_profile, name="profile"),
+        path("kawasan/<int:pk>/", regions.kawasan_profile, name="kawasan"),
+        path("rt/<int:pk>/", regions.rt_profile, name="rt"),
+    ],
+    "regions",
+)
+baseline_urls = (
+    [
+        path("data/<str:code>/<int:year>/", baseline.kelurahan_data, name="kelurahan"),
+        path("data/<str:code>/<int:year>/rt-baru/", baseline.rt_new, name="rt_new"),
+        path("data/<str:code>/<int:year>/rt/<int:pk>/", baseline.rt_edit, name="rt_edit"),
+        path("data/<str:code>/<int:year>/pratinjau/", baseline.rt_preview, name="rt_preview"),
+        path("data/<str:code>/<int:year>/templat.xlsx", baseline.template_download, name="template"),
+        path("data/<str:code>/<int:year>/<str:action>/", baseline.transition, name="transition"),
+        path("impor/<int:year>/", baseline.import_start, name="import"),
+        path("impor/konfirmasi/<str:token>/", baseline.import_confirm, name="import_confirm"),
+        path("impor/tandai/<str:token>/", baseline.import_marked, name="import_marked"),
+        path("unduh/<str:code>/", baseline.export, name="export"),
+        path("kelengkapan/<str:code>/", baseline.completeness, name="completeness"),
+    ],
+    "baseline",
+)
+
+urlpatterns = [
+    path("", include(core_urls)),
+    path("akun/", include(accounts_urls)),
+    path("", include(regions_urls)),
+    path("", include(baseline_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,64 @@
+"""Fixtures for the web application: a small region tree, a data round, users of every role."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from nolkumuh.accounts.models import Membership, Role
+from nolkumuh.baseline.models import DataRound
+from nolkumuh.regions.models import Region
+from tests.helpers import oracle_row
+
+PASSWORD = "rahasia-uji-123"
+
+
+def _region(code: str, name: str, level: str, parent: Region | None, kind: str = "") -> Region:
+    return Region.objects.create(code=code, name=name, level=level, parent=parent, kind=kind)
+
+
+@pytest.fixture
+def tree(db):
+    """Jawa Tengah > Kota Semarang > Semarang Utara > Bandarharjo, Bulu Lor; Kota Surakarta > ... > Pajang."""
+    jateng = _region("33", "Jawa Tengah", "provinsi", None, "provinsi")
+    semarang = _region("33.74", "Kota Semarang", "kabkota", jateng, "kota")
+    utara = _region("33.74.02", "Semarang Utara", "kecamatan", semarang, "kecamatan")
+    solo = _region("33.72", "Kota Surakarta", "kabkota", jateng, "kota")
+    laweyan = _region("33.72.01", "Laweyan", "kecamatan", solo, "kecamatan")
+    return {
+        "jateng": jateng,
+        "semarang": semarang,
+        "bandarharjo": _region("33.74.02.1001", "Bandarharjo", "kelurahan", utara, "kelurahan"),
+        "bululor": _region("33.74.02.1002", "Bulu Lor", "kelurahan", utara, "kelurahan"),
+        "pajang": _region("33.72.01.1001", "Pajang", "kelurahan", laweyan, "kelurahan"),
+    }
+
+
+@pytest.fixture
+def round2024(db):
+    return DataRound.objects.create(year=2024, ruleset_id="permen-pupr-14-2018", name="Data 2024")
+
+
+def make_user(username: str, role: str, *regions: Region):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    membership = Membership.objects.create(user=user, role=role)
+    membership.regions.set(regions)
+    return user
+
+
+@pytest.fixture
+def users(tree):
+    return {
+        "fasilitator": make_user("fasil", Role.FASILITATOR, tree["bandarharjo"]),
+        "fasilitator_solo": make_user("fasil_solo", Role.FASILITATOR, tree["pajang"]),
+        "askot": make_user("askot", Role.ASKOT, tree["semarang"]),
+        "korkot": make_user("korkot", Role.KORKOT, tree["semarang"]),
+        "provinsi": make_user("prov", Role.PROVINSI, tree["jateng"]),
+    }
+
+
+def rt_values(**changes: str) -> dict[str, str]:
+    """Values of the published RT of RULES.md section 10 by field key (total 24, KR)."""
+    values = {k.removeprefix("v_"): v for k, v in oracle_row().items()}
+    values.update(changes)
+    return values

@@ -1,0 +1,153 @@
+"""Browser tests in Debian's Chromium (Playwright): what a facilitator, an askot, a korkot and the
+public actually do. Skipped with a reason where no Chromium is installed, unless REQUIRE_BROWSER=1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from nolkumuh.baseline.models import RtRecord, Submission
+from nolkumuh.regions.services import rt_get_or_create
+from tests.exchange.conftest import write_xlsx
+from tests.web.conftest import PASSWORD
+from tests.web.test_imports import rows_for
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path(os.environ.get("NOLKUMUH_SCREENSHOTS", "/tmp/nolkumuh-screenshots"))
+
+if not CHROMIUM and os.environ.get("REQUIRE_BROWSER") == "1":
+    raise RuntimeError("REQUIRE_BROWSER=1 but no chromium on PATH: apt-get install -y chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no Chromium found (apt-get install -y chromium)")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="id-ID")
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page, server, username):
+    page.goto(f"{server}/akun/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=Keluar")
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_enter_an_rt_and_see_its_score_as_you_type(page, live_server, users, round2024, tree):
+    sign_in(page, live_server.url, "fasil")
+    page.goto(f"{live_server.url}/data/33.74.02.1001/2024/")
+    page.fill("#id_rw", "001")
+    page.fill("#id_rt", "002")
+    page.click("text=Tambah dan isi data")
+    values = {
+        "luas": "2,66",
+        "jumlah_bangunan": "33",
+        "jumlah_penduduk": "150",
+        "jumlah_kk": "42",
+        "panjang_jalan": "400",
+        "panjang_drainase": "0",
+        "jalan_cakupan": "100",
+        "jalan_permukaan_rusak": "300",
+        "air_minum_akses": "1",
+        "air_limbah_sistem": "7",
+        "air_limbah_sarpras": "7",
+        "sampah_sarpras": "42",
+        "sampah_sistem": "42",
+        "kebakaran_prasarana": "33",
+        "kebakaran_sarana": "33",
+    }
+    for name, value in values.items():
+        page.fill(f"#id_{name}", value)
+    page.wait_for_function("document.querySelector('#preview-total')?.textContent === '24'")
+    assert page.text_content("#preview-class") == "KR"
+    shot(page, "entri-rt")
+    page.click("text=Simpan")
+    page.wait_for_selector("text=Data RT tersimpan")
+    record = RtRecord.objects.get()
+    assert (record.total, record.class_code) == (24, "KR")
+    shot(page, "data-kelurahan")
+
+
+def test_import_a_template_with_one_bad_cell_then_fixed(page, live_server, users, round2024, tree, tmp_path):
+    rows = rows_for("33.74.02.1001")
+    households = rows[1]["jumlah_kk"]
+    rows[1]["jumlah_kk"] = "#NUM!"
+    bad = write_xlsx(tmp_path / "bandarharjo.xlsx", rows)
+    sign_in(page, live_server.url, "fasil")
+    page.goto(f"{live_server.url}/impor/2024/")
+    page.set_input_files("#id_file", str(bad))
+    page.click("text=Uji berkas")
+    page.wait_for_selector("#import-issues")
+    issues = page.locator("#import-issues li").all_text_contents()
+    assert issues == ["baris 3, kolom jumlah_kk: bukan angka; isi angka seperti 12 atau 3.5 (#NUM!)"]
+    with page.expect_download() as download:
+        page.click("text=Unduh berkas dengan sel yang salah ditandai")
+    assert download.value.suggested_filename.endswith("_perlu_diperbaiki.xlsx")
+    shot(page, "impor-salah")
+    assert not RtRecord.objects.exists()
+    rows[1]["jumlah_kk"] = households
+    good = write_xlsx(tmp_path / "bandarharjo-benar.xlsx", rows)
+    page.set_input_files("#id_file", str(good))
+    page.click("text=Uji berkas")
+    page.wait_for_selector("text=6 baris baru, 0 berubah, 0 tetap")
+    shot(page, "impor-uji")
+    page.click("#confirm-import")
+    page.wait_for_selector("text=Impor selesai: 6 baru")
+    assert RtRecord.objects.count() == 6
+
+
+def test_submit_verify_approve_then_the_public_sees_it(page, live_server, users, round2024, tree, tmp_path):
+    from nolkumuh.baseline.imports import import_apply, import_plan
+
+    path = write_xlsx(tmp_path / "b.xlsx", rows_for("33.74.02.1001"))
+    import_apply(
+        user=users["fasilitator"], plan=import_plan(user=users["fasilitator"], round=round2024, path=path)
+    )
+    rt_get_or_create(kelurahan=tree["bandarharjo"], rw="009", rt="009")
+    url = f"{live_server.url}/data/33.74.02.1001/2024/"
+    page.goto(f"{live_server.url}/wilayah/33.74.02.1001/")
+    assert "Belum ada data" in page.content()  # not approved yet: the public sees nothing
+    for username, button in (("fasil", "Ajukan"), ("askot", "Verifikasi"), ("korkot", "Setujui")):
+        sign_in(page, live_server.url, username)
+        page.goto(url)
+        page.click(f"button:has-text('{button}')")
+        page.wait_for_selector("text=Status data diperbarui")
+        page.click("text=Keluar")
+        page.wait_for_url(f"{live_server.url}/")
+    assert Submission.objects.get(kelurahan=tree["bandarharjo"]).status == "approved"
+    page.goto(f"{live_server.url}/wilayah/33.74.02.1001/")
+    assert "Tingkat kekumuhan" in page.content() and "RW 001 / RT 001" in page.content()
+    shot(page, "profil-kelurahan")
+    page.goto(f"{live_server.url}/")
+    assert "Kota Semarang" in page.content()
+    shot(page, "beranda")

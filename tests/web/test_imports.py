@@ -1,0 +1,89 @@
+"""Excel import: dry run, every error with row and column, all or nothing, idempotent."""
+
+import openpyxl
+import pytest
+
+from nolkumuh.baseline.imports import import_apply, import_plan
+from nolkumuh.baseline.models import RtRecord
+from nolkumuh.core.models import AuditEntry
+from nolkumuh.exchange import read_sheet
+from nolkumuh.exchange.workbooks import marked_workbook
+from nolkumuh.scoring import InvalidInput
+from tests.exchange.conftest import PLACES, write_xlsx
+from tests.exchange.conftest import sample_rows as exchange_rows
+
+
+def rows_for(*codes):
+    rows = [r for r in exchange_rows(years=[2024]) if r["kode_kelurahan"] in codes]
+    return rows
+
+
+@pytest.fixture
+def workbook(tmp_path, tree):
+    assert PLACES[0].kode_kelurahan == "33.74.02.1001"
+    return write_xlsx(tmp_path / "bandarharjo.xlsx", rows_for("33.74.02.1001"))
+
+
+def test_dry_run_then_confirm_then_reimport_changes_nothing(users, round2024, workbook):
+    user = users["fasilitator"]
+    plan = import_plan(user=user, round=round2024, path=workbook)
+    assert plan.ok and plan.count("new") == 6 and not RtRecord.objects.exists()
+    assert import_apply(user=user, plan=plan) == {"new": 6, "changed": 0, "unchanged": 0}
+    assert RtRecord.objects.count() == 6
+    audits = AuditEntry.objects.count()
+    again = import_plan(user=user, round=round2024, path=workbook)
+    assert again.count("unchanged") == 6 and again.count("new") == again.count("changed") == 0
+    assert import_apply(user=user, plan=again)["unchanged"] == 6
+    assert AuditEntry.objects.count() == audits
+
+
+def test_changed_rows_are_recognised_and_updated(users, round2024, tmp_path, tree):
+    user = users["fasilitator"]
+    rows = rows_for("33.74.02.1001")
+    import_apply(
+        user=user, plan=import_plan(user=user, round=round2024, path=write_xlsx(tmp_path / "a.xlsx", rows))
+    )
+    rows[2]["v_jalan_cakupan"] = 0
+    plan = import_plan(user=user, round=round2024, path=write_xlsx(tmp_path / "b.xlsx", rows))
+    assert (plan.count("changed"), plan.count("unchanged")) == (1, 5)
+    import_apply(user=user, plan=plan)
+    record = RtRecord.objects.get(rt__rw=rows[2]["rw"], rt__rt=rows[2]["rt"])
+    assert record.volumes["jalan_cakupan"] == "0"
+
+
+def test_one_bad_cell_means_nothing_is_written_and_the_cell_is_marked(users, round2024, tmp_path, tree):
+    user = users["fasilitator"]
+    rows = rows_for("33.74.02.1001")
+    rows[3]["luas"] = "-2"
+    path = write_xlsx(tmp_path / "salah.xlsx", rows)
+    plan = import_plan(user=user, round=round2024, path=path)
+    assert not plan.ok
+    assert [issue.line("en") for issue in plan.issues] == [
+        "row 5, column luas: negative values are not allowed; enter 0 or more (-2)"
+    ]
+    with pytest.raises(InvalidInput):
+        import_apply(user=user, plan=plan)
+    assert not RtRecord.objects.exists()
+    marked = tmp_path / "marked.xlsx"
+    marked_workbook(marked, read_sheet(path), plan.issues, lang="id")
+    sheet = openpyxl.load_workbook(marked)["rt"]
+    column = [c.value for c in sheet[1]].index("luas") + 1
+    cell = sheet.cell(row=5, column=column)
+    assert cell.value == "-2" and "negatif" in cell.comment.text
+    assert cell.fill.fgColor.rgb.endswith("F4C7C3")
+
+
+def test_rows_of_another_kelurahan_or_year_are_refused(users, round2024, tmp_path, tree):
+    rows = rows_for("33.74.02.1001", "33.72.01.1001")
+    rows[0]["tahun"] = 2023
+    plan = import_plan(user=users["fasilitator"], round=round2024, path=write_xlsx(tmp_path / "x.xlsx", rows))
+    codes = [i.code for i in plan.issues]
+    assert codes.count("outside_scope") == 6 and codes.count("wrong_year") == 1
+    assert not RtRecord.objects.exists()
+
+
+def test_unknown_kelurahan_code(users, round2024, tmp_path, tree):
+    rows = rows_for("33.74.02.1001")
+    rows[0]["kode_kelurahan"] = "33.74.09.1999"
+    plan = import_plan(user=users["fasilitator"], round=round2024, path=write_xlsx(tmp_path / "x.xlsx", rows))
+    assert [i.code for i in plan.issues] == ["unknown_kelurahan"]
