@@ -1,0 +1,140 @@
+"""Benchmark: page speed and import time of the web application (SQLite, server-side rendering).
+
+The demo plus a generated city (Kota Tegal) of 500 RTs x 7 rounds. Measures the city profile and
+the province page (median of 20 renders through Django's test client, with query counts), and a
+5,000-row workbook import (dry run + confirm). Run: make bench. Results go into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("NOLKUMUH_DEMO", "1")
+os.environ["NOLKUMUH_DATA_DIR"] = tempfile.mkdtemp(prefix="nolkumuh-bench-")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nolkumuh.site.settings")
+os.environ["NOLKUMUH_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from nolkumuh.baseline.demo import demo_load  # noqa: E402
+from nolkumuh.baseline.imports import import_apply, import_plan  # noqa: E402
+from nolkumuh.baseline.models import DataRound, RtRecord, Submission  # noqa: E402
+from nolkumuh.baseline.scoring import apply_scores, ruleset_of, table_of  # noqa: E402
+from nolkumuh.exchange.synthetic import Place, generate_rows, rt_header, rt_volumes  # noqa: E402
+from nolkumuh.regions.models import Region  # noqa: E402
+from nolkumuh.regions.services import rt_get_or_create  # noqa: E402
+from nolkumuh.scoring import assess  # noqa: E402
+
+CITY = "33.76"  # Kota Tegal
+
+
+def generated_city(rts: int = 500) -> None:
+    rng = random.Random(5)
+    kelurahan = list(Region.objects.filter(code__startswith=CITY + ".", level="kelurahan"))
+    plans = []
+    for n in range(rts):
+        kel = kelurahan[n % len(kelurahan)]
+        rt, _ = rt_get_or_create(kelurahan=kel, rw=f"{n // 40 + 1:03d}", rt=f"{n % 40 + 1:03d}")
+        plans.append((rt, rt_header(rng), rng.uniform(0.2, 0.8)))
+    richest = ruleset_of("permen-pupr-02-2016")
+    for k, rnd in enumerate(DataRound.objects.order_by("year")):
+        ruleset = ruleset_of(rnd.ruleset_id)
+        records = []
+        for rt, header, severity in plans:
+            volumes = rt_volumes(rng, header, richest, max(0.0, severity - 0.07 * k))
+            record = RtRecord(round=rnd, rt=rt, **{f: str(v) for f, v in header.items()})
+            record.volumes = {key: str(volumes[key]) for key in ruleset.keys}
+            records.append(record)
+        values = [{**{f: str(getattr(r, f)) for f in header}, **r.volumes} for r in records]
+        apply_scores(records, assess(table_of(values, ruleset), ruleset))
+        RtRecord.objects.bulk_create(records)
+        for kel in kelurahan:
+            Submission.objects.get_or_create(kelurahan=kel, round=rnd, defaults={"status": "approved"})
+
+
+def timed_page(client: Client, url: str, runs: int = 20) -> tuple[float, int]:
+    client.get(url)  # warm caches (templates, rulesets)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(times), len(queries.captured_queries)
+
+
+def import_benchmark(rows: int = 5000) -> tuple[float, float]:
+    import xlsxwriter
+    from django.contrib.auth import get_user_model
+
+    places = [
+        Place(r.code, "Jawa Tengah", "Kota Pekalongan", r.parent.name, r.name)
+        for r in Region.objects.filter(code__startswith="33.75.", level="kelurahan").select_related("parent")
+    ]
+    round_ = DataRound.objects.get(year=2023)
+    data = generate_rows(
+        places, ruleset=ruleset_of(round_.ruleset_id), years=[2023], rts_per_kelurahan=rows // len(places) + 1
+    )
+    data = [{**r, "rt": f"{i:04d}", "rw": "050", "kawasan": ""} for i, r in enumerate(data[:rows])]
+    path = Path(os.environ["NOLKUMUH_DATA_DIR"]) / "import.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("rt")
+    names = list(data[0])
+    for j, name in enumerate(names):
+        sheet.write_string(0, j, name)
+    for i, row in enumerate(data, start=1):
+        for j, name in enumerate(names):
+            value = row[name]
+            sheet.write_string(i, j, value) if isinstance(value, str) else sheet.write_number(i, j, value)
+    book.close()
+    Submission.objects.filter(kelurahan__code__startswith="33.75.", round=round_).update(status="draft")
+    admin = get_user_model().objects.get(username="admin")
+    start = time.perf_counter()
+    plan = import_plan(user=admin, round=round_, path=path)
+    dry = time.perf_counter() - start
+    assert plan.ok, plan.issues[:3]
+    start = time.perf_counter()
+    import_apply(user=admin, plan=import_plan(user=admin, round=round_, path=path))
+    return dry, time.perf_counter() - start
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    start = time.perf_counter()
+    demo_load()
+    print(f"demo loaded in {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    generated_city()
+    city = RtRecord.objects.filter(rt__kelurahan__code__startswith=CITY).count()
+    print(f"generated city: {city:,} RT records in {time.perf_counter() - start:.1f} s")
+    print(f"all records: {RtRecord.objects.count():,}")
+    client = Client()
+    for name, url in (
+        ("city profile (Kota Tegal, 500 RT x 7 rounds)", f"/wilayah/{CITY}/"),
+        ("province page (Jawa Tengah)", "/wilayah/33/"),
+        ("home page (portal)", "/"),
+    ):
+        median, queries = timed_page(client, url)
+        print(f"  {name:45s} median {median * 1000:6.0f} ms, {queries} queries")
+    dry, confirm = import_benchmark()
+    print(
+        f"  import 5,000-row workbook: dry run {dry:.1f} s + confirm {confirm:.1f} s = {dry + confirm:.1f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
