@@ -166,3 +166,12 @@ def test_export_csv_is_in_the_exchange_format(client, data):
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [r["rt"] for r in rows] == ["001", "002"]
     assert rows[0]["total_nilai"] == "24" and rows[0]["tingkat"] == "KR"
+
+
+def test_help_page_shows_the_user_guide_with_its_screenshots(client, db):
+    page = client.get(reverse("core:help")).content.decode()
+    assert "Panduan pengguna nolkumuh" in page and "<table>" in page
+    assert 'src="/bantuan/img/beranda.png"' in page
+    image = client.get("/bantuan/img/beranda.png")
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert client.get("/bantuan/img/..%2Fpanduan.md").status_code == 404

@@ -27,6 +27,7 @@ ROUNDS = [(2017, "permen-pupr-02-2016", True)] + [
 ]
 PASSWORD = "nolkumuh-demo"
 LAST_YEAR = ROUNDS[-1][0]
+LAST_ROUND_STATUS = {"33.74.02.1001": "draft", "33.74.03.1001": "submitted"}
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,10 @@ def demo_load() -> dict[str, int]:
         for i, kelurahan in enumerate(program):
             status = Submission.Status.APPROVED
             if rnd.year == LAST_YEAR:
-                # the latest round is still being worked on: some drafts, some waiting for review
-                status = [Submission.Status.DRAFT, Submission.Status.SUBMITTED, Submission.Status.APPROVED][
-                    i % 3
-                ]
+                # the latest round is still being worked on: some drafts, some waiting for review;
+                # the demo fasilitator's kelurahan is a draft, the second one awaits the askot
+                rotation = [Submission.Status.DRAFT, Submission.Status.SUBMITTED, Submission.Status.APPROVED]
+                status = LAST_ROUND_STATUS.get(kelurahan.code, rotation[i % 3])
             Submission.objects.get_or_create(kelurahan=kelurahan, round=rnd, defaults={"status": status})
     audit_record(
         user=None, action="demo_load", object_type="demo", object_id="jateng", summary=f"{created} RT records"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from pathlib import Path
+
+import markdown
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from nolkumuh.baseline.selectors import load_records
 from nolkumuh.regions.selectors import provinces, region_children, region_search
@@ -34,5 +39,22 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "core/search.html", {"query": query, "regions": regions, "kawasan": kawasan})
 
 
+def _docs_dir() -> Path:
+    return Path(settings.NOLKUMUH_DOCS_DIR)
+
+
 def help_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/help.html")
+    """The user guide (docs/panduan.md) rendered as a page, with its screenshots."""
+    guide = _docs_dir() / "panduan.md"
+    html = None
+    if guide.is_file():
+        text = guide.read_text("utf-8").replace("](img/", "](" + reverse("core:help") + "img/")
+        html = markdown.markdown(text, extensions=["tables"])
+    return render(request, "core/help.html", {"guide": html})
+
+
+def help_image(request: HttpRequest, name: str) -> HttpResponse:
+    path = _docs_dir() / "img" / name
+    if "/" in name or not name.endswith(".png") or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), content_type="image/png")

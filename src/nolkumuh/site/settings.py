@@ -137,6 +137,8 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
+# Where the user guide (panduan.md and its screenshots) is read from for the help page.
+NOLKUMUH_DOCS_DIR = os.environ.get("NOLKUMUH_DOCS_DIR", str(PACKAGE_DIR.parent.parent / "docs"))
 # Contact shown on the help page.
 NOLKUMUH_CONTACT = os.environ.get("NOLKUMUH_CONTACT", "Satker PKP Provinsi / askot setempat")
 

@@ -10,6 +10,7 @@ core_urls = (
         path("", core.home, name="home"),
         path("cari/", core.search, name="search"),
         path("bantuan/", core.help_page, name="help"),
+        path("bantuan/img/<str:name>", core.help_image, name="help_image"),
     ],
     "core",
 )
