@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
@@ -17,6 +17,7 @@ from nolkumuh.baseline.selectors import visible_records
 from nolkumuh.exchange import RawSheet, parse_sheet, score_input, write_table
 from nolkumuh.exchange.workbooks import template_columns, template_workbook
 from nolkumuh.regions.models import Region, Rt
+from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import HEADER_FIELDS
 
 
@@ -56,13 +57,13 @@ def _row(record: RtRecord | None, rt: Rt, year: int) -> dict[str, Any]:
     return row
 
 
-def template_file(*, kelurahan: Region, round: DataRound, lang: str) -> Path:
-    """The exchange-format template for a kelurahan and round: its RTs, with this round's values
-    where they exist."""
-    rts = Rt.objects.filter(kelurahan=kelurahan).select_related(
-        "kelurahan__parent__parent__parent", "kawasan"
-    )
-    records = {r.rt_id: r for r in RtRecord.objects.filter(round=round, rt__kelurahan=kelurahan)}
+def template_file(*, region: Region, round: DataRound, lang: str) -> Path:
+    """The exchange-format template for a region (a kelurahan, or a whole city) and round: its
+    RTs, with this round's values where they exist."""
+    below = within(region.code, "kelurahan__code")
+    rts = Rt.objects.filter(below).select_related("kelurahan__parent__parent__parent", "kawasan")
+    in_region = within(region.code, "rt__kelurahan__code")
+    records = {r.rt_id: r for r in RtRecord.objects.filter(in_region, round=round)}
     rows = [_row(records.get(rt.pk), rt, round.year) for rt in rts]
     path = _temporary(".xlsx")
     template_workbook(path, rows, ruleset_of(round.ruleset_id), lang=lang)
@@ -80,7 +81,7 @@ def export_file(
     records = list(
         visible_records(user=user)
         .filter(
-            Q(rt__kelurahan__code=region.code) | Q(rt__kelurahan__code__startswith=region.code + "."),
+            within(region.code, "rt__kelurahan__code"),
             round=round,
         )
         .select_related("rt__kelurahan__parent__parent__parent", "rt__kawasan")
@@ -107,7 +108,7 @@ def completeness_rows(*, user: AbstractBaseUser, region: Region, round: DataRoun
     """Every program kelurahan (one with RTs) below the region that the user covers: how many RTs
     have data in the round, and where its workflow stands (empty: nothing entered yet)."""
     scope = user_scope(user)
-    below = Q(kelurahan__code=region.code) | Q(kelurahan__code__startswith=region.code + ".")
+    below = within(region.code, "kelurahan__code")
     program = set(Rt.objects.filter(below).values_list("kelurahan_id", flat=True).distinct())
     kelurahan = [k for k in Region.objects.filter(pk__in=program).order_by("code") if scope.covers(k.code)]
     counts = dict(

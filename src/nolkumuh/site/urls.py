@@ -27,6 +27,8 @@ regions_urls = (
         path("wilayah/<str:code>/", regions.region_profile, name="profile"),
         path("kawasan/<int:pk>/", regions.kawasan_profile, name="kawasan"),
         path("rt/<int:pk>/", regions.rt_profile, name="rt"),
+        path("wilayah/<str:code>/kawasan-baru/", regions.kawasan_edit, name="kawasan_new"),
+        path("wilayah/<str:code>/kawasan/<int:pk>/ubah/", regions.kawasan_edit, name="kawasan_edit"),
     ],
     "regions",
 )

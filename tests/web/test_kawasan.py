@@ -1,0 +1,103 @@
+"""Kawasan: the decree's slum areas, their coverage, and the non-physical assessment (RECALL)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from nolkumuh.baseline.models import Submission
+from nolkumuh.baseline.services import rt_record_save
+from nolkumuh.core.models import AuditEntry
+from nolkumuh.regions.models import Kawasan
+from nolkumuh.regions.services import kawasan_save, rt_get_or_create
+from tests.web.conftest import PASSWORD, rt_values
+
+
+@pytest.fixture
+def rts(users, round2024, tree):
+    made = []
+    for n in ("001", "002"):
+        rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt=n)[0]
+        rt_record_save(
+            user=users["fasilitator"], round=round2024, rt=rt, values=rt_values(jumlah_penduduk="600")
+        )
+        made.append(rt)
+    Submission.objects.update(status="approved")
+    return made
+
+
+def test_korkot_creates_a_kawasan_with_its_rts_and_the_change_is_audited(users, tree, rts):
+    kawasan = Kawasan(
+        kabkota=tree["semarang"], name="Kawasan Tambak Lorok", sk_number="050/123/2024", sk_year=2024
+    )
+    kawasan_save(user=users["korkot"], kawasan=kawasan, kelurahan=[tree["bandarharjo"]], rts=rts[:1])
+    assert list(kawasan.rts.all()) == rts[:1]
+    entry = AuditEntry.objects.get(object_type="kawasan")
+    assert entry.user == users["korkot"] and entry.after["name"] == "Kawasan Tambak Lorok"
+
+
+def test_a_fasilitator_may_not_change_kawasan(users, tree, rts):
+    with pytest.raises(PermissionDenied):
+        kawasan_save(
+            user=users["fasilitator"],
+            kawasan=Kawasan(kabkota=tree["semarang"], name="X"),
+            kelurahan=[],
+            rts=[],
+        )
+
+
+def test_kawasan_page_shows_type_priority_and_pattern_once_assessed(client, users, tree, rts):
+    kawasan = Kawasan(
+        kabkota=tree["semarang"],
+        name="Kawasan Bandarharjo",
+        strategis=True,
+        potensi=False,
+        status_lahan=True,
+        sesuai_tata_ruang=False,
+    )
+    kawasan_save(user=users["korkot"], kawasan=kawasan, kelurahan=[tree["bandarharjo"]], rts=rts)
+    page = client.get(reverse("regions:kawasan", args=[kawasan.pk])).content.decode()
+    # 1,200 people on 5.32 ha = 225.56 jiwa/ha -> 4; strategic 5; no potential 1: sum 10 (sedang);
+    # illegal land; class KR -> type C4, priority 6, pemukiman kembali
+    assert "225,56" in page and "(sedang)" in page
+    assert ">C4<" in page and ">6<" in page and "pemukiman kembali" in page
+    assert "RECALL" in page
+
+
+def test_kawasan_form_saves_through_the_page(client, users, tree, rts):
+    client.login(username="korkot", password=PASSWORD)
+    url = reverse("regions:kawasan_new", args=["33.74"])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "name": "Kawasan Baru",
+            "sk_number": "1/2024",
+            "sk_year": "2024",
+            "typology": "di tepi air",
+            "kelurahan": [tree["bandarharjo"].pk],
+            "rts": [rts[1].pk],
+            "strategis": "true",
+            "potensi": "",
+            "status_lahan": "",
+            "sesuai_tata_ruang": "",
+        },
+    )
+    kawasan = Kawasan.objects.get(name="Kawasan Baru")
+    assert response.status_code == 302 and kawasan.typology == "di tepi air" and kawasan.strategis is True
+    assert kawasan.potensi is None and list(kawasan.rts.all()) == [rts[1]]
+    client.logout()
+    client.login(username="fasil", password=PASSWORD)
+    assert client.get(url).status_code == 404
+
+
+def test_rt_page_shows_the_change_history_to_staff_only(client, users, tree, rts, round2024):
+    Submission.objects.update(status="draft")
+    rt_record_save(
+        user=users["fasilitator"], round=round2024, rt=rts[0], values=rt_values(jumlah_penduduk="700")
+    )
+    Submission.objects.update(status="approved")
+    url = reverse("regions:rt", args=[rts[0].pk])
+    assert "Riwayat perubahan" not in client.get(url).content.decode()
+    client.login(username="fasil", password=PASSWORD)
+    page = client.get(url).content.decode()
+    assert "Riwayat perubahan" in page and "jumlah_penduduk 600 → 700" in page
