@@ -153,3 +153,11 @@ def test_round_trip_through_csv_keeps_values_as_written(tmp_path, rows):
     for row, result in zip(rows, out, strict=True):
         for name in ("luas", "panjang_jalan", "v_jalan_cakupan", "jumlah_kk", "kode_kelurahan"):
             assert result[name] == str(row[name])
+
+
+def test_a_csv_field_too_large_to_read_is_a_clear_error(tmp_path):
+    path = tmp_path / "besar.csv"
+    path.write_text('tahun,catatan\n2024,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        read_rt_file(path)
+    assert caught.value.issues[0].code == "unreadable_file"

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from nolkumuh.accounts.models import Membership, Role
 from nolkumuh.baseline.models import DataRound
-from nolkumuh.regions.models import Region
+from nolkumuh.regions.models import Kawasan, Region
 from tests.helpers import oracle_row
 
 PASSWORD = "rahasia-uji-123"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Login failure counts live in the shared cache: start every test without any."""
+    cache.clear()
 
 
 def _region(code: str, name: str, level: str, parent: Region | None, kind: str = "") -> Region:
@@ -25,6 +32,9 @@ def tree(db):
     utara = _region("33.74.02", "Semarang Utara", "kecamatan", semarang, "kecamatan")
     solo = _region("33.72", "Kota Surakarta", "kabkota", jateng, "kota")
     laweyan = _region("33.72.01", "Laweyan", "kecamatan", solo, "kecamatan")
+    for city, names in ((semarang, ("Bandarharjo", "Bulu Lor")), (solo, ("Pajang",))):
+        for name in names:
+            Kawasan.objects.create(kabkota=city, name=f"Kawasan {name}", sk_number="050/1/2016", sk_year=2016)
     return {
         "jateng": jateng,
         "semarang": semarang,

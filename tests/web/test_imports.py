@@ -87,3 +87,46 @@ def test_unknown_kelurahan_code(users, round2024, tmp_path, tree):
     rows[0]["kode_kelurahan"] = "33.74.09.1999"
     plan = import_plan(user=users["fasilitator"], round=round2024, path=write_xlsx(tmp_path / "x.xlsx", rows))
     assert [i.code for i in plan.issues] == ["unknown_kelurahan"]
+
+
+def test_only_a_korkot_may_create_kawasan_through_import(users, round2024, tmp_path, tree):
+    rows = rows_for("33.74.02.1001")
+    rows[0]["kawasan"] = "Kawasan Baru Sekali"
+    path = write_xlsx(tmp_path / "k.xlsx", rows)
+    plan = import_plan(user=users["fasilitator"], round=round2024, path=path)
+    assert [(i.code, i.row) for i in plan.issues] == [("kawasan_not_allowed", 2)]
+    plan = import_plan(user=users["korkot"], round=round2024, path=path)
+    assert plan.ok
+    import_apply(user=users["korkot"], plan=plan)
+    created = AuditEntry.objects.get(object_type="kawasan")
+    assert created.after["name"] == "Kawasan Baru Sekali" and created.user == users["korkot"]
+
+
+def test_too_many_decimals_and_huge_numbers_are_refused_in_the_dry_run(users, round2024, tmp_path, tree):
+    rows = rows_for("33.74.02.1001")
+    rows[0]["luas"] = 3.02004
+    rows[1]["jumlah_penduduk"] = 1e16
+    plan = import_plan(user=users["fasilitator"], round=round2024, path=write_xlsx(tmp_path / "d.xlsx", rows))
+    assert [(i.code, i.row, i.column) for i in plan.issues] == [
+        ("invalid_field", 2, "luas"),
+        ("invalid_field", 3, "jumlah_penduduk"),
+    ]
+
+
+def test_same_rt_by_code_and_by_names_is_a_duplicate(users, round2024, tmp_path, tree):
+    rows = rows_for("33.74.02.1001")[:2]
+    twin = dict(rows[0])
+    twin["kode_kelurahan"] = ""
+    twin["rt"] = str(int(twin["rt"]))  # 1 = 001
+    path = write_xlsx(tmp_path / "dup.xlsx", [*rows, twin])
+    plan = import_plan(user=users["fasilitator"], round=round2024, path=path)
+    assert [(i.code, i.row) for i in plan.issues] == [("duplicate_rt", 4)]
+
+
+def test_confirming_twice_writes_once(users, round2024, workbook):
+    user = users["fasilitator"]
+    first = import_plan(user=user, round=round2024, path=workbook)
+    second = import_plan(user=user, round=round2024, path=workbook)
+    assert import_apply(user=user, plan=first)["new"] == 6
+    assert import_apply(user=user, plan=second) == {"new": 0, "changed": 0, "unchanged": 6}
+    assert RtRecord.objects.count() == 6

@@ -48,7 +48,7 @@ def test_a_fasilitator_may_not_change_kawasan(users, tree, rts):
 def test_kawasan_page_shows_type_priority_and_pattern_once_assessed(client, users, tree, rts):
     kawasan = Kawasan(
         kabkota=tree["semarang"],
-        name="Kawasan Bandarharjo",
+        name="Kawasan Bandarharjo Utara",
         strategis=True,
         potensi=False,
         status_lahan=True,
@@ -101,3 +101,11 @@ def test_rt_page_shows_the_change_history_to_staff_only(client, users, tree, rts
     client.login(username="fasil", password=PASSWORD)
     page = client.get(url).content.decode()
     assert "Riwayat perubahan" in page and "jumlah_penduduk 600 → 700" in page
+
+
+def test_editing_a_kawasan_keeps_the_old_values_in_the_audit_trail(users, tree, rts):
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    kawasan.sk_number = "050/999/2024"
+    kawasan_save(user=users["korkot"], kawasan=kawasan, kelurahan=[tree["bandarharjo"]], rts=rts)
+    entry = AuditEntry.objects.filter(object_type="kawasan").latest("id")
+    assert entry.before["sk_number"] == "050/1/2016" and entry.after["sk_number"] == "050/999/2024"

@@ -175,3 +175,22 @@ def test_help_page_shows_the_user_guide_with_its_screenshots(client, db):
     image = client.get("/bantuan/img/beranda.png")
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
     assert client.get("/bantuan/img/..%2Fpanduan.md").status_code == 404
+
+
+def test_login_never_redirects_to_another_site(client, users):
+    url = reverse("accounts:login") + "?next=https://evil.example/x"
+    response = client.post(url, {"username": "fasil", "password": PASSWORD})
+    assert response["Location"] == reverse("accounts:home")
+
+
+def test_unknown_year_is_not_found(client, users, data):
+    login(client, users["fasilitator"])
+    assert client.get("/data/33.74.02.1001/1999/").status_code == 404
+
+
+def test_oversized_or_foreign_uploads_are_refused_with_a_message(client, users, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, users["fasilitator"])
+    response = client.post("/impor/2024/", {"file": SimpleUploadedFile("data.ods", b"x")})
+    assert "Gunakan berkas .xlsx atau .csv" in response.content.decode()

@@ -52,7 +52,7 @@ def test_bad_values_are_rejected_whole_with_every_problem(users, round2024, rt):
         ("negative", "luas"),
         ("above_denominator", "air_minum_akses"),
     }
-    assert not RtRecord.objects.exists() and not AuditEntry.objects.exists()
+    assert not RtRecord.objects.exists() and not AuditEntry.objects.filter(object_type="rt_record").exists()
 
 
 def test_a_fasilitator_cannot_change_another_kelurahan(users, round2024, tree):
@@ -110,3 +110,14 @@ def test_submitting_nothing_is_refused(users, round2024, tree):
             user=users["fasilitator"], kelurahan=tree["bandarharjo"], round=round2024, action="submit"
         )
     assert caught.value.code == "no_data"
+
+
+def test_verifying_or_approving_needs_a_second_person(users, round2024, rt, tree):
+    kel = tree["bandarharjo"]
+    rt_record_save(user=users["korkot"], round=round2024, rt=rt, values=rt_values())
+    submission_transition(user=users["korkot"], kelurahan=kel, round=round2024, action="submit")
+    with pytest.raises(WorkflowError) as caught:
+        submission_transition(user=users["korkot"], kelurahan=kel, round=round2024, action="verify")
+    assert caught.value.code == "same_person"
+    submission_transition(user=users["askot"], kelurahan=kel, round=round2024, action="verify")
+    submission_transition(user=users["korkot"], kelurahan=kel, round=round2024, action="approve")

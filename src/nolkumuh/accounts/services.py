@@ -73,22 +73,29 @@ def user_scope(user: AbstractBaseUser | AnonymousUser) -> Scope:
     return scope
 
 
-def _failure_key(username: str, address: str) -> str:
-    return f"login-failures:{username.strip().lower()}:{address}"
+# Guessing from many addresses is also stopped: a user name gets this many times the limit in all.
+ANY_ADDRESS_FACTOR = 4
+
+
+def _failure_keys(username: str, address: str) -> tuple[str, str]:
+    name = username.strip().lower()
+    return f"login-failures:{name}:{address}", f"login-failures:{name}:*"
 
 
 def login_locked(*, username: str, address: str) -> bool:
-    return cache.get(_failure_key(username, address), 0) >= settings.LOGIN_FAILURE_LIMIT
+    here, anywhere = _failure_keys(username, address)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    return cache.get(here, 0) >= limit or cache.get(anywhere, 0) >= limit * ANY_ADDRESS_FACTOR
 
 
 def login_failed(*, username: str, address: str) -> None:
-    key = _failure_key(username, address)
-    cache.add(key, 0, settings.LOGIN_LOCK_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, settings.LOGIN_LOCK_SECONDS)
+    for key in _failure_keys(username, address):
+        cache.add(key, 0, settings.LOGIN_LOCK_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, settings.LOGIN_LOCK_SECONDS)
 
 
 def login_succeeded(*, username: str, address: str) -> None:
-    cache.delete(_failure_key(username, address))
+    cache.delete(_failure_keys(username, address)[0])

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             login(request, form.get_user())
             login_succeeded(username=username, address=address)
-            return redirect(request.GET.get("next") or "accounts:home")
+            target = request.GET.get("next", "")
+            safe = url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            return redirect(target if target and safe else "accounts:home")
         else:
             login_failed(username=username, address=address)
     return render(request, "accounts/login.html", {"form": form})

@@ -2,7 +2,8 @@
 
 The dry run reads and checks the whole file and says, per row, whether it is new, changed or
 unchanged; every problem is listed with row and column. Confirming re-reads the same stored file,
-checks it again and writes everything in one transaction (re-importing the same file changes
+checks it again and writes everything in one transaction, with the workflow rows locked and the
+stored records read again inside it (re-importing the same file, or confirming twice, changes
 nothing).
 """
 
@@ -12,30 +13,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from nolkumuh.accounts.services import user_scope
+from nolkumuh.accounts.services import Scope, user_scope
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import apply_scores, record_values, ruleset_of
-from nolkumuh.baseline.services import record_snapshot, submission_get
+from nolkumuh.baseline.services import record_snapshot
 from nolkumuh.core.models import AuditEntry
+from nolkumuh.core.services import audit_change
 from nolkumuh.exchange import RtInput, read_rt_file
 from nolkumuh.exchange.columns import NAME_COLUMNS
-from nolkumuh.exchange.parse import cell_text
 from nolkumuh.regions.models import Kawasan, Region, Rt, number_key
-from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue, assess
+from nolkumuh.regions.services import rt_get_or_create
+from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue, RtTable, assess
+
+Key = tuple[int, str, str]  # kelurahan id, RW key, RT key
 
 
 @dataclass
 class PlannedRow:
     row: int
+    index: int  # position in the file's data
     kelurahan: Region
     rw: str
     rt: str
-    kawasan: str
+    kawasan_name: str
+    kawasan: Kawasan | None  # the existing kawasan of that name in the city, if any
     values: dict[str, str]
     status: str  # new, changed, unchanged
-    record: RtRecord | None = None
+
+    @property
+    def key(self) -> Key:
+        return (self.kelurahan.pk, number_key(self.rw), number_key(self.rt))
 
 
 @dataclass
@@ -65,26 +75,50 @@ class ImportPlan:
         return self.count("unchanged")
 
 
-def _values(data: RtInput, i: int) -> dict[str, str]:
-    """The row's header fields and volumes as decimal text, as written in the file."""
-    values = {}
-    names = {**{f: data.columns.known.get(f) for f in HEADER_FIELDS}, **data.columns.volumes}
-    for key, position in names.items():
-        if position is None:
-            continue
-        cell = data.sheet.rows[i][position]
-        text = cell_text(cell) if not isinstance(cell, float) else format(cell, ".15g")
-        values[key] = _canonical(text, float(data.numbers[position][i]))
-    return values
-
-
-def _canonical(text: str, number: float) -> str:
+def _canonical(number: float) -> str:
     """One spelling per number ('2.50' and '2.5' are the same value), so re-imports compare equal."""
-    return format(number, ".15g") if text else "0"
+    return format(number, ".15g")
+
+
+def _values(data: RtInput, i: int) -> dict[str, str]:
+    """The row's header fields and volumes (by key) as canonical decimal text."""
+    positions = {**{f: data.columns.known[f] for f in HEADER_FIELDS}, **data.columns.volumes}
+    return {key: _canonical(float(data.numbers[position][i])) for key, position in positions.items()}
+
+
+def _stored_values(record: RtRecord) -> dict[str, str]:
+    return {k: _canonical(float(v)) for k, v in record_values(record).items()}
+
+
+def _kelurahan_lookup(data: RtInput) -> tuple[dict[str, Region], dict[tuple[str, ...], Region]]:
+    codes = set(data.text.get("kode_kelurahan", []))
+    related = ("parent", "parent__parent", "parent__parent__parent")
+    found = Region.objects.filter(code__in=codes, level=Region.Level.KELURAHAN).select_related(*related)
+    by_code = {r.code: r for r in found}
+    by_names: dict[tuple[str, ...], Region] = {}
+    if all(n in data.text for n in NAME_COLUMNS):
+        wanted = {v.strip().lower() for v in data.text["kelurahan"]}
+        for region in Region.objects.filter(
+            level=Region.Level.KELURAHAN, name__in=_spellings(wanted)
+        ).select_related(*related):
+            kec = region.parent
+            key = (
+                kec.parent.parent.name.lower(),
+                kec.parent.name.lower(),
+                kec.name.lower(),
+                region.name.lower(),
+            )
+            by_names[key] = region
+    return by_code, by_names
+
+
+def _spellings(names: set[str]) -> set[str]:
+    """Names as stored are title case; the file's may be any case."""
+    return {n.title() for n in names} | names | {n.upper() for n in names}
 
 
 def _find_kelurahan(
-    data: RtInput, i: int, by_code: dict[str, Region], by_names: dict[tuple, Region]
+    data: RtInput, i: int, by_code: dict[str, Region], by_names: dict[tuple[str, ...], Region]
 ) -> Region | None:
     codes = data.text.get("kode_kelurahan")
     if codes and codes[i]:
@@ -93,28 +127,34 @@ def _find_kelurahan(
     return by_names.get(names)
 
 
-def _kelurahan_lookup(data: RtInput) -> tuple[dict[str, Region], dict[tuple, Region]]:
-    codes = set(data.text.get("kode_kelurahan", []))
-    kelurahan = Region.objects.filter(code__in=codes, level=Region.Level.KELURAHAN).select_related(
-        "parent__parent"
-    )
-    by_code = {r.code: r for r in kelurahan}
-    by_names: dict[tuple, Region] = {}
-    if all(n in data.text for n in NAME_COLUMNS):
-        wanted = {v.strip().lower() for v in data.text["kelurahan"]}
-        for region in Region.objects.filter(level=Region.Level.KELURAHAN).select_related(
-            "parent", "parent__parent", "parent__parent__parent"
-        ):
-            if region.name.lower() in wanted:
-                kec = region.parent
-                key = (
-                    kec.parent.parent.name.lower(),
-                    kec.parent.name.lower(),
-                    kec.name.lower(),
-                    region.name.lower(),
-                )
-                by_names[key] = region
-    return by_code, by_names
+def _field_issues(values: dict[str, str], data: RtInput, i: int, number: int) -> list[Issue]:
+    """What the database would refuse (too many decimals or digits), found before writing."""
+    record = RtRecord(**{f: values[f] for f in HEADER_FIELDS})
+    try:
+        record.clean_fields(
+            exclude=["round", "rt", "updated_by", "volumes", "hundredths", "scores", "updated_at"]
+        )
+    except ValidationError as exc:
+        return [
+            Issue(
+                "invalid_field", number, data.columns.shown(name), values.get(name), {"detail": " ".join(m)}
+            )
+            for name, m in exc.message_dict.items()
+        ]
+    return []
+
+
+def _kawasan_issue(scope: Scope, row: PlannedRow, name: str, current: Rt | None, number: int) -> Issue | None:
+    """Only those who may manage kawasan (korkot, provinsi, admin) create them or move RTs between
+    them; others may name the RT's own kawasan, or an existing one for an RT that has none."""
+    if not name or scope.may("approve", row.kelurahan.parent.parent):
+        return None
+    if current is not None and current.kawasan is not None:
+        if current.kawasan.name.lower() == name.lower():
+            return None
+    elif row.kawasan is not None:
+        return None
+    return Issue("kawasan_not_allowed", number, "kawasan", name)
 
 
 def import_plan(
@@ -130,113 +170,192 @@ def import_plan(
     plan.data = data
     scope = user_scope(user)
     by_code, by_names = _kelurahan_lookup(data)
+    found = set(by_code.values()) | set(by_names.values())
     statuses = dict(
-        Submission.objects.filter(
-            round=round, kelurahan__in=set(by_code.values()) | set(by_names.values())
-        ).values_list("kelurahan_id", "status")
+        Submission.objects.filter(round=round, kelurahan__in=found).values_list("kelurahan_id", "status")
     )
-    year_column = data.columns.shown("tahun")
-    wanted: list[tuple[int, Region, str, str]] = []
-    for i, number in enumerate(data.row_numbers.tolist()):
-        if int(data.years[i]) != round.year:
-            plan.issues.append(
-                Issue("wrong_year", number, year_column, str(data.years[i]), {"year": round.year})
-            )
-            continue
-        kelurahan = _find_kelurahan(data, i, by_code, by_names)
-        if kelurahan is None:
-            plan.issues.append(Issue("unknown_kelurahan", number, None, None))
-            continue
-        if not scope.may_edit(kelurahan):
-            plan.issues.append(Issue("outside_scope", number, None, kelurahan.name))
-            continue
-        status = statuses.get(kelurahan.pk, Submission.Status.DRAFT)
-        if status != Submission.Status.DRAFT:
-            label = Submission.Status(status).label
-            plan.issues.append(
-                Issue("locked", number, None, kelurahan.name, {"year": round.year, "status": label})
-            )
-            continue
-        wanted.append((i, kelurahan, data.text["rw"][i], data.text["rt"][i]))
-    existing = {
-        (r.rt.kelurahan_id, r.rt.rw_key, r.rt.rt_key): r
-        for r in RtRecord.objects.filter(
-            round=round, rt__kelurahan__in={k for _, k, _, _ in wanted}
-        ).select_related("rt")
+    rts = {
+        (r.kelurahan_id, r.rw_key, r.rt_key): r
+        for r in Rt.objects.filter(kelurahan__in=found).select_related("kawasan")
     }
-    kawasan_names = data.text.get("kawasan", [""] * len(data))
-    for i, kelurahan, rw, rt in wanted:
+    records = {
+        (r.rt.kelurahan_id, r.rt.rw_key, r.rt.rt_key): r
+        for r in RtRecord.objects.filter(round=round, rt__kelurahan__in=found).select_related("rt")
+    }
+    kawasan = {
+        (k.kabkota_id, k.name.lower()): k
+        for k in Kawasan.objects.filter(kabkota__in={r.parent.parent_id for r in found})
+    }
+    names = data.text.get("kawasan", [""] * len(data))
+    seen: dict[Key, int] = {}
+    for i, number in enumerate(data.row_numbers.tolist()):
+        issue = _row_issue(data, i, number, round, by_code, by_names, scope, statuses)
+        if isinstance(issue, Issue):
+            plan.issues.append(issue)
+            continue
+        kelurahan = issue
         values = _values(data, i)
-        record = existing.get((kelurahan.pk, number_key(rw), number_key(rt)))
-        if record is None:
-            status = "new"
-        else:
-            stored = {k: _canonical(v, float(v)) for k, v in record_values(record).items()}
-            status = "unchanged" if stored == values else "changed"
-        plan.rows.append(
-            PlannedRow(int(data.row_numbers[i]), kelurahan, rw, rt, kawasan_names[i], values, status, record)
+        name = names[i].strip()
+        existing_kawasan = kawasan.get((kelurahan.parent.parent_id, name.lower())) if name else None
+        row = PlannedRow(
+            number,
+            i,
+            kelurahan,
+            data.text["rw"][i],
+            data.text["rt"][i],
+            name,
+            existing_kawasan,
+            values,
+            "new",
         )
+        if row.key in seen:
+            plan.issues.append(Issue("duplicate_rt", number, None, None, {"other": seen[row.key]}))
+            continue
+        seen[row.key] = number
+        plan.issues.extend(_field_issues(values, data, i, number))
+        kawasan_problem = _kawasan_issue(scope, row, name, rts.get(row.key), number)
+        if kawasan_problem:
+            plan.issues.append(kawasan_problem)
+        record = records.get(row.key)
+        if record is not None:
+            row.status = (
+                "unchanged" if _stored_values(record) == values and not _moves(row, rts, name) else "changed"
+            )
+        plan.rows.append(row)
     return plan
+
+
+def _moves(row: PlannedRow, rts: dict[Key, Rt], name: str) -> bool:
+    """True when the row puts an existing RT into another kawasan."""
+    current = rts.get(row.key)
+    return (
+        bool(name)
+        and current is not None
+        and (current.kawasan is None or current.kawasan.name.lower() != name.lower())
+    )
+
+
+def _row_issue(data, i, number, round, by_code, by_names, scope, statuses):  # type: ignore[no-untyped-def]
+    """The row's kelurahan, or the issue that stops the row."""
+    if int(data.years[i]) != round.year:
+        return Issue(
+            "wrong_year", number, data.columns.shown("tahun"), str(data.years[i]), {"year": round.year}
+        )
+    kelurahan = _find_kelurahan(data, i, by_code, by_names)
+    if kelurahan is None:
+        return Issue("unknown_kelurahan", number, None, None)
+    if not scope.may_edit(kelurahan):
+        return Issue("outside_scope", number, None, kelurahan.name)
+    status = statuses.get(kelurahan.pk, Submission.Status.DRAFT)
+    if status != Submission.Status.DRAFT:
+        label = Submission.Status(status).label
+        return Issue("locked", number, None, kelurahan.name, {"year": round.year, "status": label})
+    return kelurahan
 
 
 @transaction.atomic
 def import_apply(*, user: AbstractBaseUser, plan: ImportPlan) -> dict[str, int]:
-    """Write a checked plan: every row or none. Scores come from one vectorized assessment."""
+    """Write a checked plan: every row or none. The workflow rows are locked and the stored records
+    read again here, so a concurrent submit or a second confirm cannot slip in between."""
     if not plan.ok or plan.data is None:
         raise InvalidInput(plan.issues)
     round = plan.round
     ruleset = ruleset_of(round.ruleset_id)
-    todo = [r for r in plan.rows if r.status != "unchanged"]
-    if not todo:
-        return {"new": 0, "changed": 0, "unchanged": plan.count("unchanged")}
-    rows_by_index = [plan.data.row_numbers.tolist().index(r.row) for r in todo]
+    _lock_drafts(plan)
+    stored = {
+        (r.rt.kelurahan_id, r.rt.rw_key, r.rt.rt_key): r
+        for r in RtRecord.objects.select_for_update()
+        .filter(round=round, rt__kelurahan__in={row.kelurahan for row in plan.rows})
+        .select_related("rt")
+    }
+    todo = []
+    moved = 0
+    for row in plan.rows:
+        record = stored.get(row.key)
+        if record is None or _stored_values(record) != row.values:
+            todo.append((row, record))
+        elif row.status == "changed":  # same values, another kawasan
+            _rt_for(user, row)
+            moved += 1
     table = plan.data.table
-    subset = type(table)({k: v[rows_by_index] for k, v in table.columns.items()})
+    subset = RtTable({k: v[[row.index for row, _ in todo]] for k, v in table.columns.items()})
     assessment = assess(subset, ruleset)
-    records, audits = [], []
-    for row in todo:
-        rt = _rt_for(row)
-        record = row.record or RtRecord(round=round, rt=rt)
-        before = record_snapshot(record) if row.record else None
+    written = []
+    for row, record in todo:
+        rt = _rt_for(user, row)
+        before = record_snapshot(record) if record else None
+        record = record or RtRecord(round=round, rt=rt)
         for name in HEADER_FIELDS:
             setattr(record, name, row.values[name])
         record.volumes = {k: row.values[k] for k in ruleset.keys}
         record.updated_by = user
-        records.append((record, before))
-    apply_scores([r for r, _ in records], assessment)
-    for record, before in records:
+        written.append((record, before))
+    apply_scores([r for r, _ in written], assessment)
+    audits = []
+    for record, before in written:
         record.save()
-        audits.append(
-            AuditEntry(
-                user=user,
-                action="import_create" if before is None else "import_update",
-                object_type="rt_record",
-                object_id=str(record.pk),
-                before=before,
-                after=record_snapshot(record),
-                summary=f"impor {round.year}",
+        after = record_snapshot(record)
+        if before != after:
+            action = "import_create" if before is None else "import_update"
+            audits.append(
+                AuditEntry(
+                    user=user,
+                    action=action,
+                    object_type="rt_record",
+                    object_id=str(record.pk),
+                    before=before,
+                    after=after,
+                    summary=f"impor {round.year}",
+                )
             )
-        )
     AuditEntry.objects.bulk_create(audits)
-    for kelurahan in {r.kelurahan for r in todo}:
-        submission_get(kelurahan=kelurahan, round=round)
-    return {"new": plan.count("new"), "changed": plan.count("changed"), "unchanged": plan.count("unchanged")}
+    created = sum(1 for _, before in written if before is None)
+    changed = len(written) - created + moved
+    return {"new": created, "changed": changed, "unchanged": len(plan.rows) - created - changed}
 
 
-def _rt_for(row: PlannedRow) -> Rt:
-    kawasan = None
-    if row.kawasan.strip():
-        kawasan, _ = Kawasan.objects.get_or_create(
-            kabkota=row.kelurahan.parent.parent, name=row.kawasan.strip()
-        )
+def _lock_drafts(plan: ImportPlan) -> None:
+    issues = []
+    for kelurahan in {row.kelurahan for row in plan.rows}:
+        submission, _created = Submission.objects.get_or_create(kelurahan=kelurahan, round=plan.round)
+        status = Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
+        if status != Submission.Status.DRAFT:
+            label = Submission.Status(status).label
+            issues.append(
+                Issue("locked", None, None, kelurahan.name, {"year": plan.round.year, "status": label})
+            )
+    if issues:
+        raise InvalidInput(issues)
+
+
+def _rt_for(user: AbstractBaseUser, row: PlannedRow) -> Rt:
+    """The row's RT (created if new) in the kawasan the row names (created by those who may)."""
+    name = row.kawasan_name
+    kawasan = row.kawasan
+    if name and kawasan is None:
+        kawasan, created = Kawasan.objects.get_or_create(kabkota=row.kelurahan.parent.parent, name=name)
+        if created:
+            audit_change(
+                user=user,
+                object_type="kawasan",
+                object_id=kawasan.pk,
+                before=None,
+                after={"name": name, "source": "impor"},
+                summary=name,
+            )
+    if kawasan is not None:
         kawasan.kelurahan.add(row.kelurahan)
-    rt, created = Rt.objects.get_or_create(
-        kelurahan=row.kelurahan,
-        rw_key=number_key(row.rw),
-        rt_key=number_key(row.rt),
-        defaults={"rw": row.rw, "rt": row.rt, "kawasan": kawasan},
-    )
-    if not created and kawasan is not None and rt.kawasan_id != kawasan.pk:
+    rt, _created = rt_get_or_create(kelurahan=row.kelurahan, rw=row.rw, rt=row.rt, kawasan=kawasan, user=user)
+    if kawasan is not None and rt.kawasan_id != kawasan.pk:
+        before = {"kawasan": rt.kawasan.name if rt.kawasan else ""}
         rt.kawasan = kawasan
         rt.save(update_fields=["kawasan"])
+        audit_change(
+            user=user,
+            object_type="rt",
+            object_id=rt.pk,
+            before=before,
+            after={"kawasan": kawasan.name},
+            summary=str(rt),
+        )
     return rt

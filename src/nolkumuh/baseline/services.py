@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from nolkumuh.accounts.models import Role
 from nolkumuh.accounts.services import TRANSITIONS, user_scope
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission, SubmissionEvent
 from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
@@ -20,6 +21,8 @@ from nolkumuh.regions.models import Region, Rt
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue
 
 REASON_NEEDED = {"reject", "unlock"}
+# Verifying or approving needs someone other than the person who took the previous step.
+SECOND_PAIR_OF_EYES = {"verify", "approve"}
 
 
 def submission_get(*, kelurahan: Region, round: DataRound) -> Submission:
@@ -29,13 +32,15 @@ def submission_get(*, kelurahan: Region, round: DataRound) -> Submission:
 
 
 def ensure_editable(*, user: AbstractBaseUser, kelurahan: Region, round: DataRound) -> None:
-    """Raise PermissionDenied unless the user may edit this kelurahan and its data is a draft."""
+    """Raise PermissionDenied unless the user may edit this kelurahan and its data is a draft.
+
+    Inside a transaction the workflow row is locked, so a concurrent submit waits for the edit.
+    """
     if not user_scope(user).may_edit(kelurahan):
         raise PermissionDenied("outside_scope")
-    status = (
-        Submission.objects.filter(kelurahan=kelurahan, round=round).values_list("status", flat=True).first()
-    )
-    if status not in (None, Submission.Status.DRAFT):
+    submission = submission_get(kelurahan=kelurahan, round=round)
+    status = Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
+    if status != Submission.Status.DRAFT:
         raise PermissionDenied("locked")
 
 
@@ -119,6 +124,10 @@ def submission_transition(
         raise WorkflowError("wrong_status")
     if action in REASON_NEEDED and not reason.strip():
         raise WorkflowError("reason_required")
+    if action in SECOND_PAIR_OF_EYES and user_scope(user).role != Role.ADMIN:
+        previous = submission.events.order_by("-at", "-id").first()
+        if previous is not None and previous.user_id == user.pk:
+            raise WorkflowError("same_person")
     if action == "submit" and not RtRecord.objects.filter(round=round, rt__kelurahan=kelurahan).exists():
         raise WorkflowError("no_data")
     before = submission.status

@@ -42,6 +42,9 @@ WORKFLOW_MESSAGES = {
     "reason_required": gettext_lazy("Tuliskan alasannya (wajib untuk menolak atau membuka kunci)."),
     "no_data": gettext_lazy("Belum ada data RT untuk diajukan."),
     "unknown_action": gettext_lazy("Tindakan tidak dikenal."),
+    "same_person": gettext_lazy(
+        "Verifikasi dan persetujuan harus oleh orang lain daripada yang melakukan langkah sebelumnya."
+    ),
 }
 
 
@@ -57,6 +60,13 @@ def _kelurahan(request: HttpRequest, code: str) -> Region:
     return region
 
 
+def _send_once(path: Path, filename: str) -> FileResponse:
+    """Send a generated file and remove it from disk (the open handle keeps it readable)."""
+    handle = path.open("rb")
+    path.unlink(missing_ok=True)
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
 def _upload_dir() -> Path:
     path = Path(settings.DATA_DIR) / "uploads"
     path.mkdir(parents=True, exist_ok=True)
@@ -67,7 +77,7 @@ def _upload_dir() -> Path:
 def kelurahan_data(request: HttpRequest, code: str, year: int) -> HttpResponse:
     kelurahan = _kelurahan(request, code)
     rounds = list(DataRound.objects.order_by("year"))
-    round = next((r for r in rounds if r.year == year), rounds[-1] if rounds else None)
+    round = next((r for r in rounds if r.year == year), None)
     if round is None:
         raise Http404
     submission = submission_get(kelurahan=kelurahan, round=round)
@@ -115,7 +125,7 @@ def rt_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
         messages.error(request, _("Isi nomor RW dan RT."))
         return redirect("baseline:kelurahan", code, year)
     rt, _created = rt_get_or_create(
-        kelurahan=kelurahan, rw=form.cleaned_data["rw"], rt=form.cleaned_data["rt"]
+        kelurahan=kelurahan, rw=form.cleaned_data["rw"], rt=form.cleaned_data["rt"], user=request.user
     )
     return redirect("baseline:rt_edit", code, year, rt.pk)
 
@@ -230,7 +240,7 @@ def template_download(request: HttpRequest, code: str, year: int) -> HttpRespons
         raise Http404
     round = get_object_or_404(DataRound, year=year)
     path = exports.template_file(region=region, round=round, lang=get_language() or "id")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"templat_{region.code}_{year}.xlsx")
+    return _send_once(path, f"templat_{region.code}_{year}.xlsx")
 
 
 @login_required
@@ -289,6 +299,7 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect("baseline:import", round.year)
     del request.session[f"import-{token}"]
+    Path(str(info["path"])).unlink(missing_ok=True)
     messages.success(
         request,
         _("Impor selesai: %(new)s baru, %(changed)s berubah, %(unchanged)s tetap.") % counts,
@@ -311,7 +322,7 @@ def import_marked(request: HttpRequest, token: str) -> HttpResponse:
     os.close(handle)
     marked_workbook(Path(out), sheet, plan.issues, lang=get_language() or "id")
     name = Path(str(info["name"])).stem + "_perlu_diperbaiki.xlsx"
-    return FileResponse(open(out, "rb"), as_attachment=True, filename=name)
+    return _send_once(Path(out), name)
 
 
 def export(request: HttpRequest, code: str) -> HttpResponse:
@@ -328,9 +339,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     if path is None:
         messages.error(request, _("Belum ada data yang bisa diunduh untuk wilayah dan tahun ini."))
         return redirect("regions:profile", code)
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"nolkumuh_{region.code}_{round.year}.{fmt}"
-    )
+    return _send_once(path, f"nolkumuh_{region.code}_{round.year}.{fmt}")
 
 
 @login_required

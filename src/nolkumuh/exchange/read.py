@@ -84,7 +84,10 @@ def read_csv(path: Path, *, delimiter: str | None = None, progress: Progress = n
     if delimiter is None:
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _collect(progress(reader, None), "csv")
+    try:
+        return _collect(progress(reader, None), "csv")
+    except csv.Error as exc:
+        raise InvalidInput([Issue("unreadable_file", params={"kind": "CSV", "detail": str(exc)})]) from None
 
 
 def _pick_sheet(workbook: CalamineWorkbook) -> str:

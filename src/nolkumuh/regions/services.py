@@ -65,15 +65,31 @@ def regions_load(*, province_code: str) -> LoadResult:
 
 
 def rt_get_or_create(
-    *, kelurahan: Region, rw: str, rt: str, kawasan: Kawasan | None = None
+    *,
+    kelurahan: Region,
+    rw: str,
+    rt: str,
+    kawasan: Kawasan | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> tuple[Rt, bool]:
-    """The RT with this RW/RT number in the kelurahan ('002' and '2' are the same), created if new."""
+    """The RT with this RW/RT number in the kelurahan ('002' and '2' are the same), created if new
+    (and the creation recorded in the audit trail)."""
     obj, created = Rt.objects.get_or_create(
         kelurahan=kelurahan,
         rw_key=number_key(rw),
         rt_key=number_key(rt),
         defaults={"rw": rw.strip(), "rt": rt.strip(), "kawasan": kawasan},
     )
+    if created:
+        after = {
+            "kelurahan": kelurahan.code,
+            "rw": obj.rw,
+            "rt": obj.rt,
+            "kawasan": kawasan.name if kawasan else "",
+        }
+        audit_change(
+            user=user, object_type="rt", object_id=obj.pk, before=None, after=after, summary=str(obj)
+        )
     return obj, created
 
 
@@ -105,7 +121,8 @@ def kawasan_save(
 
     if not user_scope(user).may("approve", kawasan.kabkota):
         raise PermissionDenied("outside_scope")
-    before = _kawasan_snapshot(kawasan) if kawasan.pk else None
+    stored = Kawasan.objects.filter(pk=kawasan.pk).first() if kawasan.pk else None
+    before = _kawasan_snapshot(stored) if stored else None
     kawasan.full_clean()
     kawasan.save()
     kawasan.kelurahan.set(kelurahan)

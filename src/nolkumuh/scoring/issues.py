@@ -134,6 +134,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "data kelurahan ini untuk tahun {year} sudah {status}; minta pembukaan kunci dahulu",
         "this kelurahan's data for {year} is already {status}; ask for it to be unlocked first",
     ),
+    "kawasan_not_allowed": (
+        "hanya korkot/Pokja yang dapat membuat kawasan atau memindahkan RT antarkawasan; kosongkan"
+        " sel ini atau tulis kawasan RT saat ini",
+        "only the korkot/Pokja may create a kawasan or move an RT between kawasan; leave the cell"
+        " empty or write the RT's current kawasan",
+    ),
     "wrong_year": (
         "tahun berbeda dengan putaran data yang dipilih ({year}); pisahkan per tahun",
         "the year differs from the chosen data round ({year}); import one year at a time",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django import template
 from django.utils.formats import number_format
 
@@ -15,7 +17,11 @@ def num(value: object, places: int = 2) -> str:
     """1234.5 -> '1.234,50' in Indonesian, '1,234.50' in English; empty for None."""
     if value is None or value == "":
         return "–"
-    return number_format(value, decimal_pos=int(places), use_l10n=True, force_grouping=True)
+    try:
+        rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return str(value)
+    return number_format(rounded, decimal_pos=int(places), use_l10n=True, force_grouping=True)
 
 
 @register.filter

@@ -1,0 +1,13 @@
+from django.utils import translation
+
+from nolkumuh.core.templatetags.nk import num
+
+
+def test_numbers_are_rounded_half_up_and_grouped_the_indonesian_way():
+    with translation.override("id"):
+        assert num(3.1999999999999997) == "3,20"
+        assert num(1234.5, 0) == "1.235"
+        assert num(1.2399, 2) == "1,24"
+        assert num(None) == "–"
+    with translation.override("en"):
+        assert num(1234.567) == "1,234.57"
