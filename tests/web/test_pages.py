@@ -194,3 +194,19 @@ def test_oversized_or_foreign_uploads_are_refused_with_a_message(client, users, 
     login(client, users["fasilitator"])
     response = client.post("/impor/2024/", {"file": SimpleUploadedFile("data.ods", b"x")})
     assert "Gunakan berkas .xlsx atau .csv" in response.content.decode()
+
+
+def test_a_round_still_being_approved_is_not_the_default_and_is_flagged(client, users, tree, round2024):
+    from nolkumuh.baseline.models import DataRound
+
+    round2023 = DataRound.objects.create(year=2023, ruleset_id="permen-pupr-14-2018")
+    for kel, who in ((tree["bandarharjo"], "fasilitator"), (tree["bululor"], "korkot")):
+        rt = rt_get_or_create(kelurahan=kel, rw="001", rt="001")[0]
+        for rnd in (round2023, round2024):
+            rt_record_save(user=users[who], round=rnd, rt=rt, values=rt_values())
+    Submission.objects.filter(round=round2023).update(status="approved")
+    Submission.objects.filter(round=round2024, kelurahan=tree["bandarharjo"]).update(status="approved")
+    page = client.get(reverse("regions:profile", args=["33.74"])).content.decode()
+    assert "Tingkat kekumuhan 2023" in page and "baru mencakup" not in page
+    flagged = client.get(reverse("regions:profile", args=["33.74"]) + "?tahun=2024").content.decode()
+    assert "Data tahun ini baru mencakup 1 dari 2 kelurahan" in flagged

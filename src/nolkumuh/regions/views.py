@@ -39,14 +39,23 @@ def _year(request: HttpRequest, name: str) -> int | None:
         return None
 
 
-def _pick_round(
-    all_rounds: list[DataRound], records: list[dict[str, Any]], year: int | None
-) -> DataRound | None:
-    with_data = {r["round_id"] for r in records}
+def _coverage(records: list[dict[str, Any]]) -> dict[int, int]:
+    """Number of kelurahan with visible data, per round id."""
+    pairs = {(r["round_id"], r["rt__kelurahan__code"]) for r in records}
+    counts: dict[int, int] = {}
+    for round_id, _code in pairs:
+        counts[round_id] = counts.get(round_id, 0) + 1
+    return counts
+
+
+def _pick_round(all_rounds: list[DataRound], coverage: dict[int, int], year: int | None) -> DataRound | None:
+    """The requested year; otherwise the latest round with the fullest coverage (a round still
+    being approved would show only part of the region)."""
     for rnd in all_rounds:
         if rnd.year == year:
             return rnd
-    candidates = [r for r in all_rounds if r.pk in with_data] or all_rounds
+    fullest = max(coverage.values(), default=0)
+    candidates = [r for r in all_rounds if coverage.get(r.pk, 0) == fullest and fullest] or all_rounds
     return candidates[-1] if candidates else None
 
 
@@ -55,10 +64,14 @@ def profile_context(
 ) -> dict[str, Any]:
     """Summary of the chosen round, the trend, and "kumuh awal vs akhir" between two rounds."""
     all_rounds = rounds()
-    chosen = _pick_round(all_rounds, records, _year(request, "tahun"))
+    coverage = _coverage(records)
+    chosen = _pick_round(all_rounds, coverage, _year(request, "tahun"))
     context: dict[str, Any] = {"rounds": all_rounds, "round": chosen, "s": None}
     if chosen is None:
         return context
+    fullest = max(coverage.values(), default=0)
+    if 0 < coverage.get(chosen.pk, 0) < fullest:
+        context["partial"] = {"have": coverage[chosen.pk], "of": fullest}
     summary = summarize(records, chosen, child_key)
     if request.user.is_authenticated:
         approved = approved_pairs([chosen.pk])
