@@ -148,6 +148,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "nilai tidak sah: {detail}",
         "invalid value: {detail}",
     ),
+    "empty_geometry": (
+        "fitur tanpa geometri (kosong); gambar poligonnya atau hapus fitur ini",
+        "the feature has no geometry (empty); draw its polygon or remove the feature",
+    ),
+    "wrong_geometry_type": (
+        "geometri harus poligon, bukan {kind}; simpan batas wilayah sebagai poligon",
+        "the geometry must be a polygon, not {kind}; save the boundaries as polygons",
+    ),
+    "geometry_repaired": (
+        "poligon tidak sah ({detail}) dan sudah diperbaiki otomatis; periksa hasilnya di peta",
+        "invalid polygon ({detail}), repaired automatically; check the result on the map",
+    ),
+    "geometry_unrepairable": (
+        "poligon tidak sah ({detail}) dan tidak bisa diperbaiki dengan aman; perbaiki di QGIS",
+        "invalid polygon ({detail}) that cannot be repaired safely; fix it in QGIS",
+    ),
+    "outside_indonesia": (
+        "letak poligon di luar Indonesia ({where}); sistem koordinat (CRS) berkas mungkin salah",
+        "the polygon lies outside Indonesia ({where}); the file's coordinate system (CRS) may be wrong",
+    ),
+    "duplicate_geometry": (
+        "poligon sama persis dengan fitur {other}; hapus salah satunya",
+        "the polygon is identical to feature {other}; remove one of them",
+    ),
+    "no_crs": (
+        "berkas tidak menyebut sistem koordinatnya (CRS, mis. berkas .prj hilang); simpan ulang dari QGIS",
+        "the file does not state its coordinate system (CRS, e.g. the .prj file is missing); save it again"
+        " from QGIS",
+    ),
+    "no_features": (
+        "berkas tidak berisi fitur poligon",
+        "the file holds no polygon features",
+    ),
     "ruleset_invalid": (
         "berkas ruleset tidak sah: {detail}",
         "the ruleset file is not valid: {detail}",
