@@ -166,7 +166,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from nolkumuh.baseline.demo import demo_load, demo_logins
 
     result = demo_load()
-    print(f"Demo siap ({result['records']} data RT baru). Akun demo (nama / kata sandi / peran):")
+    print(f"Demo siap ({result['records']} data RT, {result['boundaries']} poligon baru). Akun demo:")
     for username, password, role in demo_logins():
         print(f"  {username:14s} {password:16s} {role}")
     return 0

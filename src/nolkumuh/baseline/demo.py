@@ -14,6 +14,7 @@ from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import apply_scores, ruleset_of, table_of
 from nolkumuh.core.services import audit_record
 from nolkumuh.exchange.synthetic import rt_header, rt_volumes
+from nolkumuh.regions.demo_geo import demo_boundaries
 from nolkumuh.regions.models import Kawasan, Region
 from nolkumuh.regions.services import regions_load, rt_get_or_create
 from nolkumuh.scoring import assess
@@ -88,7 +89,7 @@ def demo_load() -> dict[str, int]:
         rounds.append(rnd)
     _users()
     if RtRecord.objects.exists():
-        return {"records": 0}
+        return {"records": 0, "boundaries": demo_boundaries()}
     rng = random.Random(2017)
     richest = ruleset_of("permen-pupr-02-2016")
     plans = []
@@ -135,10 +136,11 @@ def demo_load() -> dict[str, int]:
                 rotation = [Submission.Status.DRAFT, Submission.Status.SUBMITTED, Submission.Status.APPROVED]
                 status = LAST_ROUND_STATUS.get(kelurahan.code, rotation[i % 3])
             Submission.objects.get_or_create(kelurahan=kelurahan, round=rnd, defaults={"status": status})
+    boundaries = demo_boundaries()
     audit_record(
         user=None, action="demo_load", object_type="demo", object_id="jateng", summary=f"{created} RT records"
     )
-    return {"records": created}
+    return {"records": created, "boundaries": boundaries}
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -117,3 +117,87 @@ class Rt(models.Model):
 def number_key(value: str) -> str:
     """'002' and '2' name the same RW/RT."""
     return value.strip().lstrip("0") or "0"
+
+
+class SkDecree(models.Model):
+    """A Bupati/Walikota decree on slum locations (SK Kumuh); a city can hold several over time."""
+
+    kabkota = models.ForeignKey(
+        Region, verbose_name=_("kabupaten/kota"), on_delete=models.CASCADE, related_name="decrees"
+    )
+    number = models.CharField(_("nomor SK"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("tahun SK"))
+
+    class Meta:
+        ordering = ["kabkota__code", "year"]
+        verbose_name = _("SK Kumuh")
+        constraints = [
+            models.UniqueConstraint(fields=["kabkota", "number"], name="decree_unique_number_per_city")
+        ]
+
+    def __str__(self) -> str:
+        return f"SK {self.number} ({self.year})"
+
+
+class Boundary(models.Model):
+    """The polygon of a kelurahan, an RT, or a kawasan (as delineated by one decree), in WGS84.
+
+    Stored without a spatial database: the geometry as WKB, a simplified GeoJSON copy for maps,
+    the bounding box for fast filtering, and the geodesic area.
+    """
+
+    class Kind(models.TextChoices):
+        KELURAHAN = "kelurahan", _("Kelurahan/Desa")
+        RT = "rt", _("RT")
+        KAWASAN = "kawasan", _("Kawasan (deliniasi SK)")
+
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.CASCADE, related_name="boundaries"
+    )
+    rt = models.ForeignKey(Rt, null=True, blank=True, on_delete=models.CASCADE, related_name="boundaries")
+    kawasan = models.ForeignKey(
+        Kawasan, null=True, blank=True, on_delete=models.CASCADE, related_name="boundaries"
+    )
+    decree = models.ForeignKey(
+        SkDecree, null=True, blank=True, on_delete=models.CASCADE, related_name="boundaries"
+    )
+    code = models.CharField(
+        max_length=13, db_index=True
+    )  # kelurahan code (for RTs and kelurahan), city code for kawasan
+    wkb = models.BinaryField()
+    display = models.TextField()  # simplified GeoJSON geometry
+    min_lon = models.FloatField()
+    min_lat = models.FloatField()
+    max_lon = models.FloatField()
+    max_lat = models.FloatField()
+    area_ha = models.FloatField(_("luas geometri (ha)"))
+    source = models.CharField(_("berkas sumber"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("batas wilayah")
+        constraints = [
+            models.UniqueConstraint(fields=["rt"], condition=models.Q(kind="rt"), name="one_boundary_per_rt"),
+            models.UniqueConstraint(
+                fields=["region"], condition=models.Q(kind="kelurahan"), name="one_boundary_per_kelurahan"
+            ),
+            models.UniqueConstraint(
+                fields=["kawasan", "decree"],
+                condition=models.Q(kind="kawasan"),
+                name="one_delineation_per_decree",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="rt", rt__isnull=False)
+                    | models.Q(kind="kelurahan", region__isnull=False)
+                    | models.Q(kind="kawasan", kawasan__isnull=False)
+                ),
+                name="boundary_has_its_target",
+            ),
+            models.CheckConstraint(condition=models.Q(area_ha__gte=0), name="boundary_area_not_negative"),
+        ]
+        indexes = [models.Index(fields=["kind", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from nolkumuh.baseline.selectors import (
 )
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.regions.forms import KawasanForm
-from nolkumuh.regions.models import Kawasan, Region, Rt
+from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt
 from nolkumuh.regions.selectors import region_children, region_with_ancestors
 from nolkumuh.regions.services import kawasan_save
 
@@ -95,6 +96,17 @@ def profile_context(
     return context
 
 
+def map_context(code: str, level: str) -> dict[str, Any]:
+    """What the embedded map needs; no map where no polygon exists yet."""
+    present = Boundary.objects.filter(kind=level, code__startswith=code).exists()
+    return {
+        "map_code": code if present else None,
+        "map_level": level,
+        "tile_url": settings.NOLKUMUH_TILE_URL,
+        "tile_attribution": settings.NOLKUMUH_TILE_ATTRIBUTION,
+    }
+
+
 def region_profile(request: HttpRequest, code: str) -> HttpResponse:
     region, ancestors = region_with_ancestors(code=code)
     if region is None:
@@ -118,6 +130,7 @@ def region_profile(request: HttpRequest, code: str) -> HttpResponse:
             context["kawasan"] = Kawasan.objects.filter(kabkota=region)
             context["may_add_kawasan"] = user_scope(request.user).may("approve", region)
     context.update(region=region, ancestors=ancestors, labels=labels, links=links, here=region.display_name)
+    context.update(map_context(region.code, "kelurahan" if region.level == Region.Level.PROVINSI else "rt"))
     return render(request, "regions/profile.html", context)
 
 
@@ -131,6 +144,7 @@ def kawasan_profile(request: HttpRequest, pk: int) -> HttpResponse:
     if context["s"] is not None:
         context["assessment"] = kawasan_assessment(kawasan, context["s"])
     context["may_edit"] = user_scope(request.user).may("approve", kawasan.kabkota)
+    context.update(map_context(kawasan.kabkota.code, "kawasan"))
     context.update(
         kawasan=kawasan,
         ancestors=[kawasan.kabkota.parent, kawasan.kabkota],

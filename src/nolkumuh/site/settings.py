@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet as xstatic_leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +125,8 @@ USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["nolkumuh.site.formats"]
 
 STATIC_URL = "/static/"
+# Leaflet comes from the xstatic-leaflet package (PyPI), served as /static/leaflet/.
+STATICFILES_DIRS = [("leaflet", xstatic_leaflet.BASE_DIR)]
 # Static files are served by the app itself (WhiteNoise), straight from the installed packages
 # (no collectstatic step, no STATIC_ROOT).
 WHITENOISE_USE_FINDERS = True
@@ -145,6 +148,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
 # Where the user guide (panduan.md and its screenshots) is read from for the help page.
 NOLKUMUH_DOCS_DIR = os.environ.get("NOLKUMUH_DOCS_DIR", str(PACKAGE_DIR.parent.parent / "docs"))
+# A polygon whose geodesic area differs from the declared luas by more than this is flagged.
+NOLKUMUH_AREA_WARNING_PERCENT = float(os.environ.get("NOLKUMUH_AREA_WARNING_PERCENT", "20"))
+# Background map tiles for online deployments, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
+# empty: polygons on a plain background, which works with no internet at all.
+NOLKUMUH_TILE_URL = os.environ.get("NOLKUMUH_TILE_URL", "")
+NOLKUMUH_TILE_ATTRIBUTION = os.environ.get("NOLKUMUH_TILE_ATTRIBUTION", "")
 # Contact shown on the help page.
 NOLKUMUH_CONTACT = os.environ.get("NOLKUMUH_CONTACT", "Satker PKP Provinsi / askot setempat")
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from nolkumuh.accounts import views as accounts
 from nolkumuh.baseline import views as baseline
 from nolkumuh.core import views as core
+from nolkumuh.regions import map_views as maps
 from nolkumuh.regions import views as regions
 
 core_urls = (
@@ -28,6 +29,11 @@ regions_urls = (
         path("kawasan/<int:pk>/", regions.kawasan_profile, name="kawasan"),
         path("rt/<int:pk>/", regions.rt_profile, name="rt"),
         path("wilayah/<str:code>/kawasan-baru/", regions.kawasan_edit, name="kawasan_new"),
+        path("peta/<str:code>/", maps.map_page, name="map"),
+        path("peta/<str:code>/lapisan.geojson", maps.map_geojson, name="map_geojson"),
+        path("peta/<str:code>/unduh.<str:fmt>", maps.map_export, name="map_export"),
+        path("batas/impor/", maps.boundary_import, name="boundary_import"),
+        path("batas/uji/<str:token>/", maps.boundary_review, name="boundary_review"),
         path("wilayah/<str:code>/kawasan/<int:pk>/ubah/", regions.kawasan_edit, name="kawasan_edit"),
     ],
     "regions",

@@ -1,0 +1,45 @@
+// nolkumuh map: draws the GeoJSON layer the server prepared (colours, labels, links included).
+// No tiles unless the deployment sets a tile URL: polygons on a plain background work offline.
+const element = document.getElementById("map");
+if (element && window.L) {
+  const map = L.map(element, { preferCanvas: false, zoomSnap: 0.25 });
+  if (element.dataset.tiles) {
+    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
+  }
+  map.setView([-7.0, 110.4], 9);
+  const status = document.getElementById("map-status");
+  fetch(element.dataset.geojson, { headers: { Accept: "application/json" } })
+    .then((response) => {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    })
+    .then((data) => {
+      const layer = L.geoJSON(data, {
+        style: (feature) => ({ color: "#333", weight: 1, fillColor: feature.properties.color, fillOpacity: 0.8 }),
+        onEachFeature: (feature, shape) => {
+          shape.bindTooltip(feature.properties.tooltip, { sticky: true });
+          shape.on("click", () => { window.location.href = feature.properties.url; });
+        },
+      }).addTo(map);
+      if (layer.getLayers().length) {
+        map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+        status.textContent = element.dataset.loaded.replace("{n}", layer.getLayers().length);
+      } else {
+        status.textContent = element.dataset.empty;
+      }
+      const legend = L.control({ position: "bottomright" });
+      legend.onAdd = () => {
+        const box = L.DomUtil.create("div", "map-legend");
+        for (const [colour, label] of data.legend) {
+          const row = L.DomUtil.create("div", "", box);
+          const swatch = L.DomUtil.create("span", "swatch", row);
+          swatch.style.background = colour;
+          row.append(document.createTextNode(" " + label));
+        }
+        return box;
+      };
+      legend.addTo(map);
+      element.dataset.ready = "true";
+    })
+    .catch(() => { status.textContent = element.dataset.failed; element.dataset.ready = "error"; });
+}

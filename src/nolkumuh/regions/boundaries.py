@@ -1,0 +1,235 @@
+"""Importing boundaries (kelurahan, RT, kawasan delineations) from GIS files: dry run, then all or
+nothing. Features are matched to regions by code, or by name with a review of what is ambiguous."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import shapely
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from nolkumuh.accounts.services import user_scope
+from nolkumuh.baseline.models import RtRecord
+from nolkumuh.core.services import audit_change
+from nolkumuh.geo import Feature, geodesic_areas_ha, read_features
+from nolkumuh.geo.display import display_geojson
+from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt, SkDecree, number_key
+from nolkumuh.scoring.issues import Issue
+
+CODE_FIELDS = ("kode_kelurahan", "kode", "kd_kel", "kode_desa", "kdepum", "kdcpum", "kode_kel", "id_kel")
+NAME_FIELDS = ("kelurahan", "nama", "desa", "namobj", "wadmkd", "name", "nama_kawasan", "kawasan")
+RW_FIELDS = ("rw", "no_rw")
+RT_FIELDS = ("rt", "no_rt")
+
+
+@dataclass
+class Match:
+    feature: Feature
+    target: Region | Rt | Kawasan | None
+    candidates: list[Region | Kawasan] = field(default_factory=list)
+    area_ha: float = 0.0
+    declared_ha: float | None = None
+
+    @property
+    def status(self) -> str:
+        if self.target is not None:
+            return "matched"
+        return "ambiguous" if self.candidates else "unmatched"
+
+    @property
+    def difference(self) -> float | None:
+        """Relative difference between the polygon's area and the declared luas."""
+        if self.declared_ha in (None, 0) or self.target is None:
+            return None
+        return (self.area_ha - self.declared_ha) / self.declared_ha
+
+
+@dataclass
+class BoundaryPlan:
+    kind: str
+    kabkota: Region | None
+    decree: SkDecree | None
+    source: str
+    matches: list[Match] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues and all(m.target is not None for m in self.matches)
+
+    def count(self, status: str) -> int:
+        return sum(1 for m in self.matches if m.status == status)
+
+    @property
+    def count_matched(self) -> int:
+        return self.count("matched")
+
+    @property
+    def count_ambiguous(self) -> int:
+        return self.count("ambiguous")
+
+    @property
+    def count_unmatched(self) -> int:
+        return self.count("unmatched")
+
+    def flagged(self) -> list[Match]:
+        limit = settings.NOLKUMUH_AREA_WARNING_PERCENT / 100
+        return [m for m in self.matches if m.difference is not None and abs(m.difference) > limit]
+
+
+def dotted(code: str) -> str:
+    """'3374021001' -> '33.74.02.1001' (files often drop the dots)."""
+    digits = re.sub(r"\D", "", code)
+    if len(digits) == 10:
+        return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
+    return code.strip()
+
+
+def _match_kelurahan(feature: Feature, within: Region | None, by_code: dict[str, Region]) -> Match:
+    code = dotted(feature.get(*CODE_FIELDS))
+    if code in by_code:
+        return Match(feature, by_code[code])
+    name = feature.get(*NAME_FIELDS)
+    if not name:
+        return Match(feature, None)
+    found = Region.objects.filter(level=Region.Level.KELURAHAN, name__iexact=name)
+    if within is not None:
+        found = found.filter(code__startswith=within.code + ".")
+    candidates = list(found.select_related("parent")[:10])
+    return Match(
+        feature, candidates[0] if len(candidates) == 1 else None, candidates if len(candidates) > 1 else []
+    )
+
+
+def _match_rt(feature: Feature, by_code: dict[str, Region]) -> Match:
+    kelurahan = by_code.get(dotted(feature.get(*CODE_FIELDS)))
+    rw, rt = feature.get(*RW_FIELDS), feature.get(*RT_FIELDS)
+    if kelurahan is None or not rw or not rt:
+        return Match(feature, None)
+    target = Rt.objects.filter(kelurahan=kelurahan, rw_key=number_key(rw), rt_key=number_key(rt)).first()
+    return Match(feature, target)
+
+
+def _match_kawasan(feature: Feature, kabkota: Region) -> Match:
+    name = feature.get("nama_kawasan", "kawasan", "nama", "name", "namobj")
+    found = list(Kawasan.objects.filter(kabkota=kabkota, name__iexact=name)) if name else []
+    return Match(feature, found[0] if len(found) == 1 else None)
+
+
+def boundary_plan(
+    *,
+    user: AbstractBaseUser,
+    path: Path,
+    kind: str,
+    kabkota: Region | None = None,
+    decree: SkDecree | None = None,
+    choices: dict[int, int] | None = None,
+) -> BoundaryPlan:
+    """Read, check and match a boundary file; nothing is written. ``choices`` settles ambiguous or
+    unmatched features by hand (feature number -> region or kawasan id)."""
+    plan = BoundaryPlan(kind=kind, kabkota=kabkota, decree=decree, source=Path(path).name)
+    features = read_features(path)
+    plan.issues, plan.warnings = list(features.issues), list(features.warnings)
+    if kind == Boundary.Kind.KAWASAN and kabkota is None:
+        plan.issues.append(Issue("invalid_field", None, "kabkota", None, {"detail": "pilih kabupaten/kota"}))
+        return plan
+    codes = {dotted(f.get(*CODE_FIELDS)) for f in features.features}
+    by_code = {r.code: r for r in Region.objects.filter(code__in=codes, level=Region.Level.KELURAHAN)}
+    for item in features.features:
+        if kind == Boundary.Kind.KELURAHAN:
+            match = _match_kelurahan(item, kabkota, by_code)
+        elif kind == Boundary.Kind.RT:
+            match = _match_rt(item, by_code)
+        else:
+            match = _match_kawasan(item, kabkota)
+        plan.matches.append(match)
+    _apply_choices(plan, choices or {})
+    areas = geodesic_areas_ha([m.feature.geometry for m in plan.matches])
+    declared = _declared_luas(plan)
+    scope = user_scope(user)
+    for match, area in zip(plan.matches, areas, strict=True):
+        match.area_ha = float(area)
+        match.declared_ha = declared.get(match.target.pk) if match.target is not None else None
+        if match.target is not None and not scope.covers(_code_of(match.target)):
+            plan.issues.append(Issue("outside_scope", match.feature.number, None, str(match.target)))
+    return plan
+
+
+def _apply_choices(plan: BoundaryPlan, choices: dict[int, int]) -> None:
+    model = Kawasan if plan.kind == Boundary.Kind.KAWASAN else Region
+    chosen = {obj.pk: obj for obj in model.objects.filter(pk__in=set(choices.values()))}
+    for match in plan.matches:
+        picked = chosen.get(choices.get(match.feature.number, -1))
+        if picked is not None:
+            match.target = picked
+
+
+def _code_of(target: Region | Rt | Kawasan) -> str:
+    if isinstance(target, Rt):
+        return target.kelurahan.code
+    if isinstance(target, Kawasan):
+        return target.kabkota.code
+    return target.code
+
+
+def _declared_luas(plan: BoundaryPlan) -> dict[int, float]:
+    """The declared luas of each matched RT (latest round), to compare with the polygon."""
+    if plan.kind != Boundary.Kind.RT:
+        return {}
+    rts = [m.target.pk for m in plan.matches if m.target is not None]
+    latest: dict[int, float] = {}
+    for rt_id, luas in (
+        RtRecord.objects.filter(rt_id__in=rts).order_by("round__year").values_list("rt_id", "luas")
+    ):
+        latest[rt_id] = float(luas)
+    return latest
+
+
+def boundary_values(geometry: shapely.Geometry, area_ha: float, source: str, code: str) -> dict[str, object]:
+    """The stored columns of a boundary: WKB, display GeoJSON, bounding box, area."""
+    minx, miny, maxx, maxy = geometry.bounds
+    return {
+        "wkb": shapely.to_wkb(geometry),
+        "display": display_geojson(geometry),
+        "min_lon": minx,
+        "min_lat": miny,
+        "max_lon": maxx,
+        "max_lat": maxy,
+        "area_ha": area_ha,
+        "source": source,
+        "code": code,
+    }
+
+
+@transaction.atomic
+def boundary_apply(*, user: AbstractBaseUser, plan: BoundaryPlan) -> int:
+    """Store every matched polygon (replacing the earlier one of the same target); all or nothing."""
+    if not plan.ok:
+        raise PermissionDenied("plan_not_ready")
+    for match in plan.matches:
+        target = match.target
+        values = boundary_values(match.feature.geometry, match.area_ha, plan.source, _code_of(target))
+        if isinstance(target, Rt):
+            lookup = {"kind": "rt", "rt": target}
+        elif isinstance(target, Kawasan):
+            lookup = {"kind": "kawasan", "kawasan": target, "decree": plan.decree}
+        else:
+            lookup = {"kind": "kelurahan", "region": target}
+        stored = Boundary.objects.filter(**lookup).first()
+        before = {"area_ha": stored.area_ha, "source": stored.source} if stored else None
+        boundary, _created = Boundary.objects.update_or_create(**lookup, defaults=values)
+        audit_change(
+            user=user,
+            object_type="boundary",
+            object_id=boundary.pk,
+            before=before,
+            after={"area_ha": round(match.area_ha, 4), "source": plan.source},
+            summary=str(target),
+        )
+    return len(plan.matches)

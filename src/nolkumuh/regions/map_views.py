@@ -1,0 +1,206 @@
+"""The map page, its GeoJSON layer, GIS exports, and the boundary import (dry run, review, confirm)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import shapely
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
+
+from nolkumuh.accounts.services import user_scope
+from nolkumuh.baseline.models import DataRound
+from nolkumuh.geo import write_features
+from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
+from nolkumuh.regions.maps import LEVELS, MapRequest, map_layer
+from nolkumuh.regions.models import Boundary, Region, SkDecree
+from nolkumuh.regions.selectors import region_with_ancestors
+
+EXPORT_FORMATS = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml"}
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _map_request(request: HttpRequest) -> MapRequest:
+    level = request.GET.get("tingkat", "rt")
+    return MapRequest(
+        level=level if level in LEVELS else "rt",
+        metric=request.GET.get("ukuran", "class"),
+        year=_int(request.GET.get("tahun")),
+        start=_int(request.GET.get("dari")),
+        end=_int(request.GET.get("ke")),
+    )
+
+
+def _region(code: str) -> tuple[Region, list[Region]]:
+    region, ancestors = region_with_ancestors(code=code)
+    if region is None:
+        raise Http404
+    return region, ancestors
+
+
+def map_page(request: HttpRequest, code: str) -> HttpResponse:
+    region, ancestors = _region(code)
+    query = request.GET.urlencode()
+    context = {
+        "region": region,
+        "ancestors": [*ancestors, region],
+        "here": _("Peta"),
+        "rounds": DataRound.objects.order_by("year"),
+        "query": query,
+        "params": _map_request(request),
+        "tile_url": settings.NOLKUMUH_TILE_URL,
+        "tile_attribution": settings.NOLKUMUH_TILE_ATTRIBUTION,
+        "levels": LEVELS,
+        "has_boundaries": Boundary.objects.filter(code__startswith=region.code).exists(),
+    }
+    return render(request, "regions/map.html", context)
+
+
+@gzip_page
+def map_geojson(request: HttpRequest, code: str) -> JsonResponse:
+    region, _ancestors = _region(code)
+    return JsonResponse(map_layer(user=request.user, region=region, request=_map_request(request)))
+
+
+def map_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The map layer with its scores as attributes, for QGIS (GeoPackage, GeoJSON) and Google Earth (KML)."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    region, _ancestors = _region(code)
+    layer = map_layer(user=request.user, region=region, request=_map_request(request))
+    if not layer["features"]:
+        messages.error(request, _("Belum ada batas wilayah untuk diunduh."))
+        return redirect("regions:map", code)
+    geometries = [shapely.geometry.shape(f["geometry"]) for f in layer["features"]]
+    names = ("name", "class", "total", "area_ha", "url")
+    attributes = {
+        n: [f["properties"][n] if f["properties"][n] is not None else "" for f in layer["features"]]
+        for n in names
+    }
+    attributes["total"] = [t if t != "" else -1 for t in attributes["total"]]
+    handle, name = tempfile.mkstemp(suffix=EXPORT_FORMATS[fmt], dir=settings.DATA_DIR)
+    os.close(handle)
+    path = Path(name)
+    write_features(path, geometries, attributes, layer=f"nolkumuh_{region.code}")
+    stream = path.open("rb")
+    path.unlink()
+    return FileResponse(
+        stream, as_attachment=True, filename=f"nolkumuh_{region.code}_{layer['year']}{EXPORT_FORMATS[fmt]}"
+    )
+
+
+class BoundaryUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Berkas GIS (.geojson, .gpkg, .zip berisi shapefile, .kml, .kmz)")
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Isi berkas"), choices=Boundary.Kind.choices)
+    kabkota = forms.CharField(
+        label=gettext_lazy("Kode kabupaten/kota (untuk kawasan atau pencocokan nama)"),
+        required=False,
+        max_length=5,
+    )
+    sk_number = forms.CharField(
+        label=gettext_lazy("Nomor SK (deliniasi kawasan)"), required=False, max_length=100
+    )
+    sk_year = forms.IntegerField(
+        label=gettext_lazy("Tahun SK"), required=False, min_value=1990, max_value=2100
+    )
+
+
+def _plan_from_session(request: HttpRequest, token: str, choices: dict[int, int] | None = None):  # type: ignore[no-untyped-def]
+    info = request.session.get(f"batas-{token}")
+    if not info or not Path(info["path"]).exists():
+        raise Http404
+    kabkota = Region.objects.filter(code=info["kabkota"]).first() if info["kabkota"] else None
+    decree = SkDecree.objects.filter(pk=info["decree"]).first() if info["decree"] else None
+    stored = {int(k): v for k, v in info.get("choices", {}).items()}
+    stored.update(choices or {})
+    info["choices"] = stored
+    request.session[f"batas-{token}"] = info
+    plan = boundary_plan(
+        user=request.user,
+        path=Path(info["path"]),
+        kind=info["kind"],
+        kabkota=kabkota,
+        decree=decree,
+        choices=stored,
+    )
+    return plan, info
+
+
+@login_required
+def boundary_import(request: HttpRequest) -> HttpResponse:
+    if not user_scope(request.user).role:
+        raise Http404
+    form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kabkota = Region.objects.filter(code=data["kabkota"], level=Region.Level.KABKOTA).first()
+        decree = None
+        if data["kind"] == Boundary.Kind.KAWASAN and kabkota and data["sk_number"]:
+            decree, _created = SkDecree.objects.get_or_create(
+                kabkota=kabkota, number=data["sk_number"], defaults={"year": data["sk_year"] or 0}
+            )
+        token = uuid.uuid4().hex
+        folder = Path(settings.DATA_DIR) / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        stored = folder / f"{token}{Path(data['file'].name).suffix.lower()}"
+        with stored.open("wb") as handle:
+            for chunk in data["file"].chunks():
+                handle.write(chunk)
+        request.session[f"batas-{token}"] = {
+            "path": str(stored),
+            "kind": data["kind"],
+            "kabkota": kabkota.code if kabkota else "",
+            "decree": decree.pk if decree else None,
+            "name": data["file"].name,
+        }
+        return redirect("regions:boundary_review", token)
+    return render(request, "regions/boundary_import.html", {"form": form})
+
+
+@login_required
+def boundary_review(request: HttpRequest, token: str) -> HttpResponse:
+    """The dry run: matched, ambiguous and unmatched features, areas against the declared luas, and
+    every problem. Ambiguous features are settled by choosing; then everything is stored at once."""
+    choices = {
+        int(k.removeprefix("pilih-")): int(v) for k, v in request.POST.items() if k.startswith("pilih-") and v
+    }
+    plan, info = _plan_from_session(request, token, choices)
+    if request.method == "POST" and request.POST.get("simpan") and plan.ok:
+        try:
+            count = boundary_apply(user=request.user, plan=plan)
+        except PermissionDenied:
+            raise Http404 from None
+        Path(info["path"]).unlink(missing_ok=True)
+        del request.session[f"batas-{token}"]
+        messages.success(request, _("%(count)s batas wilayah tersimpan.") % {"count": count})
+        return redirect("core:home")
+    lang = get_language() or "id"
+    context = {
+        "plan": plan,
+        "token": token,
+        "name": info["name"],
+        "issues": [i.line(lang) for i in plan.issues],
+        "warnings": [w.line(lang) for w in plan.warnings],
+        "flagged": plan.flagged(),
+        "percent": settings.NOLKUMUH_AREA_WARNING_PERCENT,
+    }
+    return render(request, "regions/boundary_review.html", context)

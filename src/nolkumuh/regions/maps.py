@@ -1,0 +1,158 @@
+"""Map layers: boundaries of a region joined with the visible scores, as GeoJSON for Leaflet and as
+GIS exports. Colours and labels are decided here, not in JavaScript."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.urls import reverse
+
+from nolkumuh.baseline.models import DataRound
+from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.baseline.selectors import load_records, summarize
+from nolkumuh.regions.models import Boundary, Region
+from nolkumuh.regions.selectors import within
+
+CLASS_COLOURS = {"KB": "#c0392b", "KS": "#e67e22", "KR": "#f1c40f", "TK": "#27ae60"}
+NO_DATA = "#bdc3c7"
+SCORE_COLOURS = {0: "#27ae60", 1: "#f1c40f", 3: "#e67e22", 5: "#c0392b"}
+CHANGE_STEPS = [
+    (-10, "#1a9850", "turun ≥ 10"),
+    (-1, "#91cf60", "turun 1–9"),
+    (0, "#ffffbf", "tetap"),
+    (9, "#fc8d59", "naik 1–9"),
+    (999, "#d73027", "naik ≥ 10"),
+]
+LEVELS = ("rt", "kelurahan", "kawasan")
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    level: str = "rt"
+    metric: str = "class"  # class | score:<criterion key> | change
+    year: int | None = None
+    start: int | None = None  # for change
+    end: int | None = None
+
+
+def _rounds(request: MapRequest) -> tuple[DataRound | None, DataRound | None, DataRound | None]:
+    rounds = {r.year: r for r in DataRound.objects.all()}
+    latest = rounds[max(rounds)] if rounds else None
+    return rounds.get(request.year or 0, latest), rounds.get(request.start or 0), rounds.get(request.end or 0)
+
+
+def _boundaries(region: Region, level: str) -> list[dict[str, Any]]:
+    return list(
+        Boundary.objects.filter(within(region.code, "code"), kind=level).values(
+            "id",
+            "rt_id",
+            "region_id",
+            "region__code",
+            "region__name",
+            "kawasan_id",
+            "kawasan__name",
+            "display",
+            "area_ha",
+            "rt__rw",
+            "rt__rt",
+            "rt__kelurahan__name",
+        )
+    )
+
+
+def map_layer(
+    *, user: AbstractBaseUser | AnonymousUser, region: Region, request: MapRequest
+) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the region's RT, kelurahan or kawasan polygons, coloured by
+    slum class (or a criterion's score, or the change of total between two rounds), with a legend."""
+    level = request.level if request.level in LEVELS else "rt"
+    chosen, start, end = _rounds(request)
+    boundaries = _boundaries(region, level)
+    records = load_records(user=user, code=region.code)
+    key = {
+        "rt": lambda r: r["rt_id"],
+        "kelurahan": lambda r: r["rt__kelurahan__code"],
+        "kawasan": lambda r: r["rt__kawasan_id"],
+    }[level]
+    if request.metric == "change" and start and end:
+        before = {row.key: row for row in summarize(records, start, key).rows}
+        after = {row.key: row for row in summarize(records, end, key).rows}
+        colour, legend = _change(before, after), [(c, label) for _, c, label in CHANGE_STEPS]
+        rows = after
+    else:
+        rows = {row.key: row for row in summarize(records, chosen, key).rows} if chosen else {}
+        colour, legend = _classes(rows, request, records, chosen)
+    features = []
+    for b in boundaries:
+        target = {"rt": b["rt_id"], "kelurahan": b["region__code"], "kawasan": b["kawasan_id"]}[level]
+        row = rows.get(target)
+        name, url = _name_and_url(level, b)
+        label = f"{row.class_code} {row.class_label}, total {row.total}" if row else "belum ada data"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(b["display"]),
+                "properties": {
+                    "name": name,
+                    "url": url,
+                    "color": colour(target),
+                    "class": row.class_code if row else "",
+                    "total": row.total if row else None,
+                    "tooltip": f"{name}: {label}",
+                    "area_ha": round(b["area_ha"], 4),
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "legend": [*legend, (NO_DATA, "belum ada data")],
+        "year": chosen.year if chosen else None,
+    }
+
+
+def _name_and_url(level: str, b: dict[str, Any]) -> tuple[str, str]:
+    if level == "rt":
+        return f"RT {b['rt__rt']} / RW {b['rt__rw']} {b['rt__kelurahan__name']}", reverse(
+            "regions:rt", args=[b["rt_id"]]
+        )
+    if level == "kelurahan":
+        return b["region__name"], reverse("regions:profile", args=[b["region__code"]])
+    return b["kawasan__name"], reverse("regions:kawasan", args=[b["kawasan_id"]])
+
+
+def _classes(rows, request, records, chosen):  # type: ignore[no-untyped-def]
+    if request.metric.startswith("score:") and chosen is not None and request.level == "rt":
+        criterion = request.metric.removeprefix("score:")
+        if criterion in ruleset_of(chosen.ruleset_id).keys:
+            scores = _criterion_scores(records, chosen, criterion)
+            legend = [(c, f"nilai {s}") for s, c in SCORE_COLOURS.items()]
+            return (lambda target: SCORE_COLOURS.get(scores.get(target), NO_DATA)), legend
+    ruleset = ruleset_of(chosen.ruleset_id) if chosen else None
+    legend = [(CLASS_COLOURS[c.code], f"{c.code} {c.label}") for c in ruleset.classes] if ruleset else []
+    return (
+        lambda target: CLASS_COLOURS.get(rows[target].class_code, NO_DATA) if target in rows else NO_DATA
+    ), legend
+
+
+def _criterion_scores(records, chosen, criterion):  # type: ignore[no-untyped-def]
+    from nolkumuh.baseline.models import RtRecord
+
+    ids = [r["id"] for r in records if r["round_id"] == chosen.pk]
+    return {
+        rt: scores.get(criterion)
+        for rt, scores in RtRecord.objects.filter(id__in=ids).values_list("rt_id", "scores")
+    }
+
+
+def _change(before, after):  # type: ignore[no-untyped-def]
+    def colour(target: Any) -> str:
+        if target not in before or target not in after:
+            return NO_DATA
+        delta = after[target].total - before[target].total
+        return next(c for limit, c, _label in CHANGE_STEPS if delta <= limit)
+
+    return colour
