@@ -172,6 +172,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_geo_import(args: argparse.Namespace) -> int:
+    """Import boundaries from a GIS file: a dry run always; stored only when every feature matches."""
+    _django()
+    from django.contrib.auth import get_user_model
+
+    from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
+    from nolkumuh.regions.models import Region, SkDecree
+
+    user = get_user_model().objects.filter(username=args.user).first()
+    if user is None:
+        return _fail([f"pengguna tidak dikenal: {args.user}"], "id")
+    kabkota = Region.objects.filter(code=args.kabkota).first() if args.kabkota else None
+    decree = None
+    if args.sk and kabkota is not None:
+        decree, _created = SkDecree.objects.get_or_create(
+            kabkota=kabkota, number=args.sk, defaults={"year": args.sk_year or 0}
+        )
+    plan = boundary_plan(user=user, path=Path(args.file), kind=args.kind, kabkota=kabkota, decree=decree)
+    print(f"{plan.count_matched} cocok, {plan.count_ambiguous} ambigu, {plan.count_unmatched} tidak cocok")
+    for warning in plan.warnings:
+        print(f"peringatan: {warning.line()}")
+    for match in plan.flagged():
+        print(
+            f"peringatan: {match.target}: {match.area_ha:.4f} ha di peta, {match.declared_ha} ha dilaporkan"
+        )
+    problems = [i.line() for i in plan.issues]
+    problems += [
+        f"fitur {m.feature.number}: {m.status} ({m.feature.properties})"
+        for m in plan.matches
+        if m.target is None
+    ]
+    if problems:
+        return _fail(problems, "id")
+    if args.dry_run:
+        return 0
+    print(f"{boundary_apply(user=user, plan=plan)} batas wilayah tersimpan")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web application with waitress on 127.0.0.1:PORT (static files by the app)."""
     import os
@@ -243,6 +282,22 @@ def build_parser() -> argparse.ArgumentParser:
     load = regions_commands.add_parser("load", help="load one province (e.g. 33 Jawa Tengah)")
     load.add_argument("province", help="province code, e.g. 33")
     load.set_defaults(handler=cmd_regions)
+
+    geo = commands.add_parser(
+        "geo", help="boundaries from GIS files", description="Boundaries from GIS files."
+    )
+    geo_commands = geo.add_subparsers(dest="geo_command", required=True, metavar="COMMAND")
+    geo_import = geo_commands.add_parser(
+        "import", help="import kelurahan, RT or kawasan polygons", description=cmd_geo_import.__doc__
+    )
+    geo_import.add_argument("file", help=".geojson, .gpkg, .zip (shapefile), .kml or .kmz")
+    geo_import.add_argument("--kind", choices=("kelurahan", "rt", "kawasan"), required=True)
+    geo_import.add_argument("--kabkota", help="kab/kota code, e.g. 33.74 (needed for kawasan)")
+    geo_import.add_argument("--sk", help="decree number of a kawasan delineation")
+    geo_import.add_argument("--sk-year", type=int, help="decree year")
+    geo_import.add_argument("--user", required=True, help="user name the change is recorded under")
+    geo_import.add_argument("--dry-run", action="store_true", help="check and match only")
+    geo_import.set_defaults(handler=cmd_geo_import)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command", description=cmd_manage.__doc__

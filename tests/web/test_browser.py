@@ -151,3 +151,44 @@ def test_submit_verify_approve_then_the_public_sees_it(page, live_server, users,
     page.goto(f"{live_server.url}/")
     assert "Kota Semarang" in page.content()
     shot(page, "beranda")
+
+
+def test_the_map_shows_the_polygons_and_a_click_opens_the_profile(
+    page, live_server, users, round2024, tree, tmp_path
+):
+    import json
+
+    import shapely
+    from shapely.geometry import box
+
+    from nolkumuh.baseline.imports import import_apply, import_plan
+    from nolkumuh.regions.models import Boundary, Rt
+
+    path = write_xlsx(tmp_path / "b.xlsx", rows_for("33.74.02.1001"))
+    import_apply(
+        user=users["fasilitator"], plan=import_plan(user=users["fasilitator"], round=round2024, path=path)
+    )
+    Submission.objects.update(status="approved")
+    for i, rt in enumerate(Rt.objects.order_by("rw_key", "rt_key")):
+        shape = box(110.42 + i * 0.002, -6.95, 110.422 + i * 0.002, -6.948)
+        Boundary.objects.create(
+            kind="rt",
+            rt=rt,
+            code=rt.kelurahan.code,
+            wkb=shapely.to_wkb(shape),
+            display=json.dumps(shapely.geometry.mapping(shape)),
+            min_lon=0,
+            min_lat=0,
+            max_lon=0,
+            max_lat=0,
+            area_ha=4.9,
+        )
+    page.goto(f"{live_server.url}/peta/33.74/")
+    page.wait_for_selector("#map[data-ready='true']")
+    assert page.locator("path.leaflet-interactive").count() == 6
+    assert "6 poligon ditampilkan" in page.text_content("#map-status")
+    assert "KR kumuh ringan" in page.text_content(".map-legend")
+    shot(page, "peta")
+    page.locator("path.leaflet-interactive").first.click()
+    page.wait_for_url("**/rt/*/")
+    assert "RT 001 / RW 001" in page.content() or "RT 001" in page.content()

@@ -39,7 +39,8 @@ def ensure_editable(*, user: AbstractBaseUser, kelurahan: Region, round: DataRou
     if not user_scope(user).may_edit(kelurahan):
         raise PermissionDenied("outside_scope")
     submission = submission_get(kelurahan=kelurahan, round=round)
-    status = Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
+    with transaction.atomic():  # a savepoint inside the caller's transaction keeps the lock there
+        status = Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
     if status != Submission.Status.DRAFT:
         raise PermissionDenied("locked")
 

@@ -1,0 +1,218 @@
+"""Boundaries from GIS files, map layers with scores, GIS exports (regions.boundaries, regions.maps)."""
+
+import json
+
+import numpy as np
+import pytest
+import shapely
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pyogrio import raw
+from pyproj import Transformer
+from shapely.geometry import box
+
+from nolkumuh.baseline.models import Submission
+from nolkumuh.baseline.services import rt_record_save
+from nolkumuh.core.models import AuditEntry
+from nolkumuh.geo import geodesic_area_ha, read_features
+from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
+from nolkumuh.regions.maps import CLASS_COLOURS, NO_DATA, MapRequest, map_layer
+from nolkumuh.regions.models import Boundary, Region
+from nolkumuh.regions.services import rt_get_or_create
+from tests.web.conftest import PASSWORD, rt_values
+
+LON, LAT = 110.42, -6.95
+
+
+def cell(i, size=0.002):
+    return box(LON + i * size, LAT, LON + (i + 1) * size, LAT + size)
+
+
+def write_geojson(path, features):
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geometry)}
+            for geometry, props in features
+        ],
+    }
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def rts(users, round2024, tree):
+    made = []
+    for n, luas in (("001", "4.9"), ("002", "2.66")):
+        rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt=n)[0]
+        rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values(luas=luas))
+        made.append(rt)
+    return made
+
+
+def test_rt_polygons_in_a_projected_crs_match_by_code_rw_rt_and_store_geodesic_areas(users, rts, tmp_path):
+    to_utm = Transformer.from_crs("EPSG:4326", "EPSG:32749", always_xy=True)
+    shapes = [
+        shapely.transform(cell(i), lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1])))
+        for i in range(2)
+    ]
+    path = tmp_path / "rt.gpkg"
+    raw.write(
+        str(path),
+        np.array([shapely.to_wkb(s) for s in shapes], dtype=object),
+        [
+            np.array(["3374021001", "3374021001"], dtype=object),
+            np.array(["1", "1"], dtype=object),
+            np.array(["1", "2"], dtype=object),
+        ],
+        ["KODE_DESA", "RW", "RT"],
+        driver="GPKG",
+        geometry_type="Polygon",
+        crs="EPSG:32749",
+    )
+    plan = boundary_plan(user=users["fasilitator"], path=path, kind="rt")
+    assert plan.ok and [m.target for m in plan.matches] == rts
+    # RT 001 declared 4.9 ha but its polygon is 4.9 ha: fine; RT 002 declared 2.66 ha: flagged (> 20 %)
+    assert [m.target for m in plan.flagged()] == [rts[1]]
+    assert boundary_apply(user=users["fasilitator"], plan=plan) == 2
+    stored = Boundary.objects.get(rt=rts[0])
+    assert stored.area_ha == pytest.approx(geodesic_area_ha(cell(0)), rel=1e-5)
+    assert shapely.from_wkb(stored.wkb).equals_exact(cell(0), tolerance=1e-8)
+    assert AuditEntry.objects.filter(object_type="boundary").count() == 2
+    # importing again replaces, never duplicates
+    boundary_apply(
+        user=users["fasilitator"], plan=boundary_plan(user=users["fasilitator"], path=path, kind="rt")
+    )
+    assert Boundary.objects.filter(kind="rt").count() == 2
+
+
+def test_kelurahan_by_name_with_a_review_of_ambiguous_names(users, tree, tmp_path):
+    laweyan = Region.objects.get(code="33.72.01")
+    Region.objects.create(code="33.72.01.1009", name="Bandarharjo", level="kelurahan", parent=laweyan)
+    path = write_geojson(
+        tmp_path / "kel.geojson",
+        [(cell(0, 0.01), {"NAMOBJ": "Bandarharjo"}), (cell(1, 0.01), {"NAMOBJ": "Tidak Ada"})],
+    )
+    plan = boundary_plan(user=users["provinsi"], path=path, kind="kelurahan")
+    assert [m.status for m in plan.matches] == ["ambiguous", "unmatched"] and not plan.ok
+    chosen = boundary_plan(
+        user=users["provinsi"], path=path, kind="kelurahan", choices={1: tree["bandarharjo"].pk}
+    )
+    assert chosen.matches[0].target == tree["bandarharjo"] and not chosen.ok  # the second still unmatched
+    within_city = boundary_plan(user=users["provinsi"], path=path, kind="kelurahan", kabkota=tree["semarang"])
+    assert within_city.matches[0].target == tree["bandarharjo"]
+
+
+def test_a_fasilitator_cannot_load_boundaries_of_another_kelurahan(users, tree, tmp_path):
+    path = write_geojson(tmp_path / "kel.geojson", [(cell(0, 0.01), {"kode": "33.72.01.1001"})])
+    plan = boundary_plan(user=users["fasilitator"], path=path, kind="kelurahan")
+    assert [i.code for i in plan.issues] == ["outside_scope"]
+
+
+def test_map_layer_colours_by_class_and_hides_unapproved_from_the_public(users, rts, tree, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    for i, rt in enumerate(rts):
+        Boundary.objects.create(
+            kind="rt",
+            rt=rt,
+            code=rt.kelurahan.code,
+            wkb=shapely.to_wkb(cell(i)),
+            display=json.dumps(shapely.geometry.mapping(cell(i))),
+            min_lon=0,
+            min_lat=0,
+            max_lon=0,
+            max_lat=0,
+            area_ha=1,
+        )
+    public = map_layer(user=AnonymousUser(), region=tree["semarang"], request=MapRequest())
+    assert [f["properties"]["color"] for f in public["features"]] == [NO_DATA, NO_DATA]
+    Submission.objects.update(status="approved")
+    layer = map_layer(user=AnonymousUser(), region=tree["semarang"], request=MapRequest())
+    assert [f["properties"]["class"] for f in layer["features"]] == ["KR", "KR"]
+    assert layer["features"][0]["properties"]["color"] == CLASS_COLOURS["KR"]
+    assert layer["features"][0]["properties"]["url"] == reverse("regions:rt", args=[rts[0].pk])
+    by_score = map_layer(
+        user=AnonymousUser(),
+        region=tree["semarang"],
+        request=MapRequest(metric="score:jalan_permukaan_rusak"),
+    )
+    assert by_score["features"][0]["properties"]["color"] == "#e67e22"  # score 3
+
+
+def test_geojson_endpoint_is_gzipped_and_its_query_count_does_not_grow(client, users, rts, tree, round2024):
+    def add(i, rt):
+        Boundary.objects.create(
+            kind="rt",
+            rt=rt,
+            code=rt.kelurahan.code,
+            wkb=shapely.to_wkb(cell(i)),
+            display=json.dumps(shapely.geometry.mapping(cell(i))),
+            min_lon=0,
+            min_lat=0,
+            max_lon=0,
+            max_lat=0,
+            area_ha=1,
+        )
+
+    for i, rt in enumerate(rts):
+        add(i, rt)
+    url = reverse("regions:map_geojson", args=["33.74"])
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    for n in range(3, 25):
+        rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="003", rt=str(n))[0]
+        rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
+        add(n, rt)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(url).json()["features"]) == 24
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson", "kml"])
+def test_map_exports_open_in_qgis_with_the_scores(client, users, rts, tree, tmp_path, fmt):
+    Submission.objects.update(status="approved")
+    for i, rt in enumerate(rts):
+        Boundary.objects.create(
+            kind="rt",
+            rt=rt,
+            code=rt.kelurahan.code,
+            wkb=shapely.to_wkb(cell(i)),
+            display=json.dumps(shapely.geometry.mapping(cell(i))),
+            min_lon=0,
+            min_lat=0,
+            max_lon=0,
+            max_lat=0,
+            area_ha=1.5,
+        )
+    response = client.get(reverse("regions:map_export", args=["33.74", fmt]))
+    path = tmp_path / f"peta.{fmt}"
+    path.write_bytes(b"".join(response.streaming_content))
+    back = read_features(path)
+    assert back.ok and len(back.features) == 2
+    assert back.features[0].get("class") == "KR"
+    if fmt != "kml":
+        assert back.features[0].get("total") == "24"
+
+
+def test_map_page_and_boundary_import_page_render(client, users, tree):
+    assert client.get(reverse("regions:map", args=["33.74"])).status_code == 200
+    assert client.get(reverse("regions:boundary_import")).status_code == 302  # sign in first
+    client.login(username="korkot", password=PASSWORD)
+    page = client.get(reverse("regions:boundary_import")).content.decode()
+    assert "GeoPackage" in page or ".gpkg" in page
+
+
+def test_boundary_import_through_the_pages(client, users, rts, tmp_path):
+    client.login(username="fasil", password=PASSWORD)
+    path = write_geojson(
+        tmp_path / "rt.geojson", [(cell(0), {"kode": "33.74.02.1001", "rw": "001", "rt": "001"})]
+    )
+    with path.open("rb") as handle:
+        response = client.post(reverse("regions:boundary_import"), {"file": handle, "kind": "rt"})
+    review = response["Location"]
+    assert "1 cocok, 0 perlu dipilih, 0 tidak cocok" in client.get(review).content.decode()
+    client.post(review, {"simpan": "1"})
+    assert Boundary.objects.filter(rt=rts[0]).exists()
