@@ -15,7 +15,7 @@ from django.db import transaction
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import RtRecord
-from nolkumuh.core.services import audit_change
+from nolkumuh.core.models import AuditEntry
 from nolkumuh.geo import Feature, geodesic_areas_ha, read_features
 from nolkumuh.geo.display import display_geojson
 from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt, SkDecree, number_key
@@ -107,13 +107,12 @@ def _match_kelurahan(feature: Feature, within: Region | None, by_code: dict[str,
     )
 
 
-def _match_rt(feature: Feature, by_code: dict[str, Region]) -> Match:
+def _match_rt(feature: Feature, by_code: dict[str, Region], rts: dict[tuple[int, str, str], Rt]) -> Match:
     kelurahan = by_code.get(dotted(feature.get(*CODE_FIELDS)))
     rw, rt = feature.get(*RW_FIELDS), feature.get(*RT_FIELDS)
     if kelurahan is None or not rw or not rt:
         return Match(feature, None)
-    target = Rt.objects.filter(kelurahan=kelurahan, rw_key=number_key(rw), rt_key=number_key(rt)).first()
-    return Match(feature, target)
+    return Match(feature, rts.get((kelurahan.pk, number_key(rw), number_key(rt))))
 
 
 def _match_kawasan(feature: Feature, kabkota: Region) -> Match:
@@ -141,11 +140,15 @@ def boundary_plan(
         return plan
     codes = {dotted(f.get(*CODE_FIELDS)) for f in features.features}
     by_code = {r.code: r for r in Region.objects.filter(code__in=codes, level=Region.Level.KELURAHAN)}
+    rts = {}
+    if kind == Boundary.Kind.RT:
+        found = Rt.objects.filter(kelurahan__in=by_code.values()).select_related("kelurahan")
+        rts = {(r.kelurahan_id, r.rw_key, r.rt_key): r for r in found}
     for item in features.features:
         if kind == Boundary.Kind.KELURAHAN:
             match = _match_kelurahan(item, kabkota, by_code)
         elif kind == Boundary.Kind.RT:
-            match = _match_rt(item, by_code)
+            match = _match_rt(item, by_code, rts)
         else:
             match = _match_kawasan(item, kabkota)
         plan.matches.append(match)
@@ -207,29 +210,70 @@ def boundary_values(geometry: shapely.Geometry, area_ha: float, source: str, cod
     }
 
 
+def _lookup(kind: str, target: Region | Rt | Kawasan, decree: SkDecree | None) -> dict[str, object]:
+    if isinstance(target, Rt):
+        return {"kind": "rt", "rt": target}
+    if isinstance(target, Kawasan):
+        return {"kind": "kawasan", "kawasan": target, "decree": decree}
+    return {"kind": "kelurahan", "region": target}
+
+
+def _key(
+    kind: str, rt_id: int | None, region_id: int | None, kawasan_id: int | None
+) -> tuple[str, int | None]:
+    return kind, {"rt": rt_id, "kelurahan": region_id, "kawasan": kawasan_id}[kind]
+
+
 @transaction.atomic
 def boundary_apply(*, user: AbstractBaseUser, plan: BoundaryPlan) -> int:
-    """Store every matched polygon (replacing the earlier one of the same target); all or nothing."""
+    """Store every matched polygon (replacing the earlier one of the same target); all or nothing.
+    Written in bulk: one query to find what exists, then bulk inserts and updates."""
     if not plan.ok:
         raise PermissionDenied("plan_not_ready")
+    existing = {
+        _key(b.kind, b.rt_id, b.region_id, b.kawasan_id): b
+        for b in Boundary.objects.filter(
+            kind=plan.kind, decree=plan.decree if plan.kind == "kawasan" else None
+        ).filter(
+            **{
+                "rt": {"rt__in": [m.target for m in plan.matches]},
+                "kelurahan": {"region__in": [m.target for m in plan.matches]},
+                "kawasan": {"kawasan__in": [m.target for m in plan.matches]},
+            }[plan.kind]
+        )
+    }
+    new, changed, audits = [], [], []
+    fields = ["wkb", "display", "min_lon", "min_lat", "max_lon", "max_lat", "area_ha", "source", "code"]
     for match in plan.matches:
         target = match.target
         values = boundary_values(match.feature.geometry, match.area_ha, plan.source, _code_of(target))
-        if isinstance(target, Rt):
-            lookup = {"kind": "rt", "rt": target}
-        elif isinstance(target, Kawasan):
-            lookup = {"kind": "kawasan", "kawasan": target, "decree": plan.decree}
+        lookup = _lookup(plan.kind, target, plan.decree)
+        key = (plan.kind, target.pk)
+        stored = existing.get(key)
+        before = {"area_ha": round(stored.area_ha, 4), "source": stored.source} if stored else None
+        if stored is None:
+            stored = Boundary(**lookup, **values)
+            new.append(stored)
         else:
-            lookup = {"kind": "kelurahan", "region": target}
-        stored = Boundary.objects.filter(**lookup).first()
-        before = {"area_ha": stored.area_ha, "source": stored.source} if stored else None
-        boundary, _created = Boundary.objects.update_or_create(**lookup, defaults=values)
-        audit_change(
-            user=user,
-            object_type="boundary",
-            object_id=boundary.pk,
-            before=before,
-            after={"area_ha": round(match.area_ha, 4), "source": plan.source},
-            summary=str(target),
-        )
+            for name, value in values.items():
+                setattr(stored, name, value)
+            changed.append(stored)
+        audits.append((stored, before, str(target)))
+    Boundary.objects.bulk_create(new, batch_size=500)
+    Boundary.objects.bulk_update(changed, fields, batch_size=500)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                user=user,
+                action="create" if before is None else "update",
+                object_type="boundary",
+                object_id=str(boundary.pk),
+                before=before,
+                after={"area_ha": round(boundary.area_ha, 4), "source": plan.source},
+                summary=summary[:300],
+            )
+            for boundary, before, summary in audits
+        ],
+        batch_size=500,
+    )
     return len(plan.matches)
