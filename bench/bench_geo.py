@@ -101,7 +101,9 @@ def bench_import() -> None:
     start = time.perf_counter()
     boundary_apply(user=admin, plan=plan)
     stored = time.perf_counter() - start
-    print(f"  import of a 10,000-polygon GeoPackage: dry run {dry:.1f} s + store {stored:.1f} s (target < 30 s)")
+    print(
+        f"  import of a 10,000-polygon GeoPackage: dry run {dry:.1f} s + store {stored:.1f} s (target < 30 s)"
+    )
 
 
 def city_of_500() -> None:
