@@ -216,3 +216,70 @@ def test_boundary_import_through_the_pages(client, users, rts, tmp_path):
     assert "1 cocok, 0 perlu dipilih, 0 tidak cocok" in client.get(review).content.decode()
     client.post(review, {"simpan": "1"})
     assert Boundary.objects.filter(rt=rts[0]).exists()
+
+
+def _store(kind, geometry, code, **target):
+    from nolkumuh.geo import geodesic_area_ha
+
+    Boundary.objects.create(
+        kind=kind,
+        code=code,
+        wkb=shapely.to_wkb(geometry),
+        display=json.dumps(shapely.geometry.mapping(geometry)),
+        min_lon=0,
+        min_lat=0,
+        max_lon=0,
+        max_lat=0,
+        area_ha=geodesic_area_ha(geometry),
+        **target,
+    )
+
+
+def test_two_decrees_compared_in_hectares(tree, client):
+    from nolkumuh.regions.decrees import decree_comparison
+    from nolkumuh.regions.models import Kawasan, SkDecree
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    old = SkDecree.objects.create(kabkota=tree["semarang"], number="1/2016", year=2016)
+    new = SkDecree.objects.create(kabkota=tree["semarang"], number="2/2024", year=2024)
+    _store("kawasan", box(LON, LAT, LON + 0.004, LAT + 0.002), "33.74", kawasan=kawasan, decree=old)
+    _store("kawasan", box(LON + 0.002, LAT, LON + 0.006, LAT + 0.002), "33.74", kawasan=kawasan, decree=new)
+    result = decree_comparison(kabkota=tree["semarang"], old=old, new=new)
+    half = geodesic_area_ha(box(LON, LAT, LON + 0.002, LAT + 0.002))
+    assert result["added_ha"] == pytest.approx(
+        geodesic_area_ha(box(LON + 0.004, LAT, LON + 0.006, LAT + 0.002)), rel=1e-4
+    )
+    assert result["removed_ha"] == pytest.approx(half, rel=1e-4)
+    assert result["kept_ha"] == pytest.approx(
+        geodesic_area_ha(box(LON + 0.002, LAT, LON + 0.004, LAT + 0.002)), rel=1e-4
+    )
+    assert [f["properties"]["color"] for f in result["layer"]["features"]] == [
+        "#969696",
+        "#1a9850",
+        "#d73027",
+    ]
+    page = client.get(reverse("regions:decrees", args=["33.74"])).content.decode()
+    assert "Dikeluarkan" in page and "SK 1/2016 (2016)" in page
+
+
+def test_kawasan_area_from_its_delineation_and_rt_shares(users, rts, tree, client):
+    from nolkumuh.regions.models import Kawasan, SkDecree
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    kawasan.kelurahan.add(tree["bandarharjo"])
+    decree = SkDecree.objects.create(kabkota=tree["semarang"], number="1/2016", year=2016)
+    for i, rt in enumerate(rts):
+        _store("rt", cell(i), rt.kelurahan.code, rt=rt)
+    _store("kawasan", box(LON, LAT, LON + 0.003, LAT + 0.002), "33.74", kawasan=kawasan, decree=decree)
+    page = client.get(reverse("regions:kawasan", args=[kawasan.pk])).content.decode()
+    assert "Deliniasi SK" in page
+    assert "100,0" in page and "50,0" in page  # RT 001 wholly inside, RT 002 half
+
+
+def test_slum_area_comes_from_polygons_where_they_exist(users, rts, tree, client):
+    Submission.objects.update(status="approved")
+    _store("rt", cell(0), "33.74.02.1001", rt=rts[0])  # 4.89 ha on the map; 4.9 declared
+    page = client.get(reverse("regions:profile", args=["33.74.02.1001"])).content.decode()
+    assert "Luas dari peta (ha)" in page and "untuk 1 dari 2 RT" in page
+    expected = geodesic_area_ha(cell(0)) + 2.66
+    assert f"{expected:.2f}".replace(".", ",") in page

@@ -99,7 +99,7 @@ def demo_load() -> dict[str, int]:
             kabkota=city,
             name=f"Kawasan {kelurahan.name}",
             defaults={
-                "sk_number": f"050/{rng.randint(100, 999)}/{2016}",
+                "sk_number": f"650/{city.code.replace('.', '')}/2016",
                 "sk_year": 2016,
                 "typology": rng.choice(["dataran rendah", "di tepi air", "perbukitan"]),
             },

@@ -95,6 +95,9 @@ class Summary:
     rows: list[Row] = field(default_factory=list)
     unapproved: int = 0
     ruleset_title: str = ""
+    mapped_rts: int = 0  # RTs whose area comes from a boundary polygon
+    slum_area_map: float | None = None
+    area_by_class_map: list[float] = field(default_factory=list)
     chart_height: int = 0
 
 
@@ -131,7 +134,12 @@ def approved_pairs(round_ids: Sequence[int]) -> set[tuple[str, int]]:
     )
 
 
-def summarize(records: Sequence[dict[str, Any]], data_round: DataRound, child_key: Any = None) -> Summary:
+def summarize(
+    records: Sequence[dict[str, Any]],
+    data_round: DataRound,
+    child_key: Any = None,
+    polygon_areas: dict[int, float] | None = None,
+) -> Summary:
     """Score the records of one round as one unit (sums), per RT, and per child group."""
     mine = [r for r in records if r["round_id"] == data_round.pk]
     ruleset = ruleset_of(data_round.ruleset_id)
@@ -184,6 +192,14 @@ def summarize(records: Sequence[dict[str, Any]], data_round: DataRound, child_ke
         )
     summary.chart_height = len(ruleset.aspects) * 28 + 8
     area = slum_area(table["luas"], per_rt, whole)
+    if polygon_areas:
+        # RULES.md section 7: where boundary polygons exist, area comes from the geometry
+        mapped = np.array([polygon_areas.get(r["rt_id"], np.nan) for r in mine])
+        have = ~np.isnan(mapped)
+        summary.mapped_rts = int(have.sum())
+        map_area = slum_area(np.where(have, mapped, table["luas"]), per_rt, whole)
+        summary.slum_area_map = float(map_area.slum[0])
+        summary.area_by_class_map = [float(map_area.of(c.code)[0]) for c in ruleset.classes]
     summary.luas = float(table["luas"].sum())
     summary.population = float(table["jumlah_penduduk"].sum())
     summary.slum_area = float(area.slum[0])
@@ -287,3 +303,11 @@ def kawasan_assessment(kawasan: Any, summary: Summary) -> dict[str, Any] | None:
         "pattern": handling_pattern(ruleset, summary.class_code, legal),
         "confidence": ruleset.notes["nonphysical"].confidence,
     }
+
+
+def polygon_areas(records: Sequence[dict[str, Any]]) -> dict[int, float]:
+    """Geodesic area (ha) of the RT polygons of these records, where they exist (one query)."""
+    from nolkumuh.regions.models import Boundary
+
+    rt_ids = {r["rt_id"] for r in records}
+    return dict(Boundary.objects.filter(kind="rt", rt_id__in=rt_ids).values_list("rt_id", "area_ha"))

@@ -21,7 +21,7 @@ CENTRES = {
     "33.21": (110.64, -6.89),  # Kabupaten Demak
     "33.24": (110.20, -6.92),  # Kabupaten Kendal
 }
-CELL = 0.0035  # degrees, about 390 m
+CELL = 0.0015  # degrees, about 165 m: RTs of about 2.7 ha
 SOURCE = "demo"
 
 
@@ -38,7 +38,7 @@ def demo_boundaries() -> int:
         lon0, lat0 = CENTRES.get(city, (110.4, -7.0))
         n = per_city.get(city, 0)
         per_city[city] = n + 1
-        x0, y0 = lon0 + (n % 3) * 0.02 - 0.02, lat0 - (n // 3) * 0.012
+        x0, y0 = lon0 + (n % 3) * 0.012 - 0.012, lat0 - (n // 3) * 0.008
         cells = []
         for i, rt in enumerate(Rt.objects.filter(kelurahan=kel).order_by("rw_key", "rt_key")):
             jitter = rng.uniform(-0.0002, 0.0002)
@@ -64,8 +64,29 @@ def demo_boundaries() -> int:
             rows += _rows(
                 [(Boundary.Kind.KAWASAN, {"kawasan": kawasan, "decree": decree}, kawasan.kabkota.code, area)]
             )
+    rows += _newer_decree(rows)
     Boundary.objects.bulk_create(rows)
     return len(rows)
+
+
+def _newer_decree(rows: list[Boundary]) -> list[Boundary]:
+    """Kota Semarang's SK 2024: some kawasan shrink after handling, one grows."""
+    city = Region.objects.filter(code="33.74").first()
+    delineations = [b for b in rows if b.kind == "kawasan" and b.code == "33.74"]
+    if city is None or not delineations:
+        return []
+    decree, _ = SkDecree.objects.get_or_create(
+        kabkota=city, number="050/2024/SK-KUMUH", defaults={"year": 2024}
+    )
+    items = []
+    for i, old in enumerate(delineations):
+        shape = shapely.from_wkb(old.wkb)
+        changed = shape.buffer(-0.0012) if i % 3 == 0 else shape.buffer(0.0006) if i % 3 == 1 else shape
+        if not changed.is_empty:
+            items.append(
+                (Boundary.Kind.KAWASAN, {"kawasan": old.kawasan, "decree": decree}, old.code, changed)
+            )
+    return _rows(items)
 
 
 def _rows(items: list[tuple[str, dict[str, object], str, shapely.Geometry]]) -> list[Boundary]:

@@ -23,6 +23,7 @@ from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.geo import write_features
 from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
+from nolkumuh.regions.decrees import decree_comparison
 from nolkumuh.regions.maps import LEVELS, MapRequest, map_layer
 from nolkumuh.regions.models import Boundary, Region, SkDecree
 from nolkumuh.regions.selectors import region_with_ancestors
@@ -204,3 +205,42 @@ def boundary_review(request: HttpRequest, token: str) -> HttpResponse:
         "percent": settings.NOLKUMUH_AREA_WARNING_PERCENT,
     }
     return render(request, "regions/boundary_review.html", context)
+
+
+def _decrees(request: HttpRequest, region: Region) -> tuple[list[SkDecree], SkDecree | None, SkDecree | None]:
+    decrees = list(SkDecree.objects.filter(kabkota=region).order_by("year", "number"))
+    by_id = {d.pk: d for d in decrees}
+    old = by_id.get(_int(request.GET.get("lama")) or 0, decrees[0] if len(decrees) > 1 else None)
+    new = by_id.get(_int(request.GET.get("baru")) or 0, decrees[-1] if len(decrees) > 1 else None)
+    return decrees, old, new
+
+
+def decree_compare(request: HttpRequest, code: str) -> HttpResponse:
+    """Two decrees of a city side by side: hectares added, removed and kept, per kawasan and on a map."""
+    region, ancestors = _region(code)
+    if region.level != Region.Level.KABKOTA:
+        raise Http404
+    decrees, old, new = _decrees(request, region)
+    comparison = decree_comparison(kabkota=region, old=old, new=new) if old and new and old != new else None
+    context = {
+        "region": region,
+        "ancestors": [*ancestors, region],
+        "here": _("Perbandingan SK"),
+        "decrees": decrees,
+        "old": old,
+        "new": new,
+        "comparison": comparison,
+        "query": request.GET.urlencode(),
+        "tile_url": settings.NOLKUMUH_TILE_URL,
+        "tile_attribution": settings.NOLKUMUH_TILE_ATTRIBUTION,
+    }
+    return render(request, "regions/decrees.html", context)
+
+
+@gzip_page
+def decree_layer(request: HttpRequest, code: str) -> JsonResponse:
+    region, _ancestors = _region(code)
+    _all, old, new = _decrees(request, region)
+    if not (old and new and old != new):
+        return JsonResponse({"type": "FeatureCollection", "features": [], "legend": []})
+    return JsonResponse(decree_comparison(kabkota=region, old=old, new=new)["layer"])

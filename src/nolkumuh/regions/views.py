@@ -19,14 +19,16 @@ from nolkumuh.baseline.selectors import (
     approved_pairs,
     kawasan_assessment,
     load_records,
+    polygon_areas,
     rounds,
     summarize,
     trend,
     trend_chart,
 )
 from nolkumuh.core.models import AuditEntry
+from nolkumuh.regions.decrees import kawasan_delineation
 from nolkumuh.regions.forms import KawasanForm
-from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt
+from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt, SkDecree
 from nolkumuh.regions.selectors import region_children, region_with_ancestors
 from nolkumuh.regions.services import kawasan_save
 
@@ -73,7 +75,7 @@ def profile_context(
     fullest = max(coverage.values(), default=0)
     if 0 < coverage.get(chosen.pk, 0) < fullest:
         context["partial"] = {"have": coverage[chosen.pk], "of": fullest}
-    summary = summarize(records, chosen, child_key)
+    summary = summarize(records, chosen, child_key, polygon_areas(records))
     if request.user.is_authenticated:
         approved = approved_pairs([chosen.pk])
         mine = {r["rt__kelurahan__code"] for r in records if r["round_id"] == chosen.pk}
@@ -129,6 +131,9 @@ def region_profile(request: HttpRequest, code: str) -> HttpResponse:
         if region.level == Region.Level.KABKOTA:
             context["kawasan"] = Kawasan.objects.filter(kabkota=region)
             context["may_add_kawasan"] = user_scope(request.user).may("approve", region)
+            context["decree_count"] = (
+                SkDecree.objects.filter(kabkota=region, boundaries__isnull=False).distinct().count()
+            )
     context.update(region=region, ancestors=ancestors, labels=labels, links=links, here=region.display_name)
     context.update(map_context(region.code, "kelurahan" if region.level == Region.Level.PROVINSI else "rt"))
     return render(request, "regions/profile.html", context)
@@ -145,6 +150,7 @@ def kawasan_profile(request: HttpRequest, pk: int) -> HttpResponse:
         context["assessment"] = kawasan_assessment(kawasan, context["s"])
     context["may_edit"] = user_scope(request.user).may("approve", kawasan.kabkota)
     context.update(map_context(kawasan.kabkota.code, "kawasan"))
+    context["delineation"] = kawasan_delineation(kawasan)
     context.update(
         kawasan=kawasan,
         ancestors=[kawasan.kabkota.parent, kawasan.kabkota],

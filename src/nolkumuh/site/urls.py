@@ -33,6 +33,8 @@ regions_urls = (
         path("peta/<str:code>/lapisan.geojson", maps.map_geojson, name="map_geojson"),
         path("peta/<str:code>/unduh.<str:fmt>", maps.map_export, name="map_export"),
         path("batas/impor/", maps.boundary_import, name="boundary_import"),
+        path("wilayah/<str:code>/sk/", maps.decree_compare, name="decrees"),
+        path("wilayah/<str:code>/sk/lapisan.geojson", maps.decree_layer, name="decree_layer"),
         path("batas/uji/<str:token>/", maps.boundary_review, name="boundary_review"),
         path("wilayah/<str:code>/kawasan/<int:pk>/ubah/", regions.kawasan_edit, name="kawasan_edit"),
     ],

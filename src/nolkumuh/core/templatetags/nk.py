@@ -40,3 +40,11 @@ def bar(value: float | None, maximum: float = 100) -> float:
 @register.filter
 def get(mapping: dict, key: object) -> object:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def index(sequence: list, position: int) -> object:
+    try:
+        return sequence[int(position)]
+    except (IndexError, TypeError, ValueError):
+        return None
