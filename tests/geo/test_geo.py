@@ -165,3 +165,17 @@ def test_exports_read_back_with_their_attributes(tmp_path, suffix):
     if suffix != ".kml":
         assert [int(f.get("total_nilai")) for f in back.features] == [24, 61]
     assert back.features[1].geometry.symmetric_difference(cell(0.002)).area < 1e-12
+
+
+def test_map_picture_draws_polygons_in_their_colours():
+    import io
+
+    from PIL import Image
+
+    from nolkumuh.geo.image import render_png
+
+    png = render_png([(cell(), "#c0392b"), (cell(0.002), "#27ae60")], [("#c0392b", "KB kumuh berat")], "Uji")
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.width == 1200
+    pixels = {image.getpixel((x, y)) for x in range(0, 1200, 7) for y in range(60, image.height - 80, 7)}
+    assert (0xC0, 0x39, 0x2B) in pixels and (0x27, 0xAE, 0x60) in pixels

@@ -283,3 +283,9 @@ def test_slum_area_comes_from_polygons_where_they_exist(users, rts, tree, client
     assert "Luas dari peta (ha)" in page and "untuk 1 dari 2 RT" in page
     expected = geodesic_area_ha(cell(0)) + 2.66
     assert f"{expected:.2f}".replace(".", ",") in page
+
+
+def test_map_picture_endpoint(client, users, rts):
+    _store("rt", cell(0), "33.74.02.1001", rt=rts[0])
+    response = client.get(reverse("regions:map_image", args=["33.74"]))
+    assert response["Content-Type"] == "image/png" and response.content[:8] == b"\x89PNG\r\n\x1a\n"

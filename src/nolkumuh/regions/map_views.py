@@ -22,6 +22,7 @@ from django.views.decorators.gzip import gzip_page
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.geo import write_features
+from nolkumuh.geo.image import render_png
 from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
 from nolkumuh.regions.decrees import decree_comparison
 from nolkumuh.regions.maps import LEVELS, MapRequest, map_layer
@@ -244,3 +245,14 @@ def decree_layer(request: HttpRequest, code: str) -> JsonResponse:
     if not (old and new and old != new):
         return JsonResponse({"type": "FeatureCollection", "features": [], "legend": []})
     return JsonResponse(decree_comparison(kabkota=region, old=old, new=new)["layer"])
+
+
+def map_image(request: HttpRequest, code: str) -> HttpResponse:
+    """The map as a PNG picture for reports (same layer, legend and year as the map page)."""
+    region, _ancestors = _region(code)
+    layer = map_layer(user=request.user, region=region, request=_map_request(request))
+    shapes = [(shapely.geometry.shape(f["geometry"]), f["properties"]["color"]) for f in layer["features"]]
+    title = f"{region.display_name} · {layer['year'] or ''}"
+    response = HttpResponse(render_png(shapes, layer["legend"], title), content_type="image/png")
+    response["Content-Disposition"] = f'inline; filename="peta_{region.code}_{layer["year"]}.png"'
+    return response

@@ -32,6 +32,7 @@ regions_urls = (
         path("peta/<str:code>/", maps.map_page, name="map"),
         path("peta/<str:code>/lapisan.geojson", maps.map_geojson, name="map_geojson"),
         path("peta/<str:code>/unduh.<str:fmt>", maps.map_export, name="map_export"),
+        path("peta/<str:code>/peta.png", maps.map_image, name="map_image"),
         path("batas/impor/", maps.boundary_import, name="boundary_import"),
         path("wilayah/<str:code>/sk/", maps.decree_compare, name="decrees"),
         path("wilayah/<str:code>/sk/lapisan.geojson", maps.decree_layer, name="decree_layer"),
