@@ -361,7 +361,7 @@ def completeness(request: HttpRequest, code: str) -> HttpResponse:
         "baseline/completeness.html",
         {
             "region": region,
-            "ancestors": ancestors,
+            "ancestors": [*ancestors, region],
             "here": _("Kelengkapan"),
             "round": round,
             "rounds": rounds,
