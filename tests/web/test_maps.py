@@ -289,3 +289,26 @@ def test_map_picture_endpoint(client, users, rts):
     _store("rt", cell(0), "33.74.02.1001", rt=rts[0])
     response = client.get(reverse("regions:map_image", args=["33.74"]))
     assert response["Content-Type"] == "image/png" and response.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_misspelt_kelurahan_name_is_offered_for_review_not_taken(users, tree, tmp_path):
+    path = write_geojson(tmp_path / "kel.geojson", [(cell(0, 0.01), {"NAMOBJ": "Bandar Harjo"})])
+    plan = boundary_plan(user=users["provinsi"], path=path, kind="kelurahan", kabkota=tree["semarang"])
+    assert plan.matches[0].status == "ambiguous" and plan.matches[0].candidates == [tree["bandarharjo"]]
+    assert not plan.ok
+
+
+def test_kawasan_delineation_is_compared_with_the_sk_table_area(tree, client):
+    from decimal import Decimal
+
+    from nolkumuh.regions.models import Kawasan, SkDecree
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    kawasan.declared_ha = Decimal("20")
+    kawasan.save()
+    decree = SkDecree.objects.create(kabkota=tree["semarang"], number="1/2016", year=2016)
+    _store(
+        "kawasan", box(LON, LAT, LON + 0.003, LAT + 0.002), "33.74", kawasan=kawasan, decree=decree
+    )  # 7.3 ha
+    page = client.get(reverse("regions:kawasan", args=[kawasan.pk])).content.decode()
+    assert "Luas menurut tabel SK: 20,00 ha" in page and "berbeda jauh" in page

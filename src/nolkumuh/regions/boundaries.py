@@ -3,6 +3,7 @@ nothing. Features are matched to regions by code, or by name with a review of wh
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,9 +103,23 @@ def _match_kelurahan(feature: Feature, within: Region | None, by_code: dict[str,
     if within is not None:
         found = found.filter(code__startswith=within.code + ".")
     candidates = list(found.select_related("parent")[:10])
-    return Match(
-        feature, candidates[0] if len(candidates) == 1 else None, candidates if len(candidates) > 1 else []
-    )
+    if not candidates:
+        return Match(feature, None, _similar_names(name, within))  # never taken without the user's choice
+    if len(candidates) == 1:
+        return Match(feature, candidates[0])
+    return Match(feature, None, candidates)
+
+
+def _similar_names(name: str, within: Region | None) -> list[Region]:
+    """Kelurahan whose names are close to a misspelt one, offered for review (never taken silently)."""
+    pool = Region.objects.filter(level=Region.Level.KELURAHAN)
+    if within is not None:
+        pool = pool.filter(code__startswith=within.code + ".")
+    by_name: dict[str, list[Region]] = {}
+    for region in pool.only("id", "code", "name"):
+        by_name.setdefault(region.name.lower(), []).append(region)
+    close = difflib.get_close_matches(name.lower(), list(by_name), n=3, cutoff=0.75)
+    return [region for match in close for region in by_name[match]][:10]
 
 
 def _match_rt(feature: Feature, by_code: dict[str, Region], rts: dict[tuple[int, str, str], Rt]) -> Match:
@@ -182,7 +197,16 @@ def _code_of(target: Region | Rt | Kawasan) -> str:
 
 
 def _declared_luas(plan: BoundaryPlan) -> dict[int, float]:
-    """The declared luas of each matched RT (latest round), to compare with the polygon."""
+    """The declared area of each matched RT (its latest luas) or kawasan (the SK table), to compare
+    with the polygon."""
+    if plan.kind == Boundary.Kind.KAWASAN:
+        ids = [m.target.pk for m in plan.matches if m.target is not None]
+        return {
+            k: float(v)
+            for k, v in Kawasan.objects.filter(pk__in=ids, declared_ha__isnull=False).values_list(
+                "pk", "declared_ha"
+            )
+        }
     if plan.kind != Boundary.Kind.RT:
         return {}
     rts = [m.target.pk for m in plan.matches if m.target is not None]

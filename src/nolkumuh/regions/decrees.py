@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import shapely
+from django.conf import settings
 from django.urls import reverse
 
 from nolkumuh.geo import coverage_shares, geodesic_areas_ha
@@ -16,7 +17,8 @@ ADDED, REMOVED, KEPT = "#1a9850", "#d73027", "#969696"
 
 
 def kawasan_delineation(kawasan: Kawasan) -> dict[str, Any] | None:
-    """The latest decree's delineation of the kawasan: its area, and each RT's share inside it."""
+    """The latest decree's delineation of the kawasan: its area (compared with the SK table's),
+    and each RT's share inside it."""
     boundary = (
         Boundary.objects.filter(kind="kawasan", kawasan=kawasan)
         .select_related("decree")
@@ -37,11 +39,16 @@ def kawasan_delineation(kawasan: Kawasan) -> dict[str, Any] | None:
         for b, share, ha in zip(rt_boundaries, shares, inside, strict=True)
         if share > 0.0005
     ]
+    declared = float(kawasan.declared_ha) if kawasan.declared_ha is not None else None
+    difference = (boundary.area_ha - declared) / declared if declared else None
+    limit = settings.NOLKUMUH_AREA_WARNING_PERCENT / 100
     return {
         "decree": boundary.decree,
         "area_ha": boundary.area_ha,
         "rts": rows,
         "inside_ha": sum(r["inside_ha"] for r in rows),
+        "declared_ha": declared,
+        "flagged": difference is not None and abs(difference) > limit,
     }
 
 

@@ -33,6 +33,7 @@ class KawasanForm(forms.ModelForm):
             "name",
             "sk_number",
             "sk_year",
+            "declared_ha",
             "typology",
             "kelurahan",
             "strategis",

@@ -62,6 +62,9 @@ class Kawasan(models.Model):
     sk_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
     sk_year = models.PositiveSmallIntegerField(_("tahun SK"), null=True, blank=True)
     typology = models.CharField(_("tipologi"), max_length=40, blank=True)
+    declared_ha = models.DecimalField(
+        _("luas menurut tabel SK (ha)"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
     kelurahan = models.ManyToManyField(
         Region, verbose_name=_("kelurahan"), related_name="kawasan_covering", blank=True
     )
