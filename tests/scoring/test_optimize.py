@@ -1,0 +1,114 @@
+"""The optimizer is optimal on small cases (checked by brute force through the real engine), and
+what it proposes really frees the RTs it claims when simulated."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from nolkumuh.scoring import load_ruleset
+from nolkumuh.scoring.activities import Activity
+from nolkumuh.scoring.optimize import greedy, optimize
+from nolkumuh.scoring.simulate import PlanLine, simulate
+from tests.helpers import oracle_row, table_of
+
+RULESET = load_ruleset("permen-pupr-14-2018")
+ACTIVITIES = {
+    "paving": Activity("paving", "paving", "paving", "m", False, 300_000, {"jalan_permukaan_rusak": 1.0}),
+    "jalan": Activity("jalan", "jalan", "jalan", "m", False, 450_000, {"jalan_cakupan": 1.0}),
+    "apar": Activity("apar", "apar", "apar", "unit", True, 1_500_000, {"kebakaran_sarana": 5.0}),
+    "hidran": Activity("hidran", "hidran", "hidran", "unit", True, 45_000_000, {"kebakaran_prasarana": 30.0}),
+    "gerobak": Activity("gerobak", "gerobak", "gerobak", "unit", True, 15_000_000, {"sampah_sarpras": 75.0}),
+    "tps": Activity(
+        "tps", "tps", "tps", "unit", True, 60_000_000, {"sampah_sistem": 400.0, "sampah_sarpras": 400.0}
+    ),
+}
+
+
+def rows():
+    """Three slum RTs (totals 24, 29 and 34, all KR) of different sizes."""
+    first = oracle_row()
+    second = {**oracle_row(), "luas": "1.2", "v_air_minum_akses": "30"}  # 3a at 71 %: 3 points, no activity
+    third = {**oracle_row(), "luas": "3.5", "v_air_minum_akses": "40", "v_bangunan_tidak_teratur": "30"}
+    return [first, second, third]
+
+
+def candidate_amounts(table, r, activity):
+    """Amounts worth trying: 0 and what reaches each band of each handled criterion."""
+    amounts = {0.0}
+    for key, per_unit in activity.handles.items():
+        volume = float(table[key][r])
+        denominator = float(table[RULESET.criterion(key).denominator][r])
+        for edge in (2500, 5100, 7600):
+            allowed = max(0.0, (edge - 0.5) * denominator / 10000 - 1e-9 * max(denominator, 1))
+            need = max(0.0, volume - allowed) / per_unit
+            amounts.add(math.ceil(need - 1e-9) if activity.integer else need)
+    return sorted(amounts)
+
+
+def brute_force_min_cost_to_free(table, r):
+    """The cheapest set of activity amounts at RT r that brings it below the TK bound, by trying
+    every combination and scoring it with the engine; None if impossible."""
+    options = [candidate_amounts(table, r, a) for a in ACTIVITIES.values()]
+    best = None
+    for amounts in itertools.product(*options):
+        lines = [
+            PlanLine(0, a.key, amount, 2024)
+            for a, amount in zip(ACTIVITIES.values(), amounts, strict=True)
+            if amount
+        ]
+        single = type(table)({k: v[[r]] for k, v in table.columns.items()})
+        result = simulate(single, RULESET, lines, ACTIVITIES, years=[2024])
+        if result.final().class_codes()[0] == "TK":
+            cost = sum(a.unit_cost * amount for a, amount in zip(ACTIVITIES.values(), amounts, strict=True))
+            best = cost if best is None else min(best, cost)
+    return best
+
+
+@pytest.mark.parametrize("budget", [0, 50_000_000, 120_000_000, 200_000_000, 400_000_000, 2_000_000_000])
+def test_optimizer_frees_as_many_hectares_as_brute_force(budget):
+    table = table_of(rows())
+    costs = [brute_force_min_cost_to_free(table, r) for r in range(len(rows()))]
+    luas = [float(table["luas"][r]) for r in range(len(rows()))]
+    best = 0.0
+    for chosen in itertools.product([False, True], repeat=len(rows())):
+        if all(not c or costs[r] is not None for r, c in enumerate(chosen)):
+            spent = sum(costs[r] for r, c in enumerate(chosen) if c)
+            if spent <= budget + 1e-6:
+                best = max(best, sum(luas[r] for r, c in enumerate(chosen) if c))
+    proposal = optimize(table, RULESET, ACTIVITIES, budget)
+    assert proposal.optimal
+    assert proposal.freed_ha == pytest.approx(best, abs=1e-9)
+    assert proposal.cost <= budget + 1e-3
+
+
+def test_what_the_optimizer_proposes_really_frees_those_rts():
+    table = table_of(rows())
+    proposal = optimize(table, RULESET, ACTIVITIES, 400_000_000)
+    assert proposal.freed_rows
+    lines = [PlanLine(c.row, c.activity, c.volume, 2024) for c in proposal.choices]
+    after = simulate(table, RULESET, lines, ACTIVITIES, years=[2024]).final()
+    freed = [r for r in range(len(table)) if after.class_codes()[r] == "TK"]
+    assert set(proposal.freed_rows) <= set(freed)
+    assert all(c.lowers for c in proposal.choices)  # every choice says which scores it lowers
+
+
+def test_score_objective_lowers_the_total_most_within_budget():
+    table = table_of(rows())
+    cheap = optimize(table, RULESET, ACTIVITIES, 10_000_000, objective="score")
+    rich = optimize(table, RULESET, ACTIVITIES, 500_000_000, objective="score")
+    assert cheap.optimal and rich.optimal
+    assert rich.score_after < cheap.score_after < cheap.score_before
+    lines = [PlanLine(c.row, c.activity, c.volume, 2024) for c in rich.choices]
+    after = simulate(table, RULESET, lines, ACTIVITIES, years=[2024]).final()
+    assert int(np.asarray(after.total).sum()) <= rich.score_after
+
+
+def test_greedy_is_never_better_than_the_optimizer():
+    table = table_of(rows() * 3)
+    for budget in (100_000_000, 300_000_000, 900_000_000):
+        exact = optimize(table, RULESET, ACTIVITIES, budget)
+        simple = greedy(table, RULESET, ACTIVITIES, budget)
+        assert exact.freed_ha >= simple.freed_ha - 1e-9
+        assert simple.cost <= budget
