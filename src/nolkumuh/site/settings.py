@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "nolkumuh.accounts",
     "nolkumuh.regions",
     "nolkumuh.baseline",
+    "nolkumuh.planning",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 from nolkumuh.accounts import views as accounts
 from nolkumuh.baseline import views as baseline
 from nolkumuh.core import views as core
+from nolkumuh.planning import views as planning
 from nolkumuh.regions import map_views as maps
 from nolkumuh.regions import views as regions
 
@@ -58,10 +59,20 @@ baseline_urls = (
     "baseline",
 )
 
+planning_urls = (
+    [
+        path("rencana/wilayah/<str:code>/", planning.plan_list, name="list"),
+        path("rencana/<int:pk>/", planning.plan_page, name="plan"),
+        path("rencana/<int:pk>/optimasi/", planning.plan_optimize, name="optimize"),
+    ],
+    "planning",
+)
+
 urlpatterns = [
     path("", include(core_urls)),
     path("akun/", include(accounts_urls)),
     path("", include(regions_urls)),
     path("", include(baseline_urls)),
+    path("", include(planning_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

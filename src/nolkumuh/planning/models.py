@@ -1,0 +1,85 @@
+"""Memorandum programs (city/regency, multi-year) and kelurahan investment plans (RPLP)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nolkumuh.baseline.models import DataRound
+from nolkumuh.regions.models import Region, Rt
+
+
+class Plan(models.Model):
+    class Kind(models.TextChoices):
+        MEMORANDUM = "memorandum", _("Memorandum program kota/kabupaten")
+        RPLP = "rplp", _("Rencana investasi kelurahan (RPLP)")
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("wilayah"), on_delete=models.CASCADE, related_name="plans"
+    )
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("judul"), max_length=200)
+    start_year = models.PositiveSmallIntegerField(_("tahun awal"))
+    end_year = models.PositiveSmallIntegerField(_("tahun akhir"))
+    base_round = models.ForeignKey(
+        DataRound, verbose_name=_("data awal (kumuh awal)"), on_delete=models.PROTECT, related_name="plans"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["region__code", "-start_year", "title"]
+        verbose_name = _("rencana")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")), name="plan_years_in_order"
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=["memorandum", "rplp"]), name="plan_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanLine(models.Model):
+    class Source(models.TextChoices):
+        APBN = "apbn", _("APBN")
+        APBD_PROVINSI = "apbd_provinsi", _("APBD provinsi")
+        APBD_KABKOTA = "apbd_kabkota", _("APBD kabupaten/kota")
+        DANA_DESA = "dana_desa", _("Dana desa/kelurahan")
+        CSR = "csr", _("CSR")
+        SWADAYA = "swadaya", _("Swadaya masyarakat")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("diusulkan")
+        AGREED = "agreed", _("disepakati")
+        FUNDED = "funded", _("didanai")
+        DONE = "done", _("selesai")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines")
+    rt = models.ForeignKey(
+        Rt, verbose_name=_("lokasi (RT)"), on_delete=models.PROTECT, related_name="plan_lines"
+    )
+    activity = models.CharField(_("kegiatan"), max_length=60)
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=3)
+    unit_cost = models.DecimalField(_("harga satuan (Rp)"), max_digits=16, decimal_places=2)
+    source = models.CharField(_("sumber dana"), max_length=16, choices=Source.choices)
+    agency = models.CharField(_("pelaksana/penanggung jawab"), max_length=150, blank=True)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+
+    class Meta:
+        ordering = ["year", "rt__kelurahan__code", "rt__rw_key", "rt__rt_key", "id"]
+        verbose_name = _("baris rencana")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(volume__gt=0), name="line_volume_positive"),
+            models.CheckConstraint(condition=models.Q(unit_cost__gte=0), name="line_cost_not_negative"),
+        ]
+
+    @property
+    def cost(self) -> Decimal:
+        return self.volume * self.unit_cost

@@ -1,0 +1,128 @@
+"""Reading plans: the simulated state year by year, and the collaboration matrix of funders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from nolkumuh.baseline.models import RtRecord
+from nolkumuh.baseline.scoring import record_values, ruleset_of, table_of
+from nolkumuh.planning.models import Plan, PlanLine
+from nolkumuh.regions.models import Rt
+from nolkumuh.regions.selectors import within
+from nolkumuh.scoring import Groups, aggregate, assess, catalogue, sanitation_access_hundredths, slum_area
+from nolkumuh.scoring import water_access_hundredths as water_access
+from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.simulate import PlanLine as EngineLine
+from nolkumuh.scoring.simulate import simulate
+
+
+@dataclass
+class YearRow:
+    year: int | str
+    slum_rts: int
+    slum_ha: float
+    freed_rts: int
+    water: float | None
+    sanitation: float | None
+    total: int
+    class_code: str
+
+
+@dataclass
+class PlanSimulation:
+    rows: list[YearRow] = field(default_factory=list)
+    warnings: list[tuple[PlanLine, str, str]] = field(default_factory=list)
+    rts: list[Rt] = field(default_factory=list)
+    n_rt: int = 0
+
+
+def base_table(plan: Plan) -> tuple[list[Rt], Any]:
+    """The RTs of the plan's region with data in its base round, and their table (one query)."""
+    records = list(
+        RtRecord.objects.filter(within(plan.region.code, "rt__kelurahan__code"), round=plan.base_round)
+        .select_related("rt", "rt__kelurahan")
+        .order_by("rt__kelurahan__code", "rt__rw_key", "rt__rt_key")
+    )
+    ruleset = ruleset_of(plan.base_round.ruleset_id)
+    return [r.rt for r in records], table_of([record_values(r) for r in records], ruleset)
+
+
+def plan_simulation(plan: Plan) -> PlanSimulation:
+    """Kumuh awal (the base round) and the projected state after each plan year."""
+    rts, table = base_table(plan)
+    result = PlanSimulation(rts=rts, n_rt=len(rts))
+    if not rts:
+        return result
+    ruleset = ruleset_of(plan.base_round.ruleset_id)
+    row_of = {rt.pk: i for i, rt in enumerate(rts)}
+    lines = list(plan.lines.all())
+    usable = [line for line in lines if line.rt_id in row_of]
+    engine_lines = [
+        EngineLine(row_of[line.rt_id], line.activity, float(line.volume), line.year) for line in usable
+    ]
+    years = list(range(plan.start_year, plan.end_year + 1))
+    simulation = simulate(table, ruleset, engine_lines, default_activities(), years=years)
+    whole = Groups.of([0] * len(rts))
+    before_slum = simulation.before.is_slum()
+    states = [("awal", table, simulation.before)] + [
+        (s.year, s.table, s.assessment) for s in simulation.states
+    ]
+    for year, state_table, state in states:
+        city = assess(aggregate(state_table, whole), ruleset)
+        water, sanitation = water_access(city), sanitation_access_hundredths(city)
+        result.rows.append(
+            YearRow(
+                year=year,
+                slum_rts=int(state.is_slum().sum()),
+                slum_ha=float(slum_area(table["luas"], state, whole).slum[0]),
+                freed_rts=int((before_slum & ~state.is_slum()).sum()),
+                water=None if water is None else int(water[0]) / 100,
+                sanitation=None if sanitation is None else int(sanitation[0]) / 100,
+                total=int(city.total[0]),
+                class_code=str(city.class_codes()[0]),
+            )
+        )
+    result.warnings = [(usable[w.line], w.code, w.criterion) for w in simulation.warnings]
+    return result
+
+
+def collaboration_matrix(plan: Plan) -> dict[str, Any]:
+    """Cost by funding source x aspect x year, with totals and shares."""
+    activities = default_activities()
+    aspects = catalogue().aspects
+    cells: dict[tuple[str, int, int], float] = defaultdict(float)
+    years = list(range(plan.start_year, plan.end_year + 1))
+    for line in plan.lines.all():
+        activity = activities.get(line.activity)
+        aspect = catalogue().criteria[next(iter(activity.handles))].aspect if activity else 0
+        cells[(line.source, aspect, line.year)] += float(line.cost)
+    total = sum(cells.values()) or 1.0
+    sources = [(code, label) for code, label in PlanLine.Source.choices if any(k[0] == code for k in cells)]
+    rows = []
+    for code, label in sources:
+        by_year = [sum(v for (s, _a, y), v in cells.items() if s == code and y == year) for year in years]
+        by_aspect = {
+            a: sum(v for (s, asp, _y), v in cells.items() if s == code and asp == a) for a in aspects
+        }
+        rows.append(
+            {
+                "label": label,
+                "by_year": by_year,
+                "by_aspect": by_aspect,
+                "total": sum(by_year),
+                "share": sum(by_year) / total * 100,
+            }
+        )
+    return {
+        "years": years,
+        "aspects": aspects,
+        "rows": rows,
+        "total": sum(cells.values()),
+        "by_year": [sum(v for (_s, _a, y), v in cells.items() if y == year) for year in years],
+    }
+
+
+def plan_total(plan: Plan) -> float:
+    return float(sum((line.cost for line in plan.lines.all()), start=0))

@@ -1,0 +1,100 @@
+"""Writing plans: create a plan, add a line, adopt an optimizer proposal. Checked and audited."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from nolkumuh.accounts.services import user_scope
+from nolkumuh.core.services import audit_change
+from nolkumuh.planning.models import Plan, PlanLine
+from nolkumuh.regions.models import Rt
+from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.optimize import Proposal
+
+
+def ensure_planner(user: AbstractBaseUser, plan: Plan) -> None:
+    """Korkot/Pokja, provincial managers and administrators of the plan's region draft plans."""
+    if not user_scope(user).may("approve", plan.region):
+        raise PermissionDenied("outside_scope")
+
+
+@transaction.atomic
+def plan_create(*, user: AbstractBaseUser, plan: Plan) -> Plan:
+    ensure_planner(user, plan)
+    plan.created_by = user
+    plan.full_clean()
+    plan.save()
+    audit_change(
+        user=user,
+        object_type="plan",
+        object_id=plan.pk,
+        before=None,
+        after={"title": plan.title, "region": plan.region.code},
+        summary=plan.title,
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_line_add(*, user: AbstractBaseUser, plan: Plan, line: PlanLine) -> PlanLine:
+    """Add one line; its RT must lie in the plan's region and its year in the plan's years."""
+    ensure_planner(user, plan)
+    activities = default_activities()
+    problems: dict[str, str] = {}
+    if line.activity not in activities:
+        problems["activity"] = "kegiatan tidak dikenal"
+    if not (
+        line.rt.kelurahan.code == plan.region.code
+        or line.rt.kelurahan.code.startswith(plan.region.code + ".")
+    ):
+        problems["rt"] = "RT di luar wilayah rencana"
+    if not plan.start_year <= line.year <= plan.end_year:
+        problems["year"] = f"tahun harus antara {plan.start_year} dan {plan.end_year}"
+    if problems:
+        raise ValidationError(problems)
+    if line.unit_cost is None:
+        line.unit_cost = Decimal(str(activities[line.activity].unit_cost))
+    line.plan = plan
+    line.full_clean()
+    line.save()
+    audit_change(
+        user=user,
+        object_type="plan_line",
+        object_id=line.pk,
+        before=None,
+        after={
+            "activity": line.activity,
+            "rt": line.rt_id,
+            "volume": str(line.volume),
+            "year": line.year,
+            "source": line.source,
+        },
+        summary=plan.title,
+    )
+    return line
+
+
+@transaction.atomic
+def plan_adopt(*, user: AbstractBaseUser, plan: Plan, proposal: Proposal, rts: list[Rt], year: int) -> int:
+    """Put an optimizer proposal into the plan as proposed lines (rows refer to ``rts``)."""
+    ensure_planner(user, plan)
+    activities = default_activities()
+    count = 0
+    for choice in proposal.choices:
+        line = PlanLine(
+            rt=rts[choice.row],
+            activity=choice.activity,
+            volume=Decimal(str(round(choice.volume, 3))),
+            unit_cost=Decimal(str(activities[choice.activity].unit_cost)),
+            source=PlanLine.Source.APBD_KABKOTA,
+            agency="usulan optimasi",
+            year=year,
+        )
+        if line.volume > 0:
+            plan_line_add(user=user, plan=plan, line=line)
+            count += 1
+    return count

@@ -1,0 +1,133 @@
+"""Plans: list and create, the plan page (lines, simulation, collaboration), and the optimizer."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from nolkumuh.accounts.services import user_scope
+from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
+from nolkumuh.planning.models import Plan
+from nolkumuh.planning.selectors import base_table, collaboration_matrix, plan_simulation, plan_total
+from nolkumuh.planning.services import plan_adopt, plan_create, plan_line_add
+from nolkumuh.regions.selectors import region_with_ancestors
+from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.optimize import optimize
+
+
+def _visible_plan(request: HttpRequest, pk: int) -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("region", "base_round"), pk=pk)
+    if not user_scope(request.user).covers(plan.region.code):
+        raise Http404
+    return plan
+
+
+@login_required
+def plan_list(request: HttpRequest, code: str) -> HttpResponse:
+    region, ancestors = region_with_ancestors(code=code)
+    if region is None or not user_scope(request.user).covers(region.code):
+        raise Http404
+    may_plan = user_scope(request.user).may("approve", region)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and may_plan and form.is_valid():
+        plan = form.save(commit=False)
+        plan.region = region
+        try:
+            plan = plan_create(user=request.user, plan=plan)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("planning:plan", plan.pk)
+    plans = Plan.objects.filter(region=region)
+    return render(
+        request,
+        "planning/list.html",
+        {
+            "region": region,
+            "ancestors": [*ancestors, region],
+            "here": _("Rencana"),
+            "plans": plans,
+            "form": form,
+            "may_plan": may_plan,
+        },
+    )
+
+
+@login_required
+def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible_plan(request, pk)
+    may_plan = user_scope(request.user).may("approve", plan.region)
+    form = PlanLineForm(request.POST or None, plan=plan, initial={"year": plan.start_year})
+    if request.method == "POST" and may_plan and form.is_valid():
+        try:
+            plan_line_add(user=request.user, plan=plan, line=form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Baris rencana ditambahkan."))
+            return redirect("planning:plan", plan.pk)
+    _region, ancestors = region_with_ancestors(code=plan.region.code)
+    activities = default_activities()
+    lines = list(plan.lines.select_related("rt", "rt__kelurahan"))
+    return render(
+        request,
+        "planning/plan.html",
+        {
+            "plan": plan,
+            "ancestors": [*ancestors, plan.region],
+            "here": plan.title,
+            "form": form,
+            "may_plan": may_plan,
+            "lines": [(line, activities.get(line.activity)) for line in lines],
+            "simulation": plan_simulation(plan),
+            "matrix": collaboration_matrix(plan),
+            "total": plan_total(plan),
+        },
+    )
+
+
+@login_required
+def plan_optimize(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposal for a budget (exact MILP); the planner can adopt it into the plan."""
+    plan = _visible_plan(request, pk)
+    if not user_scope(request.user).may("approve", plan.region):
+        raise Http404
+    form = OptimizeForm(request.POST or request.GET or None, initial={"year": plan.start_year})
+    proposal, rts = None, []
+    if form.is_bound and form.is_valid():
+        rts, table = base_table(plan)
+        if rts:
+            ruleset = ruleset_of(plan.base_round.ruleset_id)
+            budget = float(form.cleaned_data["budget"])
+            objective = form.cleaned_data["objective"]
+            proposal = optimize(
+                table, ruleset, default_activities(), budget, objective=objective, time_limit=30
+            )
+        if request.method == "POST" and request.POST.get("adopt") and proposal is not None:
+            count = plan_adopt(
+                user=request.user, plan=plan, proposal=proposal, rts=rts, year=form.cleaned_data["year"]
+            )
+            messages.success(request, _("%(count)s baris usulan ditambahkan ke rencana.") % {"count": count})
+            return redirect("planning:plan", plan.pk)
+    activities = default_activities()
+    rows = [(c, rts[c.row], activities[c.activity]) for c in proposal.choices] if proposal else []
+    _region, ancestors = region_with_ancestors(code=plan.region.code)
+    return render(
+        request,
+        "planning/optimize.html",
+        {
+            "plan": plan,
+            "ancestors": [*ancestors, plan.region],
+            "here": _("Optimasi anggaran"),
+            "form": form,
+            "proposal": proposal,
+            "rows": rows,
+        },
+    )

@@ -1,0 +1,108 @@
+"""Plans on the real database: lines, simulation of kumuh akhir, collaboration, optimizer adoption."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from nolkumuh.baseline.services import rt_record_save
+from nolkumuh.core.models import AuditEntry
+from nolkumuh.planning.models import Plan, PlanLine
+from nolkumuh.planning.selectors import collaboration_matrix, plan_simulation
+from nolkumuh.planning.services import plan_create, plan_line_add
+from nolkumuh.regions.services import rt_get_or_create
+from tests.web.conftest import PASSWORD, rt_values
+
+
+@pytest.fixture
+def rts(users, round2024, tree):
+    made = []
+    for n in ("001", "002"):
+        rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt=n)[0]
+        rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
+        made.append(rt)
+    return made
+
+
+@pytest.fixture
+def plan(users, tree, round2024):
+    return plan_create(
+        user=users["korkot"],
+        plan=Plan(
+            region=tree["semarang"],
+            kind="memorandum",
+            title="Memorandum Program Kota Semarang 2025-2027",
+            start_year=2025,
+            end_year=2027,
+            base_round=round2024,
+        ),
+    )
+
+
+def line(rt, activity, volume, year, source="apbd_kabkota"):
+    return PlanLine(
+        rt=rt, activity=activity, volume=Decimal(volume), unit_cost=None, source=source, year=year
+    )
+
+
+def test_plan_lines_project_kumuh_akhir_year_by_year(users, plan, rts):
+    plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "gerobak_sampah", "1", 2025))
+    plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "apar", "7", 2026, "csr"))
+    simulation = plan_simulation(plan)
+    assert [r.year for r in simulation.rows] == ["awal", 2025, 2026, 2027]
+    assert [r.slum_rts for r in simulation.rows] == [2, 2, 1, 1]  # RT 001: 24 -> 19 -> 14 (TK)
+    assert simulation.rows[-1].freed_rts == 1
+    assert simulation.rows[0].slum_ha == pytest.approx(5.32) and simulation.rows[-1].slum_ha == pytest.approx(
+        2.66
+    )
+    # one cart serves 75 KK where 42 lack it; 7 extinguishers serve 35 buildings where 33 lack them
+    assert [(w[1], w[2]) for w in simulation.warnings] == [
+        ("over_handling", "sampah_sarpras"),
+        ("over_handling", "kebakaran_sarana"),
+    ]
+    assert AuditEntry.objects.filter(object_type="plan_line").count() == 2
+
+
+def test_catalogue_cost_is_used_and_collaboration_sums_by_funder_and_year(users, plan, rts):
+    first = plan_line_add(
+        user=users["korkot"], plan=plan, line=line(rts[0], "sambungan_air", "10", 2025, "apbn")
+    )
+    assert first.unit_cost == Decimal("2500000") and first.cost == Decimal("25000000")
+    plan_line_add(user=users["korkot"], plan=plan, line=line(rts[1], "apar", "4", 2027, "swadaya"))
+    matrix = collaboration_matrix(plan)
+    rows = {r["label"]: r for r in matrix["rows"]}
+    assert rows["APBN"]["by_year"] == [25_000_000, 0, 0]
+    assert rows["Swadaya masyarakat"]["total"] == 6_000_000
+    assert matrix["total"] == 31_000_000
+    assert sum(r["share"] for r in matrix["rows"]) == pytest.approx(100)
+
+
+def test_lines_outside_the_plan_are_refused(users, plan, rts, tree):
+    other = rt_get_or_create(kelurahan=tree["pajang"], rw="001", rt="001")[0]
+    with pytest.raises(ValidationError) as caught:
+        plan_line_add(user=users["korkot"], plan=plan, line=line(other, "apar", "1", 2030))
+    assert {"rt", "year"} <= set(caught.value.message_dict)
+    with pytest.raises(PermissionDenied):
+        plan_line_add(user=users["fasilitator"], plan=plan, line=line(rts[0], "apar", "1", 2025))
+
+
+def test_plan_pages_and_optimizer_adoption(client, users, plan, rts):
+    client.login(username="korkot", password=PASSWORD)
+    page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    assert "Proyeksi kumuh akhir per tahun" in page
+    url = reverse("planning:optimize", args=[plan.pk])
+    query = {"budget": "200000000", "objective": "hectares", "year": "2025"}
+    proposal = client.get(url, query).content.decode()
+    assert "Terbukti optimal" in proposal and "RT keluar dari status kumuh" in proposal
+    client.post(url, {**query, "adopt": "1"})
+    assert plan.lines.exists()
+    assert plan_simulation(plan).rows[-1].freed_rts >= 1
+
+
+def test_plans_are_not_visible_outside_the_users_regions(client, users, plan):
+    client.login(username="fasil_solo", password=PASSWORD)
+    assert client.get(reverse("planning:plan", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("planning:list", args=["33.74"])).status_code == 404
+    client.logout()
+    assert client.get(reverse("planning:plan", args=[plan.pk])).status_code == 302
