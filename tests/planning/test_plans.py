@@ -106,3 +106,34 @@ def test_plans_are_not_visible_outside_the_users_regions(client, users, plan):
     assert client.get(reverse("planning:list", args=["33.74"])).status_code == 404
     client.logout()
     assert client.get(reverse("planning:plan", args=[plan.pk])).status_code == 302
+
+
+def test_word_and_excel_documents_read_back(client, users, plan, rts):
+    import io
+
+    import docx
+    import openpyxl
+
+    plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "gerobak_sampah", "1", 2025, "csr"))
+    client.login(username="korkot", password=PASSWORD)
+    document = docx.Document(io.BytesIO(client.get(reverse("planning:docx", args=[plan.pk])).content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert (
+        "Memorandum Program Kota Semarang 2025-2027" in text and "Total biaya rencana: Rp 15.000.000" in text
+    )
+    assert "1 dari 2 RT kumuh" not in text and "0 dari 2 RT kumuh" in text  # 24 -> 19: still KR
+    headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    assert ["Sumber dana", "2025", "2026", "2027", "Jumlah", "%"] in headers
+    assert len(document.inline_shapes) >= 1  # the cost chart
+    response = client.get(reverse("planning:xlsx", args=[plan.pk]))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["proyeksi", "kegiatan", "kolaborasi", "investasi_kelurahan"]
+    assert [c.value for c in book["investasi_kelurahan"][2]] == [
+        "33.74.02.1001",
+        "Bandarharjo",
+        15_000_000,
+        0,
+        0,
+        15_000_000,
+    ]
+    assert book["kegiatan"]["J2"].value == 15_000_000

@@ -192,3 +192,39 @@ def test_the_map_shows_the_polygons_and_a_click_opens_the_profile(
     page.locator("path.leaflet-interactive").first.click()
     page.wait_for_url("**/rt/*/")
     assert "RT 001 / RW 001" in page.content() or "RT 001" in page.content()
+
+
+def test_from_creating_a_plan_to_downloading_its_document(
+    page, live_server, users, round2024, tree, tmp_path
+):
+    from nolkumuh.baseline.imports import import_apply, import_plan
+
+    path = write_xlsx(tmp_path / "b.xlsx", rows_for("33.74.02.1001"))
+    import_apply(
+        user=users["fasilitator"], plan=import_plan(user=users["fasilitator"], round=round2024, path=path)
+    )
+    sign_in(page, live_server.url, "korkot")
+    page.goto(f"{live_server.url}/rencana/wilayah/33.74/")
+    page.select_option("#id_kind", "memorandum")
+    page.fill("#id_title", "Memorandum Program Uji")
+    page.fill("#id_start_year", "2025")
+    page.fill("#id_end_year", "2027")
+    page.select_option("#id_base_round", label="Data 2024")
+    page.click("text=Buat rencana")
+    page.wait_for_selector("text=Proyeksi kumuh akhir per tahun")
+    page.select_option("#id_rt", index=1)
+    page.select_option("#id_activity", "gerobak_sampah")
+    page.fill("#id_volume", "2")
+    page.select_option("#id_source", "csr")
+    page.fill("#id_year", "2025")
+    page.click("#add-line button[type=submit]")
+    page.wait_for_selector("text=Baris rencana ditambahkan")
+    assert page.locator("#simulation tbody tr").count() == 4
+    shot(page, "rencana")
+    with page.expect_download() as download:
+        page.click("#download-docx")
+    target = tmp_path / "memo.docx"
+    download.value.save_as(target)
+    import docx
+
+    assert "Memorandum Program Uji" in "\n".join(p.text for p in docx.Document(str(target)).paragraphs)

@@ -108,7 +108,7 @@ def collaboration_matrix(plan: Plan) -> dict[str, Any]:
         }
         rows.append(
             {
-                "label": label,
+                "label": str(label),
                 "by_year": by_year,
                 "by_aspect": by_aspect,
                 "total": sum(by_year),

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
+import shapely
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.geo.image import render_png
+from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
 from nolkumuh.planning.models import Plan
 from nolkumuh.planning.selectors import base_table, collaboration_matrix, plan_simulation, plan_total
 from nolkumuh.planning.services import plan_adopt, plan_create, plan_line_add
+from nolkumuh.regions.maps import MapRequest, map_layer
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.optimize import optimize
@@ -131,3 +140,35 @@ def plan_optimize(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
         },
     )
+
+
+@login_required
+def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The memorandum program as a Word document (with the map where polygons exist)."""
+    plan = _visible_plan(request, pk)
+    layer = map_layer(user=request.user, region=plan.region, request=MapRequest(year=plan.base_round.year))
+    picture = None
+    if layer["features"]:
+        shapes = [
+            (shapely.geometry.shape(f["geometry"]), f["properties"]["color"]) for f in layer["features"]
+        ]
+        picture = render_png(shapes, layer["legend"], f"{plan.region.display_name} · {plan.base_round.year}")
+    response = HttpResponse(
+        memorandum_docx(plan, map_png=picture),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="memorandum_{plan.region.code}_{plan.pk}.docx"'
+    return response
+
+
+@login_required
+def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as an Excel workbook (projection, lines, collaboration, kelurahan investment)."""
+    plan = _visible_plan(request, pk)
+    handle, name = tempfile.mkstemp(suffix=".xlsx", dir=settings.DATA_DIR)
+    os.close(handle)
+    path = Path(name)
+    memorandum_xlsx(plan, path)
+    stream = path.open("rb")
+    path.unlink()
+    return FileResponse(stream, as_attachment=True, filename=f"memorandum_{plan.region.code}_{plan.pk}.xlsx")

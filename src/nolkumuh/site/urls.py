@@ -64,6 +64,8 @@ planning_urls = (
         path("rencana/wilayah/<str:code>/", planning.plan_list, name="list"),
         path("rencana/<int:pk>/", planning.plan_page, name="plan"),
         path("rencana/<int:pk>/optimasi/", planning.plan_optimize, name="optimize"),
+        path("rencana/<int:pk>/memorandum.docx", planning.plan_docx, name="docx"),
+        path("rencana/<int:pk>/memorandum.xlsx", planning.plan_xlsx, name="xlsx"),
     ],
     "planning",
 )

@@ -1,0 +1,286 @@
+"""The memorandum program as documents: a Word document for officials and an Excel workbook.
+
+The Word document has a cover, a summary, the projected kumuh akhir per year, the collaboration
+tables (by funder and year, by aspect and year), a chart, the map where polygons exist, and every
+plan line. The workbook holds the same tables, one sheet each, plus the kelurahan investment table.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import xlsxwriter
+from django.utils import timezone
+from django.utils.formats import date_format
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from PIL import Image, ImageDraw, ImageFont
+
+from nolkumuh.planning.models import Plan
+from nolkumuh.planning.selectors import PlanSimulation, collaboration_matrix, plan_simulation, plan_total
+from nolkumuh.scoring import catalogue
+from nolkumuh.scoring.activities import default_activities
+
+
+def rupiah(value: float) -> str:
+    return "Rp " + f"{value:,.0f}".replace(",", ".")
+
+
+def number(value: float | None, places: int = 2) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{places}f}"
+    return text.replace(",", "§").replace(".", ",").replace("§", ".")
+
+
+def _cost_chart(matrix: dict) -> bytes:
+    """Bars of planned cost per year, stacked by funding source."""
+    colours = ["#0b5394", "#6fa8dc", "#e69138", "#93c47d", "#c27ba0", "#ffd966", "#999999"]
+    width, height, left, bottom = 900, 360, 80, 60
+    image = Image.new("RGB", (width, height), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=13)
+    years = matrix["years"]
+    peak = max(matrix["by_year"], default=0) or 1.0
+    bar = (width - left - 220) / max(len(years), 1)
+    for i, year in enumerate(years):
+        y = height - bottom
+        for k, row in enumerate(matrix["rows"]):
+            h = row["by_year"][i] / peak * (height - bottom - 30)
+            draw.rectangle(
+                [left + i * bar + 10, y - h, left + (i + 1) * bar - 10, y], fill=colours[k % len(colours)]
+            )
+            y -= h
+        draw.text((left + i * bar + bar / 2 - 15, height - bottom + 8), str(year), fill="#111111", font=font)
+    draw.line([left, height - bottom, width - 220, height - bottom], fill="#333333")
+    for k, row in enumerate(matrix["rows"]):
+        draw.rectangle([width - 200, 30 + k * 22, width - 186, 44 + k * 22], fill=colours[k % len(colours)])
+        draw.text((width - 180, 30 + k * 22), row["label"], fill="#111111", font=font)
+    draw.text((left, 8), "Biaya rencana per tahun menurut sumber dana", fill="#111111", font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _table(document: Document, header: list[str], rows: list[list[str]], numeric_from: int = 1) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Light Grid Accent 1"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for values in rows:
+        cells = table.add_row().cells
+        for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            cell.text = text
+            if j >= numeric_from:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def memorandum_docx(plan: Plan, *, map_png: bytes | None = None) -> bytes:
+    """The Word document of a plan."""
+    simulation = plan_simulation(plan)
+    matrix = collaboration_matrix(plan)
+    total = plan_total(plan)
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(10.5)
+    for section in document.sections:
+        section.left_margin = section.right_margin = Cm(2)
+    cover = document.add_paragraph()
+    cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cover.add_run("\n\n\n" + plan.get_kind_display().upper() + "\n").bold = True
+    run = cover.add_run(plan.title + "\n")
+    run.bold, run.font.size = True, Pt(20)
+    cover.add_run(f"{plan.region.display_name}\nTahun {plan.start_year}–{plan.end_year}\n\n")
+    cover.add_run(f"Disusun dengan nolkumuh, {date_format(timezone.localdate(), 'j F Y')}")
+    document.add_page_break()
+    document.add_heading("1. Ringkasan", level=1)
+    _summary(document, plan, simulation, total)
+    document.add_heading("2. Proyeksi kumuh akhir per tahun", level=1)
+    _table(
+        document,
+        ["Tahun", "RT kumuh", "Luas kumuh (ha)", "RT keluar dari kumuh", "Air minum (%)", "Sanitasi (%)"],
+        [
+            [
+                str(r.year if r.year != "awal" else "kumuh awal"),
+                str(r.slum_rts),
+                number(r.slum_ha),
+                str(r.freed_rts),
+                number(r.water),
+                number(r.sanitation),
+            ]
+            for r in simulation.rows
+        ],
+    )
+    document.add_heading("3. Kolaborasi pendanaan", level=1)
+    document.add_paragraph("Biaya menurut sumber dana dan tahun (Rp):")
+    _table(
+        document,
+        ["Sumber dana", *[str(y) for y in matrix["years"]], "Jumlah", "%"],
+        [
+            [r["label"], *[number(v, 0) for v in r["by_year"]], number(r["total"], 0), number(r["share"], 1)]
+            for r in matrix["rows"]
+        ]
+        + [["Jumlah", *[number(v, 0) for v in matrix["by_year"]], number(matrix["total"], 0), "100"]],
+    )
+    document.add_picture(io.BytesIO(_cost_chart(matrix)), width=Cm(16))
+    document.add_paragraph("Biaya menurut aspek dan tahun (Rp):")
+    _table(
+        document, ["Aspek", *[str(y) for y in matrix["years"]], "Jumlah"], _aspect_rows(plan, matrix["years"])
+    )
+    if map_png:
+        document.add_heading("4. Peta tingkat kekumuhan", level=1)
+        document.add_picture(io.BytesIO(map_png), width=Cm(16))
+    document.add_heading("5. Daftar kegiatan", level=1)
+    _table(
+        document, ["Tahun", "Lokasi", "Kegiatan", "Volume", "Biaya (Rp)", "Sumber dana"], _line_rows(plan), 3
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _summary(document: Document, plan: Plan, simulation: PlanSimulation, total: float) -> None:
+    if not simulation.rows:
+        document.add_paragraph("Belum ada data RT pada tahun data awal rencana ini.")
+        return
+    first, last = simulation.rows[0], simulation.rows[-1]
+    region, year, n_rt = plan.region.display_name, plan.base_round.year, simulation.n_rt
+    for text in (
+        f"Wilayah: {region}; data awal (kumuh awal): tahun {year}, {n_rt} RT.",
+        f"Total biaya rencana: {rupiah(total)} dalam {plan.lines.count()} kegiatan.",
+        f"Luas kumuh: {number(first.slum_ha)} ha (kumuh awal) menjadi {number(last.slum_ha)} ha "
+        f"pada {last.year} (proyeksi); {last.freed_rts} dari {first.slum_rts} RT kumuh keluar dari "
+        "status kumuh.",
+        f"Akses air minum aman: {number(first.water)} % menjadi {number(last.water)} %; akses "
+        f"sanitasi layak: {number(first.sanitation)} % menjadi {number(last.sanitation)} %.",
+        "Proyeksi menganggap setiap kegiatan selesai pada tahunnya; harga satuan katalog adalah "
+        "perkiraan yang dapat diubah, bukan ketentuan.",
+    ):
+        document.add_paragraph(text, style="List Bullet")
+
+
+def _aspect_rows(plan: Plan, years: list[int]) -> list[list[str]]:
+    activities = default_activities()
+    aspects = catalogue().aspects
+    sums: dict[int, list[float]] = defaultdict(lambda: [0.0] * len(years))
+    for line in plan.lines.all():
+        activity = activities.get(line.activity)
+        if activity is None:
+            continue
+        aspect = catalogue().criteria[next(iter(activity.handles))].aspect
+        sums[aspect][years.index(line.year)] += float(line.cost)
+    return [
+        [aspects[a].name_id, *[number(v, 0) for v in values], number(sum(values), 0)]
+        for a, values in sorted(sums.items())
+    ]
+
+
+def _line_rows(plan: Plan) -> list[list[str]]:
+    activities = default_activities()
+    rows = []
+    for line in plan.lines.select_related("rt", "rt__kelurahan"):
+        activity = activities.get(line.activity)
+        name = activity.name_id if activity else line.activity
+        unit = activity.unit if activity else ""
+        rows.append(
+            [
+                str(line.year),
+                f"{line.rt.kelurahan.name} RW {line.rt.rw} RT {line.rt.rt}",
+                name,
+                f"{number(float(line.volume))} {unit}",
+                number(float(line.cost), 0),
+                line.get_source_display(),
+            ]
+        )
+    return rows
+
+
+def memorandum_xlsx(plan: Plan, path: Path) -> None:
+    """The workbook: summary projection, lines, collaboration, and the kelurahan investment table."""
+    simulation = plan_simulation(plan)
+    matrix = collaboration_matrix(plan)
+    book = xlsxwriter.Workbook(str(path))
+    bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
+    money = book.add_format({"num_format": "#,##0"})
+    two = book.add_format({"num_format": "0.00"})
+
+    def sheet(
+        name: str, header: list[str], rows: list[list[object]], formats: dict[int, object] | None = None
+    ) -> None:
+        ws = book.add_worksheet(name)
+        for j, title in enumerate(header):
+            ws.write(0, j, title, bold)
+            ws.set_column(j, j, max(12, len(title) + 2), (formats or {}).get(j))
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row):
+                ws.write(i, j, value)
+        ws.freeze_panes(1, 0)
+
+    sheet(
+        "proyeksi",
+        ["tahun", "rt_kumuh", "luas_kumuh_ha", "rt_keluar_kumuh", "akses_air_minum", "akses_sanitasi"],
+        [[str(r.year), r.slum_rts, r.slum_ha, r.freed_rts, r.water, r.sanitation] for r in simulation.rows],
+        {2: two, 4: two, 5: two},
+    )
+    activities = default_activities()
+    lines = list(plan.lines.select_related("rt", "rt__kelurahan"))
+    sheet(
+        "kegiatan",
+        [
+            "tahun",
+            "kode_kelurahan",
+            "kelurahan",
+            "rw",
+            "rt",
+            "kegiatan",
+            "volume",
+            "satuan",
+            "harga_satuan",
+            "biaya",
+            "sumber_dana",
+            "pelaksana",
+            "status",
+        ],
+        [
+            [
+                line.year,
+                line.rt.kelurahan.code,
+                line.rt.kelurahan.name,
+                line.rt.rw,
+                line.rt.rt,
+                line.activity,
+                float(line.volume),
+                activities[line.activity].unit if line.activity in activities else "",
+                float(line.unit_cost),
+                float(line.cost),
+                line.get_source_display(),
+                line.agency,
+                line.get_status_display(),
+            ]
+            for line in lines
+        ],
+        {8: money, 9: money},
+    )
+    sheet(
+        "kolaborasi",
+        ["sumber_dana", *[str(y) for y in matrix["years"]], "jumlah", "persen"],
+        [[r["label"], *r["by_year"], r["total"], r["share"]] for r in matrix["rows"]],
+        {j: money for j in range(1, len(matrix["years"]) + 2)},
+    )
+    per_kelurahan: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0] * len(matrix["years"]))
+    for line in lines:
+        per_kelurahan[(line.rt.kelurahan.code, line.rt.kelurahan.name)][matrix["years"].index(line.year)] += (
+            float(line.cost)
+        )
+    sheet(
+        "investasi_kelurahan",
+        ["kode_kelurahan", "kelurahan", *[str(y) for y in matrix["years"]], "jumlah"],
+        [[code, name, *values, sum(values)] for (code, name), values in sorted(per_kelurahan.items())],
+        {j: money for j in range(2, len(matrix["years"]) + 3)},
+    )
+    book.close()
