@@ -137,3 +137,57 @@ def test_word_and_excel_documents_read_back(client, users, plan, rts):
         15_000_000,
     ]
     assert book["kegiatan"]["J2"].value == 15_000_000
+
+
+def test_plan_lines_from_excel_dry_run_then_all_or_nothing(client, users, plan, rts, tmp_path):
+    from tests.exchange.conftest import write_xlsx
+
+    good = {
+        "tahun": 2025,
+        "kode_kelurahan": "33.74.02.1001",
+        "rw": "001",
+        "rt": "001",
+        "kegiatan": "apar",
+        "volume": 3,
+        "harga_satuan": "",
+        "sumber_dana": "csr",
+        "pelaksana": "PT Baik",
+        "status": "agreed",
+    }
+    bad = [
+        {**good, "kegiatan": "roket"},
+        {**good, "tahun": 2031, "sumber_dana": "bank dunia"},
+        {**good, "rt": "099"},
+        {**good, "volume": "banyak"},
+    ]
+    client.login(username="korkot", password=PASSWORD)
+    url = reverse("planning:import", args=[plan.pk])
+    with write_xlsx(tmp_path / "salah.xlsx", [good, *bad]).open("rb") as handle:
+        page = client.post(url, {"file": handle}).content.decode()
+    for expected in (
+        "baris 3, kolom kegiatan",
+        "baris 4, kolom tahun",
+        "baris 4, kolom sumber_dana",
+        "baris 5, kolom rt",
+        "baris 6, kolom volume",
+    ):
+        assert expected in page
+    client.post(url, {"confirm": "1"})
+    assert not plan.lines.exists()  # all or nothing
+    with write_xlsx(
+        tmp_path / "benar.xlsx", [good, {**good, "rt": "2", "kegiatan": "gerobak_sampah", "volume": 1}]
+    ).open("rb") as handle:
+        assert "2 baris siap ditambahkan" in client.post(url, {"file": handle}).content.decode()
+    client.post(url, {"confirm": "1"})
+    lines = list(plan.lines.order_by("id"))
+    assert [(x.activity, x.source, x.status, x.unit_cost) for x in lines] == [
+        ("apar", "csr", "agreed", Decimal("1500000")),
+        ("gerobak_sampah", "csr", "agreed", Decimal("15000000")),
+    ]
+    template = client.get(reverse("planning:template", args=[plan.pk]))
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(template.streaming_content)))
+    assert book.sheetnames == ["kegiatan", "petunjuk"] and book["kegiatan"]["E1"].value == "kegiatan"

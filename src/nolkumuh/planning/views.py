@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 import shapely
@@ -13,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import user_scope
@@ -20,12 +22,14 @@ from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.geo.image import render_png
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
+from nolkumuh.planning.imports import plan_lines_apply, plan_lines_plan, template_lines
 from nolkumuh.planning.models import Plan
 from nolkumuh.planning.selectors import base_table, collaboration_matrix, plan_simulation, plan_total
 from nolkumuh.planning.services import plan_adopt, plan_create, plan_line_add
 from nolkumuh.regions.maps import MapRequest, map_layer
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.issues import InvalidInput
 from nolkumuh.scoring.optimize import optimize
 
 
@@ -172,3 +176,50 @@ def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     stream = path.open("rb")
     path.unlink()
     return FileResponse(stream, as_attachment=True, filename=f"memorandum_{plan.region.code}_{plan.pk}.xlsx")
+
+
+@login_required
+def plan_template(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _visible_plan(request, pk)
+    handle, name = tempfile.mkstemp(suffix=".xlsx", dir=settings.DATA_DIR)
+    os.close(handle)
+    path = Path(name)
+    template_lines(path, plan)
+    stream = path.open("rb")
+    path.unlink()
+    return FileResponse(stream, as_attachment=True, filename=f"templat_kegiatan_{plan.pk}.xlsx")
+
+
+@login_required
+def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload plan lines: the dry run lists every problem; confirming adds all lines or none."""
+    plan = _visible_plan(request, pk)
+    if not user_scope(request.user).may("approve", plan.region):
+        raise Http404
+    context: dict[str, object] = {"plan": plan}
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        stored = folder / f"rencana-{plan.pk}-{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+        with stored.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        request.session[f"rencana-{plan.pk}"] = str(stored)
+        checked = plan_lines_plan(user=request.user, plan=plan, path=stored)
+        lang = get_language() or "id"
+        context.update(checked=checked, issue_lines=[i.line(lang) for i in checked.issues])
+    elif request.method == "POST" and request.POST.get("confirm"):
+        stored = Path(request.session.get(f"rencana-{plan.pk}", ""))
+        if not stored.is_file():
+            raise Http404
+        checked = plan_lines_plan(user=request.user, plan=plan, path=stored)
+        try:
+            count = plan_lines_apply(user=request.user, plan=plan, checked=checked)
+        except InvalidInput:
+            messages.error(request, _("Berkas bermasalah; tidak ada baris yang ditambahkan."))
+        else:
+            stored.unlink(missing_ok=True)
+            messages.success(request, _("%(count)s baris rencana ditambahkan.") % {"count": count})
+            return redirect("planning:plan", plan.pk)
+    return render(request, "planning/import.html", context)

@@ -181,6 +181,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "berkas tidak berisi fitur poligon",
         "the file holds no polygon features",
     ),
+    "unknown_activity": (
+        "kegiatan tidak dikenal; pakai kode dari lembar petunjuk (mis. sambungan_air)",
+        "unknown activity; use a key from the instructions sheet (e.g. sambungan_air)",
+    ),
+    "unknown_source": (
+        "sumber dana tidak dikenal; pilihan: {choices}",
+        "unknown funding source; choices: {choices}",
+    ),
+    "unknown_rt": (
+        "RT ini tidak ada di wilayah rencana; periksa kode kelurahan, RW dan RT",
+        "this RT is not in the plan's region; check the kelurahan code, RW and RT",
+    ),
+    "year_outside_plan": (
+        "tahun di luar masa rencana ({start}–{end})",
+        "the year is outside the plan's years ({start}–{end})",
+    ),
     "ruleset_invalid": (
         "berkas ruleset tidak sah: {detail}",
         "the ruleset file is not valid: {detail}",

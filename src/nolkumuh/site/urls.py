@@ -65,6 +65,8 @@ planning_urls = (
         path("rencana/<int:pk>/", planning.plan_page, name="plan"),
         path("rencana/<int:pk>/optimasi/", planning.plan_optimize, name="optimize"),
         path("rencana/<int:pk>/memorandum.docx", planning.plan_docx, name="docx"),
+        path("rencana/<int:pk>/templat.xlsx", planning.plan_template, name="template"),
+        path("rencana/<int:pk>/impor/", planning.plan_import, name="import"),
         path("rencana/<int:pk>/memorandum.xlsx", planning.plan_xlsx, name="xlsx"),
     ],
     "planning",

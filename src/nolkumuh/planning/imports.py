@@ -1,0 +1,170 @@
+"""Plan lines from Excel: a template, a dry run listing every problem, then all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import xlsxwriter
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from nolkumuh.exchange.parse import cell_text
+from nolkumuh.exchange.read import normalize_name, read_sheet
+from nolkumuh.planning.models import Plan, PlanLine
+from nolkumuh.planning.services import ensure_planner, plan_line_add
+from nolkumuh.regions.models import Rt, number_key
+from nolkumuh.regions.selectors import within
+from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.issues import InvalidInput, Issue
+
+COLUMNS = (
+    "tahun",
+    "kode_kelurahan",
+    "rw",
+    "rt",
+    "kegiatan",
+    "volume",
+    "harga_satuan",
+    "sumber_dana",
+    "pelaksana",
+    "status",
+)
+REQUIRED = ("tahun", "kode_kelurahan", "rw", "rt", "kegiatan", "volume", "sumber_dana")
+
+
+@dataclass
+class LinesPlan:
+    lines: list[PlanLine] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+def template_lines(path: Path, plan: Plan) -> None:
+    """An empty plan-lines sheet and an instructions sheet with every activity and funding source."""
+    book = xlsxwriter.Workbook(str(path))
+    bold = book.add_format({"bold": True, "bg_color": "#e8eef5"})
+    text = book.add_format({"num_format": "@"})
+    sheet = book.add_worksheet("kegiatan")
+    for j, name in enumerate(COLUMNS):
+        sheet.write(0, j, name, bold)
+        sheet.set_column(j, j, 16, text if name in ("kode_kelurahan", "rw", "rt") else None)
+    help_sheet = book.add_worksheet("petunjuk")
+    help_sheet.write_row(0, 0, ["kegiatan", "nama", "satuan", "harga satuan perkiraan (Rp)"], bold)
+    for i, activity in enumerate(default_activities().values(), start=1):
+        help_sheet.write_row(i, 0, [activity.key, activity.name_id, activity.unit, activity.unit_cost])
+    row = len(default_activities()) + 3
+    help_sheet.write_row(row, 0, ["sumber_dana", "arti"], bold)
+    for i, (code, label) in enumerate(PlanLine.Source.choices, start=row + 1):
+        help_sheet.write_row(i, 0, [code, str(label)])
+    help_sheet.write(
+        i + 2, 0, f"Tahun {plan.start_year}-{plan.end_year}; status: proposed, agreed, funded, done."
+    )
+    help_sheet.set_column(0, 1, 40)
+    book.close()
+
+
+def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesPlan:
+    """Read and check every row; nothing is written."""
+    ensure_planner(user, plan)
+    result = LinesPlan()
+    try:
+        sheet = read_sheet(path)
+    except InvalidInput as exc:
+        result.issues = exc.issues
+        return result
+    position = {normalize_name(n): j for j, n in enumerate(sheet.names)}
+    missing = [c for c in REQUIRED if c not in position]
+    if missing or not sheet.rows:
+        result.issues = [Issue("missing_column", column=c, params={"hint": ""}) for c in missing]
+        result.issues += [] if sheet.rows else [Issue("no_data_rows")]
+        return result
+    activities = default_activities()
+    sources = {code: code for code, _ in PlanLine.Source.choices} | {
+        str(label).lower(): code for code, label in PlanLine.Source.choices
+    }
+    rts = {
+        (rt.kelurahan.code, rt.rw_key, rt.rt_key): rt
+        for rt in Rt.objects.filter(within(plan.region.code, "kelurahan__code")).select_related("kelurahan")
+    }
+    for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
+
+        def get(name: str, row: list = row) -> str:  # bound now, not at call time
+            return cell_text(row[position[name]]) if name in position else ""
+
+        issues = []
+        values: dict[str, object] = {}
+        for name in ("tahun", "volume", "harga_satuan"):
+            text = get(name).replace(",", ".")
+            if not text:
+                if name != "harga_satuan":
+                    issues.append(Issue("missing_value", number, name))
+                continue
+            try:
+                values[name] = Decimal(text)
+            except InvalidOperation:
+                issues.append(Issue("not_a_number", number, name, text))
+        year = values.get("tahun")
+        if isinstance(year, Decimal) and not plan.start_year <= year <= plan.end_year:
+            issues.append(
+                Issue(
+                    "year_outside_plan",
+                    number,
+                    "tahun",
+                    str(year),
+                    {"start": plan.start_year, "end": plan.end_year},
+                )
+            )
+        if isinstance(values.get("volume"), Decimal) and values["volume"] <= 0:
+            issues.append(Issue("negative", number, "volume", str(values["volume"])))
+        activity = get("kegiatan")
+        if activity not in activities:
+            issues.append(Issue("unknown_activity", number, "kegiatan", activity or None))
+        source = sources.get(get("sumber_dana").lower())
+        if source is None:
+            issues.append(
+                Issue(
+                    "unknown_source",
+                    number,
+                    "sumber_dana",
+                    get("sumber_dana") or None,
+                    {"choices": ", ".join(code for code, _ in PlanLine.Source.choices)},
+                )
+            )
+        rt = rts.get((get("kode_kelurahan"), number_key(get("rw")), number_key(get("rt"))))
+        if rt is None:
+            issues.append(
+                Issue("unknown_rt", number, "rt", f"{get('kode_kelurahan')} {get('rw')}/{get('rt')}")
+            )
+        status = get("status") or PlanLine.Status.PROPOSED
+        if issues:
+            result.issues += issues
+            continue
+        unit_cost = values.get("harga_satuan", Decimal(str(activities[activity].unit_cost)))
+        result.lines.append(
+            PlanLine(
+                rt=rt,
+                activity=activity,
+                volume=values["volume"],
+                unit_cost=unit_cost,
+                source=source,
+                agency=get("pelaksana"),
+                year=int(values["tahun"]),
+                status=status if status in PlanLine.Status.values else PlanLine.Status.PROPOSED,
+            )
+        )
+    return result
+
+
+@transaction.atomic
+def plan_lines_apply(*, user: AbstractBaseUser, plan: Plan, checked: LinesPlan) -> int:
+    """Add every checked line, or none."""
+    if not checked.ok:
+        raise InvalidInput(checked.issues)
+    for line in checked.lines:
+        plan_line_add(user=user, plan=plan, line=line)
+    return len(checked.lines)
