@@ -114,18 +114,7 @@ def test_map_layer_colours_by_class_and_hides_unapproved_from_the_public(users, 
     from django.contrib.auth.models import AnonymousUser
 
     for i, rt in enumerate(rts):
-        Boundary.objects.create(
-            kind="rt",
-            rt=rt,
-            code=rt.kelurahan.code,
-            wkb=shapely.to_wkb(cell(i)),
-            display=json.dumps(shapely.geometry.mapping(cell(i))),
-            min_lon=0,
-            min_lat=0,
-            max_lon=0,
-            max_lat=0,
-            area_ha=1,
-        )
+        _store("rt", cell(i), rt.kelurahan.code, rt=rt)
     public = map_layer(user=AnonymousUser(), region=tree["semarang"], request=MapRequest())
     assert [f["properties"]["color"] for f in public["features"]] == [NO_DATA, NO_DATA]
     Submission.objects.update(status="approved")
@@ -143,18 +132,7 @@ def test_map_layer_colours_by_class_and_hides_unapproved_from_the_public(users, 
 
 def test_geojson_endpoint_is_gzipped_and_its_query_count_does_not_grow(client, users, rts, tree, round2024):
     def add(i, rt):
-        Boundary.objects.create(
-            kind="rt",
-            rt=rt,
-            code=rt.kelurahan.code,
-            wkb=shapely.to_wkb(cell(i)),
-            display=json.dumps(shapely.geometry.mapping(cell(i))),
-            min_lon=0,
-            min_lat=0,
-            max_lon=0,
-            max_lat=0,
-            area_ha=1,
-        )
+        _store("rt", cell(i), rt.kelurahan.code, rt=rt)
 
     for i, rt in enumerate(rts):
         add(i, rt)
@@ -175,18 +153,7 @@ def test_geojson_endpoint_is_gzipped_and_its_query_count_does_not_grow(client, u
 def test_map_exports_open_in_qgis_with_the_scores(client, users, rts, tree, tmp_path, fmt):
     Submission.objects.update(status="approved")
     for i, rt in enumerate(rts):
-        Boundary.objects.create(
-            kind="rt",
-            rt=rt,
-            code=rt.kelurahan.code,
-            wkb=shapely.to_wkb(cell(i)),
-            display=json.dumps(shapely.geometry.mapping(cell(i))),
-            min_lon=0,
-            min_lat=0,
-            max_lon=0,
-            max_lat=0,
-            area_ha=1.5,
-        )
+        _store("rt", cell(i), rt.kelurahan.code, rt=rt)
     response = client.get(reverse("regions:map_export", args=["33.74", fmt]))
     path = tmp_path / f"peta.{fmt}"
     path.write_bytes(b"".join(response.streaming_content))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count
 
@@ -14,21 +12,12 @@ from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import record_values, ruleset_of
 from nolkumuh.baseline.selectors import visible_records
+from nolkumuh.core.downloads import temporary_file
 from nolkumuh.exchange import RawSheet, parse_sheet, score_input, write_table
 from nolkumuh.exchange.workbooks import template_columns, template_workbook
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import HEADER_FIELDS
-
-
-def _temporary(suffix: str) -> Path:
-    folder = Path(settings.DATA_DIR) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(suffix=suffix, dir=folder)
-    import os
-
-    os.close(handle)
-    return Path(name)
 
 
 def _identity(rt: Rt) -> dict[str, str]:
@@ -65,7 +54,7 @@ def template_file(*, region: Region, round: DataRound, lang: str) -> Path:
     in_region = within(region.code, "rt__kelurahan__code")
     records = {r.rt_id: r for r in RtRecord.objects.filter(in_region, round=round)}
     rows = [_row(records.get(rt.pk), rt, round.year) for rt in rts]
-    path = _temporary(".xlsx")
+    path = temporary_file(".xlsx")
     template_workbook(path, rows, ruleset_of(round.ruleset_id), lang=lang)
     return path
 
@@ -99,7 +88,7 @@ def export_file(
         kind="xlsx",
     )
     table = score_input(parse_sheet(sheet, ruleset_option=round.ruleset_id))
-    path = _temporary(f".{fmt}")
+    path = temporary_file(f".{fmt}")
     write_table(path, table)
     return path, round
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -11,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from nolkumuh.baseline.services import (
     submission_get,
     submission_transition,
 )
+from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.exchange import read_sheet
 from nolkumuh.exchange.workbooks import marked_workbook
 from nolkumuh.regions.models import Region, Rt
@@ -58,13 +57,6 @@ def _kelurahan(request: HttpRequest, code: str) -> Region:
     if region is None or not user_scope(request.user).covers(region.code):
         raise Http404
     return region
-
-
-def _send_once(path: Path, filename: str) -> FileResponse:
-    """Send a generated file and remove it from disk (the open handle keeps it readable)."""
-    handle = path.open("rb")
-    path.unlink(missing_ok=True)
-    return FileResponse(handle, as_attachment=True, filename=filename)
 
 
 def _upload_dir() -> Path:
@@ -240,7 +232,7 @@ def template_download(request: HttpRequest, code: str, year: int) -> HttpRespons
         raise Http404
     round = get_object_or_404(DataRound, year=year)
     path = exports.template_file(region=region, round=round, lang=get_language() or "id")
-    return _send_once(path, f"templat_{region.code}_{year}.xlsx")
+    return send_once(path, f"templat_{region.code}_{year}.xlsx")
 
 
 @login_required
@@ -318,11 +310,9 @@ def import_marked(request: HttpRequest, token: str) -> HttpResponse:
         sheet = read_sheet(path)
     except InvalidInput:
         raise Http404 from None
-    handle, out = tempfile.mkstemp(suffix=".xlsx", dir=_upload_dir())
-    os.close(handle)
-    marked_workbook(Path(out), sheet, plan.issues, lang=get_language() or "id")
-    name = Path(str(info["name"])).stem + "_perlu_diperbaiki.xlsx"
-    return _send_once(Path(out), name)
+    out = temporary_file(".xlsx")
+    marked_workbook(out, sheet, plan.issues, lang=get_language() or "id")
+    return send_once(out, Path(str(info["name"])).stem + "_perlu_diperbaiki.xlsx")
 
 
 def export(request: HttpRequest, code: str) -> HttpResponse:
@@ -339,7 +329,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     if path is None:
         messages.error(request, _("Belum ada data yang bisa diunduh untuk wilayah dan tahun ini."))
         return redirect("regions:profile", code)
-    return _send_once(path, f"nolkumuh_{region.code}_{round.year}.{fmt}")
+    return send_once(path, f"nolkumuh_{region.code}_{round.year}.{fmt}")
 
 
 @login_required

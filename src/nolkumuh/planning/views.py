@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -12,13 +10,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.geo.image import render_png
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
@@ -169,25 +168,17 @@ def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan as an Excel workbook (projection, lines, collaboration, kelurahan investment)."""
     plan = _visible_plan(request, pk)
-    handle, name = tempfile.mkstemp(suffix=".xlsx", dir=settings.DATA_DIR)
-    os.close(handle)
-    path = Path(name)
+    path = temporary_file(".xlsx")
     memorandum_xlsx(plan, path)
-    stream = path.open("rb")
-    path.unlink()
-    return FileResponse(stream, as_attachment=True, filename=f"memorandum_{plan.region.code}_{plan.pk}.xlsx")
+    return send_once(path, f"memorandum_{plan.region.code}_{plan.pk}.xlsx")
 
 
 @login_required
 def plan_template(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible_plan(request, pk)
-    handle, name = tempfile.mkstemp(suffix=".xlsx", dir=settings.DATA_DIR)
-    os.close(handle)
-    path = Path(name)
+    path = temporary_file(".xlsx")
     template_lines(path, plan)
-    stream = path.open("rb")
-    path.unlink()
-    return FileResponse(stream, as_attachment=True, filename=f"templat_kegiatan_{plan.pk}.xlsx")
+    return send_once(path, f"templat_kegiatan_{plan.pk}.xlsx")
 
 
 @login_required

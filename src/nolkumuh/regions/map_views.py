@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -13,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from django.views.decorators.gzip import gzip_page
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound
+from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.geo import write_features
 from nolkumuh.geo.image import render_png
 from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
@@ -97,15 +96,9 @@ def map_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         for n in names
     }
     attributes["total"] = [t if t != "" else -1 for t in attributes["total"]]
-    handle, name = tempfile.mkstemp(suffix=EXPORT_FORMATS[fmt], dir=settings.DATA_DIR)
-    os.close(handle)
-    path = Path(name)
+    path = temporary_file(EXPORT_FORMATS[fmt])
     write_features(path, geometries, attributes, layer=f"nolkumuh_{region.code}")
-    stream = path.open("rb")
-    path.unlink()
-    return FileResponse(
-        stream, as_attachment=True, filename=f"nolkumuh_{region.code}_{layer['year']}{EXPORT_FORMATS[fmt]}"
-    )
+    return send_once(path, f"nolkumuh_{region.code}_{layer['year']}{EXPORT_FORMATS[fmt]}")
 
 
 class BoundaryUploadForm(forms.Form):

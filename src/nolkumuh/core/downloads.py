@@ -1,0 +1,25 @@
+"""Generated files for download: written to a temporary file in the data folder, sent once, and
+removed from disk as soon as they are open (the open handle keeps them readable)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse
+
+
+def temporary_file(suffix: str) -> Path:
+    folder = Path(settings.DATA_DIR) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(suffix=suffix, dir=folder)
+    os.close(handle)
+    return Path(name)
+
+
+def send_once(path: Path, filename: str) -> FileResponse:
+    handle = path.open("rb")
+    path.unlink(missing_ok=True)
+    return FileResponse(handle, as_attachment=True, filename=filename)
