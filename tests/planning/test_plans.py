@@ -191,3 +191,30 @@ def test_plan_lines_from_excel_dry_run_then_all_or_nothing(client, users, plan, 
 
     book = openpyxl.load_workbook(io.BytesIO(b"".join(template.streaming_content)))
     assert book.sheetnames == ["kegiatan", "petunjuk"] and book["kegiatan"]["E1"].value == "kegiatan"
+
+
+def test_needed_against_committed_per_funder_and_agency(users, plan, rts, tree):
+    from nolkumuh.planning.selectors import commitments
+    from nolkumuh.regions.models import Kawasan
+
+    rts[0].kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    rts[0].save()
+    first = line(rts[0], "apar", "2", 2025, "csr")
+    first.status, first.agency = "funded", "PT Baik"
+    plan_line_add(user=users["korkot"], plan=plan, line=first)  # Rp 3.000.000 committed
+    second = line(rts[1], "apar", "4", 2026, "csr")
+    second.agency = "PT Baik"
+    plan_line_add(user=users["korkot"], plan=plan, line=second)  # Rp 6.000.000 only proposed
+    result = commitments(plan)
+    assert result["sources"] == [
+        {
+            "label": "CSR",
+            "needed": 9_000_000,
+            "committed": 3_000_000,
+            "gap": 6_000_000,
+            "kawasan": ["Kawasan Bandarharjo"],
+        }
+    ]
+    assert result["agencies"] == [
+        {"agency": "PT Baik", "needed": 9_000_000, "committed": 3_000_000, "gap": 6_000_000}
+    ]

@@ -126,3 +126,42 @@ def collaboration_matrix(plan: Plan) -> dict[str, Any]:
 
 def plan_total(plan: Plan) -> float:
     return float(sum((line.cost for line in plan.lines.all()), start=0))
+
+
+COMMITTED = {"agreed", "funded", "done"}
+
+
+def commitments(plan: Plan) -> dict[str, Any]:
+    """What the plan needs against what is committed (agreed, funded or done): per funding source
+    with the kawasan it touches, and per implementing agency."""
+    by_source: dict[str, dict[str, Any]] = {}
+    by_agency: dict[str, dict[str, float]] = defaultdict(lambda: {"needed": 0.0, "committed": 0.0})
+    labels = dict(PlanLine.Source.choices)
+    for line in plan.lines.select_related("rt__kawasan"):
+        cost = float(line.cost)
+        entry = by_source.setdefault(
+            line.source,
+            {"label": str(labels[line.source]), "needed": 0.0, "committed": 0.0, "kawasan": set()},
+        )
+        entry["needed"] += cost
+        agency = by_agency[line.agency or "–"]
+        agency["needed"] += cost
+        if line.status in COMMITTED:
+            entry["committed"] += cost
+            agency["committed"] += cost
+        if line.rt.kawasan is not None:
+            entry["kawasan"].add(line.rt.kawasan.name)
+    sources = [
+        {**v, "gap": v["needed"] - v["committed"], "kawasan": sorted(v["kawasan"])}
+        for v in by_source.values()
+    ]
+    agencies = [{"agency": k, **v, "gap": v["needed"] - v["committed"]} for k, v in sorted(by_agency.items())]
+    needed = sum(s["needed"] for s in sources)
+    committed = sum(s["committed"] for s in sources)
+    return {
+        "sources": sources,
+        "agencies": agencies,
+        "needed": needed,
+        "committed": committed,
+        "gap": needed - committed,
+    }

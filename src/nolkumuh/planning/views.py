@@ -23,7 +23,13 @@ from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
 from nolkumuh.planning.imports import plan_lines_apply, plan_lines_plan, template_lines
 from nolkumuh.planning.models import Plan
-from nolkumuh.planning.selectors import base_table, collaboration_matrix, plan_simulation, plan_total
+from nolkumuh.planning.selectors import (
+    base_table,
+    collaboration_matrix,
+    commitments,
+    plan_simulation,
+    plan_total,
+)
 from nolkumuh.planning.services import plan_adopt, plan_create, plan_line_add
 from nolkumuh.regions.maps import MapRequest, map_layer
 from nolkumuh.regions.selectors import region_with_ancestors
@@ -100,6 +106,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": [(line, activities.get(line.activity)) for line in lines],
             "simulation": plan_simulation(plan),
             "matrix": collaboration_matrix(plan),
+            "commitments": commitments(plan),
             "total": plan_total(plan),
         },
     )
