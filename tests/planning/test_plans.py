@@ -218,3 +218,37 @@ def test_needed_against_committed_per_funder_and_agency(users, plan, rts, tree):
     assert result["agencies"] == [
         {"agency": "PT Baik", "needed": 9_000_000, "committed": 3_000_000, "gap": 6_000_000}
     ]
+
+
+def test_a_kawasan_wide_line_is_shared_among_its_rts_by_deficit(users, plan, rts, tree):
+    from nolkumuh.regions.models import Kawasan
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    for rt in rts:
+        rt.kawasan = kawasan
+        rt.save()
+    wide = PlanLine(
+        kawasan=kawasan,
+        activity="gerobak_sampah",
+        volume=Decimal("1"),
+        unit_cost=None,
+        source="apbn",
+        year=2025,
+    )
+    plan_line_add(user=users["korkot"], plan=plan, line=wide)
+    # both RTs lack 42 KK of 6a: the 75 KK of one cart are shared 37.5 / 37.5; 6a stays at 10.7 % -> 0
+    simulation = plan_simulation(plan)
+    assert [r.slum_rts for r in simulation.rows] == [2, 2, 2, 2]
+    assert not simulation.warnings
+    assert "Kawasan Bandarharjo" in [line.location for line in plan.lines.all()]
+    with pytest.raises(ValidationError):
+        both = PlanLine(
+            rt=rts[0],
+            kawasan=kawasan,
+            activity="apar",
+            volume=Decimal("1"),
+            unit_cost=None,
+            source="apbn",
+            year=2025,
+        )
+        plan_line_add(user=users["korkot"], plan=plan, line=both)

@@ -183,14 +183,14 @@ def _aspect_rows(plan: Plan, years: list[int]) -> list[list[str]]:
 def _line_rows(plan: Plan) -> list[list[str]]:
     activities = default_activities()
     rows = []
-    for line in plan.lines.select_related("rt", "rt__kelurahan"):
+    for line in plan.lines.select_related("rt", "rt__kelurahan", "kawasan"):
         activity = activities.get(line.activity)
         name = activity.name_id if activity else line.activity
         unit = activity.unit if activity else ""
         rows.append(
             [
                 str(line.year),
-                f"{line.rt.kelurahan.name} RW {line.rt.rw} RT {line.rt.rt}",
+                line.location,
                 name,
                 f"{number(float(line.volume))} {unit}",
                 number(float(line.cost), 0),
@@ -228,7 +228,7 @@ def memorandum_xlsx(plan: Plan, path: Path) -> None:
         {2: two, 4: two, 5: two},
     )
     activities = default_activities()
-    lines = list(plan.lines.select_related("rt", "rt__kelurahan"))
+    lines = list(plan.lines.select_related("rt", "rt__kelurahan", "kawasan"))
     sheet(
         "kegiatan",
         [
@@ -245,14 +245,15 @@ def memorandum_xlsx(plan: Plan, path: Path) -> None:
             "sumber_dana",
             "pelaksana",
             "status",
+            "kawasan",
         ],
         [
             [
                 line.year,
-                line.rt.kelurahan.code,
-                line.rt.kelurahan.name,
-                line.rt.rw,
-                line.rt.rt,
+                line.rt.kelurahan.code if line.rt_id else "",
+                line.rt.kelurahan.name if line.rt_id else "",
+                line.rt.rw if line.rt_id else "",
+                line.rt.rt if line.rt_id else "",
                 line.activity,
                 float(line.volume),
                 activities[line.activity].unit if line.activity in activities else "",
@@ -261,6 +262,7 @@ def memorandum_xlsx(plan: Plan, path: Path) -> None:
                 line.get_source_display(),
                 line.agency,
                 line.get_status_display(),
+                line.kawasan.name if line.kawasan_id else "",
             ]
             for line in lines
         ],
@@ -274,9 +276,9 @@ def memorandum_xlsx(plan: Plan, path: Path) -> None:
     )
     per_kelurahan: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0] * len(matrix["years"]))
     for line in lines:
-        per_kelurahan[(line.rt.kelurahan.code, line.rt.kelurahan.name)][matrix["years"].index(line.year)] += (
-            float(line.cost)
-        )
+        # kawasan-wide lines are listed under the kawasan's name (they may span several kelurahan)
+        place = (line.rt.kelurahan.code, line.rt.kelurahan.name) if line.rt_id else ("", line.kawasan.name)
+        per_kelurahan[place][matrix["years"].index(line.year)] += float(line.cost)
     sheet(
         "investasi_kelurahan",
         ["kode_kelurahan", "kelurahan", *[str(y) for y in matrix["years"]], "jumlah"],

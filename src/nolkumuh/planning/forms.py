@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.planning.models import Plan, PlanLine
-from nolkumuh.regions.models import Rt
+from nolkumuh.regions.models import Kawasan, Rt
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring.activities import default_activities
 
@@ -23,7 +23,7 @@ class PlanLineForm(forms.ModelForm):
 
     class Meta:
         model = PlanLine
-        fields = ["rt", "activity", "volume", "unit_cost", "source", "agency", "year", "status"]
+        fields = ["rt", "kawasan", "activity", "volume", "unit_cost", "source", "agency", "year", "status"]
 
     def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -32,6 +32,11 @@ class PlanLineForm(forms.ModelForm):
             "kelurahan"
         )
         self.fields["rt"].label_from_instance = lambda rt: f"{rt.kelurahan.name} · RW {rt.rw} / RT {rt.rt}"
+        city = code[:5]
+        self.fields["kawasan"].queryset = Kawasan.objects.filter(kabkota__code=city)
+        self.fields["rt"].help_text = _(
+            "Isi RT, atau kawasan untuk kegiatan skala kawasan (dibagi ke RT-nya)."
+        )
         self.fields["activity"].choices = [
             (a.key, f"{a.name_id} ({a.unit}, Rp {a.unit_cost:,.0f})") for a in default_activities().values()
         ]

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.baseline.models import DataRound
-from nolkumuh.regions.models import Region, Rt
+from nolkumuh.regions.models import Kawasan, Region, Rt
 
 
 class Plan(models.Model):
@@ -62,7 +62,20 @@ class PlanLine(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="lines")
     rt = models.ForeignKey(
-        Rt, verbose_name=_("lokasi (RT)"), on_delete=models.PROTECT, related_name="plan_lines"
+        Rt,
+        verbose_name=_("lokasi (RT)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_lines",
+    )
+    kawasan = models.ForeignKey(
+        Kawasan,
+        verbose_name=_("lokasi (kawasan)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_lines",
     )
     activity = models.CharField(_("kegiatan"), max_length=60)
     volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=3)
@@ -77,8 +90,19 @@ class PlanLine(models.Model):
         verbose_name = _("baris rencana")
         constraints = [
             models.CheckConstraint(condition=models.Q(volume__gt=0), name="line_volume_positive"),
+            models.CheckConstraint(
+                condition=models.Q(rt__isnull=False, kawasan__isnull=True)
+                | models.Q(rt__isnull=True, kawasan__isnull=False),
+                name="line_at_an_rt_or_a_kawasan",
+            ),
             models.CheckConstraint(condition=models.Q(unit_cost__gte=0), name="line_cost_not_negative"),
         ]
+
+    @property
+    def location(self) -> str:
+        if self.kawasan_id:
+            return self.kawasan.name
+        return f"{self.rt.kelurahan.name} RW {self.rt.rw} RT {self.rt.rt}"
 
     @property
     def cost(self) -> Decimal:

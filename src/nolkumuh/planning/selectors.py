@@ -56,12 +56,8 @@ def plan_simulation(plan: Plan) -> PlanSimulation:
     if not rts:
         return result
     ruleset = ruleset_of(plan.base_round.ruleset_id)
-    row_of = {rt.pk: i for i, rt in enumerate(rts)}
-    lines = list(plan.lines.all())
-    usable = [line for line in lines if line.rt_id in row_of]
-    engine_lines = [
-        EngineLine(row_of[line.rt_id], line.activity, float(line.volume), line.year) for line in usable
-    ]
+    lines = list(plan.lines.select_related("rt", "rt__kelurahan", "kawasan"))
+    engine_lines, origin = _engine_lines(lines, rts, table, ruleset.keys)
     years = list(range(plan.start_year, plan.end_year + 1))
     simulation = simulate(table, ruleset, engine_lines, default_activities(), years=years)
     whole = Groups.of([0] * len(rts))
@@ -84,8 +80,46 @@ def plan_simulation(plan: Plan) -> PlanSimulation:
                 class_code=str(city.class_codes()[0]),
             )
         )
-    result.warnings = [(usable[w.line], w.code, w.criterion) for w in simulation.warnings]
+    seen = set()
+    for warning in simulation.warnings:
+        key = (origin[warning.line], warning.code, warning.criterion)
+        if key not in seen:
+            seen.add(key)
+            result.warnings.append((lines[origin[warning.line]], warning.code, warning.criterion))
     return result
+
+
+def _engine_lines(
+    lines: list[PlanLine], rts: list[Rt], table: Any, keys: tuple[str, ...]
+) -> tuple[list[EngineLine], list[int]]:
+    """Plan lines as engine lines on table rows. A kawasan line is shared among the kawasan's RTs in
+    proportion to their deficient volume of the activity's first criterion (equally if none lack
+    it). Also returns, per engine line, the index of the plan line it came from."""
+    row_of = {rt.pk: i for i, rt in enumerate(rts)}
+    rows_of_kawasan: dict[int, list[int]] = defaultdict(list)
+    for i, rt in enumerate(rts):
+        if rt.kawasan_id:
+            rows_of_kawasan[rt.kawasan_id].append(i)
+    activities = default_activities()
+    engine: list[EngineLine] = []
+    origin: list[int] = []
+    for index, line in enumerate(lines):
+        volume = float(line.volume)
+        if line.rt_id is not None:
+            if line.rt_id in row_of:
+                engine.append(EngineLine(row_of[line.rt_id], line.activity, volume, line.year))
+                origin.append(index)
+            continue
+        rows = rows_of_kawasan.get(line.kawasan_id, [])
+        primary = next((k for k in activities[line.activity].handles if k in keys), None)
+        deficits = [float(table[primary][r]) if primary else 0.0 for r in rows]
+        total = sum(deficits)
+        for r, deficit in zip(rows, deficits, strict=True):
+            share = deficit / total if total else 1 / len(rows)
+            if share > 0:
+                engine.append(EngineLine(r, line.activity, volume * share, line.year))
+                origin.append(index)
+    return engine, origin
 
 
 def collaboration_matrix(plan: Plan) -> dict[str, Any]:
@@ -137,7 +171,7 @@ def commitments(plan: Plan) -> dict[str, Any]:
     by_source: dict[str, dict[str, Any]] = {}
     by_agency: dict[str, dict[str, float]] = defaultdict(lambda: {"needed": 0.0, "committed": 0.0})
     labels = dict(PlanLine.Source.choices)
-    for line in plan.lines.select_related("rt__kawasan"):
+    for line in plan.lines.select_related("rt__kawasan", "kawasan"):
         cost = float(line.cost)
         entry = by_source.setdefault(
             line.source,
@@ -149,8 +183,9 @@ def commitments(plan: Plan) -> dict[str, Any]:
         if line.status in COMMITTED:
             entry["committed"] += cost
             agency["committed"] += cost
-        if line.rt.kawasan is not None:
-            entry["kawasan"].add(line.rt.kawasan.name)
+        kawasan = line.kawasan if line.kawasan_id else line.rt.kawasan
+        if kawasan is not None:
+            entry["kawasan"].add(kawasan.name)
     sources = [
         {**v, "gap": v["needed"] - v["committed"], "kawasan": sorted(v["kawasan"])}
         for v in by_source.values()

@@ -47,11 +47,15 @@ def plan_line_add(*, user: AbstractBaseUser, plan: Plan, line: PlanLine) -> Plan
     problems: dict[str, str] = {}
     if line.activity not in activities:
         problems["activity"] = "kegiatan tidak dikenal"
-    if not (
-        line.rt.kelurahan.code == plan.region.code
-        or line.rt.kelurahan.code.startswith(plan.region.code + ".")
-    ):
+    if (line.rt_id is None) == (line.kawasan_id is None):
+        problems["rt"] = "pilih satu lokasi: RT atau kawasan"
+    elif line.rt_id is not None and not within_code(line.rt.kelurahan.code, plan.region.code):
         problems["rt"] = "RT di luar wilayah rencana"
+    elif line.kawasan_id is not None and not (
+        within_code(line.kawasan.kabkota.code, plan.region.code)
+        or within_code(plan.region.code, line.kawasan.kabkota.code)
+    ):
+        problems["kawasan"] = "kawasan di luar wilayah rencana"
     if not plan.start_year <= line.year <= plan.end_year:
         problems["year"] = f"tahun harus antara {plan.start_year} dan {plan.end_year}"
     if problems:
@@ -69,6 +73,7 @@ def plan_line_add(*, user: AbstractBaseUser, plan: Plan, line: PlanLine) -> Plan
         after={
             "activity": line.activity,
             "rt": line.rt_id,
+            "kawasan": line.kawasan_id,
             "volume": str(line.volume),
             "year": line.year,
             "source": line.source,
@@ -98,3 +103,8 @@ def plan_adopt(*, user: AbstractBaseUser, plan: Plan, proposal: Proposal, rts: l
             plan_line_add(user=user, plan=plan, line=line)
             count += 1
     return count
+
+
+def within_code(code: str, region_code: str) -> bool:
+    """True when ``code`` is the region or lies below it."""
+    return code == region_code or code.startswith(region_code + ".")
