@@ -210,3 +210,41 @@ def test_a_round_still_being_approved_is_not_the_default_and_is_flagged(client, 
     assert "Tingkat kekumuhan 2023" in page and "baru mencakup" not in page
     flagged = client.get(reverse("regions:profile", args=["33.74"]) + "?tahun=2024").content.decode()
     assert "Data tahun ini baru mencakup 1 dari 2 kelurahan" in flagged
+
+
+def test_behind_a_proxy_the_forwarded_address_is_throttled(client, users, settings):
+    settings.NOLKUMUH_BEHIND_PROXY = True
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post(
+            reverse("accounts:login"), {"username": "fasil", "password": "x"}, HTTP_X_FORWARDED_FOR="10.1.1.1"
+        )
+    locked = client.post(
+        reverse("accounts:login"),
+        {"username": "fasil", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.1.1.1",
+    )
+    assert "Terlalu banyak percobaan" in locked.content.decode()
+    other = client.post(
+        reverse("accounts:login"),
+        {"username": "fasil", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.2.2.2",
+    )
+    assert other.status_code == 302  # another client is not locked out
+
+
+def test_unconfirmed_uploads_are_swept_away(settings):
+    import os
+    import time
+    from pathlib import Path
+
+    from nolkumuh.core.downloads import upload_folder
+
+    stale = upload_folder() / "lama.xlsx"
+    stale.write_bytes(b"x")
+    old = time.time() - (settings.NOLKUMUH_UPLOAD_HOURS + 1) * 3600
+    os.utime(stale, (old, old))
+    fresh = upload_folder() / "baru.xlsx"
+    fresh.write_bytes(b"x")
+    upload_folder()
+    assert not stale.exists() and Path(fresh).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -16,9 +17,17 @@ from nolkumuh.accounts.services import login_failed, login_locked, login_succeed
 from nolkumuh.regions.models import Region
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address; behind a trusted reverse proxy, the first X-Forwarded-For entry."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.NOLKUMUH_BEHIND_PROXY and forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     username = request.POST.get("username", "")
     if request.method == "POST":
         if login_locked(username=username, address=address):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,7 +27,7 @@ from nolkumuh.baseline.services import (
     submission_get,
     submission_transition,
 )
-from nolkumuh.core.downloads import send_once, temporary_file
+from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
 from nolkumuh.exchange import read_sheet
 from nolkumuh.exchange.workbooks import marked_workbook
 from nolkumuh.regions.models import Region, Rt
@@ -57,12 +56,6 @@ def _kelurahan(request: HttpRequest, code: str) -> Region:
     if region is None or not user_scope(request.user).covers(region.code):
         raise Http404
     return region
-
-
-def _upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @login_required
@@ -245,7 +238,7 @@ def import_start(request: HttpRequest, year: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         token = uuid.uuid4().hex
-        stored = _upload_dir() / f"{token}{suffix}"
+        stored = upload_folder() / f"{token}{suffix}"
         with stored.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)

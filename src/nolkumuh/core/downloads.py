@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -23,3 +24,14 @@ def send_once(path: Path, filename: str) -> FileResponse:
     handle = path.open("rb")
     path.unlink(missing_ok=True)
     return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+def upload_folder() -> Path:
+    """Where uploads wait between the dry run and the confirmation; old ones are swept away."""
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    limit = time.time() - settings.NOLKUMUH_UPLOAD_HOURS * 3600
+    for old in folder.iterdir():
+        if old.is_file() and old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
+    return folder

@@ -6,7 +6,6 @@ import uuid
 from pathlib import Path
 
 import shapely
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.scoring import ruleset_of
-from nolkumuh.core.downloads import send_once, temporary_file
+from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
 from nolkumuh.geo.image import render_png
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
@@ -195,8 +194,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     if not user_scope(request.user).may("approve", plan.region):
         raise Http404
     context: dict[str, object] = {"plan": plan}
-    folder = Path(settings.DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = upload_folder()
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
         stored = folder / f"rencana-{plan.pk}-{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"

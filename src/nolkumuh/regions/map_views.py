@@ -19,7 +19,7 @@ from django.views.decorators.gzip import gzip_page
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound
-from nolkumuh.core.downloads import send_once, temporary_file
+from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
 from nolkumuh.geo import write_features
 from nolkumuh.geo.image import render_png
 from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
@@ -154,8 +154,7 @@ def boundary_import(request: HttpRequest) -> HttpResponse:
                 kabkota=kabkota, number=data["sk_number"], defaults={"year": data["sk_year"] or 0}
             )
         token = uuid.uuid4().hex
-        folder = Path(settings.DATA_DIR) / "uploads"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = upload_folder()
         stored = folder / f"{token}{Path(data['file'].name).suffix.lower()}"
         with stored.open("wb") as handle:
             for chunk in data["file"].chunks():

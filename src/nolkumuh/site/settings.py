@@ -115,6 +115,10 @@ LOGOUT_REDIRECT_URL = "core:home"
 # Failed logins allowed per user name and address before a pause (accounts.services).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("NOLKUMUH_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCK_SECONDS = int(os.environ.get("NOLKUMUH_LOGIN_LOCK_SECONDS", "900"))
+# Behind a reverse proxy (nginx) that sets X-Forwarded-For, throttle by the real client address.
+NOLKUMUH_BEHIND_PROXY = env_flag("NOLKUMUH_BEHIND_PROXY")
+# Uploaded files not confirmed within this many hours are removed.
+NOLKUMUH_UPLOAD_HOURS = int(os.environ.get("NOLKUMUH_UPLOAD_HOURS", "24"))
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
