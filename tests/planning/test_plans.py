@@ -252,3 +252,61 @@ def test_a_kawasan_wide_line_is_shared_among_its_rts_by_deficit(users, plan, rts
             year=2025,
         )
         plan_line_add(user=users["korkot"], plan=plan, line=both)
+
+
+def test_approved_realizations_give_measured_kumuh_akhir_and_carry_into_the_next_template(
+    client, users, plan, rts
+):
+    import io
+
+    import openpyxl
+
+    from nolkumuh.baseline.models import DataRound
+    from nolkumuh.planning.models import Realization
+
+    client.login(username="fasil", password=PASSWORD)
+    url = reverse("planning:realization_new", args=["33.74.02.1001", 2024])
+    client.post(url, {"rt": rts[0].pk, "activity": "gerobak_sampah", "volume": "1", "tahun": "2025"})
+    client.post(url, {"rt": rts[0].pk, "activity": "apar", "volume": "7", "tahun": "2026"})
+    done = list(Realization.objects.order_by("id"))
+    assert [z.status for z in done] == ["draft", "draft"]
+    assert plan_simulation(plan).rows[-1].measured_slum_rts == 2  # nothing approved yet
+    for z in done:
+        action = reverse("planning:realization_action", args=[z.pk, "submit"])
+        client.post(action, {"tahun": "2024"})
+    client.logout()
+    client.login(username="askot", password=PASSWORD)
+    for z in done:
+        client.post(reverse("planning:realization_action", args=[z.pk, "verify"]), {"tahun": "2024"})
+    client.logout()
+    client.login(username="korkot", password=PASSWORD)
+    for z in done:
+        client.post(reverse("planning:realization_action", args=[z.pk, "approve"]), {"tahun": "2024"})
+    assert {z.status for z in Realization.objects.all()} == {"approved"}
+    rows = plan_simulation(plan).rows
+    assert [r.measured_slum_rts for r in rows[1:]] == [2, 1, 1]  # RT 001: 24 -> 19 (2025) -> 14 (2026)
+    # the 2026 template starts from the 2024 values less what was built
+    DataRound.objects.create(year=2026, ruleset_id="permen-pupr-14-2018")
+    response = client.get(reverse("baseline:template", args=["33.74.02.1001", 2026]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))["rt"]
+    header = [c.value for c in sheet[1]]
+    first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert (
+        first["v_sampah_sarpras"] == 0
+        and first["v_kebakaran_sarana"] == 0
+        and first["v_jalan_permukaan_rusak"] == 300
+    )
+    second = dict(zip(header, [c.value for c in sheet[3]], strict=True))
+    assert second["v_sampah_sarpras"] == 42
+
+
+def test_realization_needs_a_second_person_and_stays_in_scope(client, users, rts, tree):
+    from nolkumuh.planning.models import Realization
+
+    client.login(username="fasil_solo", password=PASSWORD)
+    url = reverse("planning:realization_new", args=["33.74.02.1001", 2024])
+    assert (
+        client.post(url, {"rt": rts[0].pk, "activity": "apar", "volume": "1", "tahun": "2025"}).status_code
+        == 404
+    )
+    assert not Realization.objects.exists()

@@ -15,6 +15,7 @@ from nolkumuh.baseline.selectors import visible_records
 from nolkumuh.core.downloads import temporary_file
 from nolkumuh.exchange import RawSheet, parse_sheet, score_input, write_table
 from nolkumuh.exchange.workbooks import template_columns, template_workbook
+from nolkumuh.planning.realization import realized_volumes
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import HEADER_FIELDS
@@ -48,15 +49,48 @@ def _row(record: RtRecord | None, rt: Rt, year: int) -> dict[str, Any]:
 
 def template_file(*, region: Region, round: DataRound, lang: str) -> Path:
     """The exchange-format template for a region (a kelurahan, or a whole city) and round: its
-    RTs, with this round's values where they exist."""
+    RTs with this round's values where they exist; otherwise the previous round's values less what
+    approved completed activities (realization) have handled since, as a starting point."""
     below = within(region.code, "kelurahan__code")
-    rts = Rt.objects.filter(below).select_related("kelurahan__parent__parent__parent", "kawasan")
+    rts = list(Rt.objects.filter(below).select_related("kelurahan__parent__parent__parent", "kawasan"))
     in_region = within(region.code, "rt__kelurahan__code")
     records = {r.rt_id: r for r in RtRecord.objects.filter(in_region, round=round)}
+    ruleset = ruleset_of(round.ruleset_id)
     rows = [_row(records.get(rt.pk), rt, round.year) for rt in rts]
+    carried = _carried_forward([rt for rt in rts if rt.pk not in records], round, ruleset.keys)
+    for row, rt in zip(rows, rts, strict=True):
+        row.update(carried.get(rt.pk, {}))
     path = temporary_file(".xlsx")
-    template_workbook(path, rows, ruleset_of(round.ruleset_id), lang=lang)
+    template_workbook(path, rows, ruleset, lang=lang)
     return path
+
+
+def _carried_forward(rts: list[Rt], round: DataRound, keys: tuple[str, ...]) -> dict[int, dict[str, Any]]:
+    """Header and volumes of each RT's latest earlier record, with approved realizations completed
+    after that record's year (up to this round's year) subtracted (never below zero)."""
+    previous: dict[int, RtRecord] = {}
+    for record in (
+        RtRecord.objects.filter(rt__in=rts, round__year__lt=round.year)
+        .select_related("round")
+        .order_by("round__year")
+    ):
+        previous[record.rt_id] = record
+    carried: dict[int, dict[str, Any]] = {}
+    for year in sorted({r.round.year for r in previous.values()}):
+        group = [rt for rt in rts if rt.pk in previous and previous[rt.pk].round.year == year]
+        handled = realized_volumes(group, keys, after_year=year, up_to_year=round.year)
+        for i, rt in enumerate(group):
+            values = record_values(previous[rt.pk])
+            row: dict[str, Any] = {f: float(values[f]) for f in HEADER_FIELDS}
+            for key in keys:
+                if key in values:
+                    row[f"v_{key}"] = max(0.0, round_volume(float(values[key]) - float(handled[key][i])))
+            carried[rt.pk] = row
+    return carried
+
+
+def round_volume(value: float) -> float:
+    return round(value, 4)
 
 
 def export_file(

@@ -30,10 +30,12 @@ from nolkumuh.baseline.services import (
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
 from nolkumuh.exchange import read_sheet
 from nolkumuh.exchange.workbooks import marked_workbook
+from nolkumuh.planning.models import Realization
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.regions.services import rt_get_or_create
 from nolkumuh.scoring import InvalidInput, catalogue
+from nolkumuh.scoring.activities import default_activities
 
 WORKFLOW_MESSAGES = {
     "wrong_status": gettext_lazy("Langkah ini tidak bisa dilakukan pada status sekarang."),
@@ -88,6 +90,8 @@ def kelurahan_data(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "editable": scope.may_edit(kelurahan) and submission.status == Submission.Status.DRAFT,
             "actions": actions,
             "new_rt_form": NewRtForm(),
+            "realizations": Realization.objects.filter(rt__kelurahan=kelurahan).select_related("rt"),
+            "activities": default_activities().values(),
             "reason_form": ReasonForm(),
         },
     )

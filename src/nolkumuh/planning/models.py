@@ -107,3 +107,41 @@ class PlanLine(models.Model):
     @property
     def cost(self) -> Decimal:
         return self.volume * self.unit_cost
+
+
+class Realization(models.Model):
+    """A completed activity at an RT, entered by the kelurahan and approved like RT data; approved
+    ones reduce the deficient volumes carried into the next data round (measured kumuh akhir)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draf")
+        SUBMITTED = "submitted", _("diajukan")
+        VERIFIED = "verified", _("diverifikasi")
+        APPROVED = "approved", _("disetujui")
+
+    rt = models.ForeignKey(Rt, verbose_name=_("RT"), on_delete=models.PROTECT, related_name="realizations")
+    activity = models.CharField(_("kegiatan"), max_length=60)
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=3)
+    year = models.PositiveSmallIntegerField(_("tahun selesai"))
+    plan_line = models.ForeignKey(
+        PlanLine,
+        verbose_name=_("baris rencana"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="realizations",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "rt__rw_key", "rt__rt_key", "id"]
+        verbose_name = _("realisasi kegiatan")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(volume__gt=0), name="realization_volume_positive"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "submitted", "verified", "approved"]),
+                name="realization_status",
+            ),
+        ]

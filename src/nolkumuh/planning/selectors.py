@@ -9,11 +9,13 @@ from typing import Any
 from nolkumuh.baseline.models import RtRecord
 from nolkumuh.baseline.scoring import record_values, ruleset_of, table_of
 from nolkumuh.planning.models import Plan, PlanLine
+from nolkumuh.planning.realization import realized_volumes
 from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import Groups, aggregate, assess, catalogue, sanitation_access_hundredths, slum_area
 from nolkumuh.scoring import water_access_hundredths as water_access
 from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.handling import apply_handling
 from nolkumuh.scoring.simulate import PlanLine as EngineLine
 from nolkumuh.scoring.simulate import simulate
 
@@ -28,6 +30,8 @@ class YearRow:
     sanitation: float | None
     total: int
     class_code: str
+    measured_slum_rts: int | None = None  # after approved realizations (completed activities)
+    measured_slum_ha: float | None = None
 
 
 @dataclass
@@ -68,18 +72,24 @@ def plan_simulation(plan: Plan) -> PlanSimulation:
     for year, state_table, state in states:
         city = assess(aggregate(state_table, whole), ruleset)
         water, sanitation = water_access(city), sanitation_access_hundredths(city)
-        result.rows.append(
-            YearRow(
-                year=year,
-                slum_rts=int(state.is_slum().sum()),
-                slum_ha=float(slum_area(table["luas"], state, whole).slum[0]),
-                freed_rts=int((before_slum & ~state.is_slum()).sum()),
-                water=None if water is None else int(water[0]) / 100,
-                sanitation=None if sanitation is None else int(sanitation[0]) / 100,
-                total=int(city.total[0]),
-                class_code=str(city.class_codes()[0]),
-            )
+        row = YearRow(
+            year=year,
+            slum_rts=int(state.is_slum().sum()),
+            slum_ha=float(slum_area(table["luas"], state, whole).slum[0]),
+            freed_rts=int((before_slum & ~state.is_slum()).sum()),
+            water=None if water is None else int(water[0]) / 100,
+            sanitation=None if sanitation is None else int(sanitation[0]) / 100,
+            total=int(city.total[0]),
+            class_code=str(city.class_codes()[0]),
         )
+        if year != "awal":
+            realized = realized_volumes(
+                rts, ruleset.keys, after_year=plan.base_round.year, up_to_year=int(year)
+            )
+            measured = assess(apply_handling(table, realized), ruleset)
+            row.measured_slum_rts = int(measured.is_slum().sum())
+            row.measured_slum_ha = float(slum_area(table["luas"], measured, whole).slum[0])
+        result.rows.append(row)
     seen = set()
     for warning in simulation.warnings:
         key = (origin[warning.line], warning.code, warning.criterion)

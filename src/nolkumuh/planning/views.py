@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import shapely
@@ -13,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.scoring import ruleset_of
@@ -21,7 +23,8 @@ from nolkumuh.geo.image import render_png
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
 from nolkumuh.planning.imports import plan_lines_apply, plan_lines_plan, template_lines
-from nolkumuh.planning.models import Plan
+from nolkumuh.planning.models import Plan, Realization
+from nolkumuh.planning.realization import realization_add, realization_transition
 from nolkumuh.planning.selectors import (
     base_table,
     collaboration_matrix,
@@ -31,6 +34,7 @@ from nolkumuh.planning.selectors import (
 )
 from nolkumuh.planning.services import plan_adopt, plan_create, plan_line_add
 from nolkumuh.regions.maps import MapRequest, map_layer
+from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.issues import InvalidInput
@@ -219,3 +223,50 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(count)s baris rencana ditambahkan.") % {"count": count})
             return redirect("planning:plan", plan.pk)
     return render(request, "planning/import.html", context)
+
+
+@login_required
+@require_POST
+def realization_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    """Record a completed activity at an RT of the kelurahan (a draft, approved like RT data)."""
+    rt = (
+        Rt.objects.filter(pk=request.POST.get("rt"), kelurahan__code=code).select_related("kelurahan").first()
+    )
+    if rt is None or not user_scope(request.user).covers(rt.kelurahan.code):
+        raise Http404
+    try:
+        volume = Decimal(request.POST.get("volume", "").replace(",", "."))
+        done_year = int(request.POST.get("tahun", ""))
+    except (InvalidOperation, ValueError):
+        messages.error(request, _("Isi volume dan tahun selesai dengan angka."))
+        return redirect("baseline:kelurahan", code, year)
+    realization = Realization(rt=rt, activity=request.POST.get("activity", ""), volume=volume, year=done_year)
+    try:
+        realization_add(user=request.user, realization=realization)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Realisasi kegiatan dicatat."))
+    return redirect("baseline:kelurahan", code, year)
+
+
+@login_required
+@require_POST
+def realization_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    realization = get_object_or_404(Realization.objects.select_related("rt__kelurahan"), pk=pk)
+    code = realization.rt.kelurahan.code
+    if not user_scope(request.user).covers(code):
+        raise Http404
+    try:
+        realization_transition(
+            user=request.user, realization=realization, action=action, reason=request.POST.get("reason", "")
+        )
+    except PermissionDenied:
+        messages.error(request, _("Anda tidak berwenang melakukan langkah ini."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Status realisasi diperbarui."))
+    return redirect("baseline:kelurahan", code, int(request.POST.get("tahun", realization.year)))

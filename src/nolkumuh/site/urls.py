@@ -67,6 +67,8 @@ planning_urls = (
         path("rencana/<int:pk>/memorandum.docx", planning.plan_docx, name="docx"),
         path("rencana/<int:pk>/templat.xlsx", planning.plan_template, name="template"),
         path("rencana/<int:pk>/impor/", planning.plan_import, name="import"),
+        path("realisasi/<str:code>/<int:year>/baru/", planning.realization_new, name="realization_new"),
+        path("realisasi/<int:pk>/<str:action>/", planning.realization_action, name="realization_action"),
         path("rencana/<int:pk>/memorandum.xlsx", planning.plan_xlsx, name="xlsx"),
     ],
     "planning",
