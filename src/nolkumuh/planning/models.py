@@ -145,3 +145,10 @@ class Realization(models.Model):
                 name="realization_status",
             ),
         ]
+
+    @property
+    def activity_name(self) -> str:
+        from nolkumuh.scoring.activities import default_activities
+
+        activity = default_activities().get(self.activity)
+        return f"{activity.name_id} ({activity.unit})" if activity else self.activity
