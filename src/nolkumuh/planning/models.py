@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.regions.models import Kawasan, Region, Rt
+from nolkumuh.scoring.activities import default_activities
 
 
 class Plan(models.Model):
@@ -148,7 +149,5 @@ class Realization(models.Model):
 
     @property
     def activity_name(self) -> str:
-        from nolkumuh.scoring.activities import default_activities
-
         activity = default_activities().get(self.activity)
         return f"{activity.name_id} ({activity.unit})" if activity else self.activity
