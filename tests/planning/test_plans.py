@@ -310,3 +310,22 @@ def test_realization_needs_a_second_person_and_stays_in_scope(client, users, rts
         == 404
     )
     assert not Realization.objects.exists()
+
+
+def test_whoever_submitted_a_realization_cannot_verify_it(users, rts):
+    from nolkumuh.accounts.services import WorkflowError
+    from nolkumuh.planning.models import Realization
+    from nolkumuh.planning.realization import realization_add, realization_transition
+
+    done = realization_add(
+        user=users["korkot"],
+        realization=Realization(rt=rts[0], activity="apar", volume=Decimal("1"), year=2025),
+    )
+    realization_transition(user=users["korkot"], realization=done, action="submit")
+    with pytest.raises(WorkflowError) as caught:
+        realization_transition(user=users["korkot"], realization=done, action="verify")
+    assert caught.value.code == "same_person"
+    with pytest.raises(WorkflowError):
+        realization_transition(user=users["askot"], realization=done, action="reject")  # no reason
+    realization_transition(user=users["askot"], realization=done, action="verify")
+    assert done.status == "verified"

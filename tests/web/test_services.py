@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from nolkumuh.accounts.services import WorkflowError
 from nolkumuh.baseline.models import RtRecord, Submission
-from nolkumuh.baseline.services import WorkflowError, rt_record_save, submission_transition
+from nolkumuh.baseline.services import rt_record_save, submission_transition
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.regions.services import rt_get_or_create
 from nolkumuh.scoring import InvalidInput

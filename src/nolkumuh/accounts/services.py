@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 
 from nolkumuh.accounts.models import Membership, Role
 from nolkumuh.regions.models import Region
@@ -25,6 +27,29 @@ TRANSITIONS: dict[str, tuple[str, str, frozenset[str]]] = {
     "unlock": ("approved", "draft", frozenset({Role.PROVINSI, Role.ADMIN})),
 }
 EDITORS = frozenset({Role.FASILITATOR, Role.KORKOT, Role.ADMIN})
+REASON_NEEDED = frozenset({"reject", "unlock"})
+# Verifying or approving needs someone other than the person who took the previous step.
+SECOND_PAIR_OF_EYES = frozenset({"verify", "approve"})
+WORKFLOW_MESSAGES = {
+    "wrong_status": gettext_lazy("Langkah ini tidak bisa dilakukan pada status sekarang."),
+    "reason_required": gettext_lazy("Tuliskan alasannya (wajib untuk menolak atau membuka kunci)."),
+    "no_data": gettext_lazy("Belum ada data RT untuk diajukan."),
+    "unknown_action": gettext_lazy("Tindakan tidak dikenal."),
+    "same_person": gettext_lazy(
+        "Verifikasi dan persetujuan harus oleh orang lain daripada yang melakukan langkah sebelumnya."
+    ),
+}
+
+
+class WorkflowError(Exception):
+    """A workflow step that is not allowed now; ``code`` names why (see WORKFLOW_MESSAGES)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+    def message(self) -> str:
+        return str(WORKFLOW_MESSAGES.get(self.code, self.code))
 
 
 @dataclass(frozen=True)
@@ -99,3 +124,32 @@ def login_failed(*, username: str, address: str) -> None:
 
 def login_succeeded(*, username: str, address: str) -> None:
     cache.delete(_failure_keys(username, address)[0])
+
+
+def workflow_step(
+    *,
+    user: AbstractBaseUser,
+    kelurahan: Region,
+    status: str,
+    action: str,
+    reason: str,
+    previous_actor_id: int | None,
+) -> str:
+    """The status after one step (submit, verify, approve, reject, unlock) of anything approved like
+    RT data, after checking the rules: the role may act in this kelurahan, the current status allows
+    the step, rejecting and unlocking have a reason, and verifying and approving are done by someone
+    other than the previous actor (administrators excepted). Raises PermissionDenied or
+    WorkflowError."""
+    if action not in TRANSITIONS:
+        raise WorkflowError("unknown_action")
+    allowed_from, to_status, _roles = TRANSITIONS[action]
+    scope = user_scope(user)
+    if not scope.may(action, kelurahan):
+        raise PermissionDenied("outside_scope")
+    if status not in allowed_from.split("|"):
+        raise WorkflowError("wrong_status")
+    if action in REASON_NEEDED and not reason.strip():
+        raise WorkflowError("reason_required")
+    if action in SECOND_PAIR_OF_EYES and scope.role != Role.ADMIN and previous_actor_id == user.pk:
+        raise WorkflowError("same_person")
+    return to_status

@@ -12,17 +12,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from nolkumuh.accounts.models import Role
-from nolkumuh.accounts.services import TRANSITIONS, user_scope
+from nolkumuh.accounts.services import WorkflowError, user_scope, workflow_step
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission, SubmissionEvent
 from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
 from nolkumuh.core.services import audit_change, audit_record
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue
-
-REASON_NEEDED = {"reject", "unlock"}
-# Verifying or approving needs someone other than the person who took the previous step.
-SECOND_PAIR_OF_EYES = {"verify", "approve"}
 
 
 def submission_get(*, kelurahan: Region, round: DataRound) -> Submission:
@@ -100,35 +95,23 @@ def rt_record_save(
     return record
 
 
-class WorkflowError(Exception):
-    """A workflow step that is not allowed now; ``code`` names why."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
 @transaction.atomic
 def submission_transition(
     *, user: AbstractBaseUser, kelurahan: Region, round: DataRound, action: str, reason: str = ""
 ) -> Submission:
     """Move a kelurahan's data of a round one step: submit, verify, approve, reject or unlock."""
-    if action not in TRANSITIONS:
-        raise WorkflowError("unknown_action")
-    allowed_from, to_status, _roles = TRANSITIONS[action]
-    if not user_scope(user).may(action, kelurahan):
-        raise PermissionDenied("outside_scope")
     submission = Submission.objects.select_for_update().get(
         pk=submission_get(kelurahan=kelurahan, round=round).pk
     )
-    if submission.status not in allowed_from.split("|"):
-        raise WorkflowError("wrong_status")
-    if action in REASON_NEEDED and not reason.strip():
-        raise WorkflowError("reason_required")
-    if action in SECOND_PAIR_OF_EYES and user_scope(user).role != Role.ADMIN:
-        previous = submission.events.order_by("-at", "-id").first()
-        if previous is not None and previous.user_id == user.pk:
-            raise WorkflowError("same_person")
+    previous = submission.events.order_by("-at", "-id").first()
+    to_status = workflow_step(
+        user=user,
+        kelurahan=kelurahan,
+        status=submission.status,
+        action=action,
+        reason=reason,
+        previous_actor_id=previous.user_id if previous else None,
+    )
     if action == "submit" and not RtRecord.objects.filter(round=round, rt__kelurahan=kelurahan).exists():
         raise WorkflowError("no_data")
     before = submission.status

@@ -10,18 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nolkumuh.accounts.services import user_scope
+from nolkumuh.accounts.services import WorkflowError, user_scope
 from nolkumuh.baseline import exports
 from nolkumuh.baseline.forms import ImportForm, NewRtForm, ReasonForm, form_values, rt_form_class
 from nolkumuh.baseline.imports import import_apply, import_plan
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import assess_values, record_values, ruleset_of
 from nolkumuh.baseline.services import (
-    WorkflowError,
     ensure_editable,
     rt_record_save,
     submission_get,
@@ -36,16 +35,6 @@ from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.regions.services import rt_get_or_create
 from nolkumuh.scoring import InvalidInput, catalogue
 from nolkumuh.scoring.activities import default_activities
-
-WORKFLOW_MESSAGES = {
-    "wrong_status": gettext_lazy("Langkah ini tidak bisa dilakukan pada status sekarang."),
-    "reason_required": gettext_lazy("Tuliskan alasannya (wajib untuk menolak atau membuka kunci)."),
-    "no_data": gettext_lazy("Belum ada data RT untuk diajukan."),
-    "unknown_action": gettext_lazy("Tindakan tidak dikenal."),
-    "same_person": gettext_lazy(
-        "Verifikasi dan persetujuan harus oleh orang lain daripada yang melakukan langkah sebelumnya."
-    ),
-}
 
 
 def _kelurahan(request: HttpRequest, code: str) -> Region:
@@ -215,7 +204,7 @@ def transition(request: HttpRequest, code: str, year: int, action: str) -> HttpR
     except PermissionDenied:
         messages.error(request, _("Anda tidak berwenang melakukan langkah ini."))
     except WorkflowError as exc:
-        messages.error(request, WORKFLOW_MESSAGES.get(exc.code, exc.code))
+        messages.error(request, exc.message())
     else:
         messages.success(request, _("Status data diperbarui."))
     return redirect("baseline:kelurahan", code, year)

@@ -14,8 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from nolkumuh.accounts.models import Role
-from nolkumuh.accounts.services import TRANSITIONS, user_scope
+from nolkumuh.accounts.services import user_scope, workflow_step
+from nolkumuh.core.models import AuditEntry
 from nolkumuh.core.services import audit_change, audit_record
 from nolkumuh.planning.models import Realization
 from nolkumuh.regions.models import Rt
@@ -56,22 +56,16 @@ def realization_transition(
     *, user: AbstractBaseUser, realization: Realization, action: str, reason: str = ""
 ) -> None:
     """submit, verify, approve, reject (with a reason) or unlock (with a reason), as for RT data."""
-    if action not in TRANSITIONS:
-        raise ValidationError("unknown action")
-    allowed_from, to_status, _roles = TRANSITIONS[action]
-    if not user_scope(user).may(action, realization.rt.kelurahan):
-        raise PermissionDenied("outside_scope")
     locked = Realization.objects.select_for_update().get(pk=realization.pk)
-    if locked.status not in allowed_from.split("|"):
-        raise ValidationError("wrong_status")
-    if action in ("reject", "unlock") and not reason.strip():
-        raise ValidationError("reason_required")
-    if (
-        action in ("verify", "approve")
-        and user_scope(user).role != Role.ADMIN
-        and locked.entered_by_id == user.pk
-    ):
-        raise ValidationError("same_person")
+    previous = AuditEntry.objects.filter(object_type="realization", object_id=str(locked.pk)).first()
+    to_status = workflow_step(
+        user=user,
+        kelurahan=realization.rt.kelurahan,
+        status=locked.status,
+        action=action,
+        reason=reason,
+        previous_actor_id=previous.user_id if previous else None,
+    )
     before = locked.status
     locked.status = to_status
     locked.save(update_fields=["status"])

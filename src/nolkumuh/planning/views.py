@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nolkumuh.accounts.services import user_scope
+from nolkumuh.accounts.services import WorkflowError, user_scope
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
 from nolkumuh.geo.image import render_png
@@ -265,8 +265,8 @@ def realization_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         )
     except PermissionDenied:
         messages.error(request, _("Anda tidak berwenang melakukan langkah ini."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except WorkflowError as exc:
+        messages.error(request, exc.message())
     else:
         messages.success(request, _("Status realisasi diperbarui."))
     return redirect("baseline:kelurahan", code, int(request.POST.get("tahun", realization.year)))
