@@ -12,9 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-import xlsxwriter
-
 from nolkumuh.exchange.synthetic import Place, generate_rows
+from nolkumuh.exchange.write import write_rows_xlsx
 from nolkumuh.scoring import load_ruleset
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -34,19 +33,7 @@ def make_workbook(path: Path, rows: int) -> None:
         for k in range(rows // per_kelurahan)
     ]
     data = generate_rows(places, ruleset=ruleset, years=[2023], rts_per_kelurahan=per_kelurahan, seed=3)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    sheet = book.add_worksheet("rt")
-    names = list(data[0])
-    for j, name in enumerate(names):
-        sheet.write_string(0, j, name)
-    for i, row in enumerate(data, start=1):
-        for j, name in enumerate(names):
-            value = row[name]
-            if isinstance(value, str):
-                sheet.write_string(i, j, value)
-            else:
-                sheet.write_number(i, j, value)
-    book.close()
+    write_rows_xlsx(path, data)
 
 
 def timed(*args: str) -> float:

@@ -111,9 +111,8 @@ def city_of_500() -> None:
     import random
 
     from nolkumuh.baseline.models import DataRound, RtRecord
-    from nolkumuh.baseline.scoring import apply_scores, ruleset_of, table_of
+    from nolkumuh.baseline.scoring import new_record, ruleset_of, score_records
     from nolkumuh.exchange.synthetic import rt_header, rt_volumes
-    from nolkumuh.scoring import assess
 
     rng = random.Random(3)
     kelurahan = list(Region.objects.filter(code__startswith="33.71.", level="kelurahan"))
@@ -128,11 +127,8 @@ def city_of_500() -> None:
     for rt in rts:
         header = rt_header(rng)
         volumes = rt_volumes(rng, header, ruleset, rng.uniform(0.1, 0.8))
-        record = RtRecord(round=round_, rt=rt, **{f: str(v) for f, v in header.items()})
-        record.volumes = {k: str(v) for k, v in volumes.items()}
-        records.append(record)
-    values = [{**{f: str(getattr(r, f)) for f in header}, **r.volumes} for r in records]
-    apply_scores(records, assess(table_of(values, ruleset), ruleset))
+        records.append(new_record(round_, rt, header, volumes, ruleset))
+    score_records(records, ruleset)
     RtRecord.objects.bulk_create(records)
     shapes = polygons(500, seed=4)
     path = Path(os.environ["NOLKUMUH_DATA_DIR"]) / "rt_magelang.gpkg"

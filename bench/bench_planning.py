@@ -10,8 +10,7 @@ import random
 import time
 from dataclasses import replace
 
-import numpy as np
-
+from bench_scoring import generate
 from nolkumuh.scoring import RtTable, load_ruleset
 from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.optimize import greedy, optimize
@@ -21,27 +20,8 @@ RTS = 500
 
 
 def city(seed: int = 5) -> RtTable:
-    """500 RTs with integer counts and plausible deficits (the same generator idea as the scoring bench)."""
-    rng = np.random.default_rng(seed)
-    ruleset = load_ruleset("permen-pupr-14-2018")
-    buildings = rng.integers(20, 160, RTS).astype(float)
-    households = np.floor(buildings * rng.uniform(1.0, 1.4, RTS))
-    road = np.round(rng.uniform(120, 1400, RTS), 1)
-    columns = {
-        "luas": np.round(rng.uniform(0.4, 6.5, RTS), 2),
-        "jumlah_bangunan": buildings,
-        "jumlah_penduduk": np.floor(households * 3.8),
-        "jumlah_kk": households,
-        "panjang_jalan": road,
-        "panjang_drainase": np.round(road * rng.uniform(0.2, 1.8, RTS), 1),
-    }
-    severity = rng.uniform(0.1, 0.9, RTS)
-    for item in ruleset.criteria:
-        denominator = columns[item.denominator]
-        share = np.clip(severity + rng.normal(0, 0.2, RTS), 0, 1)
-        decimals = 0 if item.denominator.startswith("jumlah") else 2
-        columns[item.key] = np.minimum(np.round(denominator * share, decimals), denominator)
-    return RtTable(columns)
+    """500 RTs generated like the national scoring benchmark."""
+    return generate(RTS, load_ruleset("permen-pupr-14-2018"), seed)[0]
 
 
 def forty_kinds() -> dict:

@@ -31,11 +31,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from nolkumuh.baseline.demo import demo_load  # noqa: E402
 from nolkumuh.baseline.imports import import_apply, import_plan  # noqa: E402
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission  # noqa: E402
-from nolkumuh.baseline.scoring import apply_scores, ruleset_of, table_of  # noqa: E402
+from nolkumuh.baseline.scoring import new_record, ruleset_of, score_records  # noqa: E402
 from nolkumuh.exchange.synthetic import Place, generate_rows, rt_header, rt_volumes  # noqa: E402
+from nolkumuh.exchange.write import write_rows_xlsx  # noqa: E402
 from nolkumuh.regions.models import Region  # noqa: E402
 from nolkumuh.regions.services import rt_get_or_create  # noqa: E402
-from nolkumuh.scoring import assess  # noqa: E402
 
 CITY = "33.76"  # Kota Tegal
 
@@ -54,11 +54,8 @@ def generated_city(rts: int = 500) -> None:
         records = []
         for rt, header, severity in plans:
             volumes = rt_volumes(rng, header, richest, max(0.0, severity - 0.07 * k))
-            record = RtRecord(round=rnd, rt=rt, **{f: str(v) for f, v in header.items()})
-            record.volumes = {key: str(volumes[key]) for key in ruleset.keys}
-            records.append(record)
-        values = [{**{f: str(getattr(r, f)) for f in header}, **r.volumes} for r in records]
-        apply_scores(records, assess(table_of(values, ruleset), ruleset))
+            records.append(new_record(rnd, rt, header, volumes, ruleset))
+        score_records(records, ruleset)
         RtRecord.objects.bulk_create(records)
         for kel in kelurahan:
             Submission.objects.get_or_create(kelurahan=kel, round=rnd, defaults={"status": "approved"})
@@ -78,7 +75,6 @@ def timed_page(client: Client, url: str, runs: int = 20) -> tuple[float, int]:
 
 
 def import_benchmark(rows: int = 5000) -> tuple[float, float]:
-    import xlsxwriter
     from django.contrib.auth import get_user_model
 
     places = [
@@ -91,16 +87,7 @@ def import_benchmark(rows: int = 5000) -> tuple[float, float]:
     )
     data = [{**r, "rt": f"{i:04d}", "rw": "050", "kawasan": ""} for i, r in enumerate(data[:rows])]
     path = Path(os.environ["NOLKUMUH_DATA_DIR"]) / "import.xlsx"
-    book = xlsxwriter.Workbook(str(path))
-    sheet = book.add_worksheet("rt")
-    names = list(data[0])
-    for j, name in enumerate(names):
-        sheet.write_string(0, j, name)
-    for i, row in enumerate(data, start=1):
-        for j, name in enumerate(names):
-            value = row[name]
-            sheet.write_string(i, j, value) if isinstance(value, str) else sheet.write_number(i, j, value)
-    book.close()
+    write_rows_xlsx(path, data)
     Submission.objects.filter(kelurahan__code__startswith="33.75.", round=round_).update(status="draft")
     admin = get_user_model().objects.get(username="admin")
     start = time.perf_counter()

@@ -2,9 +2,9 @@ import csv
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 
 from nolkumuh.exchange.synthetic import Place, generate_rows
+from nolkumuh.exchange.write import write_rows_xlsx
 from nolkumuh.scoring import load_ruleset
 
 PLACES = [
@@ -30,22 +30,7 @@ def write_csv(path: Path, rows: list[dict[str, object]], delimiter: str = ",") -
 def write_xlsx(
     path: Path, rows: list[dict[str, object]], sheet: str = "rt", first: str | None = None
 ) -> Path:
-    book = xlsxwriter.Workbook(str(path))
-    if first:
-        book.add_worksheet(first).write(0, 0, "Petunjuk pengisian")
-    ws = book.add_worksheet(sheet)
-    names = list(rows[0])
-    for j, name in enumerate(names):
-        ws.write_string(0, j, name)
-    for i, row in enumerate(rows, start=1):
-        for j, name in enumerate(names):
-            value = row[name]
-            if isinstance(value, str):
-                ws.write_string(i, j, value)
-            else:
-                ws.write(i, j, value)
-    book.close()
-    return path
+    return write_rows_xlsx(path, rows, sheet=sheet, first_sheet=first)
 
 
 @pytest.fixture

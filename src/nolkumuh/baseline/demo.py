@@ -11,14 +11,13 @@ from django.db import transaction
 
 from nolkumuh.accounts.models import Membership, Role
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
-from nolkumuh.baseline.scoring import apply_scores, ruleset_of, table_of
+from nolkumuh.baseline.scoring import new_record, ruleset_of, score_records
 from nolkumuh.core.services import audit_record
 from nolkumuh.exchange.synthetic import rt_header, rt_volumes
 from nolkumuh.planning.demo import demo_plan
 from nolkumuh.regions.demo_geo import demo_boundaries
 from nolkumuh.regions.models import Kawasan, Region
 from nolkumuh.regions.services import regions_load, rt_get_or_create
-from nolkumuh.scoring import assess
 
 PROVINCE = "33"
 # kab/kota code -> number of program kelurahan in the demo
@@ -121,11 +120,8 @@ def demo_load() -> dict[str, int]:
         records = []
         for rt, header, severity, pace in plans:
             volumes = rt_volumes(rng, header, richest, max(0.0, severity - pace * k))
-            record = RtRecord(round=rnd, rt=rt, **{f: str(v) for f, v in header.items()})
-            record.volumes = {key: str(volumes[key]) for key in ruleset.keys}
-            records.append(record)
-        values = [{**{f: str(getattr(r, f)) for f in header}, **r.volumes} for r in records]
-        apply_scores(records, assess(table_of(values, ruleset), ruleset))
+            records.append(new_record(rnd, rt, header, volumes, ruleset))
+        score_records(records, ruleset)
         RtRecord.objects.bulk_create(records)
         created += len(records)
         program = sorted({rt.kelurahan for rt, *_ in plans}, key=lambda r: r.code)

@@ -55,3 +55,21 @@ def apply_scores(records: Iterable[RtRecord], assessment: Assessment) -> None:
         record.total = int(assessment.total[i])
         record.class_code = str(codes[i])
         record.sectoral_hundredths = int(assessment.sectoral_hundredths[i])
+
+
+def new_record(
+    data_round: object,
+    rt: object,
+    header: Mapping[str, object],
+    volumes: Mapping[str, object],
+    ruleset: Ruleset,
+) -> RtRecord:
+    """An unsaved record of generated values (the round's ruleset's volumes only), not yet scored."""
+    record = RtRecord(round=data_round, rt=rt, **{f: str(header[f]) for f in HEADER_FIELDS})
+    record.volumes = {key: str(volumes[key]) for key in ruleset.keys}
+    return record
+
+
+def score_records(records: Sequence[RtRecord], ruleset: Ruleset) -> None:
+    """Score unsaved records in one vectorized assessment (for bulk creation)."""
+    apply_scores(records, assess(table_of([record_values(r) for r in records], ruleset), ruleset))

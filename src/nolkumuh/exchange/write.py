@@ -145,3 +145,26 @@ def write_table(path: Path, table: OutputTable, *, decimal_comma: bool = False) 
         write_xlsx(path, table)
     else:
         write_csv(path, table, decimal_comma=decimal_comma)
+
+
+def write_rows_xlsx(
+    path: Path, rows: list[dict[str, Any]], *, sheet: str = "rt", first_sheet: str | None = None
+) -> Path:
+    """Rows of plain values (the keys of the first row are the header) as one sheet, text kept as
+    text; ``first_sheet`` puts an instruction sheet before it."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    if first_sheet:
+        book.add_worksheet(first_sheet).write(0, 0, "Petunjuk pengisian")
+    worksheet = book.add_worksheet(sheet)
+    names = list(rows[0]) if rows else []
+    for j, name in enumerate(names):
+        worksheet.write_string(0, j, name)
+    for i, row in enumerate(rows, start=1):
+        for j, name in enumerate(names):
+            value = row[name]
+            if isinstance(value, str):
+                worksheet.write_string(i, j, value)
+            elif value is not None:
+                worksheet.write(i, j, value)
+    book.close()
+    return path
