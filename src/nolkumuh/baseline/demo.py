@@ -18,6 +18,7 @@ from nolkumuh.planning.demo import demo_plan
 from nolkumuh.regions.demo_geo import demo_boundaries
 from nolkumuh.regions.models import Kawasan, Region
 from nolkumuh.regions.services import regions_load, rt_get_or_create
+from nolkumuh.training.demo import demo_training
 
 PROVINCE = "33"
 # kab/kota code -> number of program kelurahan in the demo
@@ -89,7 +90,12 @@ def demo_load() -> dict[str, int]:
         rounds.append(rnd)
     _users()
     if RtRecord.objects.exists():
-        return {"records": 0, "boundaries": demo_boundaries(), "plan_lines": demo_plan()}
+        return {
+            "records": 0,
+            "boundaries": demo_boundaries(),
+            "plan_lines": demo_plan(),
+            "participants": demo_training(),
+        }
     rng = random.Random(2017)
     richest = ruleset_of("permen-pupr-02-2016")
     plans = []
@@ -137,7 +143,12 @@ def demo_load() -> dict[str, int]:
     audit_record(
         user=None, action="demo_load", object_type="demo", object_id="jateng", summary=f"{created} RT records"
     )
-    return {"records": created, "boundaries": boundaries, "plan_lines": demo_plan()}
+    return {
+        "records": created,
+        "boundaries": boundaries,
+        "plan_lines": demo_plan(),
+        "participants": demo_training(),
+    }
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

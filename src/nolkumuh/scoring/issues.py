@@ -201,6 +201,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "berkas ruleset tidak sah: {detail}",
         "the ruleset file is not valid: {detail}",
     ),
+    "duplicate_code": (
+        "kode ini sudah dipakai di baris {other}; setiap baris perlu kode sendiri",
+        "this code is already used in row {other}; every row needs its own code",
+    ),
+    "unknown_choice": (
+        "pilihan tidak dikenal; pilihan yang sah: {choices}",
+        "unknown choice; valid choices: {choices}",
+    ),
+    "unknown_region": (
+        "wilayah tidak dikenal; tulis kode Kemendagri (mis. 33.74) atau nama persis (Kota Semarang)",
+        "unknown region; write the Kemendagri code (e.g. 33.74) or the exact name (Kota Semarang)",
+    ),
+    "region_outside_scope": (
+        "wilayah ini di luar wilayah kerja Anda; minta pengelola wilayah itu untuk mengimpornya",
+        "this region is outside your working area; ask that region's manager to import it",
+    ),
+    "bad_email": (
+        "alamat surel tidak sah; tulis seperti nama@contoh.id atau kosongkan",
+        "invalid e-mail address; write it like name@example.id or leave it empty",
+    ),
+    "unknown_person": (
+        "kode personel tidak ada di daftar personel; daftarkan orangnya dulu atau periksa kodenya",
+        "the personnel code is not in the registry; register the person first or check the code",
+    ),
+    "unknown_participant": (
+        "nomor peserta tidak ada di kegiatan ini; pakai nomor dari daftar peserta (mis. P0012)",
+        "no participant with this number in the event; use the number from the participant list (e.g. P0012)",
+    ),
+    "unknown_topic": (
+        "kode topik tidak dikenal; pilihan: {choices}",
+        "unknown topic code; choices: {choices}",
+    ),
+    "score_range": (
+        "nilai tes harus antara 0 dan 100",
+        "test scores must be between 0 and 100",
+    ),
+    "level_range": (
+        "isi tingkat kompetensi dengan bilangan bulat 1 sampai 5, atau kosongkan",
+        "enter the competency level as a whole number from 1 to 5, or leave it empty",
+    ),
+    "not_asked": (
+        "kompetensi ini tidak ditanyakan untuk peran {role}; kosongkan selnya",
+        "this competency is not asked of the role {role}; leave the cell empty",
+    ),
 }
 
 

@@ -6,6 +6,8 @@ from nolkumuh.core import views as core
 from nolkumuh.planning import views as planning
 from nolkumuh.regions import map_views as maps
 from nolkumuh.regions import views as regions
+from nolkumuh.training import people_views as people
+from nolkumuh.training import views as training
 
 core_urls = (
     [
@@ -74,11 +76,43 @@ planning_urls = (
     "planning",
 )
 
+training_urls = (
+    [
+        path("", training.training_home, name="home"),
+        path("program/<int:pk>/", training.programme_page, name="programme"),
+        path("kegiatan/<int:pk>/", training.event_page, name="event"),
+        path("kegiatan/<int:pk>/bagi/", training.event_allocate_view, name="allocate"),
+        path("kegiatan/<int:pk>/peserta/", training.event_participants, name="participants"),
+        path("kegiatan/<int:pk>/peserta/impor/", training.participants_import, name="participants_import"),
+        path("kegiatan/<int:pk>/peserta.xlsx", training.event_lists, name="lists"),
+        path("kegiatan/<int:pk>/tempat/<int:venue>/cetak/", training.venue_print, name="venue_print"),
+        path("kegiatan/<int:pk>/nilai/", training.event_scores, name="scores"),
+        path("kegiatan/<int:pk>/laporan/", training.event_report_view, name="report"),
+        path("kegiatan/<int:pk>/sertifikat.docx", training.event_certificates, name="certificates"),
+        path("peserta/<int:pk>/pindah/", training.participant_move_view, name="move"),
+        path("sesi/<int:pk>/", training.session_page, name="session"),
+        path("sesi/<int:pk>/qr.svg", training.session_qr, name="session_qr"),
+        path("hadir/", training.checkin_code, name="checkin_code"),
+        path("hadir/<str:token>/", training.checkin_token, name="checkin"),
+        path("personel/", people.persons, name="persons"),
+        path("personel/impor/", people.persons_import, name="persons_import"),
+        path("personel/<int:pk>/", people.person_page, name="person"),
+        path("kebutuhan/<int:pk>/", people.survey_page, name="survey"),
+        path("kebutuhan/<int:pk>/impor/", people.survey_import, name="survey_import"),
+        path("kebutuhan/<int:pk>/isi/<int:person>/", people.survey_fill, name="survey_fill"),
+        path("kurikulum/", people.curriculum, name="curriculum"),
+        path("kaskade/<str:code>/", people.cascade, name="cascade"),
+        path("kaskade/<str:code>/lapisan.geojson", people.cascade_geojson, name="cascade_geojson"),
+    ],
+    "training",
+)
+
 urlpatterns = [
     path("", include(core_urls)),
     path("akun/", include(accounts_urls)),
     path("", include(regions_urls)),
     path("", include(baseline_urls)),
     path("", include(planning_urls)),
+    path("pelatihan/", include(training_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

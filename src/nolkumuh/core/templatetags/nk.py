@@ -48,3 +48,11 @@ def index(sequence: list, position: int) -> object:
         return sequence[int(position)]
     except (IndexError, TypeError, ValueError):
         return None
+
+
+@register.filter
+def pct(value: float | None, places: int = 1) -> str:
+    """A share (0.875) as a percentage in the user's number format ('87,5 %'); '–' for None."""
+    if value is None:
+        return "–"
+    return f"{num(float(value) * 100, places)} %"

@@ -1,0 +1,64 @@
+"""One flow for every Excel import of the app: upload and dry run listing every problem, then
+confirm to apply all or nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from nolkumuh.core.downloads import upload_folder
+from nolkumuh.scoring.issues import InvalidInput
+from nolkumuh.training.imports import Checked
+
+
+def import_flow(
+    request: HttpRequest,
+    *,
+    key: str,
+    check: Callable[[Path], Checked],
+    apply: Callable[[Checked], int],
+    done: str,
+    back: str,
+    title: str,
+    columns: str,
+    template_url: str | None,
+) -> HttpResponse:
+    context: dict[str, object] = {
+        "title": title,
+        "columns": columns,
+        "template_url": template_url,
+        "back": back,
+    }
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        suffix = Path(upload.name).suffix.lower()
+        stored = (
+            upload_folder() / f"{key}-{uuid.uuid4().hex}{suffix if suffix in ('.xlsx', '.csv') else '.bin'}"
+        )
+        with stored.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        request.session[f"impor-{key}"] = str(stored)
+        checked = check(stored)
+        context.update(checked=checked, issue_lines=[i.line(get_language() or "id") for i in checked.issues])
+    elif request.method == "POST" and request.POST.get("confirm"):
+        stored = Path(request.session.get(f"impor-{key}", ""))
+        if not stored.is_file():
+            raise Http404
+        checked = check(stored)
+        try:
+            count = apply(checked)
+        except InvalidInput:
+            messages.error(request, _("Berkas bermasalah; tidak ada yang disimpan."))
+        else:
+            stored.unlink(missing_ok=True)
+            messages.success(request, done % {"count": count})
+            return redirect(back)
+    return render(request, "training/import.html", context)

@@ -1,0 +1,551 @@
+"""Programmes, events (venues, classes, schedule, participants, allocation), session registers,
+check-in by QR link or code, test scores, reports and certificates."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from nolkumuh.core.downloads import send_once, temporary_file
+from nolkumuh.regions.selectors import region_with_ancestors
+from nolkumuh.training import documents
+from nolkumuh.training.checkin import checkin, evaluation_submit, session_by_code
+from nolkumuh.training.forms import (
+    EventForm,
+    ProgrammeForm,
+    RegisterFilterForm,
+    SessionForm,
+    SurveyForm,
+    VenueForm,
+)
+from nolkumuh.training.imports import (
+    participants_apply,
+    participants_check,
+    scores_apply,
+    scores_check,
+    scores_template,
+)
+from nolkumuh.training.measures import expected_at
+from nolkumuh.training.models import (
+    Attendance,
+    Event,
+    NeedsSurvey,
+    Participant,
+    Person,
+    Programme,
+    Session,
+    TrainingClass,
+)
+from nolkumuh.training.selectors import cascade_coverage, event_report, participant_rows
+from nolkumuh.training.services import (
+    attendance_set,
+    certificates_issue,
+    event_allocate,
+    event_create,
+    may_organise,
+    may_see,
+    participant_move,
+    participants_register,
+    programme_create,
+    session_add,
+    session_checkin_toggle,
+    venue_add,
+)
+from nolkumuh.training.texts import REASONS, reason_text
+from nolkumuh.training.upload import import_flow
+
+PAGE = 100
+
+
+def _programme(request: HttpRequest, pk: int) -> Programme:
+    programme = get_object_or_404(Programme.objects.select_related("region"), pk=pk)
+    if not may_see(request.user, programme.region):
+        raise Http404
+    return programme
+
+
+def _event(request: HttpRequest, pk: int) -> Event:
+    event = get_object_or_404(Event.objects.select_related("programme__region", "city"), pk=pk)
+    if not may_see(request.user, event.programme.region):
+        raise Http404
+    return event
+
+
+def _organiser(request: HttpRequest, event: Event) -> None:
+    if not may_organise(request.user, event.programme.region):
+        raise PermissionDenied
+
+
+@login_required
+def training_home(request: HttpRequest) -> HttpResponse:
+    """Programmes and needs surveys the user can see; organisers start new ones here."""
+    from nolkumuh.accounts.services import user_scope
+    from nolkumuh.regions.models import Region
+
+    scope = user_scope(request.user)
+    regions = (
+        list(Region.objects.filter(code__in=scope.prefixes))
+        if not scope.is_admin
+        else list(Region.objects.filter(level="provinsi"))
+    )
+    region = next((r for r in regions if may_organise(request.user, r)), None)
+    programmes = [
+        p
+        for p in Programme.objects.select_related("region").annotate(n=Count("events"))
+        if may_see(request.user, p.region)
+    ]
+    surveys = [s for s in NeedsSurvey.objects.select_related("region") if may_see(request.user, s.region)]
+    form = ProgrammeForm(request.POST if "programme" in request.POST else None, prefix="programme")
+    survey_form = SurveyForm(request.POST if "survey" in request.POST else None, prefix="survey")
+    if request.method == "POST" and region is not None:
+        if "programme" in request.POST and form.is_valid():
+            programme = form.save(commit=False)
+            programme.region = region
+            programme = programme_create(user=request.user, programme=programme)
+            return redirect("training:programme", programme.pk)
+        if "survey" in request.POST and survey_form.is_valid():
+            from nolkumuh.training.needs import survey_create
+
+            survey = survey_form.save(commit=False)
+            survey.region = region
+            survey = survey_create(user=request.user, survey=survey)
+            return redirect("training:survey", survey.pk)
+    return render(
+        request,
+        "training/home.html",
+        {
+            "programmes": programmes,
+            "surveys": surveys,
+            "form": form,
+            "survey_form": survey_form,
+            "region": region,
+            "regions": regions,
+            "persons": Person.objects.count(),
+        },
+    )
+
+
+@login_required
+def programme_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The programme dashboard: its events with participants, attendance, gains and certificates,
+    and the cascade in the programme's region."""
+    programme = _programme(request, pk)
+    may = may_organise(request.user, programme.region)
+    form = EventForm(request.POST or None, region_code=programme.region.code)
+    if request.method == "POST" and may and form.is_valid():
+        event = form.save(commit=False)
+        event.programme = programme
+        try:
+            event = event_create(user=request.user, event=event)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("training:event", event.pk)
+    events = []
+    for event in programme.events.select_related("city"):
+        report = event_report(event=event)
+        events.append({"event": event, "report": report})
+    region, ancestors = region_with_ancestors(code=programme.region.code)
+    return render(
+        request,
+        "training/programme.html",
+        {
+            "programme": programme,
+            "events": events,
+            "form": form,
+            "may": may,
+            "cascade": cascade_coverage(region=programme.region),
+            "ancestors": [*ancestors, region],
+            "here": programme.title,
+        },
+    )
+
+
+def _allocation_summary(event: Event) -> list[dict]:
+    classes = (
+        TrainingClass.objects.filter(venue__event=event)
+        .select_related("venue")
+        .annotate(
+            n=Count("participant"), women=Count("participant", filter=Q(participant__person__gender="P"))
+        )
+    )
+    venues: dict[int, dict] = {}
+    for c in classes:
+        v = venues.setdefault(c.venue_id, {"venue": c.venue, "classes": [], "n": 0})
+        v["classes"].append(c)
+        v["n"] += c.n
+    return list(venues.values())
+
+
+@login_required
+def event_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Venues and classes, the allocation, the schedule, and the event's documents."""
+    event = _event(request, pk)
+    may = may_organise(request.user, event.programme.region)
+    venue_form = VenueForm(request.POST if "venue" in request.POST else None, prefix="venue")
+    session_form = SessionForm(
+        request.POST if "session" in request.POST else None, prefix="session", event=event
+    )
+    if request.method == "POST" and may:
+        try:
+            if "venue" in request.POST and venue_form.is_valid():
+                venue = venue_form.save(commit=False)
+                venue.event = event
+                venue_add(user=request.user, venue=venue, classes=venue_form.cleaned_data["classes"])
+                return redirect("training:event", event.pk)
+            if "session" in request.POST and session_form.is_valid():
+                session = session_form.save(commit=False)
+                session.event = event
+                session_add(user=request.user, session=session)
+                return redirect(reverse("training:event", args=[event.pk]) + "#jadwal")
+        except ValidationError as exc:
+            (venue_form if "venue" in request.POST else session_form).add_error(None, exc)
+    days: dict = defaultdict(list)
+    for s in event.sessions.select_related("topic", "venue", "klass").annotate(n=Count("attendance")):
+        days[s.day].append(s)
+    unplaced = event.participants.filter(klass__isnull=True).count()
+    return render(
+        request,
+        "training/event.html",
+        {
+            "event": event,
+            "may": may,
+            "venues": _allocation_summary(event),
+            "venue_form": venue_form,
+            "session_form": session_form,
+            "days": sorted(days.items()),
+            "participants": event.participants.count(),
+            "unplaced": unplaced,
+            "ancestors": [],
+            "here": event.title,
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_allocate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    _organiser(request, event)
+    try:
+        count = event_allocate(user=request.user, event=event)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(count)s peserta sudah dibagi ke tempat dan kelas.") % {"count": count})
+    return redirect("training:event", event.pk)
+
+
+@login_required
+def event_participants(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participant list (filter, page), registration by role and region, and manual moves."""
+    event = _event(request, pk)
+    may = may_organise(request.user, event.programme.region)
+    form = RegisterFilterForm(request.POST or None, region_code=event.programme.region.code)
+    if request.method == "POST" and may and form.is_valid():
+        people = Person.objects.filter(active=True, kabkota__code__startswith=event.programme.region.code)
+        if form.cleaned_data["role"]:
+            people = people.filter(role__in=form.cleaned_data["role"])
+        if form.cleaned_data["kabkota"]:
+            people = people.filter(kabkota__in=form.cleaned_data["kabkota"])
+        count = participants_register(
+            user=request.user, event=event, persons=people.order_by("kabkota__code", "name")
+        )
+        messages.success(request, _("%(count)s peserta baru didaftarkan.") % {"count": count})
+        return redirect("training:participants", event.pk)
+    rows = event.participants.select_related("person__kabkota", "klass__venue")
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = rows.filter(
+            Q(person__name__icontains=q)
+            | Q(person__kabkota__name__icontains=q)
+            | Q(person__code__icontains=q)
+        )
+    if request.GET.get("kelas"):
+        rows = rows.filter(klass_id=request.GET["kelas"])
+    page = Paginator(rows, PAGE).get_page(request.GET.get("hal"))
+    for p in page:
+        p.reason_lines = [reason_text(code, params) for code, params in p.reason]
+    classes = TrainingClass.objects.filter(venue__event=event).select_related("venue")
+    return render(
+        request,
+        "training/participants.html",
+        {
+            "event": event,
+            "may": may,
+            "form": form,
+            "page": page,
+            "q": q,
+            "classes": classes,
+            "reasons": REASONS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def participant_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_object_or_404(Participant.objects.select_related("event__programme__region"), pk=pk)
+    klass = get_object_or_404(TrainingClass.objects.select_related("venue"), pk=request.POST.get("klass"))
+    try:
+        participant_move(user=request.user, participant=participant, klass=klass)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(who)s dipindah ke %(klass)s.") % {"who": participant.person.name, "klass": klass}
+        )
+    return redirect(request.POST.get("back") or reverse("training:participants", args=[participant.event_id]))
+
+
+@login_required
+def participants_import(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    _organiser(request, event)
+    return import_flow(
+        request,
+        key=f"peserta-{event.pk}",
+        check=lambda path: participants_check(event=event, path=path),
+        apply=lambda checked: participants_apply(user=request.user, event=event, checked=checked),
+        done=_("%(count)s peserta baru didaftarkan."),
+        back=reverse("training:participants", args=[event.pk]),
+        title=_("Impor peserta") + " · " + event.title,
+        columns=_("kolom: kode (kode personel dari daftar personel)"),
+        template_url=None,
+    )
+
+
+def _session(request: HttpRequest, pk: int) -> Session:
+    session = get_object_or_404(
+        Session.objects.select_related("event__programme__region", "topic", "venue", "klass"), pk=pk
+    )
+    if not may_organise(request.user, session.event.programme.region):
+        raise Http404
+    return session
+
+
+def _expected(session: Session) -> list[Participant]:
+    people = session.event.participants.select_related("person__kabkota", "klass")
+    return [
+        p
+        for p in people
+        if expected_at(session.venue_id, session.klass_id, p.klass.venue_id if p.klass else None, p.klass_id)
+    ]
+
+
+@login_required
+def session_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The class register of a session (tick who is present), and its QR code and fallback code."""
+    session = _session(request, pk)
+    expected = _expected(session)
+    if request.method == "POST" and "open" in request.POST:
+        session_checkin_toggle(user=request.user, session=session, open_=request.POST["open"] == "1")
+        return redirect("training:session", session.pk)
+    if request.method == "POST":
+        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        added, removed = attendance_set(
+            user=request.user, session=session, present=present, expected={p.pk for p in expected}
+        )
+        messages.success(
+            request,
+            _("Daftar hadir disimpan (+%(added)s, -%(removed)s).") % {"added": added, "removed": removed},
+        )
+        return redirect("training:session", session.pk)
+    present = dict(Attendance.objects.filter(session=session).values_list("participant_id", "method"))
+    link = request.build_absolute_uri(reverse("training:checkin", args=[session.checkin_token]))
+    return render(
+        request,
+        "training/session.html",
+        {
+            "session": session,
+            "event": session.event,
+            "expected": expected,
+            "present": present,
+            "count": sum(p.pk in present for p in expected),
+            "link": link,
+            "code_url": request.build_absolute_uri(reverse("training:checkin_code")),
+        },
+    )
+
+
+@login_required
+def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    buffer = io.BytesIO()
+    link = request.build_absolute_uri(reverse("training:checkin", args=[session.checkin_token]))
+    segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2, title=str(session))
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+CHECKIN_MESSAGES = {
+    "ok": gettext_lazy("Terima kasih, %(name)s: kehadiran Anda di sesi ini tercatat."),
+    "already": gettext_lazy("%(name)s: kehadiran Anda sudah tercatat sebelumnya."),
+    "closed": gettext_lazy("Presensi sesi ini belum dibuka atau sudah ditutup. Hubungi panitia kelas."),
+    "unknown": gettext_lazy(
+        "Nomor peserta tidak ditemukan. Lihat nomor pada kartu peserta Anda (mis. P0012)."
+    ),
+    "not_expected": gettext_lazy("%(name)s: sesi ini untuk kelas lain. Anda terdaftar di %(klass)s."),
+    "locked": gettext_lazy(
+        "Terlalu banyak nomor salah dari perangkat ini. Coba lagi 10 menit lagi atau hubungi panitia."
+    ),
+}
+
+
+def _checkin_page(request: HttpRequest, session: Session, method: str) -> HttpResponse:
+    context: dict[str, object] = {"session": session, "event": session.event, "method": method}
+    if request.method == "POST" and "content" in request.POST:
+        result = checkin(
+            session=session,
+            number_text=request.POST.get("number", ""),
+            method=method,
+            address=_address(request),
+        )
+        try:
+            content, trainer = int(request.POST["content"]), int(request.POST.get("trainer", ""))
+            if result.participant is None or result.status not in ("ok", "already"):
+                raise PermissionError
+            evaluation_submit(
+                session=session,
+                participant=result.participant,
+                content=content,
+                trainer=trainer,
+                comment=request.POST.get("comment", ""),
+            )
+        except (ValueError, PermissionError, ValidationError):
+            context["error"] = _("Penilaian tidak tersimpan: pilih nilai 1–5 untuk materi dan pelatih.")
+            context.update(number=request.POST.get("number", ""), evaluate=True)
+        else:
+            context["thanks"] = True
+    elif request.method == "POST":
+        result = checkin(
+            session=session,
+            number_text=request.POST.get("number", ""),
+            method=method,
+            address=_address(request),
+        )
+        name = result.participant.person.name if result.participant else ""
+        klass = str(result.participant.klass) if result.participant and result.participant.klass else "–"
+        context["message"] = CHECKIN_MESSAGES[result.status] % {"name": name, "klass": klass}
+        context["ok"] = result.status in ("ok", "already")
+        context["evaluate"] = context["ok"]
+        context["number"] = result.participant.code if result.participant else ""
+    return render(request, "training/checkin.html", context)
+
+
+def _address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def checkin_token(request: HttpRequest, token: str) -> HttpResponse:
+    """Opened from the session's QR code on the participant's phone: no account needed."""
+    session = get_object_or_404(Session.objects.select_related("event", "topic"), checkin_token=token)
+    return _checkin_page(request, session, Attendance.Method.QR)
+
+
+def checkin_code(request: HttpRequest) -> HttpResponse:
+    """The fallback when a phone cannot scan: type the session code shown by the trainer."""
+    code = request.POST.get("code") or request.GET.get("kode") or ""
+    session = session_by_code(code) if code else None
+    if session is None:
+        return render(
+            request,
+            "training/checkin.html",
+            {"ask_code": True, "code": code, "message": _("Kode sesi tidak dikenal.") if code else ""},
+        )
+    return _checkin_page(request, session, Attendance.Method.CODE)
+
+
+@login_required
+def event_scores(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    _organiser(request, event)
+    if request.GET.get("templat"):
+        path = temporary_file(".xlsx")
+        scores_template(path, event)
+        return send_once(path, f"nilai-tes-{event.pk}.xlsx")
+    return import_flow(
+        request,
+        key=f"nilai-{event.pk}",
+        check=lambda path: scores_check(event=event, path=path),
+        apply=lambda checked: scores_apply(user=request.user, event=event, checked=checked),
+        done=_("%(count)s nilai tes disimpan."),
+        back=reverse("training:report", args=[event.pk]),
+        title=_("Nilai pra-tes dan pasca-tes") + " · " + event.title,
+        columns=_("kolom: nomor_peserta, topik (kode), pra, pasca (0–100; boleh kosong)"),
+        template_url=reverse("training:scores", args=[event.pk]) + "?templat=1",
+    )
+
+
+@login_required
+def event_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The event report on screen, and as Word or Excel."""
+    event = _event(request, pk)
+    report = event_report(event=event)
+    fmt = request.GET.get("format")
+    if fmt == "docx":
+        response = HttpResponse(
+            documents.event_report_docx(event, report),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = f'attachment; filename="laporan-pelatihan-{event.pk}.docx"'
+        return response
+    if fmt == "xlsx":
+        path = temporary_file(".xlsx")
+        documents.event_report_xlsx(path, event, report)
+        return send_once(path, f"laporan-pelatihan-{event.pk}.xlsx")
+    return render(
+        request,
+        "training/report.html",
+        {"event": event, "report": report, "may": may_organise(request.user, event.programme.region)},
+    )
+
+
+@login_required
+def event_lists(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    path = temporary_file(".xlsx")
+    documents.participant_lists_xlsx(path, event)
+    return send_once(path, f"daftar-peserta-{event.pk}.xlsx")
+
+
+@login_required
+def venue_print(request: HttpRequest, pk: int, venue: int) -> HttpResponse:
+    """The printable participant (rooming) list of one venue."""
+    event = _event(request, pk)
+    place = get_object_or_404(event.venues, pk=venue)
+    people = (
+        event.participants.filter(klass__venue=place)
+        .select_related("person__kabkota", "klass")
+        .order_by("klass__name", "person__name")
+    )
+    return render(request, "training/venue_print.html", {"event": event, "venue": place, "people": people})
+
+
+@login_required
+def event_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event(request, pk)
+    _organiser(request, event)
+    rows = {r.participant.pk: r for r in participant_rows(event=event)}
+    certificates = certificates_issue(
+        user=request.user, event=event, eligible=[r.participant for r in rows.values() if r.eligible]
+    )
+    certificates = [c for c in certificates if c.participant_id in rows and rows[c.participant_id].eligible]
+    response = HttpResponse(
+        documents.certificates_docx(event, certificates, rows),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="sertifikat-{event.pk}.docx"'
+    return response
