@@ -69,7 +69,7 @@ class NotEnoughPlaces(Exception):
 
 
 def _pack(
-    groups: dict[str, list[Seat]], bins: dict[int, int], label: Callable[[int], str]
+    groups: dict[str, list[Seat]], bins: dict[int, int], label: Callable[[int], str], prefix: str = ""
 ) -> tuple[dict[int, int], dict[int, list[Reason]]]:
     """Place whole groups largest first in the bin with most room; split a group only when no bin can
     hold it, over the bins with most room. Returns seat -> bin and the reasons."""
@@ -84,7 +84,7 @@ def _pack(
             for seat in seats:
                 placed[seat.id] = chosen
                 reasons[seat.id].append(
-                    ("together", {"group": key, "count": len(seats), "place": label(chosen)})
+                    (prefix + "together", {"group": key, "count": len(seats), "place": label(chosen)})
                 )
             continue
         order = sorted((b for b in room if room[b] > 0), key=lambda b: (-room[b], label(b)))
@@ -101,7 +101,7 @@ def _pack(
         for seat in seats:
             reasons[seat.id].append(
                 (
-                    "split",
+                    prefix + "split",
                     {
                         "group": key,
                         "count": len(seats),
@@ -179,7 +179,7 @@ def allocate(seats: Sequence[Seat], rooms: Sequence[Room], halls: Sequence[Hall]
             for seat in here:
                 groups[key(seat)].append(seat)
             bins = {r.id: room_left[r.id] for r in hall_rooms}
-            placed, reasons = _pack(groups, bins, lambda r: room_of[r].name)
+            placed, reasons = _pack(groups, bins, lambda r: room_of[r].name, "class_")
             for r_id in bins:
                 room_left[r_id] -= sum(1 for v in placed.values() if v == r_id)
             for seat_id, rs in reasons.items():

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from nolkumuh.core.services import audit_record
@@ -88,12 +89,13 @@ def evaluation_submit(
     """A participant's rating of a session they attended (one per session; a second one replaces it)."""
     if not Attendance.objects.filter(session=session, participant=participant).exists():
         raise PermissionError("not present")
+    if not (1 <= content <= 5 and 1 <= trainer <= 5):
+        raise ValidationError("ratings are 1-5")
     evaluation, created = Evaluation.objects.update_or_create(
         session=session,
         participant=participant,
         defaults={"content": content, "trainer": trainer, "comment": comment[:2000]},
     )
-    evaluation.full_clean()
     audit_record(
         user=None,
         action="create" if created else "update",

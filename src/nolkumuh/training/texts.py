@@ -12,6 +12,8 @@ REASONS = {
         "rombongan %(group)s (%(count)s orang) dibagi karena tempat terbesar hanya muat"
         " %(largest)s: %(parts)s"
     ),
+    "class_together": _("kelas %(place)s: bersama %(count)s peserta kelompok %(group)s"),
+    "class_split": _("kelompok %(group)s (%(count)s orang) dibagi ke beberapa kelas: %(parts)s"),
     "mixed": _("%(place)s: peran dicampur rata, %(count)s %(role)s di kelas ini"),
     "pinned": _("dipindah manual ke %(place)s"),
 }
@@ -25,6 +27,6 @@ def reason_text(code: str, params: dict) -> str:
     values = dict(params)
     if "role" in values:
         values["role"] = dict(Role.choices).get(values["role"], values["role"])
-    if code == "together" and values.get("group") in Role.values:
+    if code.startswith("class_") and values.get("group") in Role.values:
         values["group"] = dict(Role.choices)[values["group"]]
     return str(template) % values

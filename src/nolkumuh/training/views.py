@@ -213,9 +213,13 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(reverse("training:event", args=[event.pk]) + "#jadwal")
         except ValidationError as exc:
             (venue_form if "venue" in request.POST else session_form).add_error(None, exc)
-    days: dict = defaultdict(list)
+    # sessions at the same time on the same topic (one per class) share one row of the schedule
+    slots: dict = defaultdict(list)
     for s in event.sessions.select_related("topic", "venue", "klass").annotate(n=Count("attendance")):
-        days[s.day].append(s)
+        slots[(s.day, s.start, s.end, s.topic_id, s.title)].append(s)
+    days: dict = defaultdict(list)
+    for (day, *_rest), sessions in slots.items():
+        days[day].append(sessions)
     unplaced = event.participants.filter(klass__isnull=True).count()
     return render(
         request,
