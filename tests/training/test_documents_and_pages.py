@@ -141,3 +141,35 @@ def test_report_page_in_both_languages(event, lang):
     client = signed_in("prov")
     client.cookies["django_language"] = lang
     assert client.get(f"/pelatihan/kegiatan/{event.pk}/laporan/").status_code == 200
+
+
+def test_scores_typed_for_a_class_and_bad_values_refused(event):
+    client = signed_in("prov")
+    klass = event.participants.first().klass
+    topic = Topic.objects.get(code="kpp")
+    url = f"/pelatihan/kegiatan/{event.pk}/nilai/isi/?topik={topic.pk}&kelas={klass.pk}"
+    people = list(event.participants.filter(klass=klass))
+    assert client.get(url).status_code == 200
+    bad = {f"pre-{people[0].pk}": "50", f"post-{people[0].pk}": "150"}
+    assert "Tidak ada yang disimpan" in client.post(url, bad, follow=True).content.decode()
+    from nolkumuh.training import models
+
+    assert not models.TestScore.objects.exists()
+    client.post(url, {f"pre-{people[0].pk}": "50,5", f"post-{people[0].pk}": "80"})
+    score = models.TestScore.objects.get()
+    assert (float(score.pre), float(score.post)) == (50.5, 80)
+
+
+def test_register_one_person_by_code(event, tree):
+    from tests.training.conftest import person
+
+    person("ONE-1", tree["semarang"])
+    client = signed_in("prov")
+    page = client.post(
+        f"/pelatihan/kegiatan/{event.pk}/peserta/", {"one": "one-1"}, follow=True
+    ).content.decode()
+    assert "didaftarkan" in page and event.participants.filter(person__code="ONE-1").exists()
+    page = client.post(
+        f"/pelatihan/kegiatan/{event.pk}/peserta/", {"one": "NOPE"}, follow=True
+    ).content.decode()
+    assert "tidak ada di daftar personel" in page

@@ -87,6 +87,7 @@ training_urls = (
         path("kegiatan/<int:pk>/peserta.xlsx", training.event_lists, name="lists"),
         path("kegiatan/<int:pk>/tempat/<int:venue>/cetak/", training.venue_print, name="venue_print"),
         path("kegiatan/<int:pk>/nilai/", training.event_scores, name="scores"),
+        path("kegiatan/<int:pk>/nilai/isi/", training.event_scores_entry, name="scores_entry"),
         path("kegiatan/<int:pk>/laporan/", training.event_report_view, name="report"),
         path("kegiatan/<int:pk>/sertifikat.docx", training.event_certificates, name="certificates"),
         path("peserta/<int:pk>/pindah/", training.participant_move_view, name="move"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 
 import segno
 from django.contrib import messages
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.training import documents
-from nolkumuh.training.checkin import checkin, evaluation_submit, session_by_code
+from nolkumuh.training.checkin import checkin, evaluation_submit, scores_save, session_by_code
 from nolkumuh.training.forms import (
     EventForm,
     ProgrammeForm,
@@ -47,6 +48,8 @@ from nolkumuh.training.models import (
     Person,
     Programme,
     Session,
+    TestScore,
+    Topic,
     TrainingClass,
 )
 from nolkumuh.training.selectors import cascade_coverage, event_report, participant_rows
@@ -259,6 +262,22 @@ def event_participants(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     may = may_organise(request.user, event.programme.region)
     form = RegisterFilterForm(request.POST or None, region_code=event.programme.region.code)
+    if request.method == "POST" and may and "one" in request.POST:
+        code = request.POST["one"].strip()
+        someone = Person.objects.filter(code__iexact=code, active=True).first()
+        if someone is None:
+            messages.error(
+                request, _("Kode personel %(code)s tidak ada di daftar personel.") % {"code": code}
+            )
+        else:
+            count = participants_register(user=request.user, event=event, persons=[someone])
+            messages.success(
+                request,
+                _("%(name)s didaftarkan.") % {"name": someone.name}
+                if count
+                else _("%(name)s sudah terdaftar.") % {"name": someone.name},
+            )
+        return redirect("training:participants", event.pk)
     if request.method == "POST" and may and form.is_valid():
         people = Person.objects.filter(active=True, kabkota__code__startswith=event.programme.region.code)
         if form.cleaned_data["role"]:
@@ -490,6 +509,56 @@ def event_scores(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Nilai pra-tes dan pasca-tes") + " · " + event.title,
         columns=_("kolom: nomor_peserta, topik (kode), pra, pasca (0–100; boleh kosong)"),
         template_url=reverse("training:scores", args=[event.pk]) + "?templat=1",
+    )
+
+
+@login_required
+def event_scores_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Type the pre/post-test scores of one class on one topic."""
+    event = _event(request, pk)
+    _organiser(request, event)
+    topics = Topic.objects.order_by("order")
+    classes = TrainingClass.objects.filter(venue__event=event).select_related("venue")
+    topic = topics.filter(pk=request.GET.get("topik") or 0).first()
+    klass = classes.filter(pk=request.GET.get("kelas") or 0).first()
+    people = list(event.participants.filter(klass=klass).select_related("person")) if klass else []
+    if request.method == "POST" and topic and klass:
+        rows, wrong = [], []
+        for p in people:
+            values = []
+            for kind in ("pre", "post"):
+                text = request.POST.get(f"{kind}-{p.pk}", "").strip().replace(",", ".")
+                try:
+                    value = Decimal(text) if text else None
+                except InvalidOperation:
+                    value, text = None, "x"
+                if text and (value is None or not 0 <= value <= 100):
+                    wrong.append(p.code)
+                values.append(value)
+            if values != [None, None]:
+                rows.append((p, topic, *values))
+        if wrong:
+            messages.error(
+                request,
+                _("Nilai harus angka 0–100; periksa %(who)s. Tidak ada yang disimpan.")
+                % {"who": ", ".join(wrong)},
+            )
+        else:
+            count = scores_save(user=request.user, event_id=event.pk, rows=rows)
+            messages.success(request, _("%(count)s nilai tes disimpan.") % {"count": count})
+            return redirect(request.get_full_path())
+    scores = {s.participant_id: s for s in TestScore.objects.filter(participant__in=people, topic=topic)}
+    return render(
+        request,
+        "training/scores_entry.html",
+        {
+            "event": event,
+            "topics": topics,
+            "classes": classes,
+            "topic": topic,
+            "klass": klass,
+            "rows": [(p, scores.get(p.pk)) for p in people],
+        },
     )
 
 
