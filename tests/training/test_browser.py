@@ -14,9 +14,14 @@ def test_checkin_by_qr_link_on_a_phone_then_the_event_report(page, browser, live
     sign_in(page, live_server.url, "prov")
     page.goto(f"{live_server.url}/pelatihan/sesi/{session.pk}/")
     page.click("#open-checkin")
+    page.wait_for_selector("button[name=open][value='0']")  # the page after the POST: check-in is open
     link = page.get_attribute("#checkin-link", "href")
     assert link.startswith(live_server.url) and session.checkin_token in link
-    assert page.locator("img[src$='qr.svg']").evaluate("img => img.naturalWidth") > 0
+    loaded = (
+        "img => img.complete ? img.naturalWidth"
+        " : new Promise(r => img.addEventListener('load', () => r(img.naturalWidth)))"
+    )
+    assert page.locator("img[src$='qr.svg']").evaluate(loaded) > 0
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID", is_mobile=True)
     mobile = phone.new_page()
     mobile.goto(link)

@@ -173,3 +173,21 @@ def test_register_one_person_by_code(event, tree):
         f"/pelatihan/kegiatan/{event.pk}/peserta/", {"one": "NOPE"}, follow=True
     ).content.decode()
     assert "tidak ada di daftar personel" in page
+
+
+def test_odd_parameters_get_an_answer_not_an_error(event):
+    client = signed_in("prov")
+    participant = event.participants.first()
+    for url in [
+        f"/pelatihan/kegiatan/{event.pk}/peserta/?kelas=abc&hal=zz",
+        f"/pelatihan/kegiatan/{event.pk}/nilai/isi/?topik=x&kelas=1e9",
+        "/pelatihan/kurikulum/?topik=';--&kompetensi=-1",
+        "/pelatihan/personel/?peran=<b>&hal=-3",
+    ]:
+        assert client.get(url).status_code == 200, url
+    assert client.post(f"/pelatihan/peserta/{participant.pk}/pindah/", {"klass": "abc"}).status_code == 404
+    klass = participant.klass
+    response = client.post(
+        f"/pelatihan/peserta/{participant.pk}/pindah/", {"klass": klass.pk, "back": "https://evil.example/"}
+    )
+    assert response["Location"].startswith("/pelatihan/")

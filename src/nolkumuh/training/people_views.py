@@ -45,7 +45,7 @@ from nolkumuh.training.services import (
     may_see,
     person_save,
 )
-from nolkumuh.training.upload import import_flow
+from nolkumuh.training.upload import as_id, import_flow
 
 PAGE = 100
 
@@ -263,8 +263,8 @@ def survey_import(request: HttpRequest, pk: int) -> HttpResponse:
 def curriculum(request: HttpRequest) -> HttpResponse:
     """The topics and the competency questionnaire; administrators and provincial managers edit."""
     may = may_edit_curriculum(request.user)
-    edit_topic = Topic.objects.filter(pk=request.GET.get("topik") or 0).first()
-    edit_comp = Competency.objects.filter(pk=request.GET.get("kompetensi") or 0).first()
+    edit_topic = Topic.objects.filter(pk=as_id(request.GET.get("topik"))).first()
+    edit_comp = Competency.objects.filter(pk=as_id(request.GET.get("kompetensi"))).first()
     topic_form = TopicForm(
         request.POST if "topic" in request.POST else None, instance=edit_topic, prefix="topic"
     )

@@ -18,6 +18,11 @@ from nolkumuh.scoring.issues import InvalidInput
 from nolkumuh.training.imports import Checked
 
 
+def as_id(value: str | None) -> int:
+    """A primary key from a query parameter; 0 (matching nothing) for anything that is not a number."""
+    return int(value) if value and value.isdigit() and len(value) < 12 else 0
+
+
 def import_flow(
     request: HttpRequest,
     *,

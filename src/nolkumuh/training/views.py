@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -68,7 +69,7 @@ from nolkumuh.training.services import (
     venue_add,
 )
 from nolkumuh.training.texts import REASONS, reason_text
-from nolkumuh.training.upload import import_flow
+from nolkumuh.training.upload import as_id, import_flow
 
 PAGE = 100
 
@@ -297,8 +298,8 @@ def event_participants(request: HttpRequest, pk: int) -> HttpResponse:
             | Q(person__kabkota__name__icontains=q)
             | Q(person__code__icontains=q)
         )
-    if request.GET.get("kelas"):
-        rows = rows.filter(klass_id=request.GET["kelas"])
+    if as_id(request.GET.get("kelas")):
+        rows = rows.filter(klass_id=as_id(request.GET.get("kelas")))
     page = Paginator(rows, PAGE).get_page(request.GET.get("hal"))
     for p in page:
         p.reason_lines = [reason_text(code, params) for code, params in p.reason]
@@ -322,7 +323,9 @@ def event_participants(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def participant_move_view(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_object_or_404(Participant.objects.select_related("event__programme__region"), pk=pk)
-    klass = get_object_or_404(TrainingClass.objects.select_related("venue"), pk=request.POST.get("klass"))
+    klass = get_object_or_404(
+        TrainingClass.objects.select_related("venue"), pk=as_id(request.POST.get("klass"))
+    )
     try:
         participant_move(user=request.user, participant=participant, klass=klass)
     except ValidationError as exc:
@@ -331,7 +334,10 @@ def participant_move_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("%(who)s dipindah ke %(klass)s.") % {"who": participant.person.name, "klass": klass}
         )
-    return redirect(request.POST.get("back") or reverse("training:participants", args=[participant.event_id]))
+    back = request.POST.get("back", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("training:participants", args=[participant.event_id])
+    return redirect(back)
 
 
 @login_required
@@ -519,8 +525,8 @@ def event_scores_entry(request: HttpRequest, pk: int) -> HttpResponse:
     _organiser(request, event)
     topics = Topic.objects.order_by("order")
     classes = TrainingClass.objects.filter(venue__event=event).select_related("venue")
-    topic = topics.filter(pk=request.GET.get("topik") or 0).first()
-    klass = classes.filter(pk=request.GET.get("kelas") or 0).first()
+    topic = topics.filter(pk=as_id(request.GET.get("topik"))).first()
+    klass = classes.filter(pk=as_id(request.GET.get("kelas"))).first()
     people = list(event.participants.filter(klass=klass).select_related("person")) if klass else []
     if request.method == "POST" and topic and klass:
         rows, wrong = [], []
