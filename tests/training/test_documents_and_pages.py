@@ -81,6 +81,7 @@ def test_pages_for_the_organiser(event, users):
         f"/pelatihan/kegiatan/{event.pk}/laporan/",
         f"/pelatihan/sesi/{session.pk}/",
         "/pelatihan/personel/",
+        f"/pelatihan/personel/{event.participants.first().person_id}/",
         "/pelatihan/kurikulum/",
         "/pelatihan/kaskade/33/",
     ]:

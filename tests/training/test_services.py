@@ -264,3 +264,24 @@ def test_a_venue_needs_at_least_one_class(event, users):
         venue_add(user=users["provinsi"], venue=Venue(event=event, name="Hotel C", capacity=5), classes=0)
     assert not Person.objects.filter(code="nobody").exists()
     assert Participant.objects.filter(event=event).count() == 10
+
+
+def test_what_one_person_still_needs(tree, users, people):
+    from nolkumuh.training.needs import person_needs
+
+    survey = NeedsSurvey.objects.create(
+        title="TNA", region=tree["jateng"], year=2017, supervisor_weight=Decimal("0.75")
+    )
+    fas = next(p for p in people if p.role == "fasilitator")
+    memo, kpp = Competency.objects.get(code="memorandum_susun"), Competency.objects.get(code="kpp_bentuk")
+    needs_response_save(
+        user=users["provinsi"], survey=survey, person=fas, rater="diri", levels={memo.pk: 4, kpp.pk: 5}
+    )
+    needs_response_save(
+        user=users["provinsi"], survey=survey, person=fas, rater="atasan", levels={memo.pk: 2}
+    )
+    rows = person_needs(person=fas)
+    assert [(r["competency"].code, r["level"], r["gap"]) for r in rows] == [
+        ("memorandum_susun", 2.5, 1.5),  # 0.25 x 4 + 0.75 x 2
+        ("kpp_bentuk", 5.0, 0.0),
+    ]

@@ -117,6 +117,29 @@ def survey_gaps(*, survey: NeedsSurvey) -> tuple[list[PersonGap], dict[int, Pers
     return gaps, people
 
 
+def person_needs(*, person: Person) -> list[dict[str, Any]]:
+    """What one person still needs, per survey and competency: both ratings, the combined level, the
+    level their role needs and the gap; largest gaps first."""
+    by: dict[tuple[int, int], dict[str, Any]] = {}
+    ratings = NeedsRating.objects.filter(response__person=person).select_related(
+        "response__survey", "competency__topic"
+    )
+    for r in ratings:
+        row = by.setdefault(
+            (r.response.survey_id, r.competency_id), {"survey": r.response.survey, "competency": r.competency}
+        )
+        row[r.response.rater] = r.level
+    rows = []
+    for row in by.values():
+        weight = Fraction(row["survey"].supervisor_weight)
+        level = combined_level(
+            row.get(NeedsResponse.Rater.SELF), row.get(NeedsResponse.Rater.SUPERVISOR), weight
+        )
+        value = gap(row["competency"].target, level)
+        rows.append({**row, "level": float(level) if level is not None else None, "gap": float(value or 0)})
+    return sorted(rows, key=lambda r: (-r["survey"].year, -r["gap"], r["competency"].code))
+
+
 def survey_results(*, survey: NeedsSurvey) -> dict[str, Any]:
     """The needs matrix by kab/kota and by role, and the proposed next trainings."""
     gaps, people = survey_gaps(survey=survey)

@@ -33,6 +33,7 @@ from nolkumuh.training.needs import (
     competencies_for,
     needs_response_save,
     people_in,
+    person_needs,
     proposal_adopt,
     survey_results,
 )
@@ -125,14 +126,6 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Perubahan disimpan."))
             return redirect("training:person", person.pk)
-    gaps = []
-    for response in (
-        NeedsResponse.objects.filter(person=person)
-        .select_related("survey")
-        .prefetch_related("ratings__competency__topic")
-    ):
-        for rating in response.ratings.all():
-            gaps.append((response, rating))
     return render(
         request,
         "training/person.html",
@@ -141,7 +134,7 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
             "may": may,
             "form": form,
             "history": person_history(person_id=person.pk),
-            "gaps": gaps,
+            "needs": person_needs(person=person),
         },
     )
 
