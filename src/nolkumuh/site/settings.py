@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "nolkumuh.regions",
     "nolkumuh.baseline",
     "nolkumuh.planning",
+    "nolkumuh.monitoring",
 ]
 
 MIDDLEWARE = [
