@@ -33,12 +33,21 @@ def line(users, tree, round2024):
     rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
     plan = plan_create(
         user=users["korkot"],
-        plan=Plan(region=tree["semarang"], kind="memorandum", title="Memo", start_year=2025, end_year=2027, base_round=round2024),
+        plan=Plan(
+            region=tree["semarang"],
+            kind="memorandum",
+            title="Memo",
+            start_year=2025,
+            end_year=2027,
+            base_round=round2024,
+        ),
     )
     return plan_line_add(
         user=users["korkot"],
         plan=plan,
-        line=PlanLine(rt=rt, activity="gerobak_sampah", volume=Decimal("1"), unit_cost=None, source="apbn", year=2025),
+        line=PlanLine(
+            rt=rt, activity="gerobak_sampah", volume=Decimal("1"), unit_cost=None, source="apbn", year=2025
+        ),
     )
 
 
@@ -71,7 +80,14 @@ def test_only_korkot_and_admin_start_activities(users, line):
     with pytest.raises(PermissionDenied):
         activity_start(
             user=users["fasilitator"],
-            activity=Activity(plan_line=line, implementer_kind="ksm", implementer="x", contract_value=1, start_date=date(2025, 1, 1), end_date=date(2025, 2, 1)),
+            activity=Activity(
+                plan_line=line,
+                implementer_kind="ksm",
+                implementer="x",
+                contract_value=1,
+                start_date=date(2025, 1, 1),
+                end_date=date(2025, 2, 1),
+            ),
         )
 
 
@@ -83,30 +99,60 @@ def test_a_bad_weekly_plan_is_refused_with_the_week(users, line):
 
 def test_reports_give_the_deviation_now_and_flag_late_works(users, line):
     activity = start(users, line, planned=[10.0, 30.0, 60.0, 100.0])
-    report_save(user=users["fasilitator"], activity=activity, week=1, physical=Decimal("10"), disbursed=Decimal("0"))
-    report_save(user=users["fasilitator"], activity=activity, week=2, physical=Decimal("15"), disbursed=Decimal("1000000"))
+    report_save(
+        user=users["fasilitator"], activity=activity, week=1, physical=Decimal("10"), disbursed=Decimal("0")
+    )
+    report_save(
+        user=users["fasilitator"],
+        activity=activity,
+        week=2,
+        physical=Decimal("15"),
+        disbursed=Decimal("1000000"),
+    )
     # in week 3 (17 March) the plan is at 60 % and the last report says 15 %: 45 points behind
     row = activities_in(code="33.74", today=date(2025, 3, 17))[0]
     assert (row["week"], row["planned_now"], row["deviation"], row["schedule"]) == (3, 60.0, -45.0, "behind")
     # in week 2 it was 15 against 30: exactly 15 points behind, beyond the 10 point margin
     row = activities_in(code="33.74", today=date(2025, 3, 10))[0]
     assert (row["deviation"], row["schedule"]) == (-15.0, "behind")
-    report_save(user=users["fasilitator"], activity=activity, week=3, physical=Decimal("55"), disbursed=Decimal("0"))
+    report_save(
+        user=users["fasilitator"], activity=activity, week=3, physical=Decimal("55"), disbursed=Decimal("0")
+    )
     row = activities_in(code="33.74", today=date(2025, 3, 17))[0]
     assert (row["deviation"], row["schedule"]) == (-5.0, "on_track")
 
 
 def test_progress_cannot_fall_and_disbursement_stays_within_the_contract(users, line):
     activity = start(users, line)
-    report_save(user=users["fasilitator"], activity=activity, week=2, physical=Decimal("40"), disbursed=Decimal("0"))
+    report_save(
+        user=users["fasilitator"], activity=activity, week=2, physical=Decimal("40"), disbursed=Decimal("0")
+    )
     with pytest.raises(ValidationError) as caught:
-        report_save(user=users["fasilitator"], activity=activity, week=3, physical=Decimal("30"), disbursed=Decimal("0"))
+        report_save(
+            user=users["fasilitator"],
+            activity=activity,
+            week=3,
+            physical=Decimal("30"),
+            disbursed=Decimal("0"),
+        )
     assert "physical" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
-        report_save(user=users["fasilitator"], activity=activity, week=3, physical=Decimal("50"), disbursed=Decimal("20000000"))
+        report_save(
+            user=users["fasilitator"],
+            activity=activity,
+            week=3,
+            physical=Decimal("50"),
+            disbursed=Decimal("20000000"),
+        )
     assert "disbursed" in caught.value.message_dict
     with pytest.raises(PermissionDenied):
-        report_save(user=users["fasilitator_solo"], activity=activity, week=3, physical=Decimal("50"), disbursed=Decimal("0"))
+        report_save(
+            user=users["fasilitator_solo"],
+            activity=activity,
+            week=3,
+            physical=Decimal("50"),
+            disbursed=Decimal("0"),
+        )
 
 
 def _jpeg(lat: tuple | None) -> io.BytesIO:
@@ -125,25 +171,52 @@ def _jpeg(lat: tuple | None) -> io.BytesIO:
 def test_photos_keep_position_and_time_and_flag_far_or_missing_gps(users, line, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     activity = start(users, line)
-    near = photo_add(user=users["fasilitator"], activity=activity, stage=0, name="a.jpg", size=100, stream=_jpeg((6, 57, 0)))
+    near = photo_add(
+        user=users["fasilitator"],
+        activity=activity,
+        stage=0,
+        name="a.jpg",
+        size=100,
+        stream=_jpeg((6, 57, 0)),
+    )
     # 6° 57' S = -6.95 exactly; 110° 25' 12" E = 110.42: the activity's own point
     assert near.photo.distance_m == pytest.approx(0.0, abs=0.5) and near.warnings == []
     assert near.photo.taken_at.date() == date(2025, 3, 10)
     assert (tmp_path / near.photo.path).is_file()
-    far = photo_add(user=users["fasilitator"], activity=activity, stage=50, name="b.jpg", size=100, stream=_jpeg((7, 0, 0)))
+    far = photo_add(
+        user=users["fasilitator"],
+        activity=activity,
+        stage=50,
+        name="b.jpg",
+        size=100,
+        stream=_jpeg((7, 0, 0)),
+    )
     assert far.warnings == ["far"] and far.photo.distance_m > 5000
-    blind = photo_add(user=users["fasilitator"], activity=activity, stage=100, name="c.jpg", size=100, stream=_jpeg(None))
+    blind = photo_add(
+        user=users["fasilitator"], activity=activity, stage=100, name="c.jpg", size=100, stream=_jpeg(None)
+    )
     assert blind.warnings == ["no_gps"] and blind.photo.latitude is None
     with pytest.raises(ValidationError):
-        photo_add(user=users["fasilitator"], activity=activity, stage=25, name="d.jpg", size=100, stream=_jpeg(None))
+        photo_add(
+            user=users["fasilitator"], activity=activity, stage=25, name="d.jpg", size=100, stream=_jpeg(None)
+        )
     with pytest.raises(ValidationError):
-        photo_add(user=users["fasilitator"], activity=activity, stage=0, name="e.jpg", size=10, stream=io.BytesIO(b"nope"))
+        photo_add(
+            user=users["fasilitator"],
+            activity=activity,
+            stage=0,
+            name="e.jpg",
+            size=10,
+            stream=io.BytesIO(b"nope"),
+        )
 
 
 def test_photos_are_served_only_inside_the_users_regions(client, users, line, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     activity = start(users, line)
-    photo = photo_add(user=users["fasilitator"], activity=activity, stage=0, name="a.jpg", size=100, stream=_jpeg(None)).photo
+    photo = photo_add(
+        user=users["fasilitator"], activity=activity, stage=0, name="a.jpg", size=100, stream=_jpeg(None)
+    ).photo
     url = reverse("monitoring:photo", args=[photo.pk])
     assert client.get(url).status_code == 302  # to the login page
     client.force_login(users["fasilitator_solo"])
@@ -158,11 +231,21 @@ def test_handover_closes_the_activity_and_submits_a_realization_for_approval(use
     kpp = kpp_save(user=users["fasilitator"], kpp=Kpp(kelurahan=tree["bandarharjo"], name="KPP Bandarharjo"))
     on = date(2025, 4, 2)
     with pytest.raises(ValidationError) as caught:
-        activity_handover(user=users["korkot"], activity=activity, kpp=kpp, on=on, realized_volume=Decimal("1"))
+        activity_handover(
+            user=users["korkot"], activity=activity, kpp=kpp, on=on, realized_volume=Decimal("1")
+        )
     assert "actual" in caught.value.message_dict  # not finished yet
-    report_save(user=users["fasilitator"], activity=activity, week=4, physical=Decimal("100"), disbursed=Decimal("9500000"))
+    report_save(
+        user=users["fasilitator"],
+        activity=activity,
+        week=4,
+        physical=Decimal("100"),
+        disbursed=Decimal("9500000"),
+    )
     with pytest.raises(PermissionDenied):
-        activity_handover(user=users["fasilitator"], activity=activity, kpp=kpp, on=on, realized_volume=Decimal("1"))
+        activity_handover(
+            user=users["fasilitator"], activity=activity, kpp=kpp, on=on, realized_volume=Decimal("1")
+        )
     activity_handover(user=users["korkot"], activity=activity, kpp=kpp, on=on, realized_volume=Decimal("1"))
     activity.refresh_from_db()
     assert activity.status == "handed_over" and activity.kpp == kpp
@@ -175,13 +258,21 @@ def test_handover_closes_the_activity_and_submits_a_realization_for_approval(use
     realization_transition(user=users["korkot"], realization=realization, action="approve")
     assert Realization.objects.get(pk=realization.pk).status == "approved"
     with pytest.raises(ValidationError):
-        report_save(user=users["fasilitator"], activity=activity, week=5, physical=Decimal("100"), disbursed=Decimal("0"))
+        report_save(
+            user=users["fasilitator"],
+            activity=activity,
+            week=5,
+            physical=Decimal("100"),
+            disbursed=Decimal("0"),
+        )
     assert list(kpp.assets.all()) == [activity]
 
 
 def test_activity_pages_render_for_the_korkot(client, users, line):
     activity = start(users, line)
-    report_save(user=users["fasilitator"], activity=activity, week=1, physical=Decimal("5"), disbursed=Decimal("0"))
+    report_save(
+        user=users["fasilitator"], activity=activity, week=1, physical=Decimal("5"), disbursed=Decimal("0")
+    )
     client.force_login(users["korkot"])
     page = client.get(reverse("monitoring:activity", args=[activity.pk])).content.decode()
     assert "s-curve" in page and "polyline" in page

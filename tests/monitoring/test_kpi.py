@@ -15,7 +15,7 @@ from nolkumuh.baseline.models import DataRound, Submission
 from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.monitoring.institutions import kpp_assess, kpp_save
 from nolkumuh.monitoring.kpi import kpi_status, kpi_target_set, kpi_value_save, kpi_value_transition
-from nolkumuh.monitoring.kpi_sources import KpiBatch, SOURCES
+from nolkumuh.monitoring.kpi_sources import SOURCES, KpiBatch
 from nolkumuh.monitoring.models import Kpp
 from nolkumuh.planning.models import Plan
 from nolkumuh.regions.models import Region
@@ -40,7 +40,9 @@ def two_rounds(users, tree, round2024):
         rt_record_save(user=users["fasilitator"], round=base, rt=rt, values=rt_values())
         rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=now)
     for rnd in (base, round2024):
-        Submission.objects.update_or_create(kelurahan=tree["bandarharjo"], round=rnd, defaults={"status": "approved"})
+        Submission.objects.update_or_create(
+            kelurahan=tree["bandarharjo"], round=rnd, defaults={"status": "approved"}
+        )
     return base
 
 
@@ -64,10 +66,25 @@ def test_status_against_target_with_traffic_light(two_rounds):
 
 
 def test_kpp_functioning_share_by_hand(users, tree):
-    kpps = [kpp_save(user=users["fasilitator"], kpp=Kpp(kelurahan=tree["bandarharjo"], name=f"KPP {n}")) for n in "ABC"]
-    everything = {"pengurus_aktif": True, "aturan": True, "rencana_op": True, "iuran": True, "pembukuan": True, "aset_berfungsi": True, "pemeliharaan_rutin": True}
-    kpp_assess(user=users["fasilitator"], kpp=kpps[0], assessed_on=date(2024, 6, 1), answers=everything)  # 7 / 9 = 77.78 %
-    kpp_assess(user=users["fasilitator"], kpp=kpps[1], assessed_on=date(2024, 6, 1), answers={"aturan": True})  # 11.11 %
+    kpps = [
+        kpp_save(user=users["fasilitator"], kpp=Kpp(kelurahan=tree["bandarharjo"], name=f"KPP {n}"))
+        for n in "ABC"
+    ]
+    everything = {
+        "pengurus_aktif": True,
+        "aturan": True,
+        "rencana_op": True,
+        "iuran": True,
+        "pembukuan": True,
+        "aset_berfungsi": True,
+        "pemeliharaan_rutin": True,
+    }
+    kpp_assess(
+        user=users["fasilitator"], kpp=kpps[0], assessed_on=date(2024, 6, 1), answers=everything
+    )  # 7 / 9 = 77.78 %
+    kpp_assess(
+        user=users["fasilitator"], kpp=kpps[1], assessed_on=date(2024, 6, 1), answers={"aturan": True}
+    )  # 11.11 %
     kpps[0].refresh_from_db()
     assert (kpps[0].last_score, kpps[0].last_functioning) == (Decimal("77.78"), True)
     reading = SOURCES["kpp_functioning"](KpiBatch(["33.74", "33.72"], 2024))
@@ -82,7 +99,14 @@ def test_kpp_functioning_share_by_hand(users, tree):
 
 
 def test_plans_completed_by_hand(users, two_rounds, tree, round2024):
-    Plan.objects.create(region=tree["bandarharjo"], kind="rplp", title="RPLP", start_year=2024, end_year=2026, base_round=round2024)
+    Plan.objects.create(
+        region=tree["bandarharjo"],
+        kind="rplp",
+        title="RPLP",
+        start_year=2024,
+        end_year=2026,
+        base_round=round2024,
+    )
     rplp = SOURCES["rplp_done"](KpiBatch(["33", "33.74.02"], 2024))
     assert rplp["33"].value == 100.0 and rplp["33"].note == "1 dari 1"
     memo = SOURCES["memorandum_done"](KpiBatch(["33", "33.74.02"], 2024))
@@ -95,7 +119,13 @@ def test_training_indicators_say_there_is_no_source_yet(tree):
 
 
 def test_manual_values_count_only_after_a_second_person_approves(users, tree):
-    value = kpi_value_save(user=users["korkot"], region=tree["semarang"], indicator="kepuasan_penerima", year=2024, value=Decimal("72"))
+    value = kpi_value_save(
+        user=users["korkot"],
+        region=tree["semarang"],
+        indicator="kepuasan_penerima",
+        year=2024,
+        value=Decimal("72"),
+    )
     assert status_of("33.74", 2024, "kepuasan_penerima").value is None
     kpi_value_transition(user=users["korkot"], record=value, action="submit")
     with pytest.raises(WorkflowError) as caught:
@@ -109,21 +139,47 @@ def test_manual_values_count_only_after_a_second_person_approves(users, tree):
     # 72 against the default 80 for 2024, no baseline: 90 % of the target, green
     assert (s.value, s.target, s.achievement, s.light) == (72.0, 80.0, 90.0, "green")
     with pytest.raises(ValidationError):
-        kpi_value_save(user=users["korkot"], region=tree["semarang"], indicator="kepuasan_penerima", year=2024, value=Decimal("10"))
+        kpi_value_save(
+            user=users["korkot"],
+            region=tree["semarang"],
+            indicator="kepuasan_penerima",
+            year=2024,
+            value=Decimal("10"),
+        )
     with pytest.raises(ValidationError):
-        kpi_value_save(user=users["korkot"], region=tree["semarang"], indicator="kumuh_berkurang", year=2024, value=Decimal("10"))
+        kpi_value_save(
+            user=users["korkot"],
+            region=tree["semarang"],
+            indicator="kumuh_berkurang",
+            year=2024,
+            value=Decimal("10"),
+        )
     with pytest.raises(PermissionDenied):
-        kpi_value_save(user=users["fasilitator_solo"], region=tree["semarang"], indicator="kepuasan_penerima", year=2023, value=Decimal("10"))
+        kpi_value_save(
+            user=users["fasilitator_solo"],
+            region=tree["semarang"],
+            indicator="kepuasan_penerima",
+            year=2023,
+            value=Decimal("10"),
+        )
 
 
 def test_a_province_without_its_own_value_shows_the_mean_of_its_cities(users, tree):
     admin = make_user("admin1", "admin")
     for city, number in (("semarang", "30"), ("jateng", None)):
         if number:
-            value = kpi_value_save(user=admin, region=tree[city], indicator="perempuan_rapat", year=2024, value=Decimal(number))
+            value = kpi_value_save(
+                user=admin, region=tree[city], indicator="perempuan_rapat", year=2024, value=Decimal(number)
+            )
             value.status = "approved"
             value.save()
-    solo = kpi_value_save(user=admin, region=Region.objects.get(code="33.72"), indicator="perempuan_rapat", year=2024, value=Decimal("20"))
+    solo = kpi_value_save(
+        user=admin,
+        region=Region.objects.get(code="33.72"),
+        indicator="perempuan_rapat",
+        year=2024,
+        value=Decimal("20"),
+    )
     solo.status = "approved"
     solo.save()
     s = status_of("33", 2024, "perempuan_rapat")
@@ -133,16 +189,39 @@ def test_a_province_without_its_own_value_shows_the_mean_of_its_cities(users, tr
 def test_region_targets_override_the_default_and_are_audited(users, tree, two_rounds):
     admin = make_user("admin2", "admin")
     with pytest.raises(PermissionDenied):
-        kpi_target_set(user=users["korkot"], region=tree["semarang"], indicator="kumuh_berkurang", year=2024, target=Decimal("50"), reason="x")
+        kpi_target_set(
+            user=users["korkot"],
+            region=tree["semarang"],
+            indicator="kumuh_berkurang",
+            year=2024,
+            target=Decimal("50"),
+            reason="x",
+        )
     with pytest.raises(ValidationError):
-        kpi_target_set(user=admin, region=tree["semarang"], indicator="kumuh_berkurang", year=2024, target=Decimal("50"), reason=" ")
-    kpi_target_set(user=admin, region=tree["semarang"], indicator="kumuh_berkurang", year=2024, target=Decimal("50"), reason="SK Walikota")
+        kpi_target_set(
+            user=admin,
+            region=tree["semarang"],
+            indicator="kumuh_berkurang",
+            year=2024,
+            target=Decimal("50"),
+            reason=" ",
+        )
+    kpi_target_set(
+        user=admin,
+        region=tree["semarang"],
+        indicator="kumuh_berkurang",
+        year=2024,
+        target=Decimal("50"),
+        reason="SK Walikota",
+    )
     s = status_of("33.74.02.1001", 2024, "kumuh_berkurang")  # inherited from the city
     assert (s.target, s.target_is_own, s.achievement, s.light) == (50.0, True, 100.0, "green")
     assert status_of("33", 2024, "kumuh_berkurang").target == 60.0
     from nolkumuh.core.models import AuditEntry
 
-    assert AuditEntry.objects.filter(object_type="kpi_target", object_id="kumuh_berkurang:33.74:2024").exists()
+    assert AuditEntry.objects.filter(
+        object_type="kpi_target", object_id="kumuh_berkurang:33.74:2024"
+    ).exists()
 
 
 def _add_city(n: int, users) -> None:
@@ -153,7 +232,9 @@ def _add_city(n: int, users) -> None:
     kpp_save(user=make_user(f"f{n}", "fasilitator", kel), kpp=Kpp(kelurahan=kel, name=f"KPP {n}"))
 
 
-def test_dashboard_queries_do_not_grow_with_child_regions(client, users, two_rounds, tree, django_assert_max_num_queries):
+def test_dashboard_queries_do_not_grow_with_child_regions(
+    client, users, two_rounds, tree, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

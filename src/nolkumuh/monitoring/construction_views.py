@@ -148,7 +148,7 @@ def _activity_post(request: HttpRequest, activity: Activity, forms: dict) -> boo
             messages.success(
                 request,
                 _(
-                    "Serah terima tercatat. Realisasi kegiatan diajukan dan menunggu verifikasi serta persetujuan."
+                    "Serah terima tercatat. Realisasi kegiatan diajukan dan menunggu verifikasi serta persetujuan."  # noqa: E501
                 ),
             )
         else:
@@ -173,7 +173,7 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST if request.POST.get("action") == "handover" else None, activity=activity
         ),
     }
-    if request.method == "POST" and scope.may_edit(activity.kelurahan):
+    if request.method == "POST" and scope.may_edit(activity.kelurahan):  # noqa: SIM102
         if _activity_post(request, activity, forms):
             if request.POST.get("action") != "handover":
                 messages.success(request, _("Tersimpan."))

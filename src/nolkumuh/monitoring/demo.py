@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from nolkumuh.baseline.models import Submission
 from nolkumuh.core.services import audit_record
 from nolkumuh.monitoring.construction import activity_handover, activity_start, report_save
-from nolkumuh.monitoring.institutions import kpp_assess
 from nolkumuh.monitoring.framework import default_settings
-from nolkumuh.monitoring.models import Activity, Institution, Kpp, KpiValue
+from nolkumuh.monitoring.institutions import kpp_assess
+from nolkumuh.monitoring.models import Activity, Institution, KpiValue, Kpp
 from nolkumuh.monitoring.scurve import default_plan, planned_at
 from nolkumuh.planning.models import PlanLine
 from nolkumuh.regions.models import Region
