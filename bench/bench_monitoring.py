@@ -132,7 +132,8 @@ def main() -> None:
     print(f"  province dashboard: {seconds * 1000:.0f} ms median, {queries} queries (target < 500 ms)")
     base, base_queries = timed(client, "/wilayah/33/")
     print(
-        f"  province profile page (baseline): {base * 1000:.0f} ms, {base_queries} queries; ratio {seconds / base:.1f}x"  # noqa: E501
+        f"  province profile page (baseline): {base * 1000:.0f} ms, {base_queries} queries; "
+        f"ratio {seconds / base:.1f}x"
     )
     codes = sorted(
         {
@@ -144,7 +145,8 @@ def main() -> None:
     start = time.perf_counter()
     kpi_status(codes, 2023)
     print(
-        f"  KPI status of all {len(codes)} regions with data in the province, 2023: {time.perf_counter() - start:.2f} s (target < 5 s)"  # noqa: E501
+        f"  KPI status of all {len(codes)} regions with data in the province, 2023: "
+        f"{time.perf_counter() - start:.2f} s (target < 5 s)"
     )
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -55,7 +56,8 @@ def _activity(request: HttpRequest, pk: int) -> Activity:
     return activity
 
 
-def _errors(form, exc: ValidationError) -> None:
+def _errors(form: BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names (the rest above the form)."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -134,7 +136,7 @@ def _activity_post(request: HttpRequest, activity: Activity, forms: dict) -> boo
                 stream=upload.file,
             )
             for warning in result.warnings:
-                messages.warning(request, PHOTO_WARNINGS[warning])
+                messages.error(request, PHOTO_WARNINGS[warning])
         elif action == "handover" and forms["handover"].is_valid():
             data = forms["handover"].cleaned_data
             activity_handover(
@@ -148,7 +150,8 @@ def _activity_post(request: HttpRequest, activity: Activity, forms: dict) -> boo
             messages.success(
                 request,
                 _(
-                    "Serah terima tercatat. Realisasi kegiatan diajukan dan menunggu verifikasi serta persetujuan."  # noqa: E501
+                    "Serah terima tercatat. Realisasi kegiatan diajukan dan menunggu verifikasi "
+                    "serta persetujuan."
                 ),
             )
         else:
@@ -173,11 +176,12 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST if request.POST.get("action") == "handover" else None, activity=activity
         ),
     }
-    if request.method == "POST" and scope.may_edit(activity.kelurahan):  # noqa: SIM102
-        if _activity_post(request, activity, forms):
-            if request.POST.get("action") != "handover":
-                messages.success(request, _("Tersimpan."))
-            return redirect("monitoring:activity", activity.pk)
+    if request.method == "POST" and not scope.may_edit(activity.kelurahan):
+        messages.error(request, _("Anda tidak berwenang mengubah data kegiatan ini."))
+    elif request.method == "POST" and _activity_post(request, activity, forms):
+        if request.POST.get("action") != "handover":
+            messages.success(request, _("Tersimpan."))
+        return redirect("monitoring:activity", activity.pk)
     reports = list(activity.reports.all())
     by_week = {r.week: float(r.physical) for r in reports}
     row = schedule_now(

@@ -89,9 +89,10 @@ def _as_of(activities: list[dict[str, Any]], region: Region, end: date) -> None:
         "activity_id", "week", "physical", "disbursed"
     )
     for activity_id, week, physical, disbursed in reports:
-        if activity_id in start_of and week <= week_of(start_of[activity_id], end):  # noqa: SIM102
-            if activity_id not in latest or latest[activity_id][0] < week:
-                latest[activity_id] = (week, float(physical), float(disbursed))
+        if activity_id not in start_of or week > week_of(start_of[activity_id], end):
+            continue
+        if activity_id not in latest or latest[activity_id][0] < week:
+            latest[activity_id] = (week, float(physical), float(disbursed))
     margin = default_settings().alert_margin
     for a in activities:
         week, physical, disbursed = latest.get(a["id"], (0, 0.0, 0.0))
@@ -246,16 +247,19 @@ def progress_docx(report: dict[str, Any], path: Path) -> None:
     run = title.add_run(f"LAPORAN KEMAJUAN PROGRAM KOTAKU\n{region.display_name}\n{period.label}")
     run.bold, run.font.size = True, Pt(14)
     document.add_paragraph(
-        f"Periode {period.start:%d-%m-%Y} s.d. {period.end:%d-%m-%Y}; disusun dengan nolkumuh pada {report['made']:%d-%m-%Y}."  # noqa: E501
+        f"Periode {period.start:%d-%m-%Y} s.d. {period.end:%d-%m-%Y}; "
+        f"disusun dengan nolkumuh pada {report['made']:%d-%m-%Y}."
     )
     document.add_heading("1. Ringkasan", level=1)
     behind, count = len(report["behind"]), len(report["activities"])
     working = sum(1 for k in report["kpps"] if k["state"] == "functioning")
     for line in (
-        f"Kegiatan konstruksi: {count}, di antaranya {behind} terlambat lebih dari {number(default_settings().alert_margin, 0)} % dari rencana.",  # noqa: E501
+        f"Kegiatan konstruksi: {count}, di antaranya {behind} terlambat lebih dari "
+        f"{number(default_settings().alert_margin, 0)} poin persen dari rencana.",
         f"Nilai kontrak {rupiah(report['contract'])}; pencairan {rupiah(report['disbursed'])}.",
         f"KPP berfungsi: {working} dari {len(report['kpps'])}.",
-        f"Kelurahan yang data putaran {report['round'].year if report['round'] else '–'}-nya belum disetujui: {len(report['missing'])}.",  # noqa: E501
+        f"Kelurahan yang data putaran {report['round'].year if report['round'] else '–'}-nya "
+        f"belum disetujui: {len(report['missing'])}.",
     ):
         document.add_paragraph(line, style="List Bullet")
     document.add_heading("2. Kemajuan konstruksi (kurva S: rencana dan realisasi)", level=1)
@@ -263,7 +267,8 @@ def progress_docx(report: dict[str, Any], path: Path) -> None:
     document.add_heading("3. KPI terhadap target tahun " + str(period.year), level=1)
     _table(document, KPI_HEADER, _kpi_rows(report))
     document.add_paragraph(
-        "Target adalah nilai bawaan program atau target wilayah yang ditetapkan administrator, bukan ketentuan."  # noqa: E501
+        "Target adalah nilai bawaan program atau target wilayah yang ditetapkan administrator, "
+        "bukan ketentuan."
     )
     document.add_heading("4. KPP dan fungsinya", level=1)
     _table(document, KPP_HEADER, _kpp_rows(report))

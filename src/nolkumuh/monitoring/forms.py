@@ -48,7 +48,8 @@ class ActivityForm(forms.ModelForm):
         activities = default_activities()
         self.fields["plan_line"].queryset = lines
         self.fields["plan_line"].label_from_instance = lambda line: (
-            f"{line.year} · {activities[line.activity].name_id if line.activity in activities else line.activity}"  # noqa: E501
+            f"{line.year} · "
+            f"{activities[line.activity].name_id if line.activity in activities else line.activity}"
             f" · {line.volume} · {line.location} ({line.plan.title})"
         )
         self.fields["name"].required = False
