@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.monitoring.charts import s_curve_chart
@@ -32,10 +34,14 @@ from nolkumuh.regions.models import Region
 from nolkumuh.regions.selectors import region_with_ancestors
 
 PHOTO_WARNINGS = {
-    "no_gps": _("Foto tidak punya posisi GPS: aktifkan lokasi pada kamera dan ambil ulang bila bisa."),
-    "no_location": _("Lokasi kegiatan belum diketahui; jarak foto tidak dapat diperiksa."),
-    "far": _("Posisi foto jauh dari lokasi kegiatan: periksa apakah foto diambil di lokasi yang benar."),
-    "no_time": _("Foto tidak punya waktu pengambilan (EXIF)."),
+    "no_gps": gettext_lazy(
+        "Foto tidak punya posisi GPS: aktifkan lokasi pada kamera dan ambil ulang bila bisa."
+    ),
+    "no_location": gettext_lazy("Lokasi kegiatan belum diketahui; jarak foto tidak dapat diperiksa."),
+    "far": gettext_lazy(
+        "Posisi foto jauh dari lokasi kegiatan: periksa apakah foto diambil di lokasi yang benar."
+    ),
+    "no_time": gettext_lazy("Foto tidak punya waktu pengambilan (EXIF)."),
 }
 
 
@@ -117,7 +123,7 @@ def _activity_post(request: HttpRequest, activity: Activity, forms: dict) -> boo
             answers = {
                 item.key: request.POST.get(f"q_{item.key}") == "1" for item in default_settings().quality
             }
-            on = date.fromisoformat(request.POST.get("checked_on") or date.today().isoformat())
+            on = date.fromisoformat(request.POST.get("checked_on") or timezone.localdate().isoformat())
             quality_check_add(
                 user=request.user,
                 activity=activity,
@@ -186,7 +192,7 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
     by_week = {r.week: float(r.physical) for r in reports}
     row = schedule_now(
         {f: getattr(activity, f) for f in ("status", "actual", "last_week", "start_date", "planned")},
-        date.today(),
+        timezone.localdate(),
         default_settings().alert_margin,
     )
     points = curve(
@@ -294,6 +300,6 @@ def kpp_page(request: HttpRequest, pk: int) -> HttpResponse:
         "threshold": tuning.kpp_threshold,
         "note": tuning.kpp_note,
         "may_assess": user_scope(request.user).role in {"fasilitator", "korkot", "admin"},
-        "today": date.today(),
+        "today": timezone.localdate(),
     }
     return render(request, "monitoring/kpp.html", context)

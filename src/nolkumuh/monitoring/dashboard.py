@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
 
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.monitoring.charts import sparkline
@@ -35,7 +36,7 @@ TRAININGS_PANEL: Callable[[str, int], dict[str, Any]] | None = None
 def default_year() -> int:
     """The year of the latest data round (KPIs on slum data are about that round)."""
     latest = DataRound.objects.order_by("-year").values_list("year", flat=True).first()
-    return latest or date.today().year
+    return latest or timezone.localdate().year
 
 
 def _construction(region: Region, rows: dict[str, ChildRow], today: date) -> dict[str, Any]:
@@ -115,7 +116,7 @@ def _kpis(region: Region, children: list[Region], rows: dict[str, ChildRow], yea
 def dashboard(
     *, user: AbstractBaseUser | AnonymousUser, region: Region, year: int, today: date | None = None
 ) -> dict[str, Any]:
-    today = today or date.today()
+    today = today or timezone.localdate()
     children = [] if region.level == Region.Level.KELURAHAN else list(region_children(region=region))
     rows = {c.code: ChildRow(c) for c in children}
     slum = slum_overview(user=user, region=region)

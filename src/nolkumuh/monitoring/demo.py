@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from nolkumuh.baseline.models import Submission
 from nolkumuh.core.services import audit_record
@@ -152,7 +153,7 @@ def demo_monitoring() -> int:
     admin = get_user_model().objects.filter(username="admin").first()
     if admin is None:
         return 0
-    rng, today = random.Random(7), date.today()
+    rng, today = random.Random(7), timezone.localdate()
     kpps = _kpps(admin, rng, today)
     count = _activities(admin, rng, today, kpps)
     values = _kpi_values(rng)

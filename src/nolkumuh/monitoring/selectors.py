@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
 
 from nolkumuh.baseline.models import DataRound, Submission
 from nolkumuh.baseline.selectors import load_records, summarize
@@ -67,7 +68,7 @@ def schedule_now(row: dict[str, Any], today: date, margin: float) -> dict[str, A
 
 def activities_in(*, code: str, today: date | None = None) -> list[dict[str, Any]]:
     """Every construction activity in a region with its schedule status now (one query)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     margin = default_settings().alert_margin
     rows = Activity.objects.filter(within(code, "kelurahan__code")).values(*ACTIVITY_FIELDS)
     return [schedule_now(r, today, margin) for r in rows.order_by("kelurahan__code", "start_date", "id")]
@@ -82,7 +83,7 @@ def kpp_state(row: dict[str, Any], today: date) -> str:
 
 
 def kpps_in(*, code: str, today: date | None = None) -> list[dict[str, Any]]:
-    today = today or date.today()
+    today = today or timezone.localdate()
     rows = Kpp.objects.filter(within(code, "kelurahan__code")).values(*KPP_FIELDS)
     return [{**r, "state": kpp_state(r, today)} for r in rows.order_by("kelurahan__code", "name")]
 
