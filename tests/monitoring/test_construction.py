@@ -285,3 +285,48 @@ def test_activity_pages_render_for_the_korkot(client, users, line):
     assert response.status_code == 302
     activity.refresh_from_db()
     assert (activity.last_week, activity.actual) == (2, Decimal("20"))
+
+
+def test_a_kawasan_wide_line_is_handed_over_at_an_rt_the_korkot_chooses(users, line, tree):
+    from nolkumuh.regions.models import Kawasan
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    wide = plan_line_add(
+        user=users["korkot"],
+        plan=line.plan,
+        line=PlanLine(
+            kawasan=kawasan,
+            activity="gerobak_sampah",
+            volume=Decimal("2"),
+            unit_cost=None,
+            source="apbn",
+            year=2025,
+        ),
+    )
+    with pytest.raises(ValidationError):  # the kawasan has no kelurahan yet: nowhere to build
+        start(users, wide)
+    kawasan.kelurahan.add(tree["bandarharjo"])
+    activity = start(users, wide)
+    report_save(
+        user=users["fasilitator"], activity=activity, week=4, physical=Decimal("100"), disbursed=Decimal("0")
+    )
+    kpp = kpp_save(user=users["fasilitator"], kpp=Kpp(kelurahan=tree["bandarharjo"], name="KPP Kawasan"))
+    with pytest.raises(ValidationError) as caught:
+        activity_handover(
+            user=users["korkot"],
+            activity=activity,
+            kpp=kpp,
+            on=date(2025, 4, 1),
+            realized_volume=Decimal("2"),
+        )
+    assert "rt" in caught.value.message_dict
+    rt = line.rt
+    activity_handover(
+        user=users["korkot"],
+        activity=activity,
+        kpp=kpp,
+        on=date(2025, 4, 1),
+        realized_volume=Decimal("2"),
+        rt=rt,
+    )
+    assert Realization.objects.get(plan_line=wide).rt == rt

@@ -152,6 +152,7 @@ def _activity_post(request: HttpRequest, activity: Activity, forms: dict) -> boo
                 on=data["on"],
                 realized_volume=data["realized_volume"],
                 condition=data["condition"],
+                rt=data.get("rt"),
             )
             messages.success(
                 request,
@@ -177,7 +178,10 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
     scope = user_scope(request.user)
     forms = {
-        "report": ReportForm(request.POST if request.POST.get("action") == "report" else None),
+        "report": ReportForm(
+            request.POST if request.POST.get("action") == "report" else None,
+            initial={"week": activity.last_week + 1, "disbursed": activity.disbursed},
+        ),
         "handover": HandoverForm(
             request.POST if request.POST.get("action") == "handover" else None, activity=activity
         ),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from nolkumuh.monitoring.framework import default_framework
 from nolkumuh.monitoring.models import Activity, Institution, Kpp
 from nolkumuh.planning.models import PlanLine
+from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring.activities import default_activities
 
@@ -70,6 +71,9 @@ class HandoverForm(forms.Form):
     kpp = forms.ModelChoiceField(label=_("KPP penerima"), queryset=Kpp.objects.none())
     on = forms.DateField(label=_("Tanggal serah terima"), widget=DATE)
     realized_volume = forms.DecimalField(label=_("Volume terbangun"), min_value=0, decimal_places=3)
+    rt = forms.ModelChoiceField(
+        label=_("RT lokasi volume terbangun"), queryset=Rt.objects.none(), required=False
+    )
     condition = forms.ChoiceField(
         label=_("Kondisi aset"),
         choices=[("baik", _("baik")), ("rusak_ringan", _("rusak ringan")), ("rusak_berat", _("rusak berat"))],
@@ -79,6 +83,12 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["kpp"].queryset = Kpp.objects.filter(kelurahan=activity.kelurahan)
         self.fields["realized_volume"].initial = activity.plan_line.volume
+        if activity.plan_line.rt_id is None:
+            # a kawasan-wide line: the realization is recorded at one RT of the kelurahan
+            self.fields["rt"].queryset = Rt.objects.filter(kelurahan=activity.kelurahan)
+            self.fields["rt"].required = True
+        else:
+            del self.fields["rt"]
 
 
 class KppForm(forms.ModelForm):
