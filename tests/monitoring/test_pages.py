@@ -142,3 +142,23 @@ def test_progress_report_in_word_and_excel(client, users, tree):
         ).status_code
         == 404
     )
+
+
+def test_institution_members_are_listed_and_the_counts_follow_the_list(client, users, tree):
+    bkm = Institution.objects.create(
+        region=tree["bandarharjo"], kind="bkm", name="BKM Bandarharjo", members_male=9
+    )
+    client.force_login(users["fasilitator"])
+    url = reverse("monitoring:institution", args=[bkm.pk])
+    client.post(url, {"name": "Ibu Sri", "gender": "P", "position": "ketua"})
+    client.post(url, {"name": "Bp. Agus", "gender": "L", "position": "sekretaris"})
+    bkm.refresh_from_db()
+    assert (bkm.members_male, bkm.members_female) == (1, 1)
+    agus = bkm.members.get(name="Bp. Agus")
+    client.post(url, {"member": str(agus.pk), "active": "0"})
+    bkm.refresh_from_db()
+    assert (bkm.members_male, bkm.members_female) == (0, 1)
+    page = client.get(url).content.decode()
+    assert "Ibu Sri" in page and "tidak aktif lagi" in page
+    client.force_login(users["fasilitator_solo"])
+    assert client.get(url).status_code == 404

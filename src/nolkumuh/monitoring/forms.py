@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.monitoring.framework import default_framework
-from nolkumuh.monitoring.models import Activity, Institution, Kpp
+from nolkumuh.monitoring.models import Activity, Institution, Kpp, Member
 from nolkumuh.planning.models import PlanLine
 from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import within
@@ -129,3 +129,9 @@ class KpiTargetForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["indicator"].choices = [(i.key, i.name_id) for i in default_framework().indicators]
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["name", "gender", "position"]

@@ -15,7 +15,7 @@ from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.services import audit_change
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.kpimath import share
-from nolkumuh.monitoring.models import Institution, Kpp, KppAssessment
+from nolkumuh.monitoring.models import Institution, Kpp, KppAssessment, Member
 
 KPP_FIELDS = ("name", "formed_on", "chair", "members_male", "members_female", "om_fund")
 INSTITUTION_FIELDS = ("kind", "name", "chair", "members_male", "members_female", "status", "decree", "note")
@@ -120,3 +120,54 @@ def institution_save(*, user: AbstractBaseUser, institution: Institution) -> Ins
         summary=institution.name,
     )
     return institution
+
+
+def _count_members(institution: Institution) -> None:
+    """Once an institution has a member list, its member counts are those of its active members."""
+    active = institution.members.filter(active=True)
+    institution.members_male = active.filter(gender=Member.Gender.MALE).count()
+    institution.members_female = active.filter(gender=Member.Gender.FEMALE).count()
+    institution.save(update_fields=["members_male", "members_female"])
+
+
+@transaction.atomic
+def member_add(*, user: AbstractBaseUser, institution: Institution, member: Member) -> Member:
+    """Add a named member; the institution's counts by gender follow the list."""
+    ensure_registrar(user, institution.region.code)
+    member.institution = institution
+    member.full_clean()
+    member.save()
+    _count_members(institution)
+    audit_change(
+        user=user,
+        object_type="institution_member",
+        object_id=member.pk,
+        before=None,
+        after={
+            "institution": institution.pk,
+            "name": member.name,
+            "gender": member.gender,
+            "position": member.position,
+        },
+        summary=institution.name,
+    )
+    return member
+
+
+@transaction.atomic
+def member_set_active(*, user: AbstractBaseUser, member: Member, active: bool) -> None:
+    """Mark a member as active or no longer active (kept in the list for the record)."""
+    institution = member.institution
+    ensure_registrar(user, institution.region.code)
+    before = member.active
+    member.active = active
+    member.save(update_fields=["active"])
+    _count_members(institution)
+    audit_change(
+        user=user,
+        object_type="institution_member",
+        object_id=member.pk,
+        before={"active": before},
+        after={"active": active},
+        summary=institution.name,
+    )

@@ -226,6 +226,30 @@ class Institution(models.Model):
         return self.name
 
 
+class Member(models.Model):
+    """A named member of an institution (board, coordinators, volunteers)."""
+
+    class Gender(models.TextChoices):
+        MALE = "L", _("laki-laki")
+        FEMALE = "P", _("perempuan")
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("nama"), max_length=120)
+    gender = models.CharField(_("jenis kelamin"), max_length=1, choices=Gender.choices)
+    position = models.CharField(_("jabatan/peran"), max_length=80, blank=True)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["institution", "-active", "name"]
+        verbose_name = _("anggota kelembagaan")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(gender__in=["L", "P"]), name="member_gender")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class KpiTarget(models.Model):
     """A region's own target for an indicator and year, overriding the framework's default."""
 

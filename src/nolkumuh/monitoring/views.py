@@ -15,11 +15,11 @@ from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.monitoring.construction_views import _errors, _region
 from nolkumuh.monitoring.dashboard import dashboard, default_year
 from nolkumuh.monitoring.documents import Period, progress_docx, progress_report, progress_xlsx
-from nolkumuh.monitoring.forms import InstitutionForm, KpiTargetForm, KpiValueForm
+from nolkumuh.monitoring.forms import InstitutionForm, KpiTargetForm, KpiValueForm, MemberForm
 from nolkumuh.monitoring.framework import default_framework
-from nolkumuh.monitoring.institutions import institution_save
+from nolkumuh.monitoring.institutions import institution_save, member_add, member_set_active
 from nolkumuh.monitoring.kpi import kpi_target_set, kpi_value_save, kpi_value_transition
-from nolkumuh.monitoring.models import Institution, KpiTarget, KpiValue
+from nolkumuh.monitoring.models import Institution, KpiTarget, KpiValue, Member
 from nolkumuh.regions.models import Region
 from nolkumuh.regions.selectors import within
 
@@ -169,3 +169,32 @@ def report_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     path = temporary_file(f".{fmt}")
     (progress_docx if fmt == "docx" else progress_xlsx)(report, path)
     return send_once(path, f"laporan_kemajuan_{region.code}_{period.slug}.{fmt}")
+
+
+@login_required
+def institution_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """One institution with its members (add, or mark as no longer active)."""
+    institution = get_object_or_404(Institution.objects.select_related("region"), pk=pk)
+    region, ancestors = _region(request, institution.region.code)
+    may_edit = user_scope(request.user).role in {"fasilitator", "korkot", "admin"}
+    form = MemberForm(request.POST or None) if may_edit else None
+    try:
+        if request.method == "POST" and may_edit and request.POST.get("member"):
+            member = get_object_or_404(Member, pk=request.POST["member"], institution=institution)
+            member_set_active(user=request.user, member=member, active=request.POST.get("active") == "1")
+            return redirect("monitoring:institution", institution.pk)
+        if request.method == "POST" and form is not None and form.is_valid():
+            member_add(user=request.user, institution=institution, member=form.save(commit=False))
+            messages.success(request, _("Anggota ditambahkan."))
+            return redirect("monitoring:institution", institution.pk)
+    except PermissionDenied:
+        messages.error(request, _("Anda tidak berwenang mengubah data wilayah ini."))
+    context = {
+        "institution": institution,
+        "region": region,
+        "ancestors": [*ancestors, region],
+        "here": institution.name,
+        "members": list(institution.members.all()),
+        "form": form,
+    }
+    return render(request, "monitoring/institution.html", context)

@@ -82,6 +82,7 @@ monitoring_urls = (
         path("kpi/<str:code>/", monitoring.kpi_page, name="kpi"),
         path("kpi/nilai/<int:pk>/<str:action>/", monitoring.kpi_value_action, name="kpi_action"),
         path("kelembagaan/<str:code>/", monitoring.institutions_page, name="institutions"),
+        path("kelembagaan/lembaga/<int:pk>/", monitoring.institution_page, name="institution"),
         path("laporan-kemajuan/<str:code>/laporan.<str:fmt>", monitoring.report_download, name="report"),
         path("konstruksi/wilayah/<str:code>/", construction.activity_list, name="activities"),
         path("konstruksi/<int:pk>/", construction.activity_page, name="activity"),
