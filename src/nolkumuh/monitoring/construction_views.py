@@ -202,7 +202,10 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
     points = curve(
         activity.planned, by_week, up_to_week=max(len(activity.planned), row["week"], activity.last_week)
     )
-    chart = s_curve_chart([p.planned for p in points], [p.actual for p in points])
+    # the actual line stops at this week: carrying it into the future would look like a forecast
+    chart = s_curve_chart(
+        [p.planned for p in points], [p.actual if p.week <= row["week"] else None for p in points]
+    )
     _region, ancestors = region_with_ancestors(code=activity.kelurahan.code)
     tuning = default_settings()
     photos = list(activity.photos.all())
@@ -298,7 +301,12 @@ def kpp_page(request: HttpRequest, pk: int) -> HttpResponse:
         "ancestors": [*ancestors, kpp.kelurahan],
         "here": kpp.name,
         "assessments": assessments,
-        "history": [(a, round(float(a.score) * 1.2, 1)) for a in reversed(assessments)],
+        # bars of 1.2 px per percent on a 120 px axis, the score written above each bar
+        "history": [
+            (a, round(float(a.score) * 1.2, 1), round(116 - float(a.score) * 1.2, 1))
+            for a in reversed(assessments)
+        ],
+        "threshold_y": round(120 - tuning.kpp_threshold * 1.2, 1),
         "assets": list(kpp.assets.all()),
         "checklist": tuning.kpp_checklist,
         "threshold": tuning.kpp_threshold,

@@ -5,16 +5,20 @@ Deterministic (dates count from today, so some works are always running) and ide
 
 from __future__ import annotations
 
+import io
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+from PIL.TiffImagePlugin import IFDRational
 
 from nolkumuh.baseline.models import Submission
 from nolkumuh.core.services import audit_record
-from nolkumuh.monitoring.construction import activity_handover, activity_start, report_save
+from nolkumuh.monitoring.construction import activity_handover, activity_start, photo_add, report_save
+from nolkumuh.monitoring.exif import DATETIME_ORIGINAL, EXIF_IFD, GPS_IFD
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.institutions import kpp_assess
 from nolkumuh.monitoring.models import Activity, Institution, KpiValue, Kpp
@@ -116,6 +120,7 @@ def _activities(admin, rng: random.Random, today: date, kpps: dict[int, Kpp]) ->
                 physical=Decimal(str(actual)),
                 disbursed=(value * Decimal(str(min(actual, 95) / 100))).quantize(Decimal(1)),
             )
+        _photos(admin, activity, i)
         kpp = kpps.get(activity.kelurahan_id)
         if pace == "done" and kpp is not None:
             activity_handover(
@@ -126,6 +131,51 @@ def _activities(admin, rng: random.Random, today: date, kpps: dict[int, Kpp]) ->
                 realized_volume=line.volume,
             )
     return len(lines)
+
+
+def demo_photo(text: str, when: datetime, position: tuple[float, float] | None) -> io.BytesIO:
+    """A small generated JPEG with EXIF time and (optionally) GPS position, as a phone writes them."""
+    image = Image.new("RGB", (480, 320), "#7f9c6b")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([20, 200, 460, 300], fill="#9a9a9a")
+    draw.text((24, 24), text, fill="#ffffff", font=ImageFont.load_default(size=18))
+    data = Image.Exif()
+    data.get_ifd(EXIF_IFD)[DATETIME_ORIGINAL] = when.strftime("%Y:%m:%d %H:%M:%S")
+    if position is not None:
+        gps = data.get_ifd(GPS_IFD)
+        for ref, index, value, signs in ((1, 2, position[0], "SN"), (3, 4, position[1], "WE")):
+            whole = abs(value)
+            degrees, minutes = int(whole), int(whole * 60) % 60
+            seconds = round((whole * 3600) % 60, 2)
+            gps[ref] = signs[value >= 0]
+            gps[index] = (IFDRational(degrees), IFDRational(minutes), IFDRational(int(seconds * 100), 100))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=70, exif=data)
+    buffer.seek(0)
+    return buffer
+
+
+def _photos(admin, activity: Activity, index: int) -> None:
+    """Photos at the stages the works have reached: on site (about 30 m off), one far away, one
+    without GPS, so the checks show on the activity pages."""
+    if activity.latitude is None:
+        return
+    for stage in (s for s in default_settings().photo_stages if s <= float(activity.actual)):
+        position: tuple[float, float] | None = (activity.latitude + 0.0003, activity.longitude)
+        if index % 5 == 1 and stage == 50:
+            position = (activity.latitude + 0.02, activity.longitude)
+        if index % 5 == 3 and stage == 0:
+            position = None
+        when = datetime.combine(activity.start_date, time(9)) + timedelta(days=stage)
+        stream = demo_photo(f"{activity.name[:40]} · {stage} %", when, position)
+        photo_add(
+            user=admin,
+            activity=activity,
+            stage=stage,
+            name="foto.jpg",
+            size=len(stream.getvalue()),
+            stream=stream,
+        )
 
 
 def _kpi_values(rng: random.Random) -> int:
