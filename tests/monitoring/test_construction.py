@@ -330,3 +330,17 @@ def test_a_kawasan_wide_line_is_handed_over_at_an_rt_the_korkot_chooses(users, l
         rt=rt,
     )
     assert Realization.objects.get(plan_line=wide).rt == rt
+
+
+def test_the_activity_list_downloads_as_excel(client, users, line):
+    import openpyxl
+
+    activity = start(users, line)
+    report_save(
+        user=users["fasilitator"], activity=activity, week=1, physical=Decimal("12.5"), disbursed=Decimal("0")
+    )
+    client.force_login(users["korkot"])
+    response = client.get(reverse("monitoring:activities", args=["33.74"]) + "?format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))["konstruksi"]
+    assert sheet["A1"].value == "Kelurahan" and sheet["B2"].value == activity.name
+    assert sheet["F2"].value == 12.5 and sheet["D2"].value == 10000000

@@ -258,3 +258,19 @@ def test_dashboard_drills_down_and_lists_what_needs_attention(client, users, two
     assert "KPP Lama" in page  # not assessed: needs attention
     assert "belum ada sumber data" in page  # trainings-based indicators, said honestly
     assert client.get(reverse("monitoring:dashboard", args=["33.72"])).status_code == 404  # outside scope
+
+
+def test_a_registered_source_replaces_no_source_for_its_indicator(tree):
+    """The extension point the training app will use: one function per compute name."""
+    from nolkumuh.monitoring.kpi_sources import Reading, no_source, register_source
+
+    @register_source("facilitators_trained")
+    def trained(batch: KpiBatch) -> dict[str, Reading]:
+        return {code: Reading(8.0, "8 orang") for code in batch.codes}
+
+    try:
+        s = status_of("33.74", 2024, "fasilitator_terlatih")
+        # 8 against the default target of 10 people, no baseline: 80 %, yellow
+        assert (s.value, s.achievement, s.light, s.reading.available) == (8.0, 80.0, "yellow", True)
+    finally:
+        register_source("facilitators_trained")(no_source)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nolkumuh.accounts.services import user_scope
+from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.monitoring.charts import s_curve_chart
 from nolkumuh.monitoring.construction import (
     activity_handover,
@@ -24,6 +25,7 @@ from nolkumuh.monitoring.construction import (
     quality_check_add,
     report_save,
 )
+from nolkumuh.monitoring.documents import activities_xlsx, kpps_xlsx
 from nolkumuh.monitoring.forms import ActivityForm, HandoverForm, KppForm, ReportForm
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.institutions import kpp_assess, kpp_save
@@ -94,6 +96,10 @@ def activity_list(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Kegiatan konstruksi dicatat."))
             return redirect("monitoring:activity", activity.pk)
     rows = activities_in(code=region.code)
+    if request.GET.get("format") == "xlsx":
+        path = temporary_file(".xlsx")
+        activities_xlsx(rows, path)
+        return send_once(path, f"konstruksi_{region.code}.xlsx")
     context = {
         "region": region,
         "ancestors": [*ancestors, region],
@@ -263,6 +269,10 @@ def kpp_list(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("KPP tersimpan."))
             return redirect("monitoring:kpp", kpp.pk)
     rows = kpps_in(code=region.code)
+    if request.GET.get("format") == "xlsx":
+        path = temporary_file(".xlsx")
+        kpps_xlsx(rows, path)
+        return send_once(path, f"kpp_{region.code}.xlsx")
     context = {
         "region": region,
         "ancestors": [*ancestors, region],

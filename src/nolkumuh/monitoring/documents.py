@@ -285,23 +285,49 @@ def progress_docx(report: dict[str, Any], path: Path) -> None:
     document.save(str(path))
 
 
-def progress_xlsx(report: dict[str, Any], path: Path) -> None:
-    book = xlsxwriter.Workbook(str(path))
-    bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
-    formats = {
-        "money": book.add_format({"num_format": "#,##0"}),
-        "two": book.add_format({"num_format": "0.00"}),
-    }
+class Workbook:
+    """An xlsxwriter workbook with the house formats and a one-call table sheet."""
 
-    def sheet(name: str, header: list[str], rows: list[list[Any]], kinds: dict[int, str]) -> None:
-        ws = book.add_worksheet(name)
+    def __init__(self, path: Path) -> None:
+        self.book = xlsxwriter.Workbook(str(path))
+        self.bold = self.book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
+        self.formats = {
+            "money": self.book.add_format({"num_format": "#,##0"}),
+            "two": self.book.add_format({"num_format": "0.00"}),
+        }
+
+    def sheet(self, name: str, header: list[str], rows: list[list[Any]], kinds: dict[int, str]) -> None:
+        ws = self.book.add_worksheet(name)
         for j, title in enumerate(header):
-            ws.write(0, j, title, bold)
-            ws.set_column(j, j, max(12, len(title) + 2), formats.get(kinds.get(j, "")))
+            ws.write(0, j, title, self.bold)
+            ws.set_column(j, j, max(12, len(title) + 2), self.formats.get(kinds.get(j, "")))
         for i, row in enumerate(rows, start=1):
             for j, value in enumerate(row):
                 ws.write(i, j, value)
         ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
+
+
+ACTIVITY_KINDS = {3: "money", 4: "two", 5: "two", 6: "two", 7: "money"}
+KPP_KINDS = {4: "money", 6: "two"}
+
+
+def activities_xlsx(rows: list[dict[str, Any]], path: Path) -> None:
+    """The activity list of a region as a workbook (one click from the page)."""
+    workbook = Workbook(path)
+    workbook.sheet("konstruksi", ACTIVITY_HEADER, _activity_rows({"activities": rows}), ACTIVITY_KINDS)
+    workbook.book.close()
+
+
+def kpps_xlsx(rows: list[dict[str, Any]], path: Path) -> None:
+    workbook = Workbook(path)
+    workbook.sheet("kpp", KPP_HEADER, _kpp_rows({"kpps": rows}), KPP_KINDS)
+    workbook.book.close()
+
+
+def progress_xlsx(report: dict[str, Any], path: Path) -> None:
+    workbook = Workbook(path)
+    book, bold, sheet = workbook.book, workbook.bold, workbook.sheet
 
     region, period = report["region"], report["period"]
     info = book.add_worksheet("ringkasan")
@@ -329,7 +355,7 @@ def progress_xlsx(report: dict[str, Any], path: Path) -> None:
         {3: "money", 4: "two", 5: "two", 6: "two", 7: "money"},
     )
     sheet("kpi", KPI_HEADER, _kpi_rows(report), {2: "two", 3: "two", 4: "two", 5: "two"})
-    sheet("kpp", KPP_HEADER, _kpp_rows(report), {4: "money", 6: "two"})
+    sheet("kpp", KPP_HEADER, _kpp_rows(report), KPP_KINDS)
     sheet(
         "perlu_perhatian",
         ["Kode", "Kelurahan", "Status data"],

@@ -248,7 +248,7 @@ def _program_regions(batch: KpiBatch, length: int) -> set[str]:
     codes = RtRecord.objects.filter(batch.within_roots("rt__kelurahan__code")).values_list(
         "rt__kelurahan__code", flat=True
     )
-    return {c[:length] for c in codes.distinct()}
+    return {c[:length] for c in codes.order_by().distinct()}
 
 
 def _planned_share(batch: KpiBatch, kind: str, length: int) -> dict[str, Reading]:
