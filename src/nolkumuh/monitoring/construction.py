@@ -132,6 +132,24 @@ def _ongoing(activity: Activity) -> None:
         raise ValidationError("kegiatan sudah diserahterimakan; data tidak dapat diubah")
 
 
+def _report_problems(activity: Activity, week: int, physical: Decimal, disbursed: Decimal) -> dict[str, str]:
+    problems = {}
+    if week < 1:
+        problems["week"] = "minggu dimulai dari 1"
+    if not Decimal(0) <= physical <= Decimal(100):
+        problems["physical"] = "progres fisik harus antara 0 dan 100 %"
+    if disbursed < 0 or disbursed > activity.contract_value:
+        problems["disbursed"] = "pencairan harus antara 0 dan nilai kontrak"
+    others = dict(activity.reports.exclude(week=week).values_list("week", "physical"))
+    before = [p for w, p in others.items() if w < week]
+    after = [p for w, p in others.items() if w > week]
+    if before and physical < max(before):
+        problems["physical"] = f"progres tidak boleh lebih kecil dari minggu sebelumnya ({max(before)} %)"
+    if after and physical > min(after):
+        problems["physical"] = f"progres tidak boleh lebih besar dari minggu berikutnya ({min(after)} %)"
+    return problems
+
+
 @transaction.atomic
 def report_save(
     *,
@@ -147,20 +165,7 @@ def report_save(
     ensure_reporter(user, activity.kelurahan)
     locked = Activity.objects.select_for_update().get(pk=activity.pk)
     _ongoing(locked)
-    problems = {}
-    if week < 1:
-        problems["week"] = "minggu dimulai dari 1"
-    if not Decimal(0) <= physical <= Decimal(100):
-        problems["physical"] = "progres fisik harus antara 0 dan 100 %"
-    if disbursed < 0 or disbursed > locked.contract_value:
-        problems["disbursed"] = "pencairan harus antara 0 dan nilai kontrak"
-    others = {r.week: r for r in locked.reports.exclude(week=week)}
-    before = [r.physical for w, r in others.items() if w < week]
-    after = [r.physical for w, r in others.items() if w > week]
-    if before and physical < max(before):
-        problems["physical"] = f"progres tidak boleh lebih kecil dari minggu sebelumnya ({max(before)} %)"
-    if after and physical > min(after):
-        problems["physical"] = f"progres tidak boleh lebih besar dari minggu berikutnya ({min(after)} %)"
+    problems = _report_problems(locked, week, physical, disbursed)
     if problems:
         raise ValidationError(problems)
     report = WeeklyReport.objects.filter(activity=locked, week=week).first()
@@ -293,6 +298,38 @@ def photo_file(photo: Photo) -> Path:
     return path
 
 
+def _handover_problems(
+    activity: Activity, kpp: Kpp, on: date, volume: Decimal | None, place: Rt | None
+) -> dict[str, str]:
+    problems = {}
+    if activity.actual < 100:
+        problems["actual"] = f"progres fisik baru {activity.actual} %; serah terima setelah 100 %"
+    if kpp.kelurahan_id != activity.kelurahan_id:
+        problems["kpp"] = "KPP harus dari kelurahan lokasi kegiatan"
+    if volume is None or volume <= 0:
+        problems["realized_volume"] = "isi volume yang terbangun (lebih dari 0)"
+    if place is None or place.kelurahan_id != activity.kelurahan_id:
+        problems["rt"] = "pilih RT lokasi kegiatan di kelurahan ini"
+    if on < activity.start_date:
+        problems["handed_over_on"] = "tanggal serah terima sebelum tanggal mulai"
+    return problems
+
+
+def _line_done(user: AbstractBaseUser, line: PlanLine) -> None:
+    """Mark the plan line done (the memorandum shows what has been built)."""
+    if line.status == PlanLine.Status.DONE:
+        return
+    before = line.status
+    PlanLine.objects.filter(pk=line.pk).update(status=PlanLine.Status.DONE)
+    audit_change(
+        user=user,
+        object_type="plan_line",
+        object_id=line.pk,
+        before={"status": before},
+        after={"status": "done"},
+    )
+
+
 @transaction.atomic
 def activity_handover(
     *,
@@ -312,18 +349,8 @@ def activity_handover(
         Activity.objects.select_for_update().select_related("plan_line", "plan_line__rt").get(pk=activity.pk)
     )
     _ongoing(locked)
-    problems = {}
-    if locked.actual < 100:
-        problems["actual"] = f"progres fisik baru {locked.actual} %; serah terima setelah 100 %"
-    if kpp.kelurahan_id != locked.kelurahan_id:
-        problems["kpp"] = "KPP harus dari kelurahan lokasi kegiatan"
-    if realized_volume is None or realized_volume <= 0:
-        problems["realized_volume"] = "isi volume yang terbangun (lebih dari 0)"
     place = locked.plan_line.rt or rt
-    if place is None or place.kelurahan_id != locked.kelurahan_id:
-        problems["rt"] = "pilih RT lokasi kegiatan di kelurahan ini"
-    if on < locked.start_date:
-        problems["handed_over_on"] = "tanggal serah terima sebelum tanggal mulai"
+    problems = _handover_problems(locked, kpp, on, realized_volume, place)
     if problems:
         raise ValidationError(problems)
     realization = realization_add(
@@ -345,17 +372,7 @@ def activity_handover(
     )
     locked.full_clean()
     locked.save()
-    line = locked.plan_line
-    if line.status != PlanLine.Status.DONE:
-        before = line.status
-        PlanLine.objects.filter(pk=line.pk).update(status=PlanLine.Status.DONE)
-        audit_change(
-            user=user,
-            object_type="plan_line",
-            object_id=line.pk,
-            before={"status": before},
-            after={"status": "done"},
-        )
+    _line_done(user, locked.plan_line)
     audit_record(
         user=user,
         action="handover",

@@ -111,72 +111,91 @@ def activity_list(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "monitoring/activities.html", context)
 
 
+def _post_report(request: HttpRequest, activity: Activity, forms: dict) -> bool:
+    if not forms["report"].is_valid():
+        return False
+    data = forms["report"].cleaned_data
+    report_save(
+        user=request.user,
+        activity=activity,
+        week=data["week"],
+        physical=data["physical"],
+        disbursed=data["disbursed"],
+        note=data["note"],
+    )
+    return True
+
+
+def _post_quality(request: HttpRequest, activity: Activity, forms: dict) -> bool:
+    answers = {item.key: request.POST.get(f"q_{item.key}") == "1" for item in default_settings().quality}
+    on = date.fromisoformat(request.POST.get("checked_on") or timezone.localdate().isoformat())
+    quality_check_add(
+        user=request.user,
+        activity=activity,
+        checked_on=on,
+        answers=answers,
+        note=request.POST.get("note", ""),
+    )
+    return True
+
+
+def _post_photo(request: HttpRequest, activity: Activity, forms: dict) -> bool:
+    upload = request.FILES.get("photo")
+    if upload is None:
+        return False
+    result = photo_add(
+        user=request.user,
+        activity=activity,
+        stage=int(request.POST.get("stage", "-1")),
+        name=upload.name,
+        size=upload.size,
+        stream=upload.file,
+    )
+    for warning in result.warnings:
+        messages.error(request, PHOTO_WARNINGS[warning])
+    return True
+
+
+def _post_handover(request: HttpRequest, activity: Activity, forms: dict) -> bool:
+    if not forms["handover"].is_valid():
+        return False
+    data = forms["handover"].cleaned_data
+    activity_handover(
+        user=request.user,
+        activity=activity,
+        kpp=data["kpp"],
+        on=data["on"],
+        realized_volume=data["realized_volume"],
+        condition=data["condition"],
+        rt=data.get("rt"),
+    )
+    messages.success(
+        request,
+        _("Serah terima tercatat. Realisasi kegiatan diajukan dan menunggu verifikasi serta persetujuan."),
+    )
+    return True
+
+
+POST_ACTIONS = {
+    "report": _post_report,
+    "quality": _post_quality,
+    "photo": _post_photo,
+    "handover": _post_handover,
+}
+
+
 def _activity_post(request: HttpRequest, activity: Activity, forms: dict) -> bool:
     """Handle one of the activity page's forms; True when it succeeded."""
-    action = request.POST.get("action")
+    handler = POST_ACTIONS.get(request.POST.get("action", ""))
     try:
-        if action == "report" and forms["report"].is_valid():
-            data = forms["report"].cleaned_data
-            report_save(
-                user=request.user,
-                activity=activity,
-                week=data["week"],
-                physical=data["physical"],
-                disbursed=data["disbursed"],
-                note=data["note"],
-            )
-        elif action == "quality":
-            answers = {
-                item.key: request.POST.get(f"q_{item.key}") == "1" for item in default_settings().quality
-            }
-            on = date.fromisoformat(request.POST.get("checked_on") or timezone.localdate().isoformat())
-            quality_check_add(
-                user=request.user,
-                activity=activity,
-                checked_on=on,
-                answers=answers,
-                note=request.POST.get("note", ""),
-            )
-        elif action == "photo" and request.FILES.get("photo"):
-            upload = request.FILES["photo"]
-            result = photo_add(
-                user=request.user,
-                activity=activity,
-                stage=int(request.POST.get("stage", "-1")),
-                name=upload.name,
-                size=upload.size,
-                stream=upload.file,
-            )
-            for warning in result.warnings:
-                messages.error(request, PHOTO_WARNINGS[warning])
-        elif action == "handover" and forms["handover"].is_valid():
-            data = forms["handover"].cleaned_data
-            activity_handover(
-                user=request.user,
-                activity=activity,
-                kpp=data["kpp"],
-                on=data["on"],
-                realized_volume=data["realized_volume"],
-                condition=data["condition"],
-                rt=data.get("rt"),
-            )
-            messages.success(
-                request,
-                _(
-                    "Serah terima tercatat. Realisasi kegiatan diajukan dan menunggu verifikasi "
-                    "serta persetujuan."
-                ),
-            )
-        else:
-            messages.error(request, _("Periksa isian formulir."))
-            return False
+        if handler is not None and handler(request, activity, forms):
+            return True
+        messages.error(request, _("Periksa isian formulir."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return False
     except (ValueError, PermissionDenied):
         messages.error(request, _("Isian tidak valid atau Anda tidak berwenang melakukan langkah ini."))
-        return False
-    return True
+    return False
 
 
 @login_required

@@ -42,6 +42,42 @@ def dashboard_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "monitoring/dashboard.html", context)
 
 
+def _kpi_post(
+    request: HttpRequest, region: Region, value_form: KpiValueForm, target_form: KpiTargetForm
+) -> bool:
+    """Save a hand-entered value or a region target; True when saved (errors go on the form)."""
+    try:
+        if value_form.is_bound and value_form.is_valid():
+            data = value_form.cleaned_data
+            kpi_value_save(
+                user=request.user,
+                region=region,
+                indicator=data["indicator"],
+                year=data["year"],
+                value=data["value"],
+                evidence=data["evidence"],
+            )
+            messages.success(request, _("Nilai KPI tersimpan sebagai draf; ajukan untuk disetujui."))
+            return True
+        if target_form.is_bound and target_form.is_valid():
+            data = target_form.cleaned_data
+            kpi_target_set(
+                user=request.user,
+                region=region,
+                indicator=data["indicator"],
+                year=data["year"],
+                target=data["target"],
+                reason=data["reason"],
+            )
+            messages.success(request, _("Target wilayah tersimpan."))
+            return True
+    except ValidationError as exc:
+        _errors(value_form if value_form.is_bound else target_form, exc)
+    except PermissionDenied:
+        messages.error(request, _("Anda tidak berwenang melakukan langkah ini."))
+    return False
+
+
 @login_required
 def kpi_page(request: HttpRequest, code: str) -> HttpResponse:
     """Hand-entered KPI values of a region (entry and approval) and its own targets (administrator)."""
@@ -53,36 +89,8 @@ def kpi_page(request: HttpRequest, code: str) -> HttpResponse:
     target_form = KpiTargetForm(
         request.POST if request.POST.get("form") == "target" else None, initial={"year": _year(request)}
     )
-    if request.method == "POST":
-        try:
-            if value_form.is_bound and value_form.is_valid():
-                data = value_form.cleaned_data
-                kpi_value_save(
-                    user=request.user,
-                    region=region,
-                    indicator=data["indicator"],
-                    year=data["year"],
-                    value=data["value"],
-                    evidence=data["evidence"],
-                )
-                messages.success(request, _("Nilai KPI tersimpan sebagai draf; ajukan untuk disetujui."))
-                return redirect("monitoring:kpi", region.code)
-            if target_form.is_bound and target_form.is_valid():
-                data = target_form.cleaned_data
-                kpi_target_set(
-                    user=request.user,
-                    region=region,
-                    indicator=data["indicator"],
-                    year=data["year"],
-                    target=data["target"],
-                    reason=data["reason"],
-                )
-                messages.success(request, _("Target wilayah tersimpan."))
-                return redirect("monitoring:kpi", region.code)
-        except ValidationError as exc:
-            _errors(value_form if value_form.is_bound else target_form, exc)
-        except PermissionDenied:
-            messages.error(request, _("Anda tidak berwenang melakukan langkah ini."))
+    if request.method == "POST" and _kpi_post(request, region, value_form, target_form):
+        return redirect("monitoring:kpi", region.code)
     framework = default_framework()
     names = {i.key: i for i in framework.indicators}
     values = (
