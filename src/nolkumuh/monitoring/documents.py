@@ -275,7 +275,8 @@ def progress_docx(report: dict[str, Any], path: Path) -> None:
     document.add_heading("5. Perlu perhatian", level=1)
     for a in report["behind"]:
         document.add_paragraph(
-            f"{a['name']} ({a['kelurahan__name']}): deviasi {number(a['deviation'])} %", style="List Bullet"
+            f"{a['name']} ({a['kelurahan__name']}): deviasi {number(a['deviation'])} poin persen",
+            style="List Bullet",
         )
     for m in report["missing"]:
         document.add_paragraph(

@@ -23,6 +23,7 @@ from nolkumuh.baseline.selectors import RECORD_FIELDS, summarize, visible_record
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.kpimath import share
 from nolkumuh.monitoring.models import Kpp, KppAssessment
+from nolkumuh.planning.documents import number
 from nolkumuh.planning.models import Plan
 from nolkumuh.regions.selectors import ancestor_codes, within
 
@@ -151,7 +152,8 @@ def slum_area_reduced(batch: KpiBatch) -> dict[str, Reading]:
     def reading(before: Any, now: Any, data: Any) -> Reading:
         value = share(before.slum_area - now.slum_area, before.slum_area)
         note = (
-            f"{before.slum_area:.2f} → {now.slum_area:.2f} ha (data {data['base'].year}–{data['now'].year})"
+            f"{number(before.slum_area)} → {number(now.slum_area)} ha "
+            f"(data {data['base'].year}–{data['now'].year})"
         )
         return Reading(value, note, 0.0)
 
@@ -195,7 +197,7 @@ def people_improved_access(batch: KpiBatch) -> dict[str, Reading]:
             if now[rt]["sectoral_hundredths"] < base[rt]["sectoral_hundredths"]
         )
         result[code] = Reading(
-            share(better, people), f"{better:,} dari {people:,} jiwa".replace(",", "."), 0.0
+            share(better, people), f"{number(better, 0)} dari {number(people, 0)} jiwa", 0.0
         )
     return result
 
