@@ -84,7 +84,8 @@ def _kpp(region: Region, rows: dict[str, ChildRow], today: date) -> dict[str, An
 
 
 def _kpis(region: Region, children: list[Region], rows: dict[str, ChildRow], year: int) -> dict[str, Any]:
-    status = kpi_status([region.code, *rows], year)
+    shared: dict = {}  # the trend's years reuse what the status of this year loaded
+    status = kpi_status([region.code, *rows], year, shared=shared)
     for code, row in rows.items():
         row.lights = [(s.light, s.indicator.name_id) for s in status[code]]
     first = max(
@@ -92,7 +93,7 @@ def _kpis(region: Region, children: list[Region], rows: dict[str, ChildRow], yea
         DataRound.objects.order_by("year").values_list("year", flat=True).first() or year,
     )
     years = list(range(first, year + 1))
-    series = kpi_trend(region.code, years)
+    series = kpi_trend(region.code, years, shared=shared)
     mine = []
     for s in status[region.code]:
         values = series[s.indicator.key]

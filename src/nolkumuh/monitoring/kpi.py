@@ -61,10 +61,15 @@ def target_for(
 
 def manual_readings(indicator: Indicator, batch: KpiBatch) -> dict[str, Reading]:
     """Approved hand-entered values: the region's own, else the mean of the regions below it."""
-    rows = KpiValue.objects.filter(
-        batch.within_roots("region__code"), indicator=indicator.key, year=batch.year, status="approved"
-    ).values_list("region__code", "value")
-    own = dict(rows)
+    rows = batch.load(
+        "manual_values",
+        lambda: list(
+            KpiValue.objects.filter(batch.within_roots("region__code"), status="approved").values_list(
+                "indicator", "region__code", "year", "value"
+            )
+        ),
+    )
+    own = {code: value for key, code, year, value in rows if key == indicator.key and year == batch.year}
     below: dict[str, list[float]] = defaultdict(list)
     for code, value in own.items():
         for owner in batch.owners(code):
@@ -95,11 +100,11 @@ def kpi_readings(batch: KpiBatch, framework: Framework | None = None) -> dict[st
 
 
 def kpi_status(
-    codes: Sequence[str], year: int, framework: Framework | None = None
+    codes: Sequence[str], year: int, framework: Framework | None = None, shared: dict | None = None
 ) -> dict[str, list[KpiStatus]]:
-    """Region code -> the status of every indicator in ``year``."""
+    """Region code -> the status of every indicator in ``year`` (``shared``: see KpiBatch)."""
     framework = framework or default_framework()
-    batch = KpiBatch(list(codes), year)
+    batch = KpiBatch(list(codes), year, shared={} if shared is None else shared)
     readings = kpi_readings(batch, framework)
     overrides = _overrides(codes, [year])
     result: dict[str, list[KpiStatus]] = {code: [] for code in codes}
@@ -118,13 +123,14 @@ def kpi_status(
 
 
 def kpi_trend(
-    code: str, years: Sequence[int], framework: Framework | None = None
+    code: str, years: Sequence[int], framework: Framework | None = None, shared: dict | None = None
 ) -> dict[str, list[float | None]]:
-    """indicator key -> its value in each year (for one region)."""
+    """indicator key -> its value in each year (for one region); the years share their loads."""
     framework = framework or default_framework()
+    shared = {} if shared is None else shared
     series: dict[str, list[float | None]] = {i.key: [] for i in framework.indicators}
     for year in years:
-        readings = kpi_readings(KpiBatch([code], year), framework)
+        readings = kpi_readings(KpiBatch([code], year, shared=shared), framework)
         for key, by_code in readings.items():
             series[key].append(by_code[code].value)
     return series

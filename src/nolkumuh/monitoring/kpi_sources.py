@@ -43,11 +43,21 @@ NO_SOURCE = Reading(None, "belum ada sumber data (modul pelatihan belum terhubun
 
 @dataclass
 class KpiBatch:
-    """The regions (codes) and year to compute for; ``memo`` lets related sources share loads."""
+    """The regions (codes) and year to compute for. ``memo`` lets the sources of one year share
+    what they computed; ``shared`` holds year-independent loads, passed on to the batches of the
+    other years of a trend so that each table is read once."""
 
     codes: Sequence[str]
     year: int
     memo: dict[str, Any] = field(default_factory=dict)
+    shared: dict[Any, Any] = field(default_factory=dict)
+
+    def load(self, name: str, loader: Callable[[], Any]) -> Any:
+        """``loader()`` once per name and set of root regions across the shared batches."""
+        key = (name, tuple(self.roots()))
+        if key not in self.shared:
+            self.shared[key] = loader()
+        return self.shared[key]
 
     def roots(self) -> list[str]:
         """The codes that do not lie below another code of the batch (what to load)."""
@@ -90,9 +100,10 @@ register_source("facilitators_trained")(no_source)
 register_source("women_in_trainings")(no_source)
 
 
-def _rounds(year: int) -> tuple[DataRound | None, DataRound | None]:
-    """The baseline round and the latest round up to ``year``."""
-    rounds = list(DataRound.objects.filter(year__lte=year).order_by("year"))
+def _rounds(batch: KpiBatch) -> tuple[DataRound | None, DataRound | None]:
+    """The baseline round and the latest round up to the batch's year."""
+    every = batch.load("rounds", lambda: list(DataRound.objects.order_by("year")))
+    rounds = [r for r in every if r.year <= batch.year]
     if not rounds:
         return None, None
     base = next((r for r in rounds if r.is_baseline), rounds[0])
@@ -104,14 +115,18 @@ def _slum(batch: KpiBatch) -> dict[str, Any]:
     query), restricted to RTs present in both so the comparison is like for like."""
     if "slum" in batch.memo:
         return batch.memo["slum"]
-    base, now = _rounds(batch.year)
+    base, now = _rounds(batch)
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if base is not None and batch.codes:
-        records = list(
-            visible_records(user=AnonymousUser())
-            .filter(batch.within_roots("rt__kelurahan__code"), round_id__in={base.pk, now.pk})
-            .values(*RECORD_FIELDS, "class_code", "sectoral_hundredths")
+        every = batch.load(
+            "records",
+            lambda: list(
+                visible_records(user=AnonymousUser())
+                .filter(batch.within_roots("rt__kelurahan__code"))
+                .values(*RECORD_FIELDS, "class_code", "sectoral_hundredths")
+            ),
         )
+        records = [r for r in every if r["round_id"] in (base.pk, now.pk)]
         in_base = {r["rt_id"] for r in records if r["round_id"] == base.pk}
         in_now = {r["rt_id"] for r in records if r["round_id"] == now.pk}
         both = in_base & in_now
@@ -208,20 +223,27 @@ def _valid_assessments(batch: KpiBatch) -> tuple[list[dict[str, Any]], dict[int,
     end = date(batch.year, 12, 31)
     months = default_settings().kpp_valid_months
     start = end - timedelta(days=round(months * 30.44))
-    kpps = list(
-        Kpp.objects.filter(batch.within_roots("kelurahan__code"))
-        .exclude(formed_on__gt=end)
-        .values("id", "kelurahan__code")
+    every = batch.load(
+        "kpps",
+        lambda: list(
+            Kpp.objects.filter(batch.within_roots("kelurahan__code")).values(
+                "id", "kelurahan__code", "formed_on"
+            )
+        ),
     )
+    assessments = batch.load(
+        "kpp_assessments",
+        lambda: list(
+            KppAssessment.objects.filter(batch.within_roots("kpp__kelurahan__code"))
+            .order_by("assessed_on", "id")
+            .values("kpp_id", "assessed_on", "functioning")
+        ),
+    )
+    kpps = [k for k in every if k["formed_on"] is None or k["formed_on"] <= end]
     latest: dict[int, dict[str, Any]] = {}
-    for row in (
-        KppAssessment.objects.filter(
-            kpp_id__in=[k["id"] for k in kpps], assessed_on__gt=start, assessed_on__lte=end
-        )
-        .order_by("assessed_on", "id")
-        .values("kpp_id", "functioning")
-    ):
-        latest[row["kpp_id"]] = row
+    for row in assessments:
+        if start < row["assessed_on"] <= end:
+            latest[row["kpp_id"]] = row
     return kpps, latest
 
 
@@ -245,21 +267,32 @@ def kpp_functioning(batch: KpiBatch) -> dict[str, Reading]:
     return result
 
 
-def _program_regions(batch: KpiBatch, length: int) -> set[str]:
-    """Codes (cut to ``length`` characters) of the regions with RT data (any round, one query)."""
-    codes = RtRecord.objects.filter(batch.within_roots("rt__kelurahan__code")).values_list(
-        "rt__kelurahan__code", flat=True
-    )
-    return {c[:length] for c in codes.order_by().distinct()}
+def _program(batch: KpiBatch) -> set[str]:
+    """Codes of the kelurahan with RT data (any round), one query across shared batches."""
+
+    def load() -> set[str]:
+        codes = RtRecord.objects.filter(batch.within_roots("rt__kelurahan__code")).values_list(
+            "rt__kelurahan__code", flat=True
+        )
+        return set(codes.order_by().distinct())
+
+    return batch.load("program", load)
 
 
 def _planned_share(batch: KpiBatch, kind: str, length: int) -> dict[str, Reading]:
-    program = _program_regions(batch, length)
-    planned = set(
-        Plan.objects.filter(kind=kind, region__code__in=program, start_year__lte=batch.year + 1).values_list(
-            "region__code", flat=True
-        )
+    """Share of program regions (kelurahan, or kab/kota with ``length`` 5) with a plan of ``kind``
+    starting by the next year."""
+    kelurahan = _program(batch)
+    plans = batch.load(
+        "plans",
+        lambda: list(
+            Plan.objects.filter(region__code__in=kelurahan | {c[:5] for c in kelurahan}).values_list(
+                "region__code", "kind", "start_year"
+            )
+        ),
     )
+    program = {c[:length] for c in kelurahan}
+    planned = {c for c, k, start in plans if k == kind and start <= batch.year + 1 and c in program}
     return _shares(batch, program, planned)
 
 
