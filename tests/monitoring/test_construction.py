@@ -344,3 +344,12 @@ def test_the_activity_list_downloads_as_excel(client, users, line):
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))["konstruksi"]
     assert sheet["A1"].value == "Kelurahan" and sheet["B2"].value == activity.name
     assert sheet["F2"].value == 12.5 and sheet["D2"].value == 10000000
+
+
+def test_the_activity_list_filters_late_works_and_survives_a_page_out_of_range(client, users, line):
+    activity = start(users, line, start_date=date(2020, 1, 6), end_date=date(2020, 2, 2))
+    client.force_login(users["korkot"])
+    url = reverse("monitoring:activities", args=["33.74"])
+    assert activity.name in client.get(url + "?status=behind").content.decode()  # no report since 2020
+    page = client.get(url + "?halaman=99")  # the last page instead of an error
+    assert page.status_code == 200 and activity.name in page.content.decode()

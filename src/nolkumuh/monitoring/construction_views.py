@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +36,7 @@ from nolkumuh.monitoring.selectors import activities_in, kpps_in, schedule_now
 from nolkumuh.regions.models import Region
 from nolkumuh.regions.selectors import region_with_ancestors
 
+PAGE_SIZE = 100
 PHOTO_WARNINGS = {
     "no_gps": gettext_lazy(
         "Foto tidak punya posisi GPS: aktifkan lokasi pada kamera dan ambil ulang bila bisa."
@@ -96,15 +98,21 @@ def activity_list(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Kegiatan konstruksi dicatat."))
             return redirect("monitoring:activity", activity.pk)
     rows = activities_in(code=region.code)
+    behind_only = request.GET.get("status") == "behind"
+    if behind_only:
+        rows = [r for r in rows if r["schedule"] == "behind"]
     if request.GET.get("format") == "xlsx":
         path = temporary_file(".xlsx")
         activities_xlsx(rows, path)
         return send_once(path, f"konstruksi_{region.code}.xlsx")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
     context = {
         "region": region,
         "ancestors": [*ancestors, region],
         "here": _("Konstruksi"),
-        "rows": rows,
+        "page": page,
+        "count": len(rows),
+        "behind_only": behind_only,
         "form": form,
     }
     context["margin"] = default_settings().alert_margin
