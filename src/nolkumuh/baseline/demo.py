@@ -14,6 +14,7 @@ from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import new_record, ruleset_of, score_records
 from nolkumuh.core.services import audit_record
 from nolkumuh.exchange.synthetic import rt_header, rt_volumes
+from nolkumuh.monitoring.demo import demo_monitoring
 from nolkumuh.planning.demo import demo_plan
 from nolkumuh.regions.demo_geo import demo_boundaries
 from nolkumuh.regions.models import Kawasan, Region
@@ -90,10 +91,12 @@ def demo_load() -> dict[str, int]:
         rounds.append(rnd)
     _users()
     if RtRecord.objects.exists():
+        plan_lines = demo_plan()
         return {
             "records": 0,
             "boundaries": demo_boundaries(),
-            "plan_lines": demo_plan(),
+            "plan_lines": plan_lines,
+            "construction": demo_monitoring(),
             "participants": demo_training(),
         }
     rng = random.Random(2017)
@@ -143,10 +146,12 @@ def demo_load() -> dict[str, int]:
     audit_record(
         user=None, action="demo_load", object_type="demo", object_id="jateng", summary=f"{created} RT records"
     )
+    plan_lines = demo_plan()
     return {
         "records": created,
         "boundaries": boundaries,
-        "plan_lines": demo_plan(),
+        "plan_lines": plan_lines,
+        "construction": demo_monitoring(),
         "participants": demo_training(),
     }
 

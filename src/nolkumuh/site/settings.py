@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nolkumuh.baseline",
     "nolkumuh.planning",
     "nolkumuh.training",
+    "nolkumuh.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@ from django.urls import include, path
 from nolkumuh.accounts import views as accounts
 from nolkumuh.baseline import views as baseline
 from nolkumuh.core import views as core
+from nolkumuh.monitoring import construction_views as construction
+from nolkumuh.monitoring import views as monitoring
 from nolkumuh.planning import views as planning
 from nolkumuh.regions import map_views as maps
 from nolkumuh.regions import views as regions
@@ -108,6 +110,23 @@ training_urls = (
     "training",
 )
 
+monitoring_urls = (
+    [
+        path("dasbor/<str:code>/", monitoring.dashboard_page, name="dashboard"),
+        path("kpi/<str:code>/", monitoring.kpi_page, name="kpi"),
+        path("kpi/nilai/<int:pk>/<str:action>/", monitoring.kpi_value_action, name="kpi_action"),
+        path("kelembagaan/<str:code>/", monitoring.institutions_page, name="institutions"),
+        path("kelembagaan/lembaga/<int:pk>/", monitoring.institution_page, name="institution"),
+        path("laporan-kemajuan/<str:code>/laporan.<str:fmt>", monitoring.report_download, name="report"),
+        path("konstruksi/wilayah/<str:code>/", construction.activity_list, name="activities"),
+        path("konstruksi/<int:pk>/", construction.activity_page, name="activity"),
+        path("konstruksi/foto/<int:pk>/", construction.photo_view, name="photo"),
+        path("kpp/wilayah/<str:code>/", construction.kpp_list, name="kpp_list"),
+        path("kpp/<int:pk>/", construction.kpp_page, name="kpp"),
+    ],
+    "monitoring",
+)
+
 urlpatterns = [
     path("", include(core_urls)),
     path("akun/", include(accounts_urls)),
@@ -115,5 +134,6 @@ urlpatterns = [
     path("", include(baseline_urls)),
     path("", include(planning_urls)),
     path("pelatihan/", include(training_urls)),
+    path("", include(monitoring_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,391 @@
+"""Writing construction records: start an activity from a plan line, weekly reports, quality
+checks, photos (with EXIF position and time), and the handover to a KPP. Checked and audited."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import IO
+
+import shapely
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from nolkumuh.accounts.services import user_scope
+from nolkumuh.core.services import audit_change, audit_record
+from nolkumuh.monitoring.exif import NotAPhoto, distance_m, read_photo
+from nolkumuh.monitoring.framework import default_settings
+from nolkumuh.monitoring.models import Activity, Kpp, Photo, QualityCheck, WeeklyReport
+from nolkumuh.monitoring.scurve import PlanError, check_plan, default_plan
+from nolkumuh.planning.models import PlanLine, Realization
+from nolkumuh.planning.realization import realization_add, realization_transition
+from nolkumuh.regions.models import Boundary, Region, Rt
+from nolkumuh.scoring.activities import default_activities
+
+PLAN_MESSAGES = {
+    "no_weeks": "rencana mingguan kosong",
+    "not_a_number": "rencana mingguan berisi bukan angka",
+    "out_of_range": "progres rencana harus antara 0 dan 100",
+    "falls": "progres rencana kumulatif tidak boleh turun",
+    "not_finished": "progres rencana minggu terakhir harus 100",
+}
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
+PHOTO_MAX_BYTES = 20 * 1024 * 1024
+
+
+def ensure_manager(user: AbstractBaseUser, kelurahan: Region) -> None:
+    """Starting and handing over works: korkot and administrators (who may also edit data)."""
+    scope = user_scope(user)
+    if not (scope.may("approve", kelurahan) and scope.may_edit(kelurahan)):
+        raise PermissionDenied("outside_scope")
+
+
+def ensure_reporter(user: AbstractBaseUser, kelurahan: Region) -> None:
+    """Weekly reports, quality checks and photos: whoever enters data there (fasilitator and up)."""
+    if not user_scope(user).may_edit(kelurahan):
+        raise PermissionDenied("outside_scope")
+
+
+def plan_message(error: PlanError) -> str:
+    text = PLAN_MESSAGES.get(error.code, error.code)
+    return f"{text} (minggu {error.week})" if error.week else text
+
+
+def line_kelurahan(line: PlanLine) -> Region | None:
+    """Where a plan line's works are: its RT's kelurahan, or the first kelurahan of its kawasan."""
+    if line.rt_id is not None:
+        return line.rt.kelurahan
+    return line.kawasan.kelurahan.order_by("code").first()
+
+
+def line_position(line: PlanLine) -> tuple[float | None, float | None]:
+    """Latitude and longitude of the centre of the line's RT or kawasan polygon, where mapped."""
+    if line.rt_id is not None:
+        boundary = Boundary.objects.filter(kind="rt", rt_id=line.rt_id).first()
+    else:
+        boundary = Boundary.objects.filter(kind="kawasan", kawasan_id=line.kawasan_id).first()
+    if boundary is None:
+        return None, None
+    centre = shapely.from_wkb(bytes(boundary.wkb)).representative_point()
+    return round(centre.y, 7), round(centre.x, 7)
+
+
+def weeks_between(start: date, end: date) -> int:
+    return max(1, ((end - start).days + 6) // 7)
+
+
+@transaction.atomic
+def activity_start(*, user: AbstractBaseUser, activity: Activity) -> Activity:
+    """Start monitoring the construction of a plan line. Without a weekly plan, a smooth S-curve
+    over the contract's weeks is used; without a position, the centre of the RT/kawasan polygon."""
+    line = activity.plan_line
+    kelurahan = line_kelurahan(line)
+    if kelurahan is None:
+        raise ValidationError({"plan_line": "kawasan baris rencana ini belum punya kelurahan"})
+    ensure_manager(user, kelurahan)
+    if Activity.objects.filter(plan_line=line).exists():
+        raise ValidationError({"plan_line": "baris rencana ini sudah dipantau"})
+    if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
+        raise ValidationError({"end_date": "tanggal selesai sebelum tanggal mulai"})
+    try:
+        if activity.planned:
+            check_plan(activity.planned)
+        else:
+            activity.planned = default_plan(weeks_between(activity.start_date, activity.end_date))
+    except PlanError as exc:
+        raise ValidationError({"planned": plan_message(exc)}) from None
+    if activity.latitude is None or activity.longitude is None:
+        activity.latitude, activity.longitude = line_position(line)
+    if not activity.name:
+        known = default_activities().get(line.activity)
+        activity.name = f"{known.name_id if known else line.activity} – {line.location}"[:200]
+    activity.kelurahan = kelurahan
+    activity.created_by = user
+    activity.full_clean()
+    activity.save()
+    audit_change(
+        user=user,
+        object_type="construction",
+        object_id=activity.pk,
+        before=None,
+        after={
+            "plan_line": line.pk,
+            "implementer": activity.implementer,
+            "contract_value": str(activity.contract_value),
+            "start": activity.start_date.isoformat(),
+            "end": activity.end_date.isoformat(),
+            "weeks": len(activity.planned),
+        },
+        summary=activity.name,
+    )
+    return activity
+
+
+def _ongoing(activity: Activity) -> None:
+    if activity.status != Activity.Status.ONGOING:
+        raise ValidationError("kegiatan sudah diserahterimakan; data tidak dapat diubah")
+
+
+def _report_problems(activity: Activity, week: int, physical: Decimal, disbursed: Decimal) -> dict[str, str]:
+    problems = {}
+    if week < 1:
+        problems["week"] = "minggu dimulai dari 1"
+    if not Decimal(0) <= physical <= Decimal(100):
+        problems["physical"] = "progres fisik harus antara 0 dan 100 %"
+    if disbursed < 0 or disbursed > activity.contract_value:
+        problems["disbursed"] = "pencairan harus antara 0 dan nilai kontrak"
+    others = dict(activity.reports.exclude(week=week).values_list("week", "physical"))
+    before = [p for w, p in others.items() if w < week]
+    after = [p for w, p in others.items() if w > week]
+    if before and physical < max(before):
+        problems["physical"] = f"progres tidak boleh lebih kecil dari minggu sebelumnya ({max(before)} %)"
+    if after and physical > min(after):
+        problems["physical"] = f"progres tidak boleh lebih besar dari minggu berikutnya ({min(after)} %)"
+    return problems
+
+
+@transaction.atomic
+def report_save(
+    *,
+    user: AbstractBaseUser,
+    activity: Activity,
+    week: int,
+    physical: Decimal,
+    disbursed: Decimal,
+    note: str = "",
+) -> WeeklyReport:
+    """Record (or correct) a week's cumulative physical progress and disbursement. Progress never
+    falls from one reported week to a later one, and disbursement stays within the contract."""
+    ensure_reporter(user, activity.kelurahan)
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    _ongoing(locked)
+    problems = _report_problems(locked, week, physical, disbursed)
+    if problems:
+        raise ValidationError(problems)
+    report = WeeklyReport.objects.filter(activity=locked, week=week).first()
+    previous = (
+        None if report is None else {"physical": str(report.physical), "disbursed": str(report.disbursed)}
+    )
+    report = report or WeeklyReport(activity=locked, week=week)
+    report.physical, report.disbursed, report.note, report.reported_by = physical, disbursed, note, user
+    report.full_clean()
+    report.save()
+    latest = locked.reports.order_by("-week").first()
+    locked.last_week, locked.actual, locked.disbursed = latest.week, latest.physical, latest.disbursed
+    locked.save(update_fields=["last_week", "actual", "disbursed"])
+    activity.last_week, activity.actual, activity.disbursed = (
+        locked.last_week,
+        locked.actual,
+        locked.disbursed,
+    )
+    audit_change(
+        user=user,
+        object_type="construction_report",
+        object_id=report.pk,
+        before=previous,
+        after={"physical": str(physical), "disbursed": str(disbursed)},
+        summary=f"{locked.name} · minggu {week}",
+    )
+    return report
+
+
+@transaction.atomic
+def quality_check_add(
+    *, user: AbstractBaseUser, activity: Activity, checked_on: date, answers: dict[str, bool], note: str = ""
+) -> QualityCheck:
+    """One round of the quality checklist (items from data/monitoring.toml)."""
+    ensure_reporter(user, activity.kelurahan)
+    _ongoing(activity)
+    keys = [item.key for item in default_settings().quality]
+    check = QualityCheck(
+        activity=activity,
+        checked_on=checked_on,
+        answers={k: bool(answers.get(k)) for k in keys},
+        note=note,
+        checked_by=user,
+    )
+    check.full_clean()
+    check.save()
+    audit_change(
+        user=user,
+        object_type="construction_quality",
+        object_id=check.pk,
+        before=None,
+        after={"on": checked_on.isoformat(), **check.answers},
+        summary=activity.name,
+    )
+    return check
+
+
+@dataclass
+class PhotoResult:
+    photo: Photo
+    warnings: list[str] = field(default_factory=list)
+
+
+def photo_folder(activity: Activity) -> Path:
+    folder = Path(settings.DATA_DIR) / "photos" / str(activity.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@transaction.atomic
+def photo_add(
+    *, user: AbstractBaseUser, activity: Activity, stage: int, name: str, size: int, stream: IO[bytes]
+) -> PhotoResult:
+    """Store a documentation photo in the data folder with the time and GPS position read from its
+    EXIF data, and its distance from the activity's location; warnings say what is missing or far."""
+    ensure_reporter(user, activity.kelurahan)
+    tuning = default_settings()
+    suffix = Path(name).suffix.lower()
+    if stage not in tuning.photo_stages:
+        raise ValidationError({"stage": "tahap foto harus salah satu dari 0, 50 atau 100 %"})
+    if suffix not in PHOTO_SUFFIXES or size > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": "unggah foto JPG/PNG/WEBP/TIFF paling besar 20 MB"})
+    try:
+        info = read_photo(stream)
+    except NotAPhoto:
+        raise ValidationError({"photo": "berkas ini bukan foto yang dapat dibaca"}) from None
+    photo = Photo(
+        activity=activity, stage=stage, uploaded_by=user, latitude=info.latitude, longitude=info.longitude
+    )
+    if info.taken_at is not None:
+        photo.taken_at = timezone.make_aware(info.taken_at)
+    warnings = []
+    if not info.has_position:
+        warnings.append("no_gps")
+    elif activity.latitude is None or activity.longitude is None:
+        warnings.append("no_location")
+    else:
+        photo.distance_m = round(
+            distance_m(info.latitude, info.longitude, activity.latitude, activity.longitude), 1
+        )
+        if photo.distance_m > tuning.photo_tolerance_m:
+            warnings.append("far")
+    if info.taken_at is None:
+        warnings.append("no_time")
+    target = photo_folder(activity) / f"{uuid.uuid4().hex}{suffix}"
+    stream.seek(0)
+    with target.open("wb") as handle:
+        while chunk := stream.read(1 << 16):
+            handle.write(chunk)
+    photo.path = str(target.relative_to(Path(settings.DATA_DIR)))
+    photo.full_clean()
+    photo.save()
+    audit_record(
+        user=user,
+        action="upload",
+        object_type="construction_photo",
+        object_id=photo.pk,
+        after={"stage": stage, "lat": photo.latitude, "lon": photo.longitude, "distance_m": photo.distance_m},
+        summary=activity.name,
+    )
+    return PhotoResult(photo, warnings)
+
+
+def photo_file(photo: Photo) -> Path:
+    """The stored file of a photo (inside the data folder, whatever the database says)."""
+    root = Path(settings.DATA_DIR).resolve()
+    path = (root / photo.path).resolve()
+    if root not in path.parents:
+        raise PermissionDenied("outside_data_folder")
+    return path
+
+
+def _handover_problems(
+    activity: Activity, kpp: Kpp, on: date, volume: Decimal | None, place: Rt | None
+) -> dict[str, str]:
+    problems = {}
+    if activity.actual < 100:
+        problems["actual"] = f"progres fisik baru {activity.actual} %; serah terima setelah 100 %"
+    if kpp.kelurahan_id != activity.kelurahan_id:
+        problems["kpp"] = "KPP harus dari kelurahan lokasi kegiatan"
+    if volume is None or volume <= 0:
+        problems["realized_volume"] = "isi volume yang terbangun (lebih dari 0)"
+    if place is None or place.kelurahan_id != activity.kelurahan_id:
+        problems["rt"] = "pilih RT lokasi kegiatan di kelurahan ini"
+    if on < activity.start_date:
+        problems["handed_over_on"] = "tanggal serah terima sebelum tanggal mulai"
+    return problems
+
+
+def _line_done(user: AbstractBaseUser, line: PlanLine) -> None:
+    """Mark the plan line done (the memorandum shows what has been built)."""
+    if line.status == PlanLine.Status.DONE:
+        return
+    before = line.status
+    PlanLine.objects.filter(pk=line.pk).update(status=PlanLine.Status.DONE)
+    audit_change(
+        user=user,
+        object_type="plan_line",
+        object_id=line.pk,
+        before={"status": before},
+        after={"status": "done"},
+    )
+
+
+@transaction.atomic
+def activity_handover(
+    *,
+    user: AbstractBaseUser,
+    activity: Activity,
+    kpp: Kpp,
+    on: date,
+    realized_volume: Decimal,
+    condition: str = "baik",
+    rt: Rt | None = None,
+) -> Activity:
+    """Serah terima: the finished works go to a KPP of the kelurahan, the activity closes, the plan
+    line is marked done, and a realization of the built volume is recorded and submitted, so that
+    once verified and approved it reaches the memorandum's measured column and the next round."""
+    ensure_manager(user, activity.kelurahan)
+    locked = (
+        Activity.objects.select_for_update().select_related("plan_line", "plan_line__rt").get(pk=activity.pk)
+    )
+    _ongoing(locked)
+    place = locked.plan_line.rt or rt
+    problems = _handover_problems(locked, kpp, on, realized_volume, place)
+    if problems:
+        raise ValidationError(problems)
+    realization = realization_add(
+        user=user,
+        realization=Realization(
+            rt=place,
+            activity=locked.plan_line.activity,
+            volume=realized_volume,
+            year=on.year,
+            plan_line=locked.plan_line,
+        ),
+    )
+    realization_transition(user=user, realization=realization, action="submit")
+    locked.status, locked.kpp, locked.handed_over_on = Activity.Status.HANDED_OVER, kpp, on
+    locked.realized_volume, locked.realization, locked.asset_condition = (
+        realized_volume,
+        realization,
+        condition,
+    )
+    locked.full_clean()
+    locked.save()
+    _line_done(user, locked.plan_line)
+    audit_record(
+        user=user,
+        action="handover",
+        object_type="construction",
+        object_id=locked.pk,
+        before={"status": "ongoing"},
+        after={
+            "kpp": kpp.pk,
+            "on": on.isoformat(),
+            "volume": str(realized_volume),
+            "realization": realization.pk,
+        },
+        summary=locked.name,
+    )
+    activity.refresh_from_db()
+    return activity

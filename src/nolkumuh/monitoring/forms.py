@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nolkumuh.monitoring.framework import default_framework
+from nolkumuh.monitoring.models import Activity, Institution, Kpp, Member
+from nolkumuh.planning.models import PlanLine
+from nolkumuh.regions.models import Rt
+from nolkumuh.regions.selectors import within
+from nolkumuh.scoring.activities import default_activities
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ActivityForm(forms.ModelForm):
+    planned_text = forms.CharField(
+        label=_("Rencana progres kumulatif per minggu (%)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Misalnya 5; 15; 40; 70; 90; 100. Kosongkan untuk kurva S otomatis dari tanggal kontrak."
+        ),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "plan_line",
+            "name",
+            "implementer_kind",
+            "implementer",
+            "contract_number",
+            "contract_value",
+            "start_date",
+            "end_date",
+            "latitude",
+            "longitude",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def __init__(self, *args: object, code: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        lines = (
+            PlanLine.objects.filter(within(code, "plan__region__code"), construction__isnull=True)
+            .exclude(status=PlanLine.Status.DONE)
+            .select_related("plan", "rt", "rt__kelurahan", "kawasan")
+        )
+        activities = default_activities()
+        self.fields["plan_line"].queryset = lines
+        self.fields["plan_line"].label_from_instance = lambda line: (
+            f"{line.year} · "
+            f"{activities[line.activity].name_id if line.activity in activities else line.activity}"
+            f" · {line.volume} · {line.location} ({line.plan.title})"
+        )
+        self.fields["name"].required = False
+        self.fields["name"].help_text = _("Kosongkan untuk nama kegiatan dan lokasinya.")
+        self.fields["latitude"].help_text = _("Kosongkan untuk titik tengah poligon RT/kawasan (jika ada).")
+
+
+class ReportForm(forms.Form):
+    week = forms.IntegerField(label=_("Minggu ke"), min_value=1)
+    physical = forms.DecimalField(
+        label=_("Progres fisik kumulatif (%)"), min_value=0, max_value=100, decimal_places=2
+    )
+    disbursed = forms.DecimalField(label=_("Pencairan kumulatif (Rp)"), min_value=0, decimal_places=2)
+    note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandoverForm(forms.Form):
+    kpp = forms.ModelChoiceField(label=_("KPP penerima"), queryset=Kpp.objects.none())
+    on = forms.DateField(label=_("Tanggal serah terima"), widget=DATE)
+    realized_volume = forms.DecimalField(label=_("Volume terbangun"), min_value=0, decimal_places=3)
+    rt = forms.ModelChoiceField(
+        label=_("RT lokasi volume terbangun"), queryset=Rt.objects.none(), required=False
+    )
+    condition = forms.ChoiceField(
+        label=_("Kondisi aset"),
+        choices=[("baik", _("baik")), ("rusak_ringan", _("rusak ringan")), ("rusak_berat", _("rusak berat"))],
+    )
+
+    def __init__(self, *args: object, activity: Activity, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kpp"].queryset = Kpp.objects.filter(kelurahan=activity.kelurahan)
+        self.fields["realized_volume"].initial = activity.plan_line.volume
+        if activity.plan_line.rt_id is None:
+            # a kawasan-wide line: the realization is recorded at one RT of the kelurahan
+            self.fields["rt"].queryset = Rt.objects.filter(kelurahan=activity.kelurahan)
+            self.fields["rt"].required = True
+        else:
+            del self.fields["rt"]
+
+
+class KppForm(forms.ModelForm):
+    class Meta:
+        model = Kpp
+        fields = ["name", "formed_on", "chair", "members_male", "members_female", "om_fund"]
+        widgets = {"formed_on": DATE}
+
+
+class InstitutionForm(forms.ModelForm):
+    class Meta:
+        model = Institution
+        fields = ["kind", "name", "chair", "members_male", "members_female", "status", "decree", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class KpiValueForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Indikator"))
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+    value = forms.DecimalField(label=_("Nilai"), min_value=0, decimal_places=2)
+    evidence = forms.CharField(label=_("Sumber/bukti"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["indicator"].choices = [
+            (i.key, f"{i.name_id} ({i.unit})") for i in default_framework().indicators if i.source == "manual"
+        ]
+
+
+class KpiTargetForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Indikator"))
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+    target = forms.DecimalField(
+        label=_("Target (kosong: kembali ke bawaan)"), required=False, decimal_places=2
+    )
+    reason = forms.CharField(label=_("Alasan"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["indicator"].choices = [(i.key, i.name_id) for i in default_framework().indicators]
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ["name", "gender", "position"]

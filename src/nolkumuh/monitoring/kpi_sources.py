@@ -1,0 +1,324 @@
+"""Where computed KPIs come from: a registry of source functions, one per ``compute`` name in
+data/kpi.toml. Each takes a :class:`KpiBatch` (region codes and a year) and returns a
+:class:`Reading` per code, for the region and everything below it, with a constant number of
+queries however many codes are asked for.
+
+Slum area, 100-0-100 access and improved access come from the baseline app's approved RT data and
+its stored scores (baseline.selectors.summarize): nothing is scored again here. Indicators whose
+data lives in an app that does not exist yet have no source (see :data:`NO_SOURCE`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+
+from nolkumuh.baseline.models import DataRound, RtRecord
+from nolkumuh.baseline.selectors import RECORD_FIELDS, summarize, visible_records
+from nolkumuh.monitoring.framework import default_settings
+from nolkumuh.monitoring.kpimath import share
+from nolkumuh.monitoring.models import Kpp, KppAssessment
+from nolkumuh.planning.documents import number
+from nolkumuh.planning.models import Plan
+from nolkumuh.regions.selectors import ancestor_codes, within
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A KPI value for one region and year; ``available`` is False where no data source exists."""
+
+    value: float | None
+    note: str = ""
+    baseline: float | None = None  # the value at the baseline data round, where the source knows it
+    available: bool = True
+
+
+NO_SOURCE = Reading(None, "belum ada sumber data (modul pelatihan belum terhubung)", available=False)
+
+
+@dataclass
+class KpiBatch:
+    """The regions (codes) and year to compute for. ``memo`` lets the sources of one year share
+    what they computed; ``shared`` holds year-independent loads, passed on to the batches of the
+    other years of a trend so that each table is read once."""
+
+    codes: Sequence[str]
+    year: int
+    memo: dict[str, Any] = field(default_factory=dict)
+    shared: dict[Any, Any] = field(default_factory=dict)
+
+    def load(self, name: str, loader: Callable[[], Any]) -> Any:
+        """``loader()`` once per name and set of root regions across the shared batches."""
+        key = (name, tuple(self.roots()))
+        if key not in self.shared:
+            self.shared[key] = loader()
+        return self.shared[key]
+
+    def roots(self) -> list[str]:
+        """The codes that do not lie below another code of the batch (what to load)."""
+        codes = set(self.codes)
+        return sorted(c for c in codes if not any(a in codes for a in ancestor_codes(c)))
+
+    def within_roots(self, field_name: str) -> Any:
+        condition = None
+        for root in self.roots():
+            q = within(root, field_name)
+            condition = q if condition is None else condition | q
+        return condition
+
+    def owners(self, code: str) -> list[str]:
+        """The batch's codes that contain a region with this code (itself and its ancestors)."""
+        wanted = set(self.codes)
+        return [c for c in (*ancestor_codes(code), code) if c in wanted]
+
+
+Source = Callable[[KpiBatch], dict[str, Reading]]
+SOURCES: dict[str, Source] = {}
+
+
+def register_source(name: str) -> Callable[[Source], Source]:
+    """Register (or replace) the source function of a computed indicator's ``compute`` name."""
+
+    def decorate(function: Source) -> Source:
+        SOURCES[name] = function
+        return function
+
+    return decorate
+
+
+def no_source(batch: KpiBatch) -> dict[str, Reading]:
+    return {code: NO_SOURCE for code in batch.codes}
+
+
+# Trainings are issue 6: the lead connects these after merging the training app.
+register_source("facilitators_trained")(no_source)
+register_source("women_in_trainings")(no_source)
+
+
+def _rounds(batch: KpiBatch) -> tuple[DataRound | None, DataRound | None]:
+    """The baseline round and the latest round up to the batch's year."""
+    every = batch.load("rounds", lambda: list(DataRound.objects.order_by("year")))
+    rounds = [r for r in every if r.year <= batch.year]
+    if not rounds:
+        return None, None
+    base = next((r for r in rounds if r.is_baseline), rounds[0])
+    return base, rounds[-1]
+
+
+def _slum(batch: KpiBatch) -> dict[str, Any]:
+    """Approved records of the baseline round and the year's round, grouped by batch code (one
+    query), restricted to RTs present in both so the comparison is like for like."""
+    if "slum" in batch.memo:
+        return batch.memo["slum"]
+    base, now = _rounds(batch)
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if base is not None and batch.codes:
+        every = batch.load(
+            "records",
+            lambda: list(
+                visible_records(user=AnonymousUser())
+                .filter(batch.within_roots("rt__kelurahan__code"))
+                .values(*RECORD_FIELDS, "class_code", "sectoral_hundredths")
+            ),
+        )
+        records = [r for r in every if r["round_id"] in (base.pk, now.pk)]
+        in_base = {r["rt_id"] for r in records if r["round_id"] == base.pk}
+        in_now = {r["rt_id"] for r in records if r["round_id"] == now.pk}
+        both = in_base & in_now
+        for record in records:
+            if record["rt_id"] in both:
+                for code in batch.owners(record["rt__kelurahan__code"]):
+                    grouped[code].append(record)
+    batch.memo["slum"] = {"base": base, "now": now, "grouped": grouped}
+    return batch.memo["slum"]
+
+
+def _summaries(batch: KpiBatch, code: str) -> tuple[Any, Any] | None:
+    data = _slum(batch)
+    key = f"summary:{code}"
+    if key not in batch.memo:
+        mine = data["grouped"].get(code)
+        batch.memo[key] = (
+            (summarize(mine, data["base"]), summarize(mine, data["now"])) if mine and data["now"] else None
+        )
+    return batch.memo[key]
+
+
+def _each(batch: KpiBatch, reading: Callable[[Any, Any, Any], Reading]) -> dict[str, Reading]:
+    data = _slum(batch)
+    result = {}
+    for code in batch.codes:
+        pair = _summaries(batch, code)
+        result[code] = (
+            Reading(None, "belum ada data RT yang disetujui") if pair is None else reading(*pair, data)
+        )
+    return result
+
+
+@register_source("slum_area_reduced")
+def slum_area_reduced(batch: KpiBatch) -> dict[str, Reading]:
+    """(slum ha at baseline - slum ha now) / slum ha at baseline, over RTs with data in both."""
+
+    def reading(before: Any, now: Any, data: Any) -> Reading:
+        value = share(before.slum_area - now.slum_area, before.slum_area)
+        note = (
+            f"{number(before.slum_area)} → {number(now.slum_area)} ha "
+            f"(data {data['base'].year}–{data['now'].year})"
+        )
+        return Reading(value, note, 0.0)
+
+    return _each(batch, reading)
+
+
+@register_source("water_access")
+def water_access(batch: KpiBatch) -> dict[str, Reading]:
+    def reading(before: Any, now: Any, data: Any) -> Reading:
+        return Reading(now.water_access, f"data {data['now'].year}", before.water_access)
+
+    return _each(batch, reading)
+
+
+@register_source("sanitation_access")
+def sanitation_access(batch: KpiBatch) -> dict[str, Reading]:
+    def reading(before: Any, now: Any, data: Any) -> Reading:
+        return Reading(now.sanitation_access, f"data {data['now'].year}", before.sanitation_access)
+
+    return _each(batch, reading)
+
+
+@register_source("people_improved_access")
+def people_improved_access(batch: KpiBatch) -> dict[str, Reading]:
+    """Residents (now) of RTs that were slum at baseline and whose average deficiency (stored
+    sectoral score) has fallen, as a share of the residents of those RTs."""
+    data = _slum(batch)
+    result = {}
+    for code in batch.codes:
+        records = data["grouped"].get(code, [])
+        if not records:
+            result[code] = Reading(None, "belum ada data RT yang disetujui")
+            continue
+        base = {r["rt_id"]: r for r in records if r["round_id"] == data["base"].pk}
+        now = {r["rt_id"]: r for r in records if r["round_id"] == data["now"].pk}
+        slum = [rt for rt, r in base.items() if r["class_code"] != "TK"]
+        people = sum(now[rt]["jumlah_penduduk"] for rt in slum)
+        better = sum(
+            now[rt]["jumlah_penduduk"]
+            for rt in slum
+            if now[rt]["sectoral_hundredths"] < base[rt]["sectoral_hundredths"]
+        )
+        result[code] = Reading(
+            share(better, people), f"{number(better, 0)} dari {number(people, 0)} jiwa", 0.0
+        )
+    return result
+
+
+def _valid_assessments(batch: KpiBatch) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+    """KPPs formed by the end of the year, and each one's latest assessment within the validity
+    window before the end of the year (two queries)."""
+    end = date(batch.year, 12, 31)
+    months = default_settings().kpp_valid_months
+    start = end - timedelta(days=round(months * 30.44))
+    every = batch.load(
+        "kpps",
+        lambda: list(
+            Kpp.objects.filter(batch.within_roots("kelurahan__code")).values(
+                "id", "kelurahan__code", "formed_on"
+            )
+        ),
+    )
+    assessments = batch.load(
+        "kpp_assessments",
+        lambda: list(
+            KppAssessment.objects.filter(batch.within_roots("kpp__kelurahan__code"))
+            .order_by("assessed_on", "id")
+            .values("kpp_id", "assessed_on", "functioning")
+        ),
+    )
+    kpps = [k for k in every if k["formed_on"] is None or k["formed_on"] <= end]
+    latest: dict[int, dict[str, Any]] = {}
+    for row in assessments:
+        if start < row["assessed_on"] <= end:
+            latest[row["kpp_id"]] = row
+    return kpps, latest
+
+
+@register_source("kpp_functioning")
+def kpp_functioning(batch: KpiBatch) -> dict[str, Reading]:
+    """Functioning KPPs (by their latest valid assessment) as a share of all KPPs; a KPP without a
+    valid assessment counts as not known to function."""
+    kpps, latest = _valid_assessments(batch)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # all, functioning, unassessed
+    for kpp in kpps:
+        for code in batch.owners(kpp["kelurahan__code"]):
+            counts[code][0] += 1
+            assessment = latest.get(kpp["id"])
+            counts[code][1] += bool(assessment and assessment["functioning"])
+            counts[code][2] += assessment is None
+    result = {}
+    for code in batch.codes:
+        total, working, unassessed = counts.get(code, [0, 0, 0])
+        note = f"{working} dari {total} KPP" + (f", {unassessed} belum dinilai" if unassessed else "")
+        result[code] = Reading(share(working, total), note if total else "belum ada KPP terdaftar")
+    return result
+
+
+def _program(batch: KpiBatch) -> set[str]:
+    """Codes of the kelurahan with RT data (any round), one query across shared batches."""
+
+    def load() -> set[str]:
+        codes = RtRecord.objects.filter(batch.within_roots("rt__kelurahan__code")).values_list(
+            "rt__kelurahan__code", flat=True
+        )
+        return set(codes.order_by().distinct())
+
+    return batch.load("program", load)
+
+
+def _planned_share(batch: KpiBatch, kind: str, length: int) -> dict[str, Reading]:
+    """Share of program regions (kelurahan, or kab/kota with ``length`` 5) with a plan of ``kind``
+    starting by the next year."""
+    kelurahan = _program(batch)
+    plans = batch.load(
+        "plans",
+        lambda: list(
+            Plan.objects.filter(region__code__in=kelurahan | {c[:5] for c in kelurahan}).values_list(
+                "region__code", "kind", "start_year"
+            )
+        ),
+    )
+    program = {c[:length] for c in kelurahan}
+    planned = {c for c, k, start in plans if k == kind and start <= batch.year + 1 and c in program}
+    return _shares(batch, program, planned)
+
+
+def _shares(batch: KpiBatch, program: Iterable[str], done: set[str]) -> dict[str, Reading]:
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for code in program:
+        # a region below the unit counted (a kecamatan under a city) shares its unit's figure
+        for owner in [
+            c for c in batch.codes if c == code or code.startswith(c + ".") or c.startswith(code + ".")
+        ]:
+            totals[owner][0] += 1
+            totals[owner][1] += code in done
+    result = {}
+    for code in batch.codes:
+        total, have = totals.get(code, [0, 0])
+        result[code] = Reading(
+            share(have, total), f"{have} dari {total}" if total else "belum ada lokasi program"
+        )
+    return result
+
+
+@register_source("rplp_done")
+def rplp_done(batch: KpiBatch) -> dict[str, Reading]:
+    return _planned_share(batch, "rplp", 13)
+
+
+@register_source("memorandum_done")
+def memorandum_done(batch: KpiBatch) -> dict[str, Reading]:
+    return _planned_share(batch, "memorandum", 5)

@@ -1,0 +1,147 @@
+"""Reading monitoring data for pages: activities with their schedule status, KPP status, the
+program dashboard of a region (loaded with a number of queries that does not grow with the number
+of child regions), and what needs attention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import timezone
+
+from nolkumuh.baseline.models import DataRound, Submission
+from nolkumuh.baseline.selectors import load_records, summarize
+from nolkumuh.monitoring.framework import default_settings
+from nolkumuh.monitoring.models import Activity, Kpp
+from nolkumuh.monitoring.scurve import planned_at, schedule_status, week_of
+from nolkumuh.regions.models import Region
+from nolkumuh.regions.selectors import within
+
+ACTIVITY_FIELDS = (
+    "id",
+    "name",
+    "kelurahan__code",
+    "kelurahan__name",
+    "implementer",
+    "implementer_kind",
+    "status",
+    "start_date",
+    "end_date",
+    "planned",
+    "last_week",
+    "actual",
+    "contract_value",
+    "disbursed",
+)
+KPP_FIELDS = (
+    "id",
+    "name",
+    "kelurahan__code",
+    "kelurahan__name",
+    "members_male",
+    "members_female",
+    "om_fund",
+    "last_assessed_on",
+    "last_score",
+    "last_functioning",
+)
+
+
+def schedule_now(row: dict[str, Any], today: date, margin: float) -> dict[str, Any]:
+    """An activity row with the planned progress for this week, the deviation and the status.
+    A week with no report keeps the last reported progress; handed-over works are finished."""
+    row = dict(row)
+    actual = float(row["actual"])
+    if row["status"] == Activity.Status.HANDED_OVER:
+        row.update(week=row["last_week"], planned_now=100.0, deviation=actual - 100.0, schedule="done")
+        return row
+    week = max(week_of(row["start_date"], today), row["last_week"])
+    planned = planned_at(row["planned"], week)
+    deviation = round(actual - planned, 2) if week else None
+    row.update(
+        week=week, planned_now=planned, deviation=deviation, schedule=schedule_status(deviation, margin)
+    )
+    return row
+
+
+def activities_in(*, code: str, today: date | None = None) -> list[dict[str, Any]]:
+    """Every construction activity in a region with its schedule status now (one query)."""
+    today = today or timezone.localdate()
+    margin = default_settings().alert_margin
+    rows = Activity.objects.filter(within(code, "kelurahan__code")).values(*ACTIVITY_FIELDS)
+    return [schedule_now(r, today, margin) for r in rows.order_by("kelurahan__code", "start_date", "id")]
+
+
+def kpp_state(row: dict[str, Any], today: date) -> str:
+    """functioning, not_functioning or not_assessed (no assessment within the validity window)."""
+    valid_from = today - timedelta(days=round(default_settings().kpp_valid_months * 30.44))
+    if row["last_assessed_on"] is None or row["last_assessed_on"] < valid_from:
+        return "not_assessed"
+    return "functioning" if row["last_functioning"] else "not_functioning"
+
+
+def kpps_in(*, code: str, today: date | None = None) -> list[dict[str, Any]]:
+    today = today or timezone.localdate()
+    rows = Kpp.objects.filter(within(code, "kelurahan__code")).values(*KPP_FIELDS)
+    return [{**r, "state": kpp_state(r, today)} for r in rows.order_by("kelurahan__code", "name")]
+
+
+def child_of(region: Region, code: str) -> str:
+    """The code of the child region of ``region`` that contains ``code``."""
+    depth = len(region.code.split(".")) + 1
+    return ".".join(code.split(".")[:depth])
+
+
+@dataclass
+class ChildRow:
+    region: Region
+    slum_area: float | None = None
+    class_code: str = ""
+    activities: int = 0
+    behind: int = 0
+    progress: float | None = None
+    kpp: int = 0
+    kpp_functioning: int = 0
+    lights: list[tuple[str, str]] = field(default_factory=list)
+
+
+def missing_data(*, region: Region) -> tuple[DataRound | None, list[dict[str, Any]]]:
+    """Program kelurahan (with a submission in any round) whose data of the latest round is not
+    approved yet, with the status they are in (one query for the round, one for submissions)."""
+    latest = DataRound.objects.order_by("-year").first()
+    if latest is None:
+        return None, []
+    rows = Submission.objects.filter(within(region.code, "kelurahan__code")).values(
+        "kelurahan__code", "kelurahan__name", "round_id", "status"
+    )
+    program: dict[str, str] = {}
+    status: dict[str, str] = {}
+    for row in rows:
+        program[row["kelurahan__code"]] = row["kelurahan__name"]
+        if row["round_id"] == latest.pk:
+            status[row["kelurahan__code"]] = row["status"]
+    missing = [
+        {"code": c, "name": n, "status": status.get(c, "")}
+        for c, n in sorted(program.items())
+        if status.get(c) != Submission.Status.APPROVED
+    ]
+    return latest, missing
+
+
+def slum_overview(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> dict[str, Any]:
+    """Slum area and class counts of the latest round with data, in total and per child region."""
+    records = load_records(user=user, code=region.code)
+    present = {r["round_id"] for r in records}
+    rounds = [r for r in DataRound.objects.order_by("year") if r.pk in present]
+    if not rounds:
+        return {"summary": None, "by_child": {}}
+    depth = len(region.code.split(".")) + 1
+    child_key = (
+        None
+        if region.level == Region.Level.KELURAHAN
+        else (lambda r: ".".join(r["rt__kelurahan__code"].split(".")[:depth]))
+    )
+    summary = summarize(records, rounds[-1], child_key)
+    return {"summary": summary, "by_child": {row.key: row for row in summary.rows}}
