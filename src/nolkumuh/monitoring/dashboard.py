@@ -6,7 +6,6 @@ how many child regions there are (tests/monitoring/test_dashboard.py asserts it)
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -26,11 +25,9 @@ from nolkumuh.monitoring.selectors import (
 )
 from nolkumuh.regions.models import Region
 from nolkumuh.regions.selectors import region_children
+from nolkumuh.training.selectors import training_panel
 
 TREND_YEARS = 5
-# The trainings panel: None until the training app provides one (a function of the region code
-# and year returning a dict for the template's "trainings" panel).
-TRAININGS_PANEL: Callable[[str, int], dict[str, Any]] | None = None
 
 
 def default_year() -> int:
@@ -140,5 +137,5 @@ def dashboard(
         "missing": missing,
         "children": shown,
         "quiet_children": len(rows) - len(shown),
-        "trainings": TRAININGS_PANEL(region.code, year) if TRAININGS_PANEL else None,
+        "trainings": training_panel(code=region.code, year=year),
     }

@@ -26,6 +26,7 @@ from nolkumuh.monitoring.models import Kpp, KppAssessment
 from nolkumuh.planning.documents import number
 from nolkumuh.planning.models import Plan
 from nolkumuh.regions.selectors import ancestor_codes, within
+from nolkumuh.training.selectors import participation_by_gender, trained_people
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,38 @@ def no_source(batch: KpiBatch) -> dict[str, Reading]:
     return {code: NO_SOURCE for code in batch.codes}
 
 
-# Trainings are issue 6: the lead connects these after merging the training app.
-register_source("facilitators_trained")(no_source)
-register_source("women_in_trainings")(no_source)
+@register_source("facilitators_trained")
+def facilitators_trained(batch: KpiBatch) -> dict[str, Reading]:
+    """Program staff who met the attendance threshold of a training that started in the year, by
+    where they work."""
+    counts: dict[str, int] = defaultdict(int)
+    for year, code in batch.load("trained", trained_people):
+        if year == batch.year:
+            for owner in batch.owners(code):
+                counts[owner] += 1
+    return {code: Reading(float(counts[code]), f"{counts[code]} orang") for code in batch.codes}
+
+
+@register_source("women_in_trainings")
+def women_in_trainings(batch: KpiBatch) -> dict[str, Reading]:
+    """Share of women among everyone trained in the year: event participants and the audiences of
+    community trainings."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for year, code, men, women in batch.load("participation", participation_by_gender):
+        if year == batch.year:
+            for owner in batch.owners(code):
+                totals[owner][0] += men
+                totals[owner][1] += women
+    result = {}
+    for code in batch.codes:
+        men, women = totals.get(code, [0, 0])
+        note = (
+            f"{women} perempuan dari {men + women} peserta"
+            if men + women
+            else "belum ada pelatihan tahun ini"
+        )
+        result[code] = Reading(share(women, men + women), note)
+    return result
 
 
 def _rounds(batch: KpiBatch) -> tuple[DataRound | None, DataRound | None]:

@@ -297,3 +297,61 @@ def events_in(*, region: Region) -> list[Event]:
         .select_related("programme", "city")
         .annotate(n=Count("participants"))
     )
+
+
+STAFF_ROLES = frozenset({"fasilitator", "askot", "korkot", "korkab", "ta"})
+
+
+def _home_code(person: Any) -> str:
+    return person.kelurahan.code if person.kelurahan_id else person.kabkota.code
+
+
+def trained_people() -> list[tuple[int, str]]:
+    """(year, region code) of every program staff member who met the attendance threshold of an
+    event that started that year; the region is their kelurahan, else their kab/kota."""
+    result = []
+    for event in Event.objects.all():
+        for row in participant_rows(event=event):
+            person = row.participant.person
+            if row.eligible and person.role in STAFF_ROLES:
+                result.append((event.start_date.year, _home_code(person)))
+    return result
+
+
+def participation_by_gender() -> list[tuple[int, str, int, int]]:
+    """(year, region code, men, women) of everyone trained: event participants (by where they work)
+    and the audiences of community trainings (by kelurahan)."""
+    rows: list[tuple[int, str, int, int]] = []
+    for year, kelurahan, kabkota, gender in Participant.objects.values_list(
+        "event__start_date__year", "person__kelurahan__code", "person__kabkota__code", "person__gender"
+    ):
+        rows.append((year, kelurahan or kabkota, int(gender == Gender.MALE), int(gender == Gender.FEMALE)))
+    for year, code, men, women in CommunityAttendance.objects.values_list(
+        "training__date__year", "training__kelurahan__code", "men", "women"
+    ):
+        rows.append((year, code, men, women))
+    return rows
+
+
+def training_panel(*, code: str, year: int) -> dict[str, Any]:
+    """The trainings panel of the program dashboard: events of the year touching the region, staff
+    trained, women's share, and the cascade coverage."""
+    region = Region.objects.get(code=code)
+    inside = lambda c: c == code or c.startswith(code + ".")  # noqa: E731
+    trained = sum(1 for y, c in trained_people() if y == year and inside(c))
+    men = women = 0
+    for y, c, m, w in participation_by_gender():
+        if y == year and inside(c):
+            men, women = men + m, women + w
+    events = [e for e in events_in(region=region) if e.start_date.year == year]
+    return {
+        "template": "training/_dashboard_panel.html",
+        "region": region,
+        "year": year,
+        "events": events,
+        "trained": trained,
+        "men": men,
+        "women": women,
+        "women_share": women / (men + women) if men + women else None,
+        "cascade": cascade_coverage(region=region),
+    }
