@@ -31,6 +31,7 @@ from nolkumuh.training.models import (
     TrainingClass,
     Venue,
 )
+from nolkumuh.training.needs import survey_results
 from nolkumuh.training.selectors import participant_rows
 from nolkumuh.training.services import CODE_LETTERS, certificates_issue, event_allocate, participants_register
 
@@ -173,8 +174,7 @@ def _people(rng: random.Random) -> list[Person]:
     return Person.objects.bulk_create(unique.values())
 
 
-def _sessions(event: Event, rng: random.Random) -> list[Session]:
-    topics = list(Topic.objects.order_by("order"))
+def _sessions(event: Event, rng: random.Random, topics: list[Topic]) -> list[Session]:
     sessions = []
     codes: set[str] = set()
 
@@ -223,7 +223,7 @@ def _sessions(event: Event, rng: random.Random) -> list[Session]:
     return Session.objects.bulk_create(sessions)
 
 
-def _attendance_and_tests(event: Event, rng: random.Random) -> None:
+def _attendance_and_tests(event: Event, rng: random.Random, topics: list[Topic]) -> None:
     rows = participant_rows(event=event)
     sessions = list(event.sessions.all())
     reliability = {
@@ -231,7 +231,6 @@ def _attendance_and_tests(event: Event, rng: random.Random) -> None:
         for r in rows
     }
     attendance, evaluations, scores = [], [], []
-    topics = list(Topic.objects.order_by("order"))
     difficulty = {t.pk: HARD_TOPICS.get(t.code, 0.0) for t in topics}
     for r in rows:
         p = r.participant
@@ -316,7 +315,7 @@ def _cascade(people: list[Person], rng: random.Random) -> None:
                 facilitator=facilitators.get(k.pk),
                 topic=topic,
                 title=f"Pelatihan {topic.title.split(' (')[0]}",
-                date=datetime.date(2017, 8, 15) + datetime.timedelta(days=20 * n + i),
+                date=datetime.date(2017 + (i + 2 * n) % 7, 8, 15) + datetime.timedelta(days=20 * n + i),
             )
             CommunityAttendance.objects.bulk_create(
                 CommunityAttendance(
@@ -324,6 +323,41 @@ def _cascade(people: list[Person], rng: random.Random) -> None:
                 )
                 for a in ("pemdes", "bkm", "relawan", "masyarakat")
             )
+
+
+def _follow_up(admin: object, rng: random.Random) -> None:
+    """March 2023: the needs assessment's first proposal becomes a 3-day training for the 120
+    facilitators with the largest gaps on that topic."""
+    survey = NeedsSurvey.objects.get()
+    proposal = survey_results(survey=survey)["proposals"][0]
+    topic = proposal["topic"]
+    programme = Programme.objects.create(
+        title=f"Pelatihan lanjutan: {topic.title}",
+        level="provinsi",
+        region=survey.region,
+        year=2023,
+        created_by=admin,
+        objectives=f"Usulan dari {survey.title}: kesenjangan terbesar pada topik ini.",
+    )
+    event = Event.objects.create(
+        programme=programme,
+        title=f"Pelatihan lanjutan {topic.title.split(' (')[0]}",
+        city=Region.objects.get(code="33.74"),
+        start_date=datetime.date(2023, 3, 13),
+        end_date=datetime.date(2023, 3, 15),
+        class_mode=Event.ClassMode.BY_CITY,
+    )
+    venue = Venue.objects.create(event=event, name="Hotel Grand Saraswati", capacity=120)
+    TrainingClass.objects.bulk_create(
+        TrainingClass(venue=venue, name=f"Kelas {c}", capacity=30) for c in "ABCD"
+    )
+    participants_register(user=admin, event=event, persons=[p for p, _gap in proposal["attendees"][:120]])
+    event_allocate(user=admin, event=event)
+    _sessions(event, rng, [topic])
+    _attendance_and_tests(event, rng, [topic])
+    certificates_issue(
+        user=admin, event=event, eligible=[r.participant for r in participant_rows(event=event) if r.eligible]
+    )
 
 
 @transaction.atomic
@@ -361,11 +395,13 @@ def demo_training() -> int:
     staff = [p for p in people if p.role in ("fasilitator", "askot", "korkot", "korkab", "ta")]
     participants_register(user=admin, event=event, persons=staff)
     event_allocate(user=admin, event=event)
-    _sessions(event, rng)
-    _attendance_and_tests(event, rng)
+    topics = list(Topic.objects.order_by("order"))
+    _sessions(event, rng, topics)
+    _attendance_and_tests(event, rng, topics)
     eligible = [r.participant for r in participant_rows(event=event) if r.eligible]
     certificates_issue(user=admin, event=event, eligible=eligible)
     _needs(people, rng)
+    _follow_up(admin, rng)
     _cascade(people, rng)
     audit_record(
         user=None,
