@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from nolkumuh.accounts.models import Membership, Role
@@ -153,3 +154,11 @@ def workflow_step(
     if action in SECOND_PAIR_OF_EYES and scope.role != Role.ADMIN and previous_actor_id == user.pk:
         raise WorkflowError("same_person")
     return to_status
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address; behind a trusted reverse proxy, the first X-Forwarded-For entry."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.NOLKUMUH_BEHIND_PROXY and forwarded:
+        return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")

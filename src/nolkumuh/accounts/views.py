@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -13,16 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nolkumuh.accounts.services import login_failed, login_locked, login_succeeded, user_scope
+from nolkumuh.accounts.services import client_address, login_failed, login_locked, login_succeeded, user_scope
 from nolkumuh.regions.models import Region
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address; behind a trusted reverse proxy, the first X-Forwarded-For entry."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.NOLKUMUH_BEHIND_PROXY and forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def login_view(request: HttpRequest) -> HttpResponse:

@@ -90,19 +90,22 @@ def read_csv(path: Path, *, delimiter: str | None = None, progress: Progress = n
         raise InvalidInput([Issue("unreadable_file", params={"kind": "CSV", "detail": str(exc)})]) from None
 
 
-def _pick_sheet(workbook: CalamineWorkbook) -> str:
+def _pick_sheet(workbook: CalamineWorkbook, wanted: str) -> str:
     names = workbook.sheet_names
     for name in names:
-        if name.strip().lower() == "rt":
+        if name.strip().lower() == wanted:
             return name
     return names[0]
 
 
-def read_xlsx(path: Path, *, progress: Progress = no_progress) -> RawSheet:
-    """The sheet named ``rt`` if there is one, otherwise the first sheet."""
+def read_xlsx(
+    path: Path, *, progress: Progress = no_progress, sheet: str = "rt", rt_data: bool = True
+) -> RawSheet:
+    """The sheet named ``sheet`` if there is one, otherwise the first sheet. For RT data
+    (``rt_data``) another sheet must show RT columns; other imports check their own columns."""
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        name = _pick_sheet(workbook)
+        name = _pick_sheet(workbook, sheet)
         sheet = workbook.get_sheet_by_name(name)
         rows: Iterator[list[Any]] = ([_xlsx_cell(c) for c in row] for row in sheet.iter_rows())
         raw = _collect(progress(rows, sheet.height), "xlsx")
@@ -111,16 +114,18 @@ def read_xlsx(path: Path, *, progress: Progress = no_progress) -> RawSheet:
         raise InvalidInput([Issue("unreadable_file", params={"kind": "XLSX", "detail": detail})]) from None
     except InvalidInput:
         raise InvalidInput([Issue("no_sheet", params={"sheet": name})]) from None
-    if name.strip().lower() != "rt" and not _MARKERS & {normalize_name(n) for n in raw.names}:
+    if rt_data and name.strip().lower() != sheet and not _MARKERS & {normalize_name(n) for n in raw.names}:
         raise InvalidInput([Issue("no_sheet", params={"sheet": name})])
     return raw
 
 
-def read_sheet(path: Path, *, progress: Progress = no_progress) -> RawSheet:
-    """Read ``path`` by its extension (.csv, .xlsx)."""
+def read_sheet(
+    path: Path, *, progress: Progress = no_progress, sheet: str = "rt", rt_data: bool = True
+) -> RawSheet:
+    """Read ``path`` by its extension (.csv, .xlsx); see :func:`read_xlsx` for the sheet chosen."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(path, progress=progress)
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, progress=progress)
+        return read_xlsx(path, progress=progress, sheet=sheet, rt_data=rt_data)
     raise InvalidInput([Issue("unsupported_format", value=path.name)])

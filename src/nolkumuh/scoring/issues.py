@@ -241,6 +241,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "isi tingkat kompetensi dengan bilangan bulat 1 sampai 5, atau kosongkan",
         "enter the competency level as a whole number from 1 to 5, or leave it empty",
     ),
+    "too_long": (
+        "terlalu panjang: paling banyak {limit} karakter; singkatkan",
+        "too long: at most {limit} characters; shorten it",
+    ),
+    "person_outside_scope": (
+        "orang dengan kode ini bertugas di luar wilayah kerja Anda dan tidak bisa diubah dari sini;"
+        " pakai kode lain atau minta pengelola wilayahnya",
+        "the person with this code works outside your area and cannot be changed from here;"
+        " use another code or ask that region's manager",
+    ),
+    "duplicate_score": (
+        "nilai peserta ini untuk topik ini sudah ada di baris {other}; sisakan satu baris",
+        "this participant's score for this topic is already in row {other}; keep one row",
+    ),
     "not_asked": (
         "kompetensi ini tidak ditanyakan untuk peran {role}; kosongkan selnya",
         "this competency is not asked of the role {role}; leave the cell empty",

@@ -17,7 +17,8 @@ from nolkumuh.training.measures import expected_at
 from nolkumuh.training.models import Attendance, Evaluation, Participant, Session, TestScore, Topic
 from nolkumuh.training.services import ensure_organiser
 
-# Wrong participant numbers from one address before check-in pauses (guessing protection).
+# Wrong participant numbers for one session from one address before check-in there pauses
+# (guessing protection). At a venue many phones share one address, so only failures count.
 CHECKIN_FAILURE_LIMIT = 20
 CHECKIN_LOCK_SECONDS = 600
 
@@ -35,38 +36,50 @@ def session_by_code(code: str) -> Session | None:
 
 
 def participant_number(text: str) -> int | None:
-    match = re.fullmatch(r"\s*[Pp]?0*(\d{1,6})\s*", text or "")
+    match = re.fullmatch(r"\s*[Pp]?0*([0-9]{1,6})\s*", text or "")
     return int(match.group(1)) if match else None
 
 
-def _failures_key(address: str) -> str:
-    return f"checkin-failures:{address}"
+def guessing_blocked(key: str) -> bool:
+    return cache.get(f"checkin-failures:{key}", 0) >= CHECKIN_FAILURE_LIMIT
 
 
-def checkin(*, session: Session, number_text: str, method: str, address: str) -> CheckIn:
-    """Mark a participant present at an open session they are expected at (idempotent)."""
-    if cache.get(_failures_key(address), 0) >= CHECKIN_FAILURE_LIMIT:
-        return CheckIn("locked")
-    if not session.checkin_open:
-        return CheckIn("closed")
+def guess_failed(key: str) -> None:
+    name = f"checkin-failures:{key}"
+    cache.add(name, 0, CHECKIN_LOCK_SECONDS)
+    try:
+        cache.incr(name)
+    except ValueError:
+        cache.set(name, 1, CHECKIN_LOCK_SECONDS)
+
+
+def participant_by_number(session: Session, number_text: str) -> Participant | None:
     number = participant_number(number_text)
-    participant = (
+    if number is None:
+        return None
+    return (
         Participant.objects.filter(event_id=session.event_id, number=number)
         .select_related("person", "klass")
         .first()
-        if number is not None
-        else None
     )
+
+
+def checkin(*, session: Session, number_text: str, method: str, address: str) -> CheckIn:
+    """Mark a participant present at an open session they are expected at (idempotent). Wrong
+    numbers and numbers of other classes are counted per session and address."""
+    key = f"{session.pk}:{address}"
+    if guessing_blocked(key):
+        return CheckIn("locked")
+    if not session.checkin_open:
+        return CheckIn("closed")
+    participant = participant_by_number(session, number_text)
     if participant is None:
-        cache.add(_failures_key(address), 0, CHECKIN_LOCK_SECONDS)
-        try:
-            cache.incr(_failures_key(address))
-        except ValueError:
-            cache.set(_failures_key(address), 1, CHECKIN_LOCK_SECONDS)
+        guess_failed(key)
         return CheckIn("unknown")
     venue = participant.klass.venue_id if participant.klass else None
     if not expected_at(session.venue_id, session.klass_id, venue, participant.klass_id):
-        return CheckIn("not_expected", participant)
+        guess_failed(key)
+        return CheckIn("not_expected")
     try:
         with transaction.atomic():
             Attendance.objects.create(session=session, participant=participant, method=method)

@@ -4,6 +4,7 @@ Excel), and the certificates (Word, one page each)."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,23 @@ def _dates(event: Event) -> str:
     return f"{date_format(event.start_date, 'j F Y')} – {date_format(event.end_date, 'j F Y')}"
 
 
+def sheet_names(names: list[str]) -> dict[str, str]:
+    """Excel sheet names for these names: without the characters Excel forbids, at most 31
+    characters, and unique regardless of case."""
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        base = re.sub(r"[\[\]:*?/\\']", "-", name).strip() or "tempat"
+        candidate, n = base[:31], 1
+        while candidate.lower() in taken:
+            n += 1
+            suffix = f" ({n})"
+            candidate = base[: 31 - len(suffix)] + suffix
+        taken.add(candidate.lower())
+        result[name] = candidate
+    return result
+
+
 def participant_lists_xlsx(path: Path, event: Event) -> None:
     """One sheet per venue (and one for those not yet placed), sorted by class and name: the list a
     hotel and a class secretary need."""
@@ -35,8 +53,9 @@ def participant_lists_xlsx(path: Path, event: Event) -> None:
     venues: dict[str, list[Participant]] = {}
     for p in people:
         venues.setdefault(p.klass.venue.name if p.klass else "Belum dibagi", []).append(p)
+    safe = sheet_names(sorted(venues))
     for name in sorted(venues):
-        sheet = book.add_worksheet(name[:31])
+        sheet = book.add_worksheet(safe[name])
         members = sorted(venues[name], key=lambda p: (p.klass.name if p.klass else "", p.person.name))
         sheet.write(0, 0, f"{event.title} · {name} · {len(members)} peserta", title)
         sheet.write_row(2, 0, LIST_COLUMNS, bold)

@@ -19,6 +19,7 @@ from nolkumuh.training.models import (
     TrainingClass,
     Venue,
 )
+from nolkumuh.training.upload import as_id
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -45,7 +46,7 @@ class PersonForm(forms.ModelForm):
             self.fields["kelurahan"].queryset = Region.objects.filter(
                 within(self.instance.kabkota.code), level="kelurahan"
             )
-        kabkota = self.data.get(self.add_prefix("kabkota")) if self.is_bound else None
+        kabkota = as_id(self.data.get(self.add_prefix("kabkota"))) if self.is_bound else 0
         if kabkota:
             self.fields["kelurahan"].queryset = Region.objects.filter(
                 parent__parent_id=kabkota, level="kelurahan"
@@ -69,6 +70,13 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["city"] = _regions("kabkota", region_code)
         self.fields["city"].label = _("Kota tempat")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Tanggal selesai tidak boleh sebelum tanggal mulai."))
+        return data
 
 
 class VenueForm(forms.ModelForm):
@@ -94,6 +102,16 @@ class SessionForm(forms.ModelForm):
         )
         self.fields["klass"].help_text = _("Kosong: sesi pleno seluruh tempat yang dipilih.")
         self.fields["day"].initial = event.start_date
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("Jam selesai harus setelah jam mulai."))
+        klass, venue = data.get("klass"), data.get("venue")
+        if klass and venue and klass.venue_id != venue.pk:
+            self.add_error("klass", _("Kelas itu ada di tempat lain; pilih kelas dari tempat sesi."))
+        return data
 
 
 class RegisterFilterForm(forms.Form):
@@ -126,12 +144,10 @@ class CommunityTrainingForm(forms.ModelForm):
             within(region_code[:5], "kabkota__code"), role__in=["fasilitator", "askot", "korkot", "korkab"]
         )
         for code, label in CommunityAttendance.Audience.choices:
-            self.fields[f"{code}_men"] = forms.IntegerField(
-                label=f"{label}: {_('laki-laki')}", min_value=0, initial=0
-            )
-            self.fields[f"{code}_women"] = forms.IntegerField(
-                label=f"{label}: {_('perempuan')}", min_value=0, initial=0
-            )
+            for kind, word in (("men", _("laki-laki")), ("women", _("perempuan"))):
+                self.fields[f"{code}_{kind}"] = forms.IntegerField(
+                    label=f"{label}: {word}", min_value=0, max_value=100_000, initial=0
+                )
 
     def audience(self) -> dict[str, tuple[int, int]]:
         return {

@@ -5,7 +5,7 @@ column) and then applied all or nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from nolkumuh.training.services import may_organise, participants_register, pers
 
 PERSON_COLUMNS = ("kode", "nama", "peran", "jenis_kelamin", "kabkota", "kode_kelurahan", "telepon", "surel")
 PERSON_REQUIRED = ("kode", "nama", "peran", "jenis_kelamin", "kabkota")
+LENGTH_CHECKED = (("kode", "code"), ("nama", "name"), ("telepon", "phone"), ("surel", "email"))
 SCORE_COLUMNS = ("nomor_peserta", "topik", "pra", "pasca")
 
 
@@ -51,9 +52,11 @@ class Checked:
         return not self.issues
 
 
-def _open(path: Path, required: tuple[str, ...]) -> tuple[RawSheet | None, dict[str, int], list[Issue]]:
+def _open(
+    path: Path, required: tuple[str, ...], sheet_name: str
+) -> tuple[RawSheet | None, dict[str, int], list[Issue]]:
     try:
-        sheet = read_sheet(path)
+        sheet = read_sheet(path, sheet=sheet_name, rt_data=False)
     except InvalidInput as exc:
         return None, {}, exc.issues
     position = {normalize_name(n): j for j, n in enumerate(sheet.names)}
@@ -77,13 +80,13 @@ def _choices(choices: list[tuple[str, Any]]) -> dict[str, str]:
 def persons_check(*, user: AbstractBaseUser, path: Path) -> Checked:
     """Rows of the personnel sheet as Person objects (new or updating the one with the same code)."""
     result = Checked()
-    sheet, position, result.issues = _open(path, PERSON_REQUIRED)
+    sheet, position, result.issues = _open(path, PERSON_REQUIRED, "personel")
     if result.issues or sheet is None:
         return result
     roles, genders = _choices(Role.choices), _choices(Gender.choices) | {"l": "L", "p": "P"}
     regions = {r.code: r for r in Region.objects.filter(level__in=["kabkota", "kelurahan"])}
     by_name = {r.name.lower(): r for r in regions.values() if r.level == "kabkota"}
-    existing = {p.code: p for p in Person.objects.all()}
+    existing = {p.code: p for p in Person.objects.select_related("kabkota")}
     seen: dict[str, int] = {}
     for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
         get = _getter(row, position)
@@ -112,6 +115,12 @@ def persons_check(*, user: AbstractBaseUser, path: Path) -> Checked:
             kelurahan is None or city is None or not kelurahan.code.startswith(city.code + ".")
         ):
             issues.append(Issue("unknown_region", number, "kode_kelurahan", get("kode_kelurahan")))
+        for column, field_name in LENGTH_CHECKED:
+            limit = Person._meta.get_field(field_name).max_length
+            if len(get(column)) > limit:
+                issues.append(Issue("too_long", number, column, get(column)[:40] + "…", {"limit": limit}))
+        if code in existing and not may_organise(user, existing[code].kabkota):
+            issues.append(Issue("person_outside_scope", number, "kode", code))
         if get("surel"):
             try:
                 validate_email(get("surel"))
@@ -166,7 +175,7 @@ def persons_template(path: Path) -> None:
 def participants_check(*, event: Event, path: Path) -> Checked:
     """A list of personnel codes (column ``kode``) to register for the event."""
     result = Checked()
-    sheet, position, result.issues = _open(path, ("kode",))
+    sheet, position, result.issues = _open(path, ("kode",), "peserta")
     if result.issues or sheet is None:
         return result
     people = {p.code: p for p in Person.objects.filter(active=True)}
@@ -185,31 +194,48 @@ def participants_apply(*, user: AbstractBaseUser, event: Event, checked: Checked
     return participants_register(user=user, event=event, persons=checked.items)
 
 
-def _score(text: str, number: int, column: str, issues: list[Issue]) -> Decimal | None:
+def parse_score(text: str) -> tuple[Decimal | None, str | None]:
+    """A test score from a cell or a form field: empty, or a number 0-100 rounded half up to two
+    decimals (what Excel computes, e.g. 83.333333, is kept as 83.33). Returns (value, problem)."""
     if not text:
-        return None
+        return None, None
     try:
-        value = Decimal(text.replace(",", "."))
+        value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
-        issues.append(Issue("not_a_number", number, column, text))
-        return None
+        return None, "not_a_number"
+    if not value.is_finite():
+        return None, "not_a_number"
     if not 0 <= value <= 100:
-        issues.append(Issue("score_range", number, column, text))
+        return None, "score_range"
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), None
+
+
+def _score(text: str, number: int, column: str, issues: list[Issue]) -> Decimal | None:
+    value, problem = parse_score(text)
+    if problem:
+        issues.append(Issue(problem, number, column, text))
     return value
 
 
 def scores_check(*, event: Event, path: Path) -> Checked:
     """Rows of participant number, topic code, pre-test and post-test score (0-100)."""
     result = Checked()
-    sheet, position, result.issues = _open(path, ("nomor_peserta", "topik"))
+    sheet, position, result.issues = _open(path, ("nomor_peserta", "topik"), "nilai")
     if result.issues or sheet is None:
         return result
     participants = {p.number: p for p in event.participants.select_related("event__programme__region")}
     topics = {t.code: t for t in Topic.objects.all()}
+    seen: dict[tuple[int, str], int] = {}
     for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
         get = _getter(row, position)
         issues: list[Issue] = []
         participant = participants.get(participant_number(get("nomor_peserta")) or -1)
+        key = (participant.pk if participant else -1, get("topik"))
+        if participant is not None and key in seen:
+            issues.append(
+                Issue("duplicate_score", number, "nomor_peserta", participant.code, {"other": seen[key]})
+            )
+        seen.setdefault(key, number)
         if participant is None:
             issues.append(Issue("unknown_participant", number, "nomor_peserta", get("nomor_peserta") or None))
         topic = topics.get(get("topik"))
@@ -294,7 +320,7 @@ def needs_template(path: Path, survey: NeedsSurvey, people: list[Person]) -> Non
 def needs_check(*, user: AbstractBaseUser, survey: NeedsSurvey, path: Path) -> Checked:
     """Questionnaire rows: personnel code, rater, and a 1-5 level per competency column."""
     result = Checked()
-    sheet, position, result.issues = _open(path, ("kode_personel", "penilai"))
+    sheet, position, result.issues = _open(path, ("kode_personel", "penilai"), "kuesioner")
     if result.issues or sheet is None:
         return result
     people = {p.code: p for p in Person.objects.select_related("kabkota")}

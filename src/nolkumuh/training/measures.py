@@ -105,7 +105,7 @@ def needs_matrix(gaps: Sequence[PersonGap], by: str, threshold: Fraction) -> dic
         cell = cells[(getattr(g, by), g.topic)]
         cell.people += 1
         cell.total += g.gap
-        cell.in_need += g.gap >= threshold
+        cell.in_need += g.gap > 0 and g.gap >= threshold
     return dict(cells)
 
 
@@ -136,7 +136,7 @@ def proposals(gaps: Sequence[PersonGap], threshold: Fraction, limit: int = 5) ->
         total = sum((g.gap for g in items), Fraction(0))
         if total == 0:
             continue
-        in_need = [g for g in items if g.gap >= threshold]
+        in_need = [g for g in items if g.gap > 0 and g.gap >= threshold]
         regions: dict[str, int] = defaultdict(int)
         for g in in_need:
             regions[g.region] += 1

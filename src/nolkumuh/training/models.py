@@ -4,7 +4,10 @@ assessment, and the community trainings facilitators run afterwards (the cascade
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -157,7 +160,9 @@ class Event(models.Model):
     start_date = models.DateField(_("tanggal mulai"))
     end_date = models.DateField(_("tanggal selesai"))
     attendance_threshold = models.PositiveSmallIntegerField(
-        _("batas kehadiran untuk sertifikat (%)"), default=80
+        _("batas kehadiran untuk sertifikat (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     class_mode = models.CharField(
         _("pembagian kelas"), max_length=8, choices=ClassMode.choices, default=ClassMode.MIX_ROLES
@@ -168,10 +173,14 @@ class Event(models.Model):
         verbose_name = _("kegiatan pelatihan")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__gte=models.F("start_date")), name="event_dates"
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="event_dates",
+                violation_error_message=_("Tanggal selesai tidak boleh sebelum tanggal mulai."),
             ),
             models.CheckConstraint(
-                condition=models.Q(attendance_threshold__lte=100), name="event_threshold_percent"
+                condition=models.Q(attendance_threshold__gte=1, attendance_threshold__lte=100),
+                name="event_threshold_percent",
+                violation_error_message=_("Batas kehadiran harus antara 1 dan 100 %."),
             ),
         ]
 
@@ -233,7 +242,11 @@ class Session(models.Model):
         ordering = ["day", "start", "venue__name", "klass__name"]
         verbose_name = _("sesi")
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="session_times")
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="session_times",
+                violation_error_message=_("Jam selesai harus setelah jam mulai."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -332,10 +345,18 @@ class NeedsSurvey(models.Model):
     region = models.ForeignKey(Region, verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("tahun"))
     supervisor_weight = models.DecimalField(
-        _("bobot penilaian atasan"), max_digits=3, decimal_places=2, default=0.5
+        _("bobot penilaian atasan (0-1)"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
     gap_threshold = models.DecimalField(
-        _("kesenjangan minimal untuk diusulkan ikut pelatihan"), max_digits=3, decimal_places=1, default=1
+        _("kesenjangan minimal untuk diusulkan ikut pelatihan"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal(4))],
     )
 
     class Meta:
@@ -343,8 +364,15 @@ class NeedsSurvey(models.Model):
         verbose_name = _("penilaian kebutuhan pelatihan")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(supervisor_weight__gte=0, supervisor_weight__lte=1), name="survey_weight"
-            )
+                condition=models.Q(supervisor_weight__gte=0, supervisor_weight__lte=1),
+                name="survey_weight",
+                violation_error_message=_("Bobot penilaian atasan harus antara 0 dan 1."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gap_threshold__gte=Decimal("0.5")),
+                name="survey_gap_threshold",
+                violation_error_message=_("Kesenjangan minimal paling kecil 0,5."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -404,8 +432,8 @@ class CommunityAttendance(models.Model):
 
     training = models.ForeignKey(CommunityTraining, on_delete=models.CASCADE, related_name="audience")
     audience = models.CharField(_("kelompok"), max_length=10, choices=Audience.choices)
-    men = models.PositiveIntegerField(_("laki-laki"), default=0)
-    women = models.PositiveIntegerField(_("perempuan"), default=0)
+    men = models.PositiveIntegerField(_("laki-laki"), default=0, validators=[MaxValueValidator(100_000)])
+    women = models.PositiveIntegerField(_("perempuan"), default=0, validators=[MaxValueValidator(100_000)])
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["training", "audience"], name="audience_once")]

@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.regions.models import Boundary, Region
 from nolkumuh.regions.selectors import region_with_ancestors, within
@@ -37,7 +36,7 @@ from nolkumuh.training.needs import (
     proposal_adopt,
     survey_results,
 )
-from nolkumuh.training.selectors import cascade_coverage, person_history
+from nolkumuh.training.selectors import cascade_coverage, chosen_region, person_history
 from nolkumuh.training.services import (
     community_training_add,
     curriculum_save,
@@ -52,14 +51,7 @@ PAGE = 100
 
 
 def _home_region(request: HttpRequest) -> Region:
-    scope = user_scope(request.user)
-    if scope.role is None:
-        raise Http404
-    code = scope.prefixes[0] if scope.prefixes else "33"
-    region = (
-        Region.objects.filter(code=code).first()
-        or Region.objects.filter(level="provinsi").order_by("code").first()
-    )
+    region = chosen_region(user=request.user, code=request.GET.get("wilayah"))
     if region is None:
         raise Http404
     return region

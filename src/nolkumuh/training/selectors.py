@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy
 
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import within
@@ -24,6 +25,8 @@ from nolkumuh.training.models import (
     Session,
     TestScore,
 )
+
+NOT_PLACED = gettext_lazy("(belum dibagi)")
 
 
 @dataclass
@@ -57,7 +60,11 @@ def participant_rows(*, event: Event) -> list[ParticipantRow]:
         )
     )
     sessions = list(event.sessions.values_list("id", "venue_id", "klass_id"))
-    present = set(Attendance.objects.filter(session__event=event).values_list("participant_id", "session_id"))
+    attended: dict[int, set[int]] = defaultdict(set)
+    for pid, sid in Attendance.objects.filter(session__event=event).values_list(
+        "participant_id", "session_id"
+    ):
+        attended[pid].add(sid)
     scores: dict[int, list[tuple[float | None, float | None]]] = defaultdict(list)
     for pid, pre, post in TestScore.objects.filter(participant__event=event).values_list(
         "participant_id", "pre", "post"
@@ -66,9 +73,11 @@ def participant_rows(*, event: Event) -> list[ParticipantRow]:
     rows = []
     for p in participants:
         venue = p.klass.venue_id if p.klass else None
-        mine = [s for s, v, c in sessions if expected_at(v, c, venue, p.klass_id)]
+        # a session counts when it is expected of the participant's class now, or when they were
+        # there (someone moved to another class keeps what they attended before the move)
+        mine = {s for s, v, c in sessions if expected_at(v, c, venue, p.klass_id)} | attended[p.pk]
         row = ParticipantRow(participant=p, expected=len(mine))
-        row.present = sum((p.pk, s) in present for s in mine)
+        row.present = len(attended[p.pk])
         row.eligible = meets_threshold(row.present, row.expected, event.attendance_threshold)
         both = [(a, b) for a, b in scores[p.pk] if a is not None and b is not None]
         row.pre = mean(a for a, _b in both)
@@ -196,15 +205,17 @@ def event_report(*, event: Event) -> dict[str, Any]:
         "by_venue": _by(
             rows,
             lambda r: r.participant.klass.venue.name if r.participant.klass else None,
-            lambda k, items: k or "(belum dibagi)",
+            lambda k, items: k or str(NOT_PLACED),
         ),
         "by_class": _by(
             rows,
             lambda r: str(r.participant.klass) if r.participant.klass else None,
-            lambda k, items: k or "(belum dibagi)",
+            lambda k, items: k or str(NOT_PLACED),
         ),
         "by_topic": (topics := _topic_gains(event)),
-        "max_gain": max((t["gain"] or 0 for t in topics), default=1) or 1,
+        "max_gain": max((t["gain"] or 0 for t in topics), default=1)
+        if any((t["gain"] or 0) > 0 for t in topics)
+        else 1,
         "evaluation": _evaluations(event),
         "sessions": Session.objects.filter(event=event).count(),
         "max_city": max((len(v) for v in _group_sizes(rows).values()), default=1),
@@ -355,3 +366,23 @@ def training_panel(*, code: str, year: int) -> dict[str, Any]:
         "women_share": women / (men + women) if men + women else None,
         "cascade": cascade_coverage(region=region),
     }
+
+
+def working_regions(*, user: Any) -> list[Region]:
+    """The regions a signed-in user works in (an administrator: every province), by code."""
+    from nolkumuh.accounts.services import user_scope
+
+    scope = user_scope(user)
+    if scope.is_admin:
+        return list(Region.objects.filter(level="provinsi").order_by("code"))
+    return list(Region.objects.filter(code__in=scope.prefixes).order_by("code"))
+
+
+def chosen_region(*, user: Any, code: str | None) -> Region | None:
+    """The working region asked for (``?wilayah=``), else the first; the kab/kota of a deeper one,
+    because trainings and the personnel registry are organised by kab/kota and up."""
+    regions = working_regions(user=user)
+    region = next((r for r in regions if r.code == code), regions[0] if regions else None)
+    if region is not None and len(region.code.split(".")) > 2:
+        region = Region.objects.get(code=".".join(region.code.split(".")[:2]))
+    return region

@@ -70,7 +70,10 @@ def _snapshot(obj: object, exclude: tuple[str, ...] = ()) -> dict:
 def person_save(*, user: AbstractBaseUser, person: Person) -> Person:
     """Create or update a registry entry (organisers of its kab/kota only)."""
     ensure_organiser(user, person.kabkota)
-    before = _snapshot(Person.objects.get(pk=person.pk)) if person.pk else None
+    stored = Person.objects.select_related("kabkota").get(pk=person.pk) if person.pk else None
+    if stored is not None:
+        ensure_organiser(user, stored.kabkota)  # nobody takes over a person of another region
+    before = _snapshot(stored) if stored else None
     person.full_clean()
     person.save()
     audit_change(user=user, object_type="person", object_id=person.pk, before=before, after=_snapshot(person))
@@ -132,6 +135,10 @@ def session_add(*, user: AbstractBaseUser, session: Session) -> Session:
     ensure_organiser(user, session.event.programme.region)
     session.checkin_token = secrets.token_urlsafe(18)
     session.fallback_code = _fallback_code()
+    if session.klass_id and session.venue_id and session.klass.venue_id != session.venue_id:
+        raise ValidationError(
+            {"klass": ValidationError(_("Kelas itu ada di tempat lain; pilih kelas dari tempat sesi."))}
+        )
     if session.klass_id and not session.venue_id:
         session.venue = session.klass.venue
     session.full_clean()
@@ -168,6 +175,7 @@ def session_checkin_toggle(*, user: AbstractBaseUser, session: Session, open_: b
 def participants_register(*, user: AbstractBaseUser, event: Event, persons: Iterable[Person]) -> int:
     """Register people (those already registered are left as they are); returns how many were added."""
     ensure_organiser(user, event.programme.region)
+    Event.objects.select_for_update().filter(pk=event.pk).first()  # one registration at a time
     taken = set(event.participants.values_list("person_id", flat=True))
     number = (event.participants.aggregate(m=Max("number"))["m"] or 0) + 1
     new = []
@@ -225,6 +233,7 @@ def event_allocate(*, user: AbstractBaseUser, event: Event) -> int:
             ),
             params={"needed": exc.needed, "available": exc.available, "missing": exc.needed - exc.available},
         ) from exc
+    before = {p.pk: p.klass_id for p in participants}
     for p in participants:
         p.klass_id = result.klass[p.pk]
         p.reason = [[code, params] for code, params in result.reasons[p.pk]]
@@ -234,6 +243,8 @@ def event_allocate(*, user: AbstractBaseUser, event: Event) -> int:
         action="allocate",
         object_type="event",
         object_id=event.pk,
+        before={str(k): v for k, v in before.items() if v != result.klass[k]},
+        after={str(p.pk): p.klass_id for p in participants if before[p.pk] != p.klass_id},
         summary=f"{len(participants)} peserta dibagi ke {len(halls)} tempat",
     )
     return len(participants)
@@ -273,14 +284,21 @@ def participant_move(*, user: AbstractBaseUser, participant: Participant, klass:
 
 @transaction.atomic
 def attendance_set(
-    *, user: AbstractBaseUser, session: Session, present: set[int], expected: set[int]
+    *,
+    user: AbstractBaseUser,
+    session: Session,
+    present: set[int],
+    expected: set[int],
+    shown: set[int] | None = None,
 ) -> tuple[int, int]:
-    """The class register: those ticked are present, the other expected ones absent. Returns
-    (added, removed)."""
+    """The class register: those ticked are present, the other expected ones absent. ``shown`` are
+    those the register showed as present when it was opened: only they can be unticked, so a
+    check-in by phone made meanwhile is kept. Returns (added, removed)."""
     ensure_organiser(user, session.event.programme.region)
     rows = Attendance.objects.filter(session=session, participant_id__in=expected)
     now = set(rows.values_list("participant_id", flat=True))
-    add, drop = (present & expected) - now, now - present
+    removable = now if shown is None else now & shown
+    add, drop = (present & expected) - now, removable - present
     Attendance.objects.bulk_create(
         Attendance(session=session, participant_id=p, method=Attendance.Method.REGISTER) for p in sorted(add)
     )
@@ -377,3 +395,57 @@ def curriculum_save(*, user: AbstractBaseUser, item: Topic | Competency) -> None
         before=before,
         after=_snapshot(item),
     )
+
+
+def event_update(*, user: AbstractBaseUser, event: Event) -> Event:
+    """Change an event's title, dates, city, threshold or class mode; its sessions must stay within
+    the dates."""
+    ensure_organiser(user, event.programme.region)
+    before = _snapshot(Event.objects.get(pk=event.pk))
+    event.full_clean()
+    outside = event.sessions.exclude(day__range=(event.start_date, event.end_date)).count()
+    if outside:
+        raise ValidationError(
+            _("%(count)s sesi jatuh di luar tanggal baru; pindahkan atau hapus sesinya dulu."),
+            params={"count": outside},
+        )
+    event.save()
+    audit_change(user=user, object_type="event", object_id=event.pk, before=before, after=_snapshot(event))
+    return event
+
+
+def session_delete(*, user: AbstractBaseUser, session: Session) -> None:
+    """Remove a session from the schedule, only while nobody has been recorded present."""
+    ensure_organiser(user, session.event.programme.region)
+    if session.attendance.exists():
+        raise ValidationError(_("Sesi ini sudah punya daftar hadir; kosongkan dulu daftar hadirnya."))
+    audit_record(
+        user=user,
+        action="delete",
+        object_type="session",
+        object_id=session.pk,
+        before=_snapshot(session, ("checkin_token",)),
+    )
+    session.delete()
+
+
+def participant_remove(*, user: AbstractBaseUser, participant: Participant) -> None:
+    """Take someone off the event, only while they have no attendance, scores or certificate."""
+    ensure_organiser(user, participant.event.programme.region)
+    if (
+        participant.attendance.exists()
+        or participant.scores.exists()
+        or Certificate.objects.filter(participant=participant).exists()
+    ):
+        raise ValidationError(
+            _("%(name)s sudah punya presensi, nilai atau sertifikat dan tidak bisa dihapus dari kegiatan."),
+            params={"name": participant.person.name},
+        )
+    audit_record(
+        user=user,
+        action="delete",
+        object_type="participant",
+        object_id=participant.pk,
+        before={"event": participant.event_id, "person": participant.person_id, "number": participant.number},
+    )
+    participant.delete()

@@ -3,12 +3,14 @@ confirm to apply all or nothing."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,7 +22,7 @@ from nolkumuh.training.imports import Checked
 
 def as_id(value: str | None) -> int:
     """A primary key from a query parameter; 0 (matching nothing) for anything that is not a number."""
-    return int(value) if value and value.isdigit() and len(value) < 12 else 0
+    return int(value) if value and re.fullmatch(r"[0-9]{1,11}", value) else 0
 
 
 def import_flow(
@@ -54,14 +56,25 @@ def import_flow(
         checked = check(stored)
         context.update(checked=checked, issue_lines=[i.line(get_language() or "id") for i in checked.issues])
     elif request.method == "POST" and request.POST.get("confirm"):
-        stored = Path(request.session.get(f"impor-{key}", ""))
+        stored = Path(request.session.get(f"impor-{key}", "-"))
         if not stored.is_file():
-            raise Http404
+            messages.error(
+                request,
+                _(
+                    "Berkas yang diuji tidak ada lagi (sudah disimpan, atau sesi habis)."
+                    " Unggah berkasnya lagi."
+                ),
+            )
+            return redirect(request.path)
         checked = check(stored)
         try:
             count = apply(checked)
         except InvalidInput:
-            messages.error(request, _("Berkas bermasalah; tidak ada yang disimpan."))
+            lang = get_language() or "id"
+            context.update(checked=checked, issue_lines=[i.line(lang) for i in checked.issues])
+        except ValidationError as exc:
+            checked.issues = []
+            context.update(checked=checked, issue_lines=exc.messages, failed=True)
         else:
             stored.unlink(missing_ok=True)
             messages.success(request, done % {"count": count})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import segno
 from django.contrib import messages
@@ -21,10 +21,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from nolkumuh.accounts.services import client_address
 from nolkumuh.core.downloads import send_once, temporary_file
-from nolkumuh.regions.selectors import region_with_ancestors
+from nolkumuh.regions.selectors import region_with_ancestors, within
 from nolkumuh.training import documents
-from nolkumuh.training.checkin import checkin, evaluation_submit, scores_save, session_by_code
+from nolkumuh.training.checkin import (
+    checkin,
+    evaluation_submit,
+    guess_failed,
+    guessing_blocked,
+    participant_by_number,
+    scores_save,
+    session_by_code,
+)
 from nolkumuh.training.forms import (
     EventForm,
     ProgrammeForm,
@@ -34,6 +43,7 @@ from nolkumuh.training.forms import (
     VenueForm,
 )
 from nolkumuh.training.imports import (
+    parse_score,
     participants_apply,
     participants_check,
     scores_apply,
@@ -53,19 +63,28 @@ from nolkumuh.training.models import (
     Topic,
     TrainingClass,
 )
-from nolkumuh.training.selectors import cascade_coverage, event_report, participant_rows
+from nolkumuh.training.selectors import (
+    cascade_coverage,
+    chosen_region,
+    event_report,
+    participant_rows,
+    working_regions,
+)
 from nolkumuh.training.services import (
     attendance_set,
     certificates_issue,
     event_allocate,
     event_create,
+    event_update,
     may_organise,
     may_see,
     participant_move,
+    participant_remove,
     participants_register,
     programme_create,
     session_add,
     session_checkin_toggle,
+    session_delete,
     venue_add,
 )
 from nolkumuh.training.texts import REASONS, reason_text
@@ -96,16 +115,9 @@ def _organiser(request: HttpRequest, event: Event) -> None:
 @login_required
 def training_home(request: HttpRequest) -> HttpResponse:
     """Programmes and needs surveys the user can see; organisers start new ones here."""
-    from nolkumuh.accounts.services import user_scope
-    from nolkumuh.regions.models import Region
-
-    scope = user_scope(request.user)
-    regions = (
-        list(Region.objects.filter(code__in=scope.prefixes))
-        if not scope.is_admin
-        else list(Region.objects.filter(level="provinsi"))
-    )
-    region = next((r for r in regions if may_organise(request.user, r)), None)
+    regions = working_regions(user=request.user)
+    chosen = chosen_region(user=request.user, code=request.GET.get("wilayah"))
+    region = chosen if chosen is not None and may_organise(request.user, chosen) else None
     programmes = [
         p
         for p in Programme.objects.select_related("region").annotate(n=Count("events"))
@@ -203,8 +215,18 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
     session_form = SessionForm(
         request.POST if "session" in request.POST else None, prefix="session", event=event
     )
+    event_form = EventForm(
+        request.POST if "event" in request.POST else None,
+        instance=Event.objects.get(pk=event.pk),
+        prefix="event",
+        region_code=event.programme.region.code,
+    )
     if request.method == "POST" and may:
         try:
+            if "event" in request.POST and event_form.is_valid():
+                event_update(user=request.user, event=event_form.save(commit=False))
+                messages.success(request, _("Kegiatan diperbarui."))
+                return redirect("training:event", event.pk)
             if "venue" in request.POST and venue_form.is_valid():
                 venue = venue_form.save(commit=False)
                 venue.event = event
@@ -216,7 +238,10 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
                 session_add(user=request.user, session=session)
                 return redirect(reverse("training:event", args=[event.pk]) + "#jadwal")
         except ValidationError as exc:
-            (venue_form if "venue" in request.POST else session_form).add_error(None, exc)
+            form = {"venue": venue_form, "event": event_form}.get(
+                next(iter(request.POST.keys() & {"venue", "event"}), "")
+            )
+            (form or session_form).add_error(None, exc)
     # sessions at the same time on the same topic (one per class) share one row of the schedule
     slots: dict = defaultdict(list)
     for s in event.sessions.select_related("topic", "venue", "klass").annotate(n=Count("attendance")):
@@ -233,6 +258,7 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
             "may": may,
             "venues": _allocation_summary(event),
             "venue_form": venue_form,
+            "event_form": event_form,
             "session_form": session_form,
             "days": sorted(days.items()),
             "participants": event.participants.count(),
@@ -263,9 +289,21 @@ def event_participants(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     may = may_organise(request.user, event.programme.region)
     form = RegisterFilterForm(request.POST or None, region_code=event.programme.region.code)
+    if request.method == "POST" and may and "remove" in request.POST:
+        gone = event.participants.filter(pk=as_id(request.POST["remove"])).select_related("person").first()
+        if gone is not None:
+            try:
+                participant_remove(user=request.user, participant=gone)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("%(name)s dihapus dari kegiatan.") % {"name": gone.person.name})
+        return redirect("training:participants", event.pk)
     if request.method == "POST" and may and "one" in request.POST:
         code = request.POST["one"].strip()
-        someone = Person.objects.filter(code__iexact=code, active=True).first()
+        someone = Person.objects.filter(
+            within(event.programme.region.code, "kabkota__code"), code__iexact=code, active=True
+        ).first()
         if someone is None:
             messages.error(
                 request, _("Kode personel %(code)s tidak ada di daftar personel.") % {"code": code}
@@ -380,13 +418,26 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The class register of a session (tick who is present), and its QR code and fallback code."""
     session = _session(request, pk)
     expected = _expected(session)
+    if request.method == "POST" and "delete" in request.POST:
+        try:
+            session_delete(user=request.user, session=session)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("training:session", session.pk)
+        messages.success(request, _("Sesi dihapus dari jadwal."))
+        return redirect(reverse("training:event", args=[session.event_id]) + "#jadwal")
     if request.method == "POST" and "open" in request.POST:
         session_checkin_toggle(user=request.user, session=session, open_=request.POST["open"] == "1")
         return redirect("training:session", session.pk)
     if request.method == "POST":
-        present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        present = {as_id(v) for v in request.POST.getlist("present")}
+        shown = {as_id(v) for v in request.POST.get("shown", "").split(",")}
         added, removed = attendance_set(
-            user=request.user, session=session, present=present, expected={p.pk for p in expected}
+            user=request.user,
+            session=session,
+            present=present,
+            expected={p.pk for p in expected},
+            shown=shown,
         )
         messages.success(
             request,
@@ -404,6 +455,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
             "expected": expected,
             "present": present,
             "count": sum(p.pk in present for p in expected),
+            "shown": ",".join(str(p) for p in present),
             "link": link,
             "code_url": request.build_absolute_uri(reverse("training:checkin_code")),
         },
@@ -426,56 +478,63 @@ CHECKIN_MESSAGES = {
     "unknown": gettext_lazy(
         "Nomor peserta tidak ditemukan. Lihat nomor pada kartu peserta Anda (mis. P0012)."
     ),
-    "not_expected": gettext_lazy("%(name)s: sesi ini untuk kelas lain. Anda terdaftar di %(klass)s."),
+    "not_expected": gettext_lazy(
+        "Nomor ini tidak terdaftar di kelas sesi ini. Periksa nomor pada kartu peserta atau tanyakan panitia."
+    ),
     "locked": gettext_lazy(
-        "Terlalu banyak nomor salah dari perangkat ini. Coba lagi 10 menit lagi atau hubungi panitia."
+        "Terlalu banyak nomor salah untuk sesi ini dari jaringan ini. Coba lagi 10 menit lagi atau"
+        " minta panitia mencentang daftar hadir."
     ),
 }
+
+
+def _evaluate(request: HttpRequest, session: Session) -> dict[str, object]:
+    """A participant's rating of a session they attended (also after check-in has closed)."""
+    key = f"{session.pk}:{client_address(request)}"
+    number = request.POST.get("number", "")
+    participant = None if guessing_blocked(key) else participant_by_number(session, number)
+    attended = (
+        participant is not None
+        and Attendance.objects.filter(session=session, participant=participant).exists()
+    )
+    if not attended:
+        guess_failed(key)
+        return {"error": _("Penilaian hanya untuk peserta yang tercatat hadir di sesi ini.")}
+    try:
+        content, trainer = int(request.POST.get("content", "")), int(request.POST.get("trainer", ""))
+        evaluation_submit(
+            session=session,
+            participant=participant,
+            content=content,
+            trainer=trainer,
+            comment=request.POST.get("comment", ""),
+        )
+    except (ValueError, ValidationError):
+        return {
+            "error": _("Penilaian tidak tersimpan: pilih nilai 1–5 untuk materi dan pelatih."),
+            "number": participant.code,
+            "evaluate": True,
+        }
+    return {"thanks": True}
 
 
 def _checkin_page(request: HttpRequest, session: Session, method: str) -> HttpResponse:
     context: dict[str, object] = {"session": session, "event": session.event, "method": method}
     if request.method == "POST" and "content" in request.POST:
-        result = checkin(
-            session=session,
-            number_text=request.POST.get("number", ""),
-            method=method,
-            address=_address(request),
-        )
-        try:
-            content, trainer = int(request.POST["content"]), int(request.POST.get("trainer", ""))
-            if result.participant is None or result.status not in ("ok", "already"):
-                raise PermissionError
-            evaluation_submit(
-                session=session,
-                participant=result.participant,
-                content=content,
-                trainer=trainer,
-                comment=request.POST.get("comment", ""),
-            )
-        except (ValueError, PermissionError, ValidationError):
-            context["error"] = _("Penilaian tidak tersimpan: pilih nilai 1–5 untuk materi dan pelatih.")
-            context.update(number=request.POST.get("number", ""), evaluate=True)
-        else:
-            context["thanks"] = True
+        context.update(_evaluate(request, session))
     elif request.method == "POST":
         result = checkin(
             session=session,
             number_text=request.POST.get("number", ""),
             method=method,
-            address=_address(request),
+            address=client_address(request),
         )
-        name = result.participant.person.name if result.participant else ""
-        klass = str(result.participant.klass) if result.participant and result.participant.klass else "–"
-        context["message"] = CHECKIN_MESSAGES[result.status] % {"name": name, "klass": klass}
-        context["ok"] = result.status in ("ok", "already")
-        context["evaluate"] = context["ok"]
-        context["number"] = result.participant.code if result.participant else ""
+        ok = result.status in ("ok", "already")
+        name = result.participant.person.name if ok and result.participant else ""
+        context["message"] = CHECKIN_MESSAGES[result.status] % {"name": name}
+        context["ok"] = context["evaluate"] = ok
+        context["number"] = result.participant.code if ok and result.participant else ""
     return render(request, "training/checkin.html", context)
-
-
-def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def checkin_token(request: HttpRequest, token: str) -> HttpResponse:
@@ -487,13 +546,14 @@ def checkin_token(request: HttpRequest, token: str) -> HttpResponse:
 def checkin_code(request: HttpRequest) -> HttpResponse:
     """The fallback when a phone cannot scan: type the session code shown by the trainer."""
     code = request.POST.get("code") or request.GET.get("kode") or ""
-    session = session_by_code(code) if code else None
+    key = f"kode:{client_address(request)}"
+    blocked = guessing_blocked(key)
+    session = session_by_code(code) if code and not blocked else None
     if session is None:
-        return render(
-            request,
-            "training/checkin.html",
-            {"ask_code": True, "code": code, "message": _("Kode sesi tidak dikenal.") if code else ""},
-        )
+        if code and not blocked:
+            guess_failed(key)
+        message = CHECKIN_MESSAGES["locked"] if blocked else _("Kode sesi tidak dikenal.") if code else ""
+        return render(request, "training/checkin.html", {"ask_code": True, "code": code, "message": message})
     return _checkin_page(request, session, Attendance.Method.CODE)
 
 
@@ -518,6 +578,11 @@ def event_scores(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _plain(value: Decimal | None) -> str:
+    """A stored score as typed back into the form: 50.5, 80 (no trailing zeros)."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
 @login_required
 def event_scores_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Type the pre/post-test scores of one class on one topic."""
@@ -528,17 +593,15 @@ def event_scores_entry(request: HttpRequest, pk: int) -> HttpResponse:
     topic = topics.filter(pk=as_id(request.GET.get("topik"))).first()
     klass = classes.filter(pk=as_id(request.GET.get("kelas"))).first()
     people = list(event.participants.filter(klass=klass).select_related("person")) if klass else []
+    typed: dict[str, str] = {}
     if request.method == "POST" and topic and klass:
         rows, wrong = [], []
         for p in people:
             values = []
             for kind in ("pre", "post"):
-                text = request.POST.get(f"{kind}-{p.pk}", "").strip().replace(",", ".")
-                try:
-                    value = Decimal(text) if text else None
-                except InvalidOperation:
-                    value, text = None, "x"
-                if text and (value is None or not 0 <= value <= 100):
+                text = typed[f"{kind}-{p.pk}"] = request.POST.get(f"{kind}-{p.pk}", "").strip()
+                value, problem = parse_score(text)
+                if problem:
                     wrong.append(p.code)
                 values.append(value)
             if values != [None, None]:
@@ -547,7 +610,7 @@ def event_scores_entry(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(
                 request,
                 _("Nilai harus angka 0–100; periksa %(who)s. Tidak ada yang disimpan.")
-                % {"who": ", ".join(wrong)},
+                % {"who": ", ".join(sorted(set(wrong)))},
             )
         else:
             count = scores_save(user=request.user, event_id=event.pk, rows=rows)
@@ -563,7 +626,14 @@ def event_scores_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "classes": classes,
             "topic": topic,
             "klass": klass,
-            "rows": [(p, scores.get(p.pk)) for p in people],
+            "rows": [
+                (
+                    p,
+                    typed.get(f"pre-{p.pk}", _plain(scores[p.pk].pre if p.pk in scores else None)),
+                    typed.get(f"post-{p.pk}", _plain(scores[p.pk].post if p.pk in scores else None)),
+                )
+                for p in people
+            ],
         },
     )
 
@@ -581,7 +651,8 @@ def event_report_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         response["Content-Disposition"] = f'attachment; filename="laporan-pelatihan-{event.pk}.docx"'
         return response
-    if fmt == "xlsx":
+    if fmt == "xlsx":  # holds every participant's results: organisers only
+        _organiser(request, event)
         path = temporary_file(".xlsx")
         documents.event_report_xlsx(path, event, report)
         return send_once(path, f"laporan-pelatihan-{event.pk}.xlsx")
@@ -594,7 +665,9 @@ def event_report_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def event_lists(request: HttpRequest, pk: int) -> HttpResponse:
+    """Participant lists per venue with phone numbers: for the organisers only."""
     event = _event(request, pk)
+    _organiser(request, event)
     path = temporary_file(".xlsx")
     documents.participant_lists_xlsx(path, event)
     return send_once(path, f"daftar-peserta-{event.pk}.xlsx")
@@ -604,6 +677,7 @@ def event_lists(request: HttpRequest, pk: int) -> HttpResponse:
 def venue_print(request: HttpRequest, pk: int, venue: int) -> HttpResponse:
     """The printable participant (rooming) list of one venue."""
     event = _event(request, pk)
+    _organiser(request, event)
     place = get_object_or_404(event.venues, pk=venue)
     people = (
         event.participants.filter(klass__venue=place)
@@ -614,7 +688,10 @@ def venue_print(request: HttpRequest, pk: int, venue: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
 def event_certificates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue the certificates of everyone meeting the threshold (numbers stay once issued) and
+    download them as one Word document."""
     event = _event(request, pk)
     _organiser(request, event)
     rows = {r.participant.pk: r for r in participant_rows(event=event)}
