@@ -6,11 +6,19 @@ import datetime
 
 import pytest
 
-from nolkumuh.training.models import Event, Person, Programme, Session, Topic, Venue
+from nolkumuh.training.curriculum import load_default_curriculum
+from nolkumuh.training.models import Competency, Event, Person, Programme, Session, Topic, Venue
 from nolkumuh.training.services import event_allocate, participants_register, session_add, venue_add
 from tests.web.conftest import _fresh_cache, round2024, tree, users  # noqa: F401
 
 START = datetime.date(2017, 7, 20)
+
+
+@pytest.fixture(autouse=True)
+def curriculum(db):
+    """The default curriculum of the data migration; browser tests (transactional) flush the
+    database after them, so it is put back here when it is gone."""
+    load_default_curriculum(Topic, Competency)
 
 
 def person(code: str, city, role: str = "fasilitator", gender: str = "L", **kw) -> Person:  # type: ignore[no-untyped-def]

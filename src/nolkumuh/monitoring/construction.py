@@ -346,7 +346,10 @@ def activity_handover(
     once verified and approved it reaches the memorandum's measured column and the next round."""
     ensure_manager(user, activity.kelurahan)
     locked = (
-        Activity.objects.select_for_update().select_related("plan_line", "plan_line__rt").get(pk=activity.pk)
+        # lock only the activity row: PostgreSQL refuses FOR UPDATE on the nullable side of a join
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("plan_line", "plan_line__rt")
+        .get(pk=activity.pk)
     )
     _ongoing(locked)
     place = locked.plan_line.rt or rt

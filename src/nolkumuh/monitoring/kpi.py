@@ -186,7 +186,7 @@ def kpi_value_save(
 @transaction.atomic
 def kpi_value_transition(*, user: AbstractBaseUser, record: KpiValue, action: str, reason: str = "") -> None:
     """submit, verify, approve, reject or unlock a hand-entered value (the RT data workflow)."""
-    locked = KpiValue.objects.select_for_update().select_related("region").get(pk=record.pk)
+    locked = KpiValue.objects.select_for_update(of=("self",)).select_related("region").get(pk=record.pk)
     previous = AuditEntry.objects.filter(object_type="kpi_value", object_id=str(locked.pk)).first()
     to_status = workflow_step(
         user=user,

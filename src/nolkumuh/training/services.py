@@ -203,7 +203,7 @@ def event_allocate(*, user: AbstractBaseUser, event: Event) -> int:
     """Allocate every participant to a venue and class (people moved by hand stay). Raises
     ValidationError when there are not enough places, and then nothing changes."""
     ensure_organiser(user, event.programme.region)
-    participants = list(event.participants.select_related("person__kabkota").select_for_update())
+    participants = list(event.participants.select_related("person__kabkota").select_for_update(of=("self",)))
     classes = list(TrainingClass.objects.filter(venue__event=event).select_related("venue"))
     if not classes:
         raise ValidationError(_("Tambahkan dulu tempat dan kelasnya."))

@@ -4,18 +4,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from nolkumuh.training.curriculum import default_curriculum
+    from nolkumuh.training.curriculum import load_default_curriculum
 
-    Topic = apps.get_model("training", "Topic")
-    Competency = apps.get_model("training", "Competency")
-    if Topic.objects.exists():
-        return
-    for order, item in enumerate(default_curriculum(), start=1):
-        topic = Topic.objects.create(code=item["code"], title=item["title"], order=order)
-        for c in item.get("competency", []):
-            Competency.objects.create(
-                topic=topic, code=c["code"], statement=c["statement"], roles=c["roles"], target=c["target"]
-            )
+    load_default_curriculum(apps.get_model("training", "Topic"), apps.get_model("training", "Competency"))
 
 
 def unload(apps, schema_editor):
