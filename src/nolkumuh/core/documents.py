@@ -4,7 +4,8 @@ a plain table, and a horizontal bar chart as PNG (Pillow; no fonts or files from
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -34,20 +35,30 @@ def new_document() -> Document:
     return document
 
 
+def rupiah(value: float) -> str:
+    return "Rp " + f"{value:,.0f}".replace(",", ".")
+
+
 def add_table(
-    document: Document, header: Sequence[str], rows: Sequence[Sequence[str]], numeric_from: int = 1
+    document: Document,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    numeric_from: int | None = 1,
+    text: Callable[[Any], str] = str,
 ) -> None:
-    """A table with a bold header row; columns from ``numeric_from`` on are right-aligned."""
+    """A table with a bold header row. Columns from ``numeric_from`` on are right-aligned; with
+    ``numeric_from=None`` the cells holding numbers are. ``text`` writes a value as text."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Light Grid Accent 1"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
+    for cell, title in zip(table.rows[0].cells, header, strict=True):
+        cell.text = title
         cell.paragraphs[0].runs[0].bold = True
     for values in rows:
         cells = table.add_row().cells
-        for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            cell.text = text
-            if j >= numeric_from:
+        for j, (cell, value) in enumerate(zip(cells, values, strict=True)):
+            cell.text = text(value)
+            right = isinstance(value, int | float) if numeric_from is None else j >= numeric_from
+            if right:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 

@@ -18,12 +18,12 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from nolkumuh.core.documents import add_table, number, rupiah
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.kpi import kpi_status
 from nolkumuh.monitoring.models import WeeklyReport
 from nolkumuh.monitoring.scurve import planned_at, schedule_status, week_of
 from nolkumuh.monitoring.selectors import activities_in, kpps_in, missing_data
-from nolkumuh.planning.documents import number, rupiah
 from nolkumuh.regions.models import Region
 from nolkumuh.regions.selectors import within
 
@@ -222,19 +222,6 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _table(document: Any, header: list[str], rows: list[list[Any]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Light Grid Accent 1"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for values in rows:
-        for cell, value in zip(table.add_row().cells, values, strict=True):
-            cell.text = _text(value)
-            if isinstance(value, int | float):
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-
 def progress_docx(report: dict[str, Any], path: Path) -> None:
     region, period = report["region"], report["period"]
     document = Document()
@@ -263,15 +250,15 @@ def progress_docx(report: dict[str, Any], path: Path) -> None:
     ):
         document.add_paragraph(line, style="List Bullet")
     document.add_heading("2. Kemajuan konstruksi (kurva S: rencana dan realisasi)", level=1)
-    _table(document, ACTIVITY_HEADER, _activity_rows(report))
+    add_table(document, ACTIVITY_HEADER, _activity_rows(report), numeric_from=None, text=_text)
     document.add_heading("3. KPI terhadap target tahun " + str(period.year), level=1)
-    _table(document, KPI_HEADER, _kpi_rows(report))
+    add_table(document, KPI_HEADER, _kpi_rows(report), numeric_from=None, text=_text)
     document.add_paragraph(
         "Target adalah nilai bawaan program atau target wilayah yang ditetapkan administrator, "
         "bukan ketentuan."
     )
     document.add_heading("4. KPP dan fungsinya", level=1)
-    _table(document, KPP_HEADER, _kpp_rows(report))
+    add_table(document, KPP_HEADER, _kpp_rows(report), numeric_from=None, text=_text)
     document.add_heading("5. Perlu perhatian", level=1)
     for a in report["behind"]:
         document.add_paragraph(

@@ -20,10 +20,10 @@ from django.contrib.auth.models import AnonymousUser
 
 from nolkumuh.baseline.models import DataRound, RtRecord
 from nolkumuh.baseline.selectors import RECORD_FIELDS, summarize, visible_records
+from nolkumuh.core.documents import number
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.kpimath import share
 from nolkumuh.monitoring.models import Kpp, KppAssessment
-from nolkumuh.planning.documents import number
 from nolkumuh.planning.models import Plan
 from nolkumuh.regions.selectors import ancestor_codes, within
 from nolkumuh.training.selectors import participation_by_gender, trained_people
