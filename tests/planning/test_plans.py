@@ -329,3 +329,34 @@ def test_whoever_submitted_a_realization_cannot_verify_it(users, rts):
         realization_transition(user=users["askot"], realization=done, action="reject")  # no reason
     realization_transition(user=users["askot"], realization=done, action="verify")
     assert done.status == "verified"
+
+
+def test_optimizer_with_caps_per_year_and_funder_adopts_lines_with_their_year_and_funder(
+    client, users, plan, rts
+):
+    client.login(username="korkot", password=PASSWORD)
+    url = reverse("planning:optimize", args=[plan.pk])
+    query = {
+        "budget": "200000000",
+        "objective": "hectares",
+        "funder": "apbd_kabkota",
+        "cap_year_2025": "10000000",
+        "cap_2026_apbd_kabkota": "5000000",
+        "cap_funder_csr": "8000000",
+    }
+    page = client.get(url, query).content.decode()
+    assert "Terbukti optimal" in page and 'id="caps"' in page and 'id="spent"' in page
+    client.post(url, {**query, "adopt": "1"})
+    lines = list(plan.lines.all())
+    assert lines
+    money: dict[tuple[int, str], Decimal] = {}
+    for x in lines:
+        money[(x.year, x.source)] = money.get((x.year, x.source), Decimal(0)) + x.cost
+    assert set(money) <= {(y, s) for y in (2025, 2026, 2027) for s in ("apbd_kabkota", "csr")}
+    rounding = sum(x.unit_cost for x in lines) / 2000  # volumes are stored to 0.001 unit
+    assert sum(v for (y, _s), v in money.items() if y == 2025) <= 10_000_000 + rounding
+    assert money.get((2026, "apbd_kabkota"), 0) <= 5_000_000 + rounding
+    assert sum(v for (_y, s), v in money.items() if s == "csr") <= 8_000_000 + rounding
+    assert {x.year for x in lines} != {2025}  # the 2025 cap pushes work into later years
+    bad = client.get(url, {**query, "cap_year_2025": "-5"}).content.decode()
+    assert "Terbukti optimal" not in bad

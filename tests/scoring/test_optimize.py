@@ -3,12 +3,14 @@ what it proposes really frees the RTs it claims when simulated."""
 
 import itertools
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from nolkumuh.scoring import load_ruleset
 from nolkumuh.scoring.activities import Activity
+from nolkumuh.scoring.budget import Budget, spendable
 from nolkumuh.scoring.optimize import greedy, optimize
 from nolkumuh.scoring.simulate import PlanLine, simulate
 from tests.helpers import oracle_row, table_of
@@ -69,14 +71,7 @@ def brute_force_min_cost_to_free(table, r):
 @pytest.mark.parametrize("budget", [0, 50_000_000, 120_000_000, 200_000_000, 400_000_000, 2_000_000_000])
 def test_optimizer_frees_as_many_hectares_as_brute_force(budget):
     table = table_of(rows())
-    costs = [brute_force_min_cost_to_free(table, r) for r in range(len(rows()))]
-    luas = [float(table["luas"][r]) for r in range(len(rows()))]
-    best = 0.0
-    for chosen in itertools.product([False, True], repeat=len(rows())):
-        if all(not c or costs[r] is not None for r, c in enumerate(chosen)):
-            spent = sum(costs[r] for r, c in enumerate(chosen) if c)
-            if spent <= budget + 1e-6:
-                best = max(best, sum(luas[r] for r, c in enumerate(chosen) if c))
+    best = best_hectares_by_brute_force(table, budget)
     proposal = optimize(table, RULESET, ACTIVITIES, budget)
     assert proposal.optimal
     assert proposal.freed_ha == pytest.approx(best, abs=1e-9)
@@ -112,3 +107,88 @@ def test_greedy_is_never_better_than_the_optimizer():
         simple = greedy(table, RULESET, ACTIVITIES, budget)
         assert exact.freed_ha >= simple.freed_ha - 1e-9
         assert simple.cost <= budget
+
+
+# caps worked out by hand: 2025 at most 60 M, 2026 at most 80 M (of which APBD at most 10 M), APBN
+# at most 100 M in all. The most the caps allow: 2025 60 M (APBD) + 2026 10 M APBD + 70 M APBN.
+CAPPED = Budget(
+    2_000_000_000,
+    years=(2025, 2026),
+    funders=("apbn", "apbd"),
+    per_year={2025: 60_000_000, 2026: 80_000_000},
+    per_funder={"apbn": 100_000_000},
+    per_cell={(2026, "apbd"): 10_000_000},
+)
+
+
+def best_hectares_by_brute_force(table, budget):
+    costs = [brute_force_min_cost_to_free(table, r) for r in range(len(table))]
+    luas = [float(table["luas"][r]) for r in range(len(table))]
+    best = 0.0
+    for chosen in itertools.product([False, True], repeat=len(table)):
+        possible = all(not c or costs[r] is not None for r, c in enumerate(chosen))
+        if possible and sum(costs[r] for r, c in enumerate(chosen) if c) <= budget + 1e-6:
+            best = max(best, sum(luas[r] for r, c in enumerate(chosen) if c))
+    return best
+
+
+def assert_within_caps(proposal, budget):
+    money = {}
+    for c in proposal.choices:
+        assert (c.year, c.funder) in budget.cells()
+        money[(c.year, c.funder)] = money.get((c.year, c.funder), 0.0) + c.cost
+    for year, cap in budget.per_year.items():
+        assert sum(v for (y, _f), v in money.items() if y == year) <= cap + 1
+    for funder, cap in budget.per_funder.items():
+        assert sum(v for (_y, f), v in money.items() if f == funder) <= cap + 1
+    for cell, cap in budget.per_cell.items():
+        assert money.get(cell, 0.0) <= cap + 1
+    assert sum(money.values()) <= budget.total + 1
+    assert money == pytest.approx(proposal.spent)
+
+
+def test_caps_per_year_and_funder_allow_what_was_worked_out_by_hand():
+    assert spendable(CAPPED) == pytest.approx(140_000_000)
+    assert spendable(replace(CAPPED, total=100_000_000)) == pytest.approx(100_000_000)
+    apbd_capped = replace(CAPPED, per_year={}, per_cell={(2025, "apbd"): 1e7, (2026, "apbd"): 1e7})
+    assert spendable(apbd_capped) == pytest.approx(120_000_000)  # APBN 100 + APBD 10 + 10
+    assert spendable(replace(CAPPED, per_year={})) == pytest.approx(2e9)  # APBD 2025 unbounded
+    assert spendable(Budget(5.0)) == 5.0
+
+
+@pytest.mark.parametrize(
+    "budget",
+    [
+        CAPPED,
+        replace(CAPPED, per_year={2025: 5_000_000, 2026: 40_000_000}),
+        replace(CAPPED, per_funder={"apbn": 0}, per_cell={}),
+    ],
+)
+def test_optimizer_with_caps_frees_as_many_hectares_as_brute_force_and_keeps_every_cap(budget):
+    table = table_of(rows())
+    proposal = optimize(table, RULESET, ACTIVITIES, budget)
+    assert proposal.optimal
+    assert proposal.freed_ha == pytest.approx(
+        best_hectares_by_brute_force(table, spendable(budget)), abs=1e-9
+    )
+    assert_within_caps(proposal, budget)
+    lines = [PlanLine(c.row, c.activity, c.volume, c.year) for c in proposal.choices]
+    after = simulate(table, RULESET, lines, ACTIVITIES, years=[2026]).final()
+    assert {r for r in range(len(table)) if after.class_codes()[r] == "TK"} >= set(proposal.freed_rows)
+
+
+def test_a_capped_program_is_spread_over_years_and_funders_earliest_first():
+    table = table_of(rows() * 2)
+    proposal = optimize(table, RULESET, ACTIVITIES, CAPPED)
+    assert proposal.optimal and proposal.freed_rows
+    assert_within_caps(proposal, CAPPED)
+    # the earliest year first, up to its cap, and the first funder first
+    assert proposal.spent[(2025, "apbn")] == pytest.approx(60_000_000)
+    assert sum(v for (y, _f), v in proposal.spent.items() if y == 2026) == pytest.approx(proposal.cost - 6e7)
+    assert {c.year for c in proposal.choices} == {2025, 2026}
+    score = optimize(table, RULESET, ACTIVITIES, CAPPED, objective="score")
+    assert score.optimal and score.cost <= 140_000_000 + 1
+    assert_within_caps(score, CAPPED)
+    simple = greedy(table, RULESET, ACTIVITIES, CAPPED)
+    assert_within_caps(simple, CAPPED)
+    assert proposal.freed_ha >= simple.freed_ha - 1e-9

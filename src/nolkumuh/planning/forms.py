@@ -7,6 +7,7 @@ from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.regions.models import Kawasan, Rt
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.budget import Budget
 
 
 class PlanForm(forms.ModelForm):
@@ -43,6 +44,8 @@ class PlanLineForm(forms.ModelForm):
 
 
 class OptimizeForm(forms.Form):
+    """Budget, objective and optional caps: per year, per funder and per (year, funder)."""
+
     budget = forms.DecimalField(label=_("Anggaran (Rp)"), min_value=0, max_digits=18, decimal_places=0)
     objective = forms.ChoiceField(
         label=_("Tujuan"),
@@ -51,4 +54,59 @@ class OptimizeForm(forms.Form):
             ("score", _("penurunan total nilai terbesar")),
         ],
     )
-    year = forms.IntegerField(label=_("Tahun pelaksanaan usulan"))
+    funder = forms.ChoiceField(
+        label=_("Sumber dana utama"),
+        choices=PlanLine.Source.choices,
+        initial=PlanLine.Source.APBD_KABKOTA,
+        required=False,
+        help_text=_("Menanggung sisa anggaran; sumber lain dipakai bila diberi batas di tabel."),
+    )
+
+    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.years = list(range(plan.start_year, plan.end_year + 1))
+        self.funders = [code for code, _label in PlanLine.Source.choices]
+        for name in self.cap_names():
+            self.fields[name] = forms.DecimalField(
+                required=False, min_value=0, max_digits=18, decimal_places=0, label=name
+            )
+
+    def clean_funder(self) -> str:
+        return self.cleaned_data.get("funder") or PlanLine.Source.APBD_KABKOTA
+
+    def cap_names(self) -> list[str]:
+        names = [f"cap_year_{y}" for y in self.years] + [f"cap_funder_{f}" for f in self.funders]
+        return names + [f"cap_{y}_{f}" for y in self.years for f in self.funders]
+
+    def cap_table(self) -> list[tuple[int | None, list[forms.BoundField]]]:
+        """Rows of the caps table: one per year (cells, then the year cap), then the funder caps."""
+        rows: list[tuple[int | None, list[forms.BoundField]]] = [
+            (y, [self[f"cap_{y}_{f}"] for f in self.funders] + [self[f"cap_year_{y}"]]) for y in self.years
+        ]
+        return [*rows, (None, [self[f"cap_funder_{f}"] for f in self.funders])]
+
+    def budget_caps(self) -> Budget:
+        """The budget: funders in play are the main one and those given a cap."""
+        data = self.cleaned_data
+
+        def given(name: str) -> float | None:
+            return None if data.get(name) is None else float(data[name])
+
+        per_cell = {
+            (y, f): given(f"cap_{y}_{f}")
+            for y in self.years
+            for f in self.funders
+            if given(f"cap_{y}_{f}") is not None
+        }
+        per_funder = {
+            f: given(f"cap_funder_{f}") for f in self.funders if given(f"cap_funder_{f}") is not None
+        }
+        in_play = {data["funder"], *per_funder, *(f for _y, f in per_cell)}
+        return Budget(
+            float(data["budget"]),
+            years=tuple(self.years),
+            funders=tuple(f for f in self.funders if f in in_play),
+            per_year={y: given(f"cap_year_{y}") for y in self.years if given(f"cap_year_{y}") is not None},
+            per_funder=per_funder,
+            per_cell=per_cell,
+        )

@@ -84,8 +84,18 @@ def plan_line_add(*, user: AbstractBaseUser, plan: Plan, line: PlanLine) -> Plan
 
 
 @transaction.atomic
-def plan_adopt(*, user: AbstractBaseUser, plan: Plan, proposal: Proposal, rts: list[Rt], year: int) -> int:
-    """Put an optimizer proposal into the plan as proposed lines (rows refer to ``rts``)."""
+def plan_adopt(
+    *,
+    user: AbstractBaseUser,
+    plan: Plan,
+    proposal: Proposal,
+    rts: list[Rt],
+    funder: str,
+    year: int | None = None,
+) -> int:
+    """Put an optimizer proposal into the plan as proposed lines (rows refer to ``rts``), each in the
+    year and with the funder the optimizer gave it (else ``year`` or the plan's first year, and
+    ``funder``)."""
     ensure_planner(user, plan)
     activities = default_activities()
     count = 0
@@ -95,9 +105,9 @@ def plan_adopt(*, user: AbstractBaseUser, plan: Plan, proposal: Proposal, rts: l
             activity=choice.activity,
             volume=Decimal(str(round(choice.volume, 3))),
             unit_cost=Decimal(str(activities[choice.activity].unit_cost)),
-            source=PlanLine.Source.APBD_KABKOTA,
+            source=choice.funder or funder,
             agency="usulan optimasi",
-            year=year,
+            year=choice.year or year or plan.start_year,
         )
         if line.volume > 0:
             plan_line_add(user=user, plan=plan, line=line)

@@ -23,7 +23,7 @@ from nolkumuh.geo.image import render_png
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
 from nolkumuh.planning.imports import plan_lines_apply, plan_lines_plan, template_lines
-from nolkumuh.planning.models import Plan, Realization
+from nolkumuh.planning.models import Plan, PlanLine, Realization
 from nolkumuh.planning.realization import realization_add, realization_transition
 from nolkumuh.planning.selectors import (
     base_table,
@@ -38,7 +38,7 @@ from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.issues import InvalidInput
-from nolkumuh.scoring.optimize import optimize
+from nolkumuh.scoring.optimize import Proposal, optimize
 
 
 def _visible_plan(request: HttpRequest, pk: int) -> Plan:
@@ -121,25 +121,28 @@ def plan_optimize(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible_plan(request, pk)
     if not user_scope(request.user).may("approve", plan.region):
         raise Http404
-    form = OptimizeForm(request.POST or request.GET or None, initial={"year": plan.start_year})
+    form = OptimizeForm(request.POST or request.GET or None, plan=plan)
     proposal, rts = None, []
     if form.is_bound and form.is_valid():
         rts, table = base_table(plan)
         if rts:
             ruleset = ruleset_of(plan.base_round.ruleset_id)
-            budget = float(form.cleaned_data["budget"])
             objective = form.cleaned_data["objective"]
             proposal = optimize(
-                table, ruleset, default_activities(), budget, objective=objective, time_limit=30
+                table, ruleset, default_activities(), form.budget_caps(), objective=objective, time_limit=30
             )
         if request.method == "POST" and request.POST.get("adopt") and proposal is not None:
             count = plan_adopt(
-                user=request.user, plan=plan, proposal=proposal, rts=rts, year=form.cleaned_data["year"]
+                user=request.user, plan=plan, proposal=proposal, rts=rts, funder=form.cleaned_data["funder"]
             )
             messages.success(request, _("%(count)s baris usulan ditambahkan ke rencana.") % {"count": count})
             return redirect("planning:plan", plan.pk)
     activities = default_activities()
-    rows = [(c, rts[c.row], activities[c.activity]) for c in proposal.choices] if proposal else []
+    labels = dict(PlanLine.Source.choices)
+    rows = [
+        (c, rts[c.row], activities[c.activity], labels.get(c.funder or "", c.funder))
+        for c in (proposal.choices if proposal else [])
+    ]
     _region, ancestors = region_with_ancestors(code=plan.region.code)
     return render(
         request,
@@ -151,8 +154,19 @@ def plan_optimize(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "proposal": proposal,
             "rows": rows,
+            "spent": _spent_rows(proposal),
+            "sources": PlanLine.Source.choices,
         },
     )
+
+
+def _spent_rows(proposal: Proposal | None) -> list[tuple[int | None, str, float]]:
+    labels = dict(PlanLine.Source.choices)
+    if proposal is None:
+        return []
+    return [
+        (y, str(labels.get(f or "", f or "–")), v) for (y, f), v in sorted(proposal.spent.items(), key=str)
+    ]
 
 
 @login_required

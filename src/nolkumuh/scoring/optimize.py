@@ -6,20 +6,24 @@ or whole units where the catalogue says so) must handle enough volume for that c
 budget. With the "hectares" objective a binary per slum RT says it ends below the TK bound, and
 the luas of those RTs is maximized (the cost is the tie-breaker). A simple greedy rule is provided
 for comparison.
+
+The budget may be capped per year, per funder and per (year, funder) (:mod:`.budget`): the largest
+total the caps allow is the budget of the program, and every chosen activity then gets a year and a
+funder within the caps.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
 
 from nolkumuh.scoring.activities import Activity
 from nolkumuh.scoring.assess import Assessment, assess
+from nolkumuh.scoring.budget import Budget, Cell, allocate, spendable
+from nolkumuh.scoring.milp import Model
 from nolkumuh.scoring.rulesets import Ruleset
 from nolkumuh.scoring.table import RtTable
 
@@ -35,6 +39,8 @@ class Choice:
     volume: float
     cost: float
     lowers: dict[str, tuple[int, int]]  # criterion -> (score before, score after)
+    year: int | None = None  # where the budget is split by year and funder
+    funder: str | None = None
 
 
 @dataclass
@@ -47,6 +53,8 @@ class Proposal:
     score_after: int = 0
     optimal: bool = False
     status: str = ""
+    spendable: float = 0.0  # the largest total the budget's caps allow
+    spent: dict[Cell, float] = field(default_factory=dict)  # money per (year, funder)
 
 
 def _targets(ruleset: Ruleset, hundredths: int, score: int) -> list[tuple[int, float]]:
@@ -57,45 +65,6 @@ def _targets(ruleset: Ruleset, hundredths: int, score: int) -> list[tuple[int, f
         upper = edges[i + 1][0] - 0.5 if i + 1 < len(edges) else 10000.0
         options.append((value, upper))
     return [(s, upper) for s, upper in options if s < score] + [(score, hundredths + 0.0)]
-
-
-@dataclass
-class _Model:
-    columns: list[tuple[str, tuple]] = field(default_factory=list)  # what each variable is
-    objective: list[float] = field(default_factory=list)
-    lower: list[float] = field(default_factory=list)
-    upper: list[float] = field(default_factory=list)
-    integer: list[int] = field(default_factory=list)
-    rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
-
-    def add(self, kind: str, key: tuple, cost: float, low: float, high: float, integral: bool) -> int:
-        self.columns.append((kind, key))
-        self.objective.append(cost)
-        self.lower.append(low)
-        self.upper.append(high)
-        self.integer.append(1 if integral else 0)
-        return len(self.columns) - 1
-
-    def constrain(self, coefficients: dict[int, float], low: float, high: float) -> None:
-        self.rows.append((coefficients, low, high))
-
-    def solve(self, time_limit: float) -> object:
-        data, rows, cols = [], [], []
-        for i, (coefficients, _low, _high) in enumerate(self.rows):
-            for j, value in coefficients.items():
-                rows.append(i)
-                cols.append(j)
-                data.append(value)
-        matrix = coo_matrix((data, (rows, cols)), shape=(len(self.rows), len(self.columns))).tocsr()
-        constraints = LinearConstraint(matrix, [r[1] for r in self.rows], [r[2] for r in self.rows])
-        return milp(
-            np.array(self.objective),
-            constraints=constraints,
-            integrality=np.array(self.integer),
-            bounds=Bounds(np.array(self.lower), np.array(self.upper)),
-            # a gap of zero: "optimal" means proven optimal, not merely within 0.01 %
-            options={"time_limit": time_limit, "disp": False, "mip_rel_gap": 0.0},
-        )
 
 
 @dataclass
@@ -112,7 +81,7 @@ class _Problem:
         return self.ruleset.classes[-2].min_total - 1
 
 
-def _add_rt(model: _Model, p: _Problem, r: int) -> tuple[dict[int, float], int, dict[str, int]]:
+def _add_rt(model: Model, p: _Problem, r: int) -> tuple[dict[int, float], int, dict[str, int]]:
     """Variables and constraints of one RT: per criterion it can lower, a binary per reachable
     score; per useful activity, the amount. Returns the score terms, the fixed part of the total
     and the activity columns."""
@@ -154,18 +123,45 @@ def optimize(
     table: RtTable,
     ruleset: Ruleset,
     activities: Mapping[str, Activity],
-    budget: float,
+    budget: float | Budget,
     *,
     objective: str = "hectares",
     time_limit: float = 60.0,
 ) -> Proposal:
     """The best use of ``budget`` over the RTs of ``table`` (objective "hectares" or "score")."""
+    plan = budget if isinstance(budget, Budget) else Budget(float(budget))
     current = assess(table, ruleset)
     handlers = {key: [a for a in activities.values() if a.handles.get(key)] for key in ruleset.keys}
     problem = _Problem(table, ruleset, activities, current, handlers)
+    total = spendable(plan)
     if objective == "hectares":
-        return _most_hectares(problem, budget, time_limit)
-    return _lowest_score(problem, budget, time_limit)
+        proposal = _most_hectares(problem, total, time_limit)
+    else:
+        proposal = _lowest_score(problem, total, time_limit)
+    return assign_cells(proposal, plan, total)
+
+
+def assign_cells(proposal: Proposal, budget: Budget, total: float) -> Proposal:
+    """Give every choice a year and a funder within the caps (splitting a choice that straddles a
+    cap into co-funded parts), and sum the money per cell."""
+    proposal.spendable = total
+    shares = allocate(budget, [c.cost for c in proposal.choices])
+    if shares is None:  # cannot happen when the cost is within ``total``; say so rather than guess
+        proposal.optimal, proposal.status = False, "allocation failed"
+        return proposal
+    parts: list[Choice] = []
+    first = budget.cells()[0]
+    for choice, share in zip(proposal.choices, shares, strict=True):
+        if not share:  # a free activity: the first cell
+            parts.append(replace(choice, year=first[0], funder=first[1]))
+        for (year, funder), money in share.items():
+            fraction = money / choice.cost
+            if fraction > 1e-9:
+                part = replace(choice, volume=choice.volume * fraction, cost=money, year=year, funder=funder)
+                parts.append(part)
+            proposal.spent[(year, funder)] = proposal.spent.get((year, funder), 0.0) + money
+    proposal.choices = parts
+    return proposal
 
 
 def _most_hectares(p: _Problem, budget: float, time_limit: float) -> Proposal:
@@ -177,7 +173,7 @@ def _most_hectares(p: _Problem, budget: float, time_limit: float) -> Proposal:
     for r in range(len(p.table)):
         if int(p.current.total[r]) <= p.tk_max:
             continue
-        model = _Model()
+        model = Model()
         terms, fixed, columns = _add_rt(model, p, r)
         if fixed > p.tk_max or not columns:
             continue  # what is left cannot be handled by any activity
@@ -191,7 +187,7 @@ def _most_hectares(p: _Problem, budget: float, time_limit: float) -> Proposal:
         elif result.status != 2:  # 2: infeasible, cannot be freed
             proposal.optimal, proposal.status = False, str(result.message)
     if offers:
-        knapsack = _Model()
+        knapsack = Model()
         picks = {
             r: knapsack.add("z", (r,), -float(p.table["luas"][r]) + COST_WEIGHT * cost, 0, 1, True)
             for r, (cost, _c, _t) in offers.items()
@@ -214,7 +210,7 @@ def _most_hectares(p: _Problem, budget: float, time_limit: float) -> Proposal:
 
 def _lowest_score(p: _Problem, budget: float, time_limit: float) -> Proposal:
     """One model over all RTs: the lowest sum of totals within the budget (cost as tie-breaker)."""
-    model = _Model()
+    model = Model()
     budget_row: dict[int, float] = {}
     fixed_total = 0
     for r in range(len(p.table)):
@@ -240,7 +236,7 @@ def _lowest_score(p: _Problem, budget: float, time_limit: float) -> Proposal:
     return proposal
 
 
-def _choices(model: _Model, x: np.ndarray, p: _Problem) -> tuple[list[Choice], dict[int, float]]:
+def _choices(model: Model, x: np.ndarray, p: _Problem) -> tuple[list[Choice], dict[int, float]]:
     """The activities chosen in a solution, each with the scores it lowers; and the modelled
     part of each RT's total after handling."""
     values = np.round(x, 9)
@@ -268,10 +264,19 @@ def _choices(model: _Model, x: np.ndarray, p: _Problem) -> tuple[list[Choice], d
     return choices, totals
 
 
-def greedy(table: RtTable, ruleset: Ruleset, activities: Mapping[str, Activity], budget: float) -> Proposal:
+def greedy(
+    table: RtTable, ruleset: Ruleset, activities: Mapping[str, Activity], budget: float | Budget
+) -> Proposal:
     """The simple rule: for each slum RT the cost to bring it below the TK bound, lowering its
     cheapest criteria per point first (single-criterion view, whole units); then RTs by hectares per
-    rupiah until the budget is spent."""
+    rupiah until the budget (the largest total its caps allow) is spent."""
+    plan = budget if isinstance(budget, Budget) else Budget(float(budget))
+    total = spendable(plan)
+    proposal = _greedy(table, ruleset, activities, total)
+    return assign_cells(proposal, plan, total)
+
+
+def _greedy(table: RtTable, ruleset: Ruleset, activities: Mapping[str, Activity], budget: float) -> Proposal:
     current = assess(table, ruleset)
     keys = ruleset.keys
     tk_max = ruleset.classes[-2].min_total - 1
