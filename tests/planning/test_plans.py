@@ -360,3 +360,30 @@ def test_optimizer_with_caps_per_year_and_funder_adopts_lines_with_their_year_an
     assert {x.year for x in lines} != {2025}  # the 2025 cap pushes work into later years
     bad = client.get(url, {**query, "cap_year_2025": "-5"}).content.decode()
     assert "Terbukti optimal" not in bad
+
+
+def test_word_document_has_aspect_change_and_before_after_maps(client, users, plan, rts):
+    import io
+
+    import docx
+    from shapely.geometry import box
+
+    from nolkumuh.regions.boundaries import boundary_values
+    from nolkumuh.regions.models import Boundary
+
+    for i, rt in enumerate(rts):
+        shape = box(110.42 + i * 0.002, -6.95, 110.422 + i * 0.002, -6.948)
+        Boundary.objects.create(kind="rt", rt=rt, **boundary_values(shape, 4.9, "test", "33.74.02.1001"))
+    plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "gerobak_sampah", "1", 2025))
+    plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "apar", "7", 2026))
+    simulation = plan_simulation(plan)
+    sampah = next(a for a in simulation.aspects if a.name == "Kondisi pengelolaan persampahan")
+    assert sampah.score_after < sampah.score_before and sampah.share_after < sampah.share_before
+    assert simulation.classes_before[rts[0].pk] == "KR" and simulation.classes_after[rts[0].pk] == "TK"
+    client.login(username="korkot", password=PASSWORD)
+    document = docx.Document(io.BytesIO(client.get(reverse("planning:docx", args=[plan.pk])).content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Kumuh awal 2024:" in text and "Proyeksi kumuh akhir 2027:" in text
+    headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    assert ["Aspek", "Kekurangan awal (%)", "Kekurangan akhir (%)", "Nilai awal", "Nilai akhir"] in headers
+    assert len(document.inline_shapes) == 5  # cost chart, two aspect charts, two maps

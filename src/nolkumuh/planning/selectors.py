@@ -15,6 +15,7 @@ from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import Groups, aggregate, assess, catalogue, sanitation_access_hundredths, slum_area
 from nolkumuh.scoring import water_access_hundredths as water_access
 from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.assess import Assessment
 from nolkumuh.scoring.handling import apply_handling
 from nolkumuh.scoring.simulate import PlanLine as EngineLine
 from nolkumuh.scoring.simulate import simulate
@@ -35,11 +36,26 @@ class YearRow:
 
 
 @dataclass
+class AspectRow:
+    """One aspect before the plan (kumuh awal) and after its last year (projection)."""
+
+    number: int
+    name: str
+    share_before: float  # the city's deficient share of the aspect, % (mean of its criteria)
+    share_after: float
+    score_before: int  # the aspect's scores summed over every RT
+    score_after: int
+
+
+@dataclass
 class PlanSimulation:
     rows: list[YearRow] = field(default_factory=list)
     warnings: list[tuple[PlanLine, str, str]] = field(default_factory=list)
     rts: list[Rt] = field(default_factory=list)
     n_rt: int = 0
+    aspects: list[AspectRow] = field(default_factory=list)
+    classes_before: dict[int, str] = field(default_factory=dict)  # RT id -> class code
+    classes_after: dict[int, str] = field(default_factory=dict)
 
 
 def base_table(plan: Plan) -> tuple[list[Rt], Any]:
@@ -69,8 +85,10 @@ def plan_simulation(plan: Plan) -> PlanSimulation:
     states = [("awal", table, simulation.before)] + [
         (s.year, s.table, s.assessment) for s in simulation.states
     ]
+    cities = []
     for year, state_table, state in states:
         city = assess(aggregate(state_table, whole), ruleset)
+        cities.append(city)
         water, sanitation = water_access(city), sanitation_access_hundredths(city)
         row = YearRow(
             year=year,
@@ -90,6 +108,9 @@ def plan_simulation(plan: Plan) -> PlanSimulation:
             row.measured_slum_rts = int(measured.is_slum().sum())
             row.measured_slum_ha = float(slum_area(table["luas"], measured, whole).slum[0])
         result.rows.append(row)
+    result.aspects = _aspect_rows(simulation.before, simulation.final(), cities[0], cities[-1])
+    result.classes_before = dict(zip([rt.pk for rt in rts], simulation.before.class_codes(), strict=True))
+    result.classes_after = dict(zip([rt.pk for rt in rts], simulation.final().class_codes(), strict=True))
     seen = set()
     for warning in simulation.warnings:
         key = (origin[warning.line], warning.code, warning.criterion)
@@ -97,6 +118,28 @@ def plan_simulation(plan: Plan) -> PlanSimulation:
             seen.add(key)
             result.warnings.append((lines[origin[warning.line]], warning.code, warning.criterion))
     return result
+
+
+def _aspect_rows(
+    before: Assessment, after: Assessment, city_before: Assessment, city_after: Assessment
+) -> list[AspectRow]:
+    ruleset = before.ruleset
+    names = catalogue().aspects
+    rows = []
+    for number in ruleset.aspects:
+        criteria = [j for j, key in enumerate(ruleset.keys) if catalogue().criteria[key].aspect == number]
+        a = city_before.aspect_row(number)
+        rows.append(
+            AspectRow(
+                number=number,
+                name=names[number].name_id,
+                share_before=int(city_before.aspect_hundredths[a, 0]) / 100,
+                share_after=int(city_after.aspect_hundredths[a, 0]) / 100,
+                score_before=int(before.scores[criteria].sum()),
+                score_after=int(after.scores[criteria].sum()),
+            )
+        )
+    return rows
 
 
 def _engine_lines(

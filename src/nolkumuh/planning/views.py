@@ -6,7 +6,6 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import shapely
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_POST
 from nolkumuh.accounts.services import WorkflowError, user_scope
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
-from nolkumuh.geo.image import render_png
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
 from nolkumuh.planning.imports import plan_lines_apply, plan_lines_plan, template_lines
@@ -33,7 +31,6 @@ from nolkumuh.planning.selectors import (
     plan_total,
 )
 from nolkumuh.planning.services import plan_adopt, plan_create, plan_line_add
-from nolkumuh.regions.maps import MapRequest, map_layer
 from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.scoring.activities import default_activities
@@ -171,17 +168,10 @@ def _spent_rows(proposal: Proposal | None) -> list[tuple[int | None, str, float]
 
 @login_required
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    """The memorandum program as a Word document (with the map where polygons exist)."""
+    """The memorandum program as a Word document (with the maps where RT polygons exist)."""
     plan = _visible_plan(request, pk)
-    layer = map_layer(user=request.user, region=plan.region, request=MapRequest(year=plan.base_round.year))
-    picture = None
-    if layer["features"]:
-        shapes = [
-            (shapely.geometry.shape(f["geometry"]), f["properties"]["color"]) for f in layer["features"]
-        ]
-        picture = render_png(shapes, layer["legend"], f"{plan.region.display_name} · {plan.base_round.year}")
     response = HttpResponse(
-        memorandum_docx(plan, map_png=picture),
+        memorandum_docx(plan),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="memorandum_{plan.region.code}_{plan.pk}.docx"'
