@@ -387,3 +387,52 @@ def test_word_document_has_aspect_change_and_before_after_maps(client, users, pl
     headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
     assert ["Aspek", "Kekurangan awal (%)", "Kekurangan akhir (%)", "Nilai awal", "Nilai akhir"] in headers
     assert len(document.inline_shapes) == 5  # cost chart, two aspect charts, two maps
+
+
+def test_kawasan_wide_lines_from_excel_with_every_location_problem_listed(client, users, plan, rts, tmp_path):
+    from nolkumuh.regions.models import Kawasan
+    from tests.exchange.conftest import write_xlsx
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    at_rt = {
+        "tahun": 2025,
+        "kode_kelurahan": "33.74.02.1001",
+        "rw": "001",
+        "rt": "001",
+        "kegiatan": "apar",
+        "volume": 3,
+        "sumber_dana": "csr",
+        "kawasan": "",
+    }
+    at_kawasan = {**at_rt, "kode_kelurahan": "", "rw": "", "rt": "", "kegiatan": "tps3r", "volume": 1}
+    at_kawasan["kawasan"] = "kawasan bandarharjo"  # names match without regard to case
+    bad = [
+        {**at_rt, "kawasan": "Kawasan Bandarharjo"},  # both
+        {**at_kawasan, "kawasan": ""},  # neither
+        {**at_kawasan, "kawasan": "Kawasan Atlantis"},
+    ]
+    client.login(username="korkot", password=PASSWORD)
+    url = reverse("planning:import", args=[plan.pk])
+    with write_xlsx(tmp_path / "salah.xlsx", [at_rt, at_kawasan, *bad]).open("rb") as handle:
+        page = client.post(url, {"file": handle}).content.decode()
+    for expected in ("baris 4, kolom kawasan", "baris 5, kolom rt", "baris 6, kolom kawasan", "lembar "):
+        assert expected in page
+    assert "baris 2," not in page and "baris 3," not in page
+    client.post(url, {"confirm": "1"})
+    assert not plan.lines.exists()
+    with write_xlsx(tmp_path / "benar.xlsx", [at_rt, at_kawasan]).open("rb") as handle:
+        assert "2 baris siap ditambahkan" in client.post(url, {"file": handle}).content.decode()
+    client.post(url, {"confirm": "1"})
+    lines = list(plan.lines.order_by("id"))
+    assert [(x.rt_id, x.kawasan_id, x.activity) for x in lines] == [
+        (rts[0].pk, None, "apar"),
+        (None, kawasan.pk, "tps3r"),
+    ]
+    template = client.get(reverse("planning:template", args=[plan.pk]))
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(template.streaming_content)))
+    assert book["kegiatan"]["K1"].value == "kawasan"
+    assert "Kawasan Bandarharjo" in [c.value for c in book["petunjuk"]["A"]]

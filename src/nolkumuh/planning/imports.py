@@ -9,12 +9,13 @@ from pathlib import Path
 import xlsxwriter
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from python_calamine import CalamineError, CalamineWorkbook
 
 from nolkumuh.exchange.parse import cell_text
-from nolkumuh.exchange.read import normalize_name, read_sheet
+from nolkumuh.exchange.read import _pick_sheet, normalize_name, read_sheet
 from nolkumuh.planning.models import Plan, PlanLine
-from nolkumuh.planning.services import ensure_planner, plan_line_add
-from nolkumuh.regions.models import Rt, number_key
+from nolkumuh.planning.services import ensure_planner, plan_line_add, within_code
+from nolkumuh.regions.models import Kawasan, Rt, number_key
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.issues import InvalidInput, Issue
@@ -30,14 +31,17 @@ COLUMNS = (
     "sumber_dana",
     "pelaksana",
     "status",
+    "kawasan",
 )
-REQUIRED = ("tahun", "kode_kelurahan", "rw", "rt", "kegiatan", "volume", "sumber_dana")
+REQUIRED = ("tahun", "kegiatan", "volume", "sumber_dana")
+RT_COLUMNS = ("kode_kelurahan", "rw", "rt")
 
 
 @dataclass
 class LinesPlan:
     lines: list[PlanLine] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    sheet: str = ""  # the sheet read (Excel), for the messages
 
     @property
     def ok(self) -> bool:
@@ -64,6 +68,15 @@ def template_lines(path: Path, plan: Plan) -> None:
     help_sheet.write(
         i + 2, 0, f"Tahun {plan.start_year}-{plan.end_year}; status: proposed, agreed, funded, done."
     )
+    help_sheet.write(
+        i + 3,
+        0,
+        "Lokasi: isi kode_kelurahan, rw dan rt untuk kegiatan di satu RT, atau hanya kolom kawasan "
+        "(nama kawasan di bawah) untuk kegiatan skala kawasan yang dibagi ke RT-nya.",
+    )
+    help_sheet.write(i + 5, 0, "kawasan", bold)
+    for k, kawasan in enumerate(plan_kawasan(plan), start=i + 6):
+        help_sheet.write(k, 0, kawasan.name)
     help_sheet.set_column(0, 1, 40)
     book.close()
 
@@ -77,8 +90,11 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
     except InvalidInput as exc:
         result.issues = exc.issues
         return result
+    result.sheet = _first_sheet(path)
     position = {normalize_name(n): j for j, n in enumerate(sheet.names)}
     missing = [c for c in REQUIRED if c not in position]
+    if "kawasan" not in position:
+        missing += [c for c in RT_COLUMNS if c not in position]
     if missing or not sheet.rows:
         result.issues = [Issue("missing_column", column=c, params={"hint": ""}) for c in missing]
         result.issues += [] if sheet.rows else [Issue("no_data_rows")]
@@ -91,6 +107,7 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
         (rt.kelurahan.code, rt.rw_key, rt.rt_key): rt
         for rt in Rt.objects.filter(within(plan.region.code, "kelurahan__code")).select_related("kelurahan")
     }
+    kawasan_by_name = {k.name.strip().lower(): k for k in plan_kawasan(plan)}
     for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
 
         def get(name: str, row: list = row) -> str:  # bound now, not at call time
@@ -135,11 +152,19 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
                     {"choices": ", ".join(code for code, _ in PlanLine.Source.choices)},
                 )
             )
-        rt = rts.get((get("kode_kelurahan"), number_key(get("rw")), number_key(get("rt"))))
-        if rt is None:
-            issues.append(
-                Issue("unknown_rt", number, "rt", f"{get('kode_kelurahan')} {get('rw')}/{get('rt')}")
-            )
+        rt, kawasan = None, None
+        at_rt = any(get(c) for c in RT_COLUMNS)
+        if at_rt == bool(get("kawasan")):
+            issues.append(Issue("rt_or_kawasan", number, "kawasan" if at_rt else "rt"))
+        elif at_rt:
+            rt = rts.get((get("kode_kelurahan"), number_key(get("rw")), number_key(get("rt"))))
+            if rt is None:
+                where = f"{get('kode_kelurahan')} {get('rw')}/{get('rt')}"
+                issues.append(Issue("unknown_rt", number, "rt", where))
+        else:
+            kawasan = kawasan_by_name.get(get("kawasan").strip().lower())
+            if kawasan is None:
+                issues.append(Issue("unknown_kawasan", number, "kawasan", get("kawasan")))
         status = get("status") or PlanLine.Status.PROPOSED
         if issues:
             result.issues += issues
@@ -148,6 +173,7 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
         result.lines.append(
             PlanLine(
                 rt=rt,
+                kawasan=kawasan,
                 activity=activity,
                 volume=values["volume"],
                 unit_cost=unit_cost,
@@ -158,6 +184,26 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
             )
         )
     return result
+
+
+def plan_kawasan(plan: Plan) -> list[Kawasan]:
+    """The kawasan a line of this plan may be placed at: in its city, or in its province."""
+    code = plan.region.code
+    return [
+        k
+        for k in Kawasan.objects.filter(kabkota__code__startswith=code[:2]).select_related("kabkota")
+        if within_code(k.kabkota.code, code) or within_code(code, k.kabkota.code)
+    ]
+
+
+def _first_sheet(path: Path) -> str:
+    """The name of the sheet read: "rt" if there is one, else the first (as exchange.read picks)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return ""
+    try:
+        return _pick_sheet(CalamineWorkbook.from_path(str(path)))
+    except (CalamineError, OSError, ValueError, IndexError):
+        return ""
 
 
 @transaction.atomic

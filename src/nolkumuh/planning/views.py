@@ -212,7 +212,8 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
         request.session[f"rencana-{plan.pk}"] = str(stored)
         checked = plan_lines_plan(user=request.user, plan=plan, path=stored)
         lang = get_language() or "id"
-        context.update(checked=checked, issue_lines=[i.line(lang) for i in checked.issues])
+        sheet = _("lembar %(sheet)s, ") % {"sheet": checked.sheet} if checked.sheet else ""
+        context.update(checked=checked, issue_lines=[sheet + i.line(lang) for i in checked.issues])
     elif request.method == "POST" and request.POST.get("confirm"):
         stored = Path(request.session.get(f"rencana-{plan.pk}", ""))
         if not stored.is_file():
