@@ -436,3 +436,49 @@ def test_kawasan_wide_lines_from_excel_with_every_location_problem_listed(client
     book = openpyxl.load_workbook(io.BytesIO(b"".join(template.streaming_content)))
     assert book["kegiatan"]["K1"].value == "kawasan"
     assert "Kawasan Bandarharjo" in [c.value for c in book["petunjuk"]["A"]]
+
+
+def test_a_realization_carries_out_its_plan_line_and_the_plan_shows_what_is_realized(
+    client, users, plan, rts, tree
+):
+    from nolkumuh.planning.models import Realization
+    from nolkumuh.regions.models import Kawasan
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    rts[1].kawasan = kawasan
+    rts[1].save()
+    at_rt = plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "apar", "7", 2025))
+    wide = PlanLine(
+        kawasan=kawasan, activity="tps3r", volume=Decimal("1"), unit_cost=None, source="apbn", year=2026
+    )
+    wide = plan_line_add(user=users["korkot"], plan=plan, line=wide)
+    client.login(username="fasil", password=PASSWORD)
+    page = client.get(reverse("baseline:kelurahan", args=["33.74.02.1001", 2024])).content.decode()
+    assert f'<option value="{at_rt.pk}">' in page and f'<option value="{wide.pk}">' in page
+    url = reverse("planning:realization_new", args=["33.74.02.1001", 2024])
+    post = {"rt": rts[0].pk, "activity": "apar", "volume": "4", "tahun": "2025"}
+    client.post(url, {**post, "plan_line": at_rt.pk})
+    client.post(url, {**post, "activity": "tps3r", "plan_line": at_rt.pk})  # another activity
+    client.post(url, {**post, "activity": "tps3r", "plan_line": wide.pk})  # RT 001 is outside the kawasan
+    client.post(url, {**post, "rt": rts[1].pk, "activity": "tps3r", "volume": "1", "plan_line": wide.pk})
+    client.post(url, {**post, "plan_line": "x"})  # not a line: recorded without one
+    done = list(Realization.objects.order_by("id"))
+    assert [(z.rt_id, z.activity, z.plan_line_id) for z in done] == [
+        (rts[0].pk, "apar", at_rt.pk),
+        (rts[1].pk, "tps3r", wide.pk),
+        (rts[0].pk, "apar", None),
+    ]
+    page = client.get(reverse("baseline:kelurahan", args=["33.74.02.1001", 2024])).content.decode()
+    assert "Memorandum Program Kota Semarang 2025-2027" in page  # the realization names its plan
+    for step, who in (("submit", "fasil"), ("verify", "askot"), ("approve", "korkot")):
+        client.login(username=who, password=PASSWORD)
+        client.post(reverse("planning:realization_action", args=[done[0].pk, step]), {"tahun": "2024"})
+    client.login(username="korkot", password=PASSWORD)
+    page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    assert "Realisasi disetujui" in page and "1 dalam proses" in page
+    from nolkumuh.planning.realization import realized_by_line
+
+    assert realized_by_line([at_rt, wide]) == {
+        at_rt.pk: {"approved": 4.0, "pending": 0},
+        wide.pk: {"approved": 0.0, "pending": 1},
+    }

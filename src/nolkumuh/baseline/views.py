@@ -30,6 +30,7 @@ from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
 from nolkumuh.exchange import read_sheet
 from nolkumuh.exchange.workbooks import marked_workbook
 from nolkumuh.planning.models import Realization
+from nolkumuh.planning.realization import plan_lines_for_kelurahan
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.regions.services import rt_get_or_create
@@ -79,7 +80,10 @@ def kelurahan_data(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "editable": scope.may_edit(kelurahan) and submission.status == Submission.Status.DRAFT,
             "actions": actions,
             "new_rt_form": NewRtForm(),
-            "realizations": Realization.objects.filter(rt__kelurahan=kelurahan).select_related("rt"),
+            "realizations": Realization.objects.filter(rt__kelurahan=kelurahan).select_related(
+                "rt", "plan_line__plan"
+            ),
+            "plan_lines": plan_lines_for_kelurahan(kelurahan),
             "activities": default_activities().values(),
             "reason_form": ReasonForm(),
         },

@@ -22,7 +22,7 @@ from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
 from nolkumuh.planning.imports import plan_lines_apply, plan_lines_plan, template_lines
 from nolkumuh.planning.models import Plan, PlanLine, Realization
-from nolkumuh.planning.realization import realization_add, realization_transition
+from nolkumuh.planning.realization import realization_add, realization_transition, realized_by_line
 from nolkumuh.planning.selectors import (
     base_table,
     collaboration_matrix,
@@ -93,7 +93,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("planning:plan", plan.pk)
     _region, ancestors = region_with_ancestors(code=plan.region.code)
     activities = default_activities()
-    lines = list(plan.lines.select_related("rt", "rt__kelurahan"))
+    lines = list(plan.lines.select_related("rt", "rt__kelurahan", "kawasan"))
+    realized = realized_by_line(lines)
     return render(
         request,
         "planning/plan.html",
@@ -103,7 +104,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "here": plan.title,
             "form": form,
             "may_plan": may_plan,
-            "lines": [(line, activities.get(line.activity)) for line in lines],
+            "lines": [(line, activities.get(line.activity), realized.get(line.pk)) for line in lines],
             "simulation": plan_simulation(plan),
             "matrix": collaboration_matrix(plan),
             "commitments": commitments(plan),
@@ -245,7 +246,11 @@ def realization_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
     except (InvalidOperation, ValueError):
         messages.error(request, _("Isi volume dan tahun selesai dengan angka."))
         return redirect("baseline:kelurahan", code, year)
-    realization = Realization(rt=rt, activity=request.POST.get("activity", ""), volume=volume, year=done_year)
+    line_id = request.POST.get("plan_line", "")
+    line = PlanLine.objects.filter(pk=int(line_id)).first() if line_id.isdigit() else None
+    realization = Realization(
+        rt=rt, activity=request.POST.get("activity", ""), volume=volume, year=done_year, plan_line=line
+    )
     try:
         realization_add(user=request.user, realization=realization)
     except PermissionDenied:
