@@ -6,44 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.core.models import AuditEntry
-from nolkumuh.planning.models import Plan, PlanLine
+from nolkumuh.planning.models import PlanLine
 from nolkumuh.planning.selectors import collaboration_matrix, plan_simulation
-from nolkumuh.planning.services import plan_create, plan_line_add
+from nolkumuh.planning.services import plan_line_add
 from nolkumuh.regions.services import rt_get_or_create
-from tests.web.conftest import PASSWORD, rt_values
-
-
-@pytest.fixture
-def rts(users, round2024, tree):
-    made = []
-    for n in ("001", "002"):
-        rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt=n)[0]
-        rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
-        made.append(rt)
-    return made
-
-
-@pytest.fixture
-def plan(users, tree, round2024):
-    return plan_create(
-        user=users["korkot"],
-        plan=Plan(
-            region=tree["semarang"],
-            kind="memorandum",
-            title="Memorandum Program Kota Semarang 2025-2027",
-            start_year=2025,
-            end_year=2027,
-            base_round=round2024,
-        ),
-    )
-
-
-def line(rt, activity, volume, year, source="apbd_kabkota"):
-    return PlanLine(
-        rt=rt, activity=activity, volume=Decimal(volume), unit_cost=None, source=source, year=year
-    )
+from tests.planning.conftest import line
+from tests.web.conftest import PASSWORD
 
 
 def test_plan_lines_project_kumuh_akhir_year_by_year(users, plan, rts):

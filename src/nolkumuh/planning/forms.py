@@ -3,10 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.regions.models import Kawasan, Rt
 from nolkumuh.regions.selectors import within
-from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.budget import Budget
 
 
@@ -39,7 +39,8 @@ class PlanLineForm(forms.ModelForm):
             "Isi RT, atau kawasan untuk kegiatan skala kawasan (dibagi ke RT-nya)."
         )
         self.fields["activity"].choices = [
-            (a.key, f"{a.name_id} ({a.unit}, Rp {a.unit_cost:,.0f})") for a in default_activities().values()
+            (a.key, f"{a.name_id} ({a.unit}, Rp {a.unit_cost:,.0f})")
+            for a in activities_for(region=plan.region, year=plan.start_year).values()
         ]
 
 

@@ -13,6 +13,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from nolkumuh.exchange.parse import cell_text
 from nolkumuh.exchange.read import _pick_sheet, normalize_name, read_sheet
+from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.planning.services import ensure_planner, plan_line_add, within_code
 from nolkumuh.regions.models import Kawasan, Rt, number_key
@@ -59,7 +60,7 @@ def template_lines(path: Path, plan: Plan) -> None:
         sheet.set_column(j, j, 16, text if name in ("kode_kelurahan", "rw", "rt") else None)
     help_sheet = book.add_worksheet("petunjuk")
     help_sheet.write_row(0, 0, ["kegiatan", "nama", "satuan", "harga satuan perkiraan (Rp)"], bold)
-    for i, activity in enumerate(default_activities().values(), start=1):
+    for i, activity in enumerate(activities_for(region=plan.region, year=plan.start_year).values(), start=1):
         help_sheet.write_row(i, 0, [activity.key, activity.name_id, activity.unit, activity.unit_cost])
     row = len(default_activities()) + 3
     help_sheet.write_row(row, 0, ["sumber_dana", "arti"], bold)
@@ -169,7 +170,12 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
         if issues:
             result.issues += issues
             continue
-        unit_cost = values.get("harga_satuan", Decimal(str(activities[activity].unit_cost)))
+        if "harga_satuan" in values:
+            unit_cost = values["harga_satuan"]
+        else:
+            unit_cost = Decimal(
+                str(activities_for(region=plan.region, year=int(values["tahun"]))[activity].unit_cost)
+            )
         result.lines.append(
             PlanLine(
                 rt=rt,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from nolkumuh.accounts.services import WorkflowError, user_scope
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
+from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
 from nolkumuh.planning.imports import plan_lines_apply, plan_lines_plan, template_lines
@@ -123,15 +124,15 @@ def plan_optimize(request: HttpRequest, pk: int) -> HttpResponse:
     proposal, rts = None, []
     if form.is_bound and form.is_valid():
         rts, table = base_table(plan)
+        costs = activities_for(region=plan.region, year=plan.start_year)
         if rts:
             ruleset = ruleset_of(plan.base_round.ruleset_id)
             objective = form.cleaned_data["objective"]
-            proposal = optimize(
-                table, ruleset, default_activities(), form.budget_caps(), objective=objective, time_limit=30
-            )
+            proposal = optimize(table, ruleset, costs, form.budget_caps(), objective=objective, time_limit=30)
         if request.method == "POST" and request.POST.get("adopt") and proposal is not None:
+            funder = form.cleaned_data["funder"]
             count = plan_adopt(
-                user=request.user, plan=plan, proposal=proposal, rts=rts, funder=form.cleaned_data["funder"]
+                user=request.user, plan=plan, proposal=proposal, rts=rts, funder=funder, activities=costs
             )
             messages.success(request, _("%(count)s baris usulan ditambahkan ke rencana.") % {"count": count})
             return redirect("planning:plan", plan.pk)

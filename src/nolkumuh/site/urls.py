@@ -3,6 +3,7 @@ from django.urls import include, path
 from nolkumuh.accounts import views as accounts
 from nolkumuh.baseline import views as baseline
 from nolkumuh.core import views as core
+from nolkumuh.planning import cost_views as planning_costs
 from nolkumuh.planning import views as planning
 from nolkumuh.regions import map_views as maps
 from nolkumuh.regions import views as regions
@@ -70,6 +71,7 @@ planning_urls = (
         path("realisasi/<str:code>/<int:year>/baru/", planning.realization_new, name="realization_new"),
         path("realisasi/<int:pk>/<str:action>/", planning.realization_action, name="realization_action"),
         path("rencana/<int:pk>/memorandum.xlsx", planning.plan_xlsx, name="xlsx"),
+        path("rencana/harga/<str:code>/", planning_costs.unit_costs, name="unit_costs"),
     ],
     "planning",
 )
