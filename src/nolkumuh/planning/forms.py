@@ -87,7 +87,7 @@ class OptimizeForm(forms.Form):
         return [*rows, (None, [self[f"cap_funder_{f}"] for f in self.funders])]
 
     def budget_caps(self) -> Budget:
-        """The budget: funders in play are the main one and those given a cap."""
+        """The budget: funders in play are those given a cap, used first, and the main one."""
         data = self.cleaned_data
 
         def given(name: str) -> float | None:
@@ -102,11 +102,13 @@ class OptimizeForm(forms.Form):
         per_funder = {
             f: given(f"cap_funder_{f}") for f in self.funders if given(f"cap_funder_{f}") is not None
         }
-        in_play = {data["funder"], *per_funder, *(f for _y, f in per_cell)}
+        main = data["funder"]
+        capped = {*per_funder, *(f for _y, f in per_cell)} - {main}
         return Budget(
             float(data["budget"]),
             years=tuple(self.years),
-            funders=tuple(f for f in self.funders if f in in_play),
+            # funders given a cap first (in the list's order), the main funder covers the rest
+            funders=(*(f for f in self.funders if f in capped), main),
             per_year={y: given(f"cap_year_{y}") for y in self.years if given(f"cap_year_{y}") is not None},
             per_funder=per_funder,
             per_cell=per_cell,
