@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from nolkumuh.accounts import views as accounts
 from nolkumuh.baseline import views as baseline
+from nolkumuh.core import job_views as core_jobs
 from nolkumuh.core import views as core
 from nolkumuh.planning import cost_views as planning_costs
 from nolkumuh.planning import views as planning
@@ -14,6 +15,8 @@ core_urls = (
         path("cari/", core.search, name="search"),
         path("bantuan/", core.help_page, name="help"),
         path("bantuan/img/<str:name>", core.help_image, name="help_image"),
+        path("tugas/<uuid:pk>/", core_jobs.job_page, name="job"),
+        path("tugas/<uuid:pk>/unduh/", core_jobs.job_download, name="job_download"),
     ],
     "core",
 )
