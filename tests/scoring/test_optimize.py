@@ -10,7 +10,7 @@ import pytest
 
 from nolkumuh.scoring import load_ruleset
 from nolkumuh.scoring.activities import Activity
-from nolkumuh.scoring.budget import Budget, spendable
+from nolkumuh.scoring.budget import Budget, allocate, spendable
 from nolkumuh.scoring.optimize import greedy, optimize
 from nolkumuh.scoring.simulate import PlanLine, simulate
 from tests.helpers import oracle_row, table_of
@@ -192,3 +192,17 @@ def test_a_capped_program_is_spread_over_years_and_funders_earliest_first():
     simple = greedy(table, RULESET, ACTIVITIES, CAPPED)
     assert_within_caps(simple, CAPPED)
     assert proposal.freed_ha >= simple.freed_ha - 1e-9
+
+
+def test_money_goes_to_the_earliest_year_and_the_first_funders_spend_early():
+    budget = Budget(
+        2e9, years=(2025, 2026), funders=("apbn", "apbd"), per_year={2025: 15e6}, per_funder={"apbn": 10e6}
+    )
+    shares = allocate(budget, [20e6, 30e6])
+    spent = {}
+    for share in shares:
+        for cell, money in share.items():
+            spent[cell] = spent.get(cell, 0.0) + money
+    assert spent == pytest.approx({(2025, "apbn"): 10e6, (2025, "apbd"): 5e6, (2026, "apbd"): 35e6})
+    assert [sum(s.values()) for s in shares] == pytest.approx([20e6, 30e6])
+    assert allocate(replace(budget, total=40e6), [20e6, 30e6]) is None  # more than the total

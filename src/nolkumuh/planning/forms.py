@@ -69,7 +69,12 @@ class OptimizeForm(forms.Form):
         self.funders = [code for code, _label in PlanLine.Source.choices]
         for name in self.cap_names():
             self.fields[name] = forms.DecimalField(
-                required=False, min_value=0, max_digits=18, decimal_places=0, label=name
+                required=False,
+                min_value=0,
+                max_digits=18,
+                decimal_places=0,
+                label=name,
+                widget=forms.NumberInput(attrs={"style": "min-width:8rem"}),
             )
 
     def clean_funder(self) -> str:
@@ -79,12 +84,15 @@ class OptimizeForm(forms.Form):
         names = [f"cap_year_{y}" for y in self.years] + [f"cap_funder_{f}" for f in self.funders]
         return names + [f"cap_{y}_{f}" for y in self.years for f in self.funders]
 
-    def cap_table(self) -> list[tuple[int | None, list[forms.BoundField]]]:
-        """Rows of the caps table: one per year (cells, then the year cap), then the funder caps."""
-        rows: list[tuple[int | None, list[forms.BoundField]]] = [
-            (y, [self[f"cap_{y}_{f}"] for f in self.funders] + [self[f"cap_year_{y}"]]) for y in self.years
+    def cap_table(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """Rows of the caps table: one per funder (its cell per year, then its own cap), then the
+        year caps."""
+        labels = dict(PlanLine.Source.choices)
+        rows: list[tuple[str, list[forms.BoundField]]] = [
+            (str(labels[f]), [self[f"cap_{y}_{f}"] for y in self.years] + [self[f"cap_funder_{f}"]])
+            for f in self.funders
         ]
-        return [*rows, (None, [self[f"cap_funder_{f}"] for f in self.funders])]
+        return [*rows, (str(_("Batas tahun")), [self[f"cap_year_{y}"] for y in self.years])]
 
     def budget_caps(self) -> Budget:
         """The budget: funders in play are those given a cap, used first, and the main one."""

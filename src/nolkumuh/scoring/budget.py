@@ -75,9 +75,7 @@ def allocate(budget: Budget, amounts: Sequence[float]) -> list[dict[Cell, float]
         fits = sum(amounts) <= spendable(budget) + SLACK
         return [{cells[0]: float(a)} if a > 0 else {} for a in amounts] if fits else None
     matrix, caps = _cap_rows(budget, n)
-    # preference: year first, then funder order; both only break ties among feasible allocations
-    order = np.arange(len(cells), dtype=np.float64) + 1.0
-    cost = np.tile(order, n)
+    cost = np.tile(_preference(budget), n)
     equal = coo_matrix(
         (np.ones(n * len(cells)), (np.repeat(np.arange(n), len(cells)), np.arange(n * len(cells)))),
         shape=(n, n * len(cells)),
@@ -98,6 +96,21 @@ def allocate(budget: Budget, amounts: Sequence[float]) -> list[dict[Cell, float]
         return None
     money = result.x.reshape(n, len(cells))
     return [{cells[c]: float(money[i, c]) for c in range(len(cells)) if money[i, c] > 1e-6} for i in range(n)]
+
+
+def _preference(budget: Budget) -> np.ndarray:
+    """A price per cell that only breaks ties among allowed allocations: earlier years first, then
+    the funders in the order given; a small extra on the first funders in later years makes them
+    spend early (otherwise when a funder's money is spent would be left to chance)."""
+    n_years, n_funders = max(len(budget.years), 1), max(len(budget.funders), 1)
+    small = 0.1 / (n_years * n_funders + 1)  # never outweighs a year or a funder step
+    return np.array(
+        [
+            y * n_funders + f + 1 + small * y * (n_funders - 1 - f)
+            for y in range(n_years)
+            for f in range(n_funders)
+        ]
+    )
 
 
 def _cap_rows(budget: Budget, n: int) -> tuple[coo_matrix, np.ndarray]:
