@@ -451,3 +451,38 @@ def test_a_realization_carries_out_its_plan_line_and_the_plan_shows_what_is_real
         at_rt.pk: {"approved": 4.0, "pending": 0},
         wide.pk: {"approved": 0.0, "pending": 1},
     }
+
+
+def test_a_completed_kawasan_line_is_shared_into_draft_realizations_of_its_rts(client, users, plan, rts):
+    from nolkumuh.planning.models import Realization
+    from nolkumuh.regions.models import Kawasan
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    for rt in rts:
+        rt.kawasan = kawasan
+        rt.save()
+    wide = PlanLine(
+        kawasan=kawasan, activity="tps3r", volume=Decimal("1"), unit_cost=None, source="apbn", year=2026
+    )
+    wide = plan_line_add(user=users["korkot"], plan=plan, line=wide)
+    at_rt = plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "apar", "7", 2025))
+    url = reverse("planning:realization_kawasan", args=[plan.pk])
+    client.login(username="korkot", password=PASSWORD)
+    assert 'id="kawasan-realization"' in client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    client.post(url, {"plan_line": wide.pk, "volume": "1", "tahun": "2026"})
+    made = list(Realization.objects.order_by("rt__rt_key"))
+    assert [(z.rt_id, z.volume, z.status, z.plan_line_id) for z in made] == [
+        (rts[0].pk, Decimal("0.500"), "draft", wide.pk),  # equal deficits: equal parts
+        (rts[1].pk, Decimal("0.500"), "draft", wide.pk),
+    ]
+    assert client.post(url, {"plan_line": at_rt.pk, "volume": "1", "tahun": "2026"}).status_code == 404
+    page = client.post(url, {"plan_line": wide.pk, "volume": "banyak", "tahun": "2026"}, follow=True)
+    assert "Isi volume dan tahun selesai dengan angka." in page.content.decode()
+    assert Realization.objects.count() == 2
+    client.logout()
+    client.login(username="askot", password=PASSWORD)  # sees the plan, may not enter data
+    page = client.post(url, {"plan_line": wide.pk, "volume": "1", "tahun": "2026"}, follow=True)
+    assert "tidak berwenang" in page.content.decode() and Realization.objects.count() == 2
+    client.logout()
+    client.login(username="fasil", password=PASSWORD)
+    assert client.post(url, {"plan_line": wide.pk, "volume": "1", "tahun": "2026"}).status_code == 404

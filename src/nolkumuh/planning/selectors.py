@@ -145,15 +145,10 @@ def _aspect_rows(
 def _engine_lines(
     lines: list[PlanLine], rts: list[Rt], table: Any, keys: tuple[str, ...]
 ) -> tuple[list[EngineLine], list[int]]:
-    """Plan lines as engine lines on table rows. A kawasan line is shared among the kawasan's RTs in
-    proportion to their deficient volume of the activity's first criterion (equally if none lack
-    it). Also returns, per engine line, the index of the plan line it came from."""
+    """Plan lines as engine lines on table rows (kawasan-wide lines shared among the kawasan's RTs,
+    see :func:`kawasan_shares`). Also returns, per engine line, the index of the plan line it came
+    from."""
     row_of = {rt.pk: i for i, rt in enumerate(rts)}
-    rows_of_kawasan: dict[int, list[int]] = defaultdict(list)
-    for i, rt in enumerate(rts):
-        if rt.kawasan_id:
-            rows_of_kawasan[rt.kawasan_id].append(i)
-    activities = default_activities()
     engine: list[EngineLine] = []
     origin: list[int] = []
     for index, line in enumerate(lines):
@@ -163,16 +158,26 @@ def _engine_lines(
                 engine.append(EngineLine(row_of[line.rt_id], line.activity, volume, line.year))
                 origin.append(index)
             continue
-        rows = rows_of_kawasan.get(line.kawasan_id, [])
-        primary = next((k for k in activities[line.activity].handles if k in keys), None)
-        deficits = [float(table[primary][r]) if primary else 0.0 for r in rows]
-        total = sum(deficits)
-        for r, deficit in zip(rows, deficits, strict=True):
-            share = deficit / total if total else 1 / len(rows)
-            if share > 0:
-                engine.append(EngineLine(r, line.activity, volume * share, line.year))
-                origin.append(index)
+        for r, share in kawasan_shares(line.kawasan_id, line.activity, rts, table, keys):
+            engine.append(EngineLine(r, line.activity, volume * share, line.year))
+            origin.append(index)
     return engine, origin
+
+
+def kawasan_shares(
+    kawasan_id: int, activity: str, rts: list[Rt], table: Any, keys: tuple[str, ...]
+) -> list[tuple[int, float]]:
+    """(table row, share) of each RT of the kawasan in a kawasan-wide activity: in proportion to its
+    deficient volume of the activity's first criterion, equally if none lacks it (a nolkumuh
+    decision)."""
+    rows = [i for i, rt in enumerate(rts) if rt.kawasan_id == kawasan_id]
+    primary = next((k for k in default_activities()[activity].handles if k in keys), None)
+    deficits = [float(table[primary][r]) if primary else 0.0 for r in rows]
+    total = sum(deficits)
+    shares = [
+        (r, deficit / total if total else 1 / len(rows)) for r, deficit in zip(rows, deficits, strict=True)
+    ]
+    return [(r, share) for r, share in shares if share > 0]
 
 
 def collaboration_matrix(plan: Plan) -> dict[str, Any]:

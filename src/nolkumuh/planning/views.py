@@ -24,6 +24,7 @@ from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
 from nolkumuh.planning.imports import plan_lines_apply, plan_lines_plan, template_lines
 from nolkumuh.planning.models import Plan, PlanLine, Realization
 from nolkumuh.planning.realization import realization_add, realization_transition, realized_by_line
+from nolkumuh.planning.realization_kawasan import realization_add_at_kawasan
 from nolkumuh.planning.selectors import (
     base_table,
     collaboration_matrix,
@@ -106,6 +107,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "may_plan": may_plan,
             "lines": [(line, activities.get(line.activity), realized.get(line.pk)) for line in lines],
+            "kawasan_lines": [line for line in lines if line.kawasan_id],
             "simulation": plan_simulation(plan),
             "matrix": collaboration_matrix(plan),
             "commitments": commitments(plan),
@@ -247,8 +249,7 @@ def realization_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
     except (InvalidOperation, ValueError):
         messages.error(request, _("Isi volume dan tahun selesai dengan angka."))
         return redirect("baseline:kelurahan", code, year)
-    line_id = request.POST.get("plan_line", "")
-    line = PlanLine.objects.filter(pk=int(line_id)).first() if line_id.isdigit() else None
+    line = PlanLine.objects.filter(pk=_int(request.POST.get("plan_line"))).first()
     realization = Realization(
         rt=rt, activity=request.POST.get("activity", ""), volume=volume, year=done_year, plan_line=line
     )
@@ -281,3 +282,36 @@ def realization_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     else:
         messages.success(request, _("Status realisasi diperbarui."))
     return redirect("baseline:kelurahan", code, int(request.POST.get("tahun", realization.year)))
+
+
+@login_required
+@require_POST
+def realization_kawasan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a completed kawasan-wide line: shared into draft realizations of the kawasan's RTs."""
+    plan = _visible_plan(request, pk)
+    line = plan.lines.filter(pk=_int(request.POST.get("plan_line")), kawasan__isnull=False).first()
+    try:
+        volume = Decimal(request.POST.get("volume", "").replace(",", "."))
+        done_year = int(request.POST.get("tahun", ""))
+    except (InvalidOperation, ValueError):
+        messages.error(request, _("Isi volume dan tahun selesai dengan angka."))
+        return redirect("planning:plan", plan.pk)
+    if line is None:
+        raise Http404
+    try:
+        made = realization_add_at_kawasan(user=request.user, line=line, volume=volume, year=done_year)
+    except PermissionDenied:
+        messages.error(request, _("Anda tidak berwenang mencatat realisasi di semua kelurahan kawasan ini."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Realisasi dicatat sebagai %(count)s draf per RT; ajukan dari halaman data kelurahannya.")
+            % {"count": len(made)},
+        )
+    return redirect("planning:plan", plan.pk)
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None

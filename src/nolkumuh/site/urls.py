@@ -75,6 +75,7 @@ planning_urls = (
         path("realisasi/<int:pk>/<str:action>/", planning.realization_action, name="realization_action"),
         path("rencana/<int:pk>/memorandum.xlsx", planning.plan_xlsx, name="xlsx"),
         path("rencana/harga/<str:code>/", planning_costs.unit_costs, name="unit_costs"),
+        path("rencana/<int:pk>/realisasi-kawasan/", planning.realization_kawasan, name="realization_kawasan"),
     ],
     "planning",
 )
