@@ -6,6 +6,7 @@ Exit status: 0 success, 2 bad input (every problem listed on stderr, no output f
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -222,6 +223,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from nolkumuh.site.wsgi import application
 
     port = args.port or int(os.environ.get("PORT", "8000"))
+    # a service manager stops us with SIGTERM: leave through the finally below, stopping the worker
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     worker = None if args.no_worker else _start_worker()
     print(f"nolkumuh berjalan di http://{args.host}:{port}/ (Ctrl+C untuk berhenti)", flush=True)
     try:
@@ -241,9 +244,19 @@ def _start_worker() -> Any:
 
     if settings.TASKS["default"]["BACKEND"] != settings.TASK_BACKENDS["database"]:
         return None
-    worker = subprocess.Popen([sys.executable, "-m", "nolkumuh.cli", "worker"])
+    worker = subprocess.Popen([sys.executable, "-m", "nolkumuh.cli", "worker"], preexec_fn=_die_with_parent)
     print(f"pekerja tugas latar berjalan (proses {worker.pid})", flush=True)
     return worker
+
+
+def _die_with_parent() -> None:
+    """In the worker process (Linux): receive SIGTERM when `nolkumuh serve` ends, however it ends."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the finally in cmd_serve still stops it
+        pass
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
