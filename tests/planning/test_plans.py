@@ -128,6 +128,7 @@ def test_plan_lines_from_excel_dry_run_then_all_or_nothing(client, users, plan, 
         {**good, "tahun": 2031, "sumber_dana": "bank dunia"},
         {**good, "rt": "099"},
         {**good, "volume": "banyak"},
+        {**good, "volume": "nan", "tahun": "2025.5", "harga_satuan": "-1"},
     ]
     client.login(username="korkot", password=PASSWORD)
     url = reverse("planning:import", args=[plan.pk])
@@ -139,6 +140,9 @@ def test_plan_lines_from_excel_dry_run_then_all_or_nothing(client, users, plan, 
         "baris 4, kolom sumber_dana",
         "baris 5, kolom rt",
         "baris 6, kolom volume",
+        "baris 7, kolom volume",
+        "baris 7, kolom tahun",
+        "baris 7, kolom harga_satuan",
     ):
         assert expected in page
     client.post(url, {"confirm": "1"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -100,22 +101,68 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
         result.issues = [Issue("missing_column", column=c, params={"hint": ""}) for c in missing]
         result.issues += [] if sheet.rows else [Issue("no_data_rows")]
         return result
-    activities = default_activities()
-    sources = {code: code for code, _ in PlanLine.Source.choices} | {
-        str(label).lower(): code for code, label in PlanLine.Source.choices
-    }
-    rts = {
-        (rt.kelurahan.code, rt.rw_key, rt.rt_key): rt
-        for rt in Rt.objects.filter(within(plan.region.code, "kelurahan__code")).select_related("kelurahan")
-    }
-    kawasan_by_name = {k.name.strip().lower(): k for k in plan_kawasan(plan)}
+    checker = _RowChecker(plan, position)
     for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
+        line, issues = checker.line(row, number)
+        result.issues += issues
+        if line is not None:
+            result.lines.append(line)
+    return result
 
-        def get(name: str, row: list = row) -> str:  # bound now, not at call time
-            return cell_text(row[position[name]]) if name in position else ""
 
+class _RowChecker:
+    """Checks one row of the lines sheet against the plan: numbers, activity, funder, location."""
+
+    def __init__(self, plan: Plan, position: dict[str, int]) -> None:
+        self.plan, self.position = plan, position
+        self.sources = {code: code for code, _ in PlanLine.Source.choices} | {
+            str(label).lower(): code for code, label in PlanLine.Source.choices
+        }
+        rts = Rt.objects.filter(within(plan.region.code, "kelurahan__code")).select_related("kelurahan")
+        self.rts = {(rt.kelurahan.code, rt.rw_key, rt.rt_key): rt for rt in rts}
+        self.kawasan = {k.name.strip().lower(): k for k in plan_kawasan(plan)}
+        self.costs = {
+            y: activities_for(region=plan.region, year=y) for y in range(plan.start_year, plan.end_year + 1)
+        }
+
+    def line(self, row: list, number: int) -> tuple[PlanLine | None, list[Issue]]:
+        def get(name: str) -> str:
+            return cell_text(row[self.position[name]]) if name in self.position else ""
+
+        values, issues = self._numbers(get, number)
+        activities = self.costs[self.plan.start_year]
+        activity = get("kegiatan")
+        if activity not in activities:
+            issues.append(Issue("unknown_activity", number, "kegiatan", activity or None))
+        source = self.sources.get(get("sumber_dana").lower())
+        if source is None:
+            choices = ", ".join(code for code, _ in PlanLine.Source.choices)
+            issues.append(
+                Issue(
+                    "unknown_source", number, "sumber_dana", get("sumber_dana") or None, {"choices": choices}
+                )
+            )
+        rt, kawasan = self._location(get, number, issues)
+        if issues:
+            return None, issues
+        year = int(values["tahun"])
+        status = get("status") or PlanLine.Status.PROPOSED
+        line = PlanLine(
+            rt=rt,
+            kawasan=kawasan,
+            activity=activity,
+            volume=values["volume"],
+            unit_cost=values.get("harga_satuan", Decimal(str(self.costs[year][activity].unit_cost))),
+            source=source,
+            agency=get("pelaksana"),
+            year=year,
+            status=status if status in PlanLine.Status.values else PlanLine.Status.PROPOSED,
+        )
+        return line, []
+
+    def _numbers(self, get: Callable[[str], str], number: int) -> tuple[dict[str, Decimal], list[Issue]]:
         issues = []
-        values: dict[str, object] = {}
+        values: dict[str, Decimal] = {}
         for name in ("tahun", "volume", "harga_satuan"):
             text = get(name).replace(",", ".")
             if not text:
@@ -123,73 +170,44 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
                     issues.append(Issue("missing_value", number, name))
                 continue
             try:
-                values[name] = Decimal(text)
+                value = Decimal(text)
             except InvalidOperation:
                 issues.append(Issue("not_a_number", number, name, text))
-        year = values.get("tahun")
-        if isinstance(year, Decimal) and not plan.start_year <= year <= plan.end_year:
-            issues.append(
-                Issue(
-                    "year_outside_plan",
-                    number,
-                    "tahun",
-                    str(year),
-                    {"start": plan.start_year, "end": plan.end_year},
-                )
-            )
-        if isinstance(values.get("volume"), Decimal) and values["volume"] <= 0:
+                continue
+            if value.is_finite():
+                values[name] = value
+            else:
+                issues.append(Issue("not_finite", number, name, text))
+        plan = self.plan
+        if "tahun" in values and not plan.start_year <= values["tahun"] <= plan.end_year:
+            years = {"start": plan.start_year, "end": plan.end_year}
+            issues.append(Issue("year_outside_plan", number, "tahun", str(values["tahun"]), years))
+        if "tahun" in values and values["tahun"] != int(values["tahun"]):
+            issues.append(Issue("not_integer", number, "tahun", str(values["tahun"])))
+        if "volume" in values and values["volume"] <= 0:
             issues.append(Issue("negative", number, "volume", str(values["volume"])))
-        activity = get("kegiatan")
-        if activity not in activities:
-            issues.append(Issue("unknown_activity", number, "kegiatan", activity or None))
-        source = sources.get(get("sumber_dana").lower())
-        if source is None:
-            issues.append(
-                Issue(
-                    "unknown_source",
-                    number,
-                    "sumber_dana",
-                    get("sumber_dana") or None,
-                    {"choices": ", ".join(code for code, _ in PlanLine.Source.choices)},
-                )
-            )
-        rt, kawasan = None, None
+        if "harga_satuan" in values and values["harga_satuan"] < 0:
+            issues.append(Issue("negative", number, "harga_satuan", str(values["harga_satuan"])))
+        return values, issues
+
+    def _location(
+        self, get: Callable[[str], str], number: int, issues: list[Issue]
+    ) -> tuple[Rt | None, Kawasan | None]:
+        """The row's RT, or its kawasan (exactly one of the two is given)."""
         at_rt = any(get(c) for c in RT_COLUMNS)
         if at_rt == bool(get("kawasan")):
             issues.append(Issue("rt_or_kawasan", number, "kawasan" if at_rt else "rt"))
-        elif at_rt:
-            rt = rts.get((get("kode_kelurahan"), number_key(get("rw")), number_key(get("rt"))))
+            return None, None
+        if at_rt:
+            rt = self.rts.get((get("kode_kelurahan"), number_key(get("rw")), number_key(get("rt"))))
             if rt is None:
                 where = f"{get('kode_kelurahan')} {get('rw')}/{get('rt')}"
                 issues.append(Issue("unknown_rt", number, "rt", where))
-        else:
-            kawasan = kawasan_by_name.get(get("kawasan").strip().lower())
-            if kawasan is None:
-                issues.append(Issue("unknown_kawasan", number, "kawasan", get("kawasan")))
-        status = get("status") or PlanLine.Status.PROPOSED
-        if issues:
-            result.issues += issues
-            continue
-        if "harga_satuan" in values:
-            unit_cost = values["harga_satuan"]
-        else:
-            unit_cost = Decimal(
-                str(activities_for(region=plan.region, year=int(values["tahun"]))[activity].unit_cost)
-            )
-        result.lines.append(
-            PlanLine(
-                rt=rt,
-                kawasan=kawasan,
-                activity=activity,
-                volume=values["volume"],
-                unit_cost=unit_cost,
-                source=source,
-                agency=get("pelaksana"),
-                year=int(values["tahun"]),
-                status=status if status in PlanLine.Status.values else PlanLine.Status.PROPOSED,
-            )
-        )
-    return result
+            return rt, None
+        kawasan = self.kawasan.get(get("kawasan").strip().lower())
+        if kawasan is None:
+            issues.append(Issue("unknown_kawasan", number, "kawasan", get("kawasan")))
+        return None, kawasan
 
 
 def plan_kawasan(plan: Plan) -> list[Kawasan]:
