@@ -89,6 +89,24 @@ def memorandum_docx(plan: Plan) -> bytes:
         ],
     )
     _aspects(document, simulation)
+    _collaboration(document, plan, matrix)
+    maps = before_after_maps(plan, simulation)
+    if maps:
+        document.add_heading("4. Peta tingkat kekumuhan: kumuh awal dan proyeksi", level=1)
+        for title, picture in maps:
+            document.add_paragraph(title + ":")
+            document.add_picture(io.BytesIO(picture), width=Cm(15))
+    document.add_heading("5. Daftar kegiatan", level=1)
+    _table(
+        document, ["Tahun", "Lokasi", "Kegiatan", "Volume", "Biaya (Rp)", "Sumber dana"], _line_rows(plan), 3
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _collaboration(document: Document, plan: Plan, matrix: dict) -> None:
+    """Cost by funder and year (table and chart), and by aspect and year."""
     document.add_heading("3. Kolaborasi pendanaan", level=1)
     document.add_paragraph("Biaya menurut sumber dana dan tahun (Rp):")
     _table(
@@ -105,19 +123,6 @@ def memorandum_docx(plan: Plan) -> bytes:
     _table(
         document, ["Aspek", *[str(y) for y in matrix["years"]], "Jumlah"], _aspect_rows(plan, matrix["years"])
     )
-    maps = before_after_maps(plan, simulation)
-    if maps:
-        document.add_heading("4. Peta tingkat kekumuhan: kumuh awal dan proyeksi", level=1)
-        for title, picture in maps:
-            document.add_paragraph(title + ":")
-            document.add_picture(io.BytesIO(picture), width=Cm(15))
-    document.add_heading("5. Daftar kegiatan", level=1)
-    _table(
-        document, ["Tahun", "Lokasi", "Kegiatan", "Volume", "Biaya (Rp)", "Sumber dana"], _line_rows(plan), 3
-    )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def _aspects(document: Document, simulation: PlanSimulation) -> None:
