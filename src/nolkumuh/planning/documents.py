@@ -159,7 +159,8 @@ def _summary(document: Document, plan: Plan, simulation: PlanSimulation, total: 
         "status kumuh.",
         f"Akses air minum aman: {number(first.water)} % menjadi {number(last.water)} %; akses "
         f"sanitasi layak: {number(first.sanitation)} % menjadi {number(last.sanitation)} %.",
-        "Proyeksi menganggap setiap kegiatan selesai pada tahunnya; harga satuan katalog adalah "
+        "Proyeksi menganggap setiap kegiatan selesai pada tahunnya; harga satuan (katalog, atau harga "
+        "wilayah yang diisi administrator) adalah "
         "perkiraan yang dapat diubah, bukan ketentuan.",
     ):
         document.add_paragraph(text, style="List Bullet")
