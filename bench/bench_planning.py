@@ -15,7 +15,8 @@ from bench_scoring import generate
 from nolkumuh.scoring import RtTable, load_ruleset
 from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.budget import Budget
-from nolkumuh.scoring.optimize import greedy, optimize
+from nolkumuh.scoring.greedy import greedy
+from nolkumuh.scoring.optimize import optimize
 from nolkumuh.scoring.simulate import PlanLine, simulate
 
 RTS = 500
@@ -63,6 +64,17 @@ def main() -> None:
         "miliar, CSR at most Rp 1 miliar a year, the rest APBD kab/kota:"
     )
     compare(table, ruleset, kinds, capped)
+    print("  the same caps, each RT paid by one funder in one year (no co-funding):")
+    compare(table, ruleset, kinds, replace(capped, whole=True))
+    tight = Budget(
+        40e9,
+        years=capped.years,
+        funders=capped.funders,
+        per_cell={(y, f): 400e6 for y in capped.years for f in capped.funders},
+        whole=True,
+    )
+    print("  no co-funding and every (year, funder) at most Rp 0.4 miliar (packing is the hard part):")
+    compare(table, ruleset, kinds, tight)
     start = time.perf_counter()
     exact = optimize(table, ruleset, kinds, capped, objective="score", time_limit=10)
     print(
@@ -95,6 +107,8 @@ def compare(table: RtTable, ruleset: object, kinds: dict, budget: float | Budget
         f"    optimizer frees {exact.freed_ha:.1f} ha ({len(exact.freed_rows)} RT) for Rp "
         f"{exact.cost / 1e9:.2f} miliar in {exact_seconds:.1f} s, proven optimal: {exact.optimal}"
     )
+    if exact.bound_ha is not None and not exact.optimal:
+        print(f"      no plan frees more than {exact.bound_ha:.2f} ha (the co-funding optimum)")
     if isinstance(budget, Budget):
         per_year = {}
         for (year, _funder), money in exact.spent.items():

@@ -333,6 +333,12 @@ def test_optimizer_with_caps_per_year_and_funder_adopts_lines_with_their_year_an
     assert {x.year for x in lines} != {2025}  # the 2025 cap pushes work into later years
     bad = client.get(url, {**query, "cap_year_2025": "-5"}).content.decode()
     assert "Terbukti optimal" not in bad
+    plan.lines.all().delete()
+    client.post(url, {**query, "whole": "on", "adopt": "1"})  # each RT from one funder in one year
+    cells: dict[int, set] = {}
+    for x in plan.lines.all():
+        cells.setdefault(x.rt_id, set()).add((x.year, x.source))
+    assert cells and all(len(v) == 1 for v in cells.values())
 
 
 def test_word_document_has_aspect_change_and_before_after_maps(client, users, plan, rts):

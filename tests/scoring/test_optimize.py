@@ -10,8 +10,10 @@ import pytest
 
 from nolkumuh.scoring import load_ruleset
 from nolkumuh.scoring.activities import Activity
-from nolkumuh.scoring.budget import Budget, allocate, spendable
-from nolkumuh.scoring.optimize import greedy, optimize
+from nolkumuh.scoring.assess import assess
+from nolkumuh.scoring.budget import Budget, allocate, first_fit, spendable
+from nolkumuh.scoring.greedy import greedy
+from nolkumuh.scoring.optimize import optimize
 from nolkumuh.scoring.simulate import PlanLine, simulate
 from tests.helpers import oracle_row, table_of
 
@@ -206,3 +208,126 @@ def test_money_goes_to_the_earliest_year_and_the_first_funders_spend_early():
     assert spent == pytest.approx({(2025, "apbn"): 10e6, (2025, "apbd"): 5e6, (2026, "apbd"): 35e6})
     assert [sum(s.values()) for s in shares] == pytest.approx([20e6, 30e6])
     assert allocate(replace(budget, total=40e6), [20e6, 30e6]) is None  # more than the total
+
+
+# Whole funding: each RT paid by one funder in one year. The caps then couple the RTs.
+CELL_CAPS = Budget(
+    2e9,
+    years=(2025, 2026),
+    funders=("apbn", "apbd"),
+    per_cell={(y, f): 60e6 for y in (2025, 2026) for f in ("apbn", "apbd")},
+    whole=True,
+)
+
+
+def within_caps(budget, spent):
+    """spent: cell -> money. True when every cap of the budget holds."""
+    groups = [(budget.total, budget.cells())]
+    groups += [(cap, [c for c in budget.cells() if c[0] == y]) for y, cap in budget.per_year.items()]
+    groups += [(cap, [c for c in budget.cells() if c[1] == f]) for f, cap in budget.per_funder.items()]
+    groups += [(cap, [cell]) for cell, cap in budget.per_cell.items()]
+    return all(sum(spent.get(c, 0.0) for c in cells) <= cap + 1e-6 for cap, cells in groups)
+
+
+def whole_assignments(budget, n):
+    """Every way to pay n RTs: each either not at all (None) or from one cell."""
+    return itertools.product([None, *budget.cells()], repeat=n)
+
+
+def best_whole_hectares_by_brute_force(table, budget):
+    costs = [brute_force_min_cost_to_free(table, r) for r in range(len(table))]
+    best = 0.0
+    for cells in whole_assignments(budget, len(table)):
+        if any(cell is not None and costs[r] is None for r, cell in enumerate(cells)):
+            continue
+        spent = {}
+        for r, cell in enumerate(cells):
+            if cell is not None:
+                spent[cell] = spent.get(cell, 0.0) + costs[r]
+        if within_caps(budget, spent):
+            best = max(best, sum(float(table["luas"][r]) for r, cell in enumerate(cells) if cell is not None))
+    return best
+
+
+def assert_one_cell_per_rt(proposal, budget):
+    cells = {}
+    for c in proposal.choices:
+        cells.setdefault(c.row, set()).add((c.year, c.funder))
+    assert all(len(v) == 1 for v in cells.values())
+    assert within_caps(budget, proposal.spent)
+
+
+@pytest.mark.parametrize(
+    "budget",
+    [
+        CELL_CAPS,  # the dearest RT (111 M) fits in no single cell
+        replace(CELL_CAPS, per_cell={}, per_year={2025: 70e6, 2026: 60e6}),
+        replace(CELL_CAPS, per_cell={}, per_year={2025: 120e6}, per_funder={"apbn": 30e6, "apbd": 100e6}),
+    ],
+)
+def test_whole_funding_frees_as_many_hectares_as_brute_force(budget):
+    table = table_of(rows())
+    proposal = optimize(table, RULESET, ACTIVITIES, budget)
+    assert proposal.optimal
+    assert proposal.freed_ha == pytest.approx(best_whole_hectares_by_brute_force(table, budget), abs=1e-9)
+    assert_one_cell_per_rt(proposal, budget)
+
+
+def test_whole_funding_can_free_less_than_co_funding():
+    table = table_of(rows())
+    whole = optimize(table, RULESET, ACTIVITIES, CELL_CAPS)
+    shared = optimize(table, RULESET, ACTIVITIES, replace(CELL_CAPS, whole=False))
+    assert whole.freed_ha == pytest.approx(2.66 + 1.2) and shared.freed_ha == pytest.approx(2.66 + 1.2 + 3.5)
+    assert whole.bound_ha == pytest.approx(shared.freed_ha)  # the co-funding optimum bounds it
+
+
+def rt_options(table, r):
+    """Total after -> the least cost reaching it at RT r, over every candidate amount of every
+    activity, scored by the engine."""
+    single = type(table)({k: v[[r]] for k, v in table.columns.items()})
+    options = {}
+    for amounts in itertools.product(*[candidate_amounts(table, r, a) for a in ACTIVITIES.values()]):
+        lines = [PlanLine(0, a.key, x, 2024) for a, x in zip(ACTIVITIES.values(), amounts, strict=True) if x]
+        total = int(simulate(single, RULESET, lines, ACTIVITIES, years=[2024]).final().total[0])
+        cost = sum(a.unit_cost * x for a, x in zip(ACTIVITIES.values(), amounts, strict=True))
+        options[total] = min(cost, options.get(total, math.inf))
+    return options
+
+
+def test_whole_funding_lowers_the_total_as_much_as_brute_force():
+    table = table_of(rows())
+    budget = replace(CELL_CAPS, per_cell={(2025, "apbn"): 30e6, (2025, "apbd"): 10e6}, per_year={2026: 0})
+    options = [rt_options(table, r) for r in range(len(table))]
+    best = sum(int(t) for t in assess(table, RULESET).total)
+    for cells in whole_assignments(budget, len(table)):
+        choices = [
+            [(int(assess(table, RULESET).total[r]), 0.0)] if cell is None else list(options[r].items())
+            for r, cell in enumerate(cells)
+        ]
+        for picked in itertools.product(*choices):
+            spent = {}
+            for cell, (_total, cost) in zip(cells, picked, strict=True):
+                if cell is not None:
+                    spent[cell] = spent.get(cell, 0.0) + cost
+            if within_caps(budget, spent):
+                best = min(best, sum(total for total, _cost in picked))
+    proposal = optimize(table, RULESET, ACTIVITIES, budget, objective="score")
+    assert proposal.optimal and proposal.score_after == best
+    assert_one_cell_per_rt(proposal, budget)
+    lines = [PlanLine(c.row, c.activity, c.volume, 2025) for c in proposal.choices]
+    after = simulate(table, RULESET, lines, ACTIVITIES, years=[2025]).final()
+    assert int(np.asarray(after.total).sum()) <= proposal.score_after
+
+
+def test_first_fit_packs_whole_amounts_largest_first_into_the_earliest_cell_with_room():
+    budget = replace(CELL_CAPS, per_cell={}, per_year={2025: 70e6, 2026: 60e6})
+    assert first_fit(budget, {0: 21e6, 1: 49.8e6}) == {1: (2025, "apbn"), 0: (2026, "apbn")}
+    assert first_fit(CELL_CAPS, {0: 21e6, 2: 111e6}) is None  # 111 M fits in no 60 M cell
+
+
+def test_greedy_without_co_funding_pays_each_rt_from_one_cell():
+    table = table_of(rows() * 2)
+    simple = greedy(table, RULESET, ACTIVITIES, CELL_CAPS)
+    exact = optimize(table, RULESET, ACTIVITIES, CELL_CAPS)
+    assert simple.freed_rows and exact.freed_ha >= simple.freed_ha - 1e-9
+    assert_one_cell_per_rt(simple, CELL_CAPS)

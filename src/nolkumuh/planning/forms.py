@@ -63,6 +63,12 @@ class OptimizeForm(forms.Form):
         help_text=_("Menanggung sisa anggaran; sumber lain dipakai bila diberi batas di tabel."),
     )
 
+    whole = forms.BooleanField(
+        label=_("Tanpa dana bersama"),
+        required=False,
+        help_text=_("Kegiatan satu RT dibiayai satu sumber dana dalam satu tahun."),
+    )
+
     def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.years = list(range(plan.start_year, plan.end_year + 1))
@@ -120,4 +126,5 @@ class OptimizeForm(forms.Form):
             per_year={y: given(f"cap_year_{y}") for y in self.years if given(f"cap_year_{y}") is not None},
             per_funder=per_funder,
             per_cell=per_cell,
+            whole=bool(data.get("whole")),
         )

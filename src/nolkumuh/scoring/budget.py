@@ -1,12 +1,16 @@
 """Budgets with optional caps per year, per funder and per (year, funder) cell.
 
-Money is divisible: an activity may be co-funded by two funders or spread over two years, the way
-memorandum programs share costs. The set of allowed spending per cell is then "down-closed" (less
-money in a cell never breaks a cap), so a set of activities can be financed exactly when its total
-cost is at most the largest total the caps allow (:func:`spendable`, a small linear program). The
-optimizer therefore stays exact with the caps: it uses that total as its budget, and
-:func:`allocate` then gives every chosen activity a year and a funder (earliest years and the
-funders in the order given first), splitting the few that straddle a cap.
+By default money is divisible: an activity may be co-funded by two funders or spread over two
+years, the way memorandum programs share costs. The set of allowed spending per cell is then
+"down-closed" (less money in a cell never breaks a cap), so a set of activities can be financed
+exactly when its total cost is at most the largest total the caps allow (:func:`spendable`, a
+small linear program). The optimizer therefore stays exact with the caps: it uses that total as
+its budget, and :func:`allocate` then gives every chosen activity a year and a funder (earliest
+years and the funders in the order given first), splitting the few that straddle a cap.
+
+With ``whole`` each RT's activities must be paid by one funder in one year. Then the caps couple
+the RTs (which RT goes where is a packing problem), and the optimizer solves one model over all RTs
+with a binary per RT and cell (see :mod:`.optimize`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
+
+from nolkumuh.scoring.milp import Model
 
 Cell = tuple[int | None, str | None]  # (year, funder); None where the budget does not split by it
 SLACK = 1.0  # rupiah allowed over a cap only if solver round-off leaves no exact allocation
@@ -32,6 +38,7 @@ class Budget:
     per_year: Mapping[int, float] = field(default_factory=dict)
     per_funder: Mapping[str, float] = field(default_factory=dict)
     per_cell: Mapping[tuple[int, str], float] = field(default_factory=dict)
+    whole: bool = False  # each RT's activities paid by one funder in one year (no co-funding)
 
     def cells(self) -> list[Cell]:
         years: Sequence[int | None] = self.years or (None,)
@@ -75,7 +82,7 @@ def allocate(budget: Budget, amounts: Sequence[float]) -> list[dict[Cell, float]
         fits = sum(amounts) <= spendable(budget) + SLACK
         return [{cells[0]: float(a)} if a > 0 else {} for a in amounts] if fits else None
     matrix, caps = _cap_rows(budget, n)
-    cost = np.tile(_preference(budget), n)
+    cost = np.tile(preference(budget), n)
     equal = coo_matrix(
         (np.ones(n * len(cells)), (np.repeat(np.arange(n), len(cells)), np.arange(n * len(cells)))),
         shape=(n, n * len(cells)),
@@ -98,7 +105,7 @@ def allocate(budget: Budget, amounts: Sequence[float]) -> list[dict[Cell, float]
     return [{cells[c]: float(money[i, c]) for c in range(len(cells)) if money[i, c] > 1e-6} for i in range(n)]
 
 
-def _preference(budget: Budget) -> np.ndarray:
+def preference(budget: Budget) -> np.ndarray:
     """A price per cell that only breaks ties among allowed allocations: earlier years first, then
     the funders in the order given; a small extra on the first funders in later years makes them
     spend early (otherwise when a funder's money is spent would be left to chance)."""
@@ -126,3 +133,49 @@ def _cap_rows(budget: Budget, n: int) -> tuple[coo_matrix, np.ndarray]:
                 cols.append(spender * width + c)
     matrix = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(caps), n * width))
     return matrix, np.asarray(caps, dtype=np.float64)
+
+
+def whole_money(
+    model: Model, budget: Budget, spenders: Mapping[int, tuple[dict[int, float], float]], tie: float
+) -> dict[int, list[int]]:
+    """Each spender's cost (rupiah per unit of some columns, at most ``bound``) paid from one cell
+    only: a binary per cell picks it, and the money in a cell is zero unless picked. Adds the caps
+    over all spenders; ``tie`` times the cell preference is the (tiny) price of a rupiah in a cell.
+    Returns, per spender, the binary column of each cell."""
+    cells, order = budget.cells(), preference(budget)
+    money_in: list[dict[int, float]] = [{} for _ in cells]
+    picks: dict[int, list[int]] = {}
+    for spender, (expression, bound) in spenders.items():
+        balance = {column: -value for column, value in expression.items()}
+        picks[spender] = []
+        for c in range(len(cells)):
+            pick = model.add("w", (spender, c), 0.0, 0, 1, True)
+            money = model.add("q", (spender, c), tie * order[c], 0, bound, False)
+            model.constrain({money: 1.0, pick: -bound}, -np.inf, 0)
+            balance[money] = 1.0
+            money_in[c][money] = 1.0
+            picks[spender].append(pick)
+        model.constrain(balance, 0, 0)
+        model.constrain(dict.fromkeys(picks[spender], 1.0), 0, 1)
+    for cap, members in budget.caps():
+        model.constrain({q: 1.0 for c in members for q in money_in[c]}, 0, cap)
+    return picks
+
+
+def first_fit(budget: Budget, amounts: Mapping[int, float]) -> dict[int, Cell] | None:
+    """Each amount whole into one cell within every cap: largest first, each into the first cell
+    in order of preference with room left; None when one does not fit (a quick packing, not a
+    search: None does not prove that no packing exists)."""
+    cells, caps = budget.cells(), budget.caps()
+    left = [cap for cap, _members in caps]
+    groups_of = [[k for k, (_cap, members) in enumerate(caps) if c in members] for c in range(len(cells))]
+    order = [int(c) for c in np.argsort(preference(budget), kind="stable")]
+    placed: dict[int, Cell] = {}
+    for spender, amount in sorted(amounts.items(), key=lambda item: (-item[1], item[0])):
+        cell = next((c for c in order if all(left[k] >= amount for k in groups_of[c])), None)
+        if cell is None:
+            return None
+        for k in groups_of[cell]:
+            left[k] -= amount
+        placed[spender] = cells[cell]
+    return placed
