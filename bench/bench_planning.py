@@ -1,5 +1,6 @@
 """Benchmark: simulate a 5-year plan of 2,000 lines over a city of 500 RTs; optimize a budget for
-500 RTs and 40 activity kinds (exact MILP, HiGHS) and compare with the greedy rule.
+500 RTs and 40 activity kinds (exact MILP, HiGHS) and compare with the greedy rule; the same with
+caps per year and per funder (5 years x 3 funders).
 
 Run: make bench. Results go into docs/benchmarks.md.
 """
@@ -13,7 +14,9 @@ from dataclasses import replace
 from bench_scoring import generate
 from nolkumuh.scoring import RtTable, load_ruleset
 from nolkumuh.scoring.activities import default_activities
-from nolkumuh.scoring.optimize import greedy, optimize
+from nolkumuh.scoring.budget import Budget
+from nolkumuh.scoring.greedy import greedy
+from nolkumuh.scoring.optimize import optimize
 from nolkumuh.scoring.simulate import PlanLine, simulate
 
 RTS = 500
@@ -53,21 +56,69 @@ def main() -> None:
     print(f"    slum RTs per year {slum}; {len(result.warnings)} warnings")
     kinds = forty_kinds()
     for budget in (5e9, 15e9, 40e9):
-        start = time.perf_counter()
-        exact = optimize(table, ruleset, kinds, budget, time_limit=60)
-        exact_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        simple = greedy(table, ruleset, kinds, budget)
-        greedy_seconds = time.perf_counter() - start
         print(f"  budget Rp {budget / 1e9:.0f} miliar, {len(kinds)} activity kinds:")
-        print(
-            f"    optimizer frees {exact.freed_ha:.1f} ha ({len(exact.freed_rows)} RT) for Rp "
-            f"{exact.cost / 1e9:.2f} miliar in {exact_seconds:.1f} s, proven optimal: {exact.optimal}"
-        )
-        print(
-            f"    greedy    frees {simple.freed_ha:.1f} ha ({len(simple.freed_rows)} RT) for Rp "
-            f"{simple.cost / 1e9:.2f} miliar in {greedy_seconds:.2f} s"
-        )
+        compare(table, ruleset, kinds, budget)
+    capped = capped_budget()
+    print(
+        "  budget Rp 40 miliar capped at Rp 3/4/5/6/7 miliar per year 2025-2029, APBN at most Rp 8 "
+        "miliar, CSR at most Rp 1 miliar a year, the rest APBD kab/kota:"
+    )
+    compare(table, ruleset, kinds, capped)
+    print("  the same caps, each RT paid by one funder in one year (no co-funding):")
+    compare(table, ruleset, kinds, replace(capped, whole=True))
+    tight = Budget(
+        40e9,
+        years=capped.years,
+        funders=capped.funders,
+        per_cell={(y, f): 400e6 for y in capped.years for f in capped.funders},
+        whole=True,
+    )
+    print("  no co-funding and every (year, funder) at most Rp 0.4 miliar (packing is the hard part):")
+    compare(table, ruleset, kinds, tight)
+    start = time.perf_counter()
+    exact = optimize(table, ruleset, kinds, capped, objective="score", time_limit=10)
+    print(
+        f"    objective score (one model over all RTs, 10 s limit): total {exact.score_before} -> "
+        f"{exact.score_after} for Rp {exact.cost / 1e9:.2f} miliar in {time.perf_counter() - start:.1f} s, "
+        f"proven optimal: {exact.optimal}"
+    )
+
+
+def capped_budget() -> Budget:
+    years = tuple(range(2025, 2030))
+    return Budget(
+        40e9,
+        years=years,
+        funders=("apbn", "apbd_kabkota", "csr"),
+        per_year={y: (3 + i) * 1e9 for i, y in enumerate(years)},
+        per_funder={"apbn": 8e9},
+        per_cell={(y, "csr"): 1e9 for y in years},
+    )
+
+
+def compare(table: RtTable, ruleset: object, kinds: dict, budget: float | Budget) -> None:
+    start = time.perf_counter()
+    exact = optimize(table, ruleset, kinds, budget, time_limit=60)  # type: ignore[arg-type]
+    exact_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    simple = greedy(table, ruleset, kinds, budget)  # type: ignore[arg-type]
+    greedy_seconds = time.perf_counter() - start
+    print(
+        f"    optimizer frees {exact.freed_ha:.1f} ha ({len(exact.freed_rows)} RT) for Rp "
+        f"{exact.cost / 1e9:.2f} miliar in {exact_seconds:.1f} s, proven optimal: {exact.optimal}"
+    )
+    if exact.bound_ha is not None and not exact.optimal:
+        print(f"      no plan frees more than {exact.bound_ha:.2f} ha (the co-funding optimum)")
+    if isinstance(budget, Budget):
+        per_year = {}
+        for (year, _funder), money in exact.spent.items():
+            per_year[year] = per_year.get(year, 0.0) + money
+        years = ", ".join(f"{y}: {v / 1e9:.2f}" for y, v in sorted(per_year.items()))
+        print(f"      spendable under the caps Rp {exact.spendable / 1e9:.2f} miliar; per year {years}")
+    print(
+        f"    greedy    frees {simple.freed_ha:.1f} ha ({len(simple.freed_rows)} RT) for Rp "
+        f"{simple.cost / 1e9:.2f} miliar in {greedy_seconds:.2f} s"
+    )
 
 
 if __name__ == "__main__":

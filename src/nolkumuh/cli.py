@@ -6,6 +6,7 @@ Exit status: 0 success, 2 bad input (every problem listed on stderr, no output f
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -212,7 +213,8 @@ def cmd_geo_import(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the web application with waitress on 127.0.0.1:PORT (static files by the app)."""
+    """Serve the web application with waitress on 127.0.0.1:PORT (static files by the app), with a
+    background worker for large imports and exports (unless --no-worker)."""
     import os
 
     _django()
@@ -221,8 +223,50 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from nolkumuh.site.wsgi import application
 
     port = args.port or int(os.environ.get("PORT", "8000"))
+    # a service manager stops us with SIGTERM: leave through the finally below, stopping the worker
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    worker = None if args.no_worker else _start_worker()
     print(f"nolkumuh berjalan di http://{args.host}:{port}/ (Ctrl+C untuk berhenti)", flush=True)
-    serve(application, host=args.host, port=port, threads=8)
+    try:
+        serve(application, host=args.host, port=port, threads=8)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
+    return 0
+
+
+def _start_worker() -> Any:
+    """The background worker as a child process, when tasks are queued in the database."""
+    import subprocess
+
+    from django.conf import settings
+
+    if settings.TASKS["default"]["BACKEND"] != settings.TASK_BACKENDS["database"]:
+        return None
+    worker = subprocess.Popen([sys.executable, "-m", "nolkumuh.cli", "worker"], preexec_fn=_die_with_parent)
+    print(f"pekerja tugas latar berjalan (proses {worker.pid})", flush=True)
+    return worker
+
+
+def _die_with_parent() -> None:
+    """In the worker process (Linux): receive SIGTERM when `nolkumuh serve` ends, however it ends."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the finally in cmd_serve still stops it
+        pass
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run queued background tasks (large imports and exports) until stopped; --batch: run what is
+    queued, then stop. `nolkumuh serve` starts one itself."""
+    _django()
+    from django.core.management import call_command
+
+    options = ["--interval", "1", "--no-reload", "--queue-name", "*"]
+    call_command("db_worker", *options, *(["--batch", "--no-startup-delay"] if args.batch else []))
     return 0
 
 
@@ -268,7 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web application", description=cmd_serve.__doc__)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, help="port (default $PORT or 8000)")
+    serve.add_argument("--no-worker", action="store_true", help="do not start the background worker")
     serve.set_defaults(handler=cmd_serve)
+    worker = commands.add_parser("worker", help="run background tasks", description=cmd_worker.__doc__)
+    worker.add_argument("--batch", action="store_true", help="run what is queued, then stop")
+    worker.set_defaults(handler=cmd_worker)
 
     demo = commands.add_parser(
         "demo",

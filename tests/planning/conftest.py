@@ -1,2 +1,44 @@
 # The web fixtures (region tree, data round, users of every role) serve the plan tests too.
-from tests.web.conftest import _fresh_cache, round2024, tree, users  # noqa: F401
+from decimal import Decimal
+
+import pytest
+
+from nolkumuh.baseline.services import rt_record_save
+from nolkumuh.planning.models import Plan, PlanLine
+from nolkumuh.planning.services import plan_create
+from nolkumuh.regions.services import rt_get_or_create
+from tests.web import conftest as web
+from tests.web.conftest import rt_values
+
+_fresh_cache, round2024, tree, users = web._fresh_cache, web.round2024, web.tree, web.users
+
+
+@pytest.fixture
+def rts(users, round2024, tree):
+    made = []
+    for n in ("001", "002"):
+        rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt=n)[0]
+        rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
+        made.append(rt)
+    return made
+
+
+@pytest.fixture
+def plan(users, tree, round2024):
+    return plan_create(
+        user=users["korkot"],
+        plan=Plan(
+            region=tree["semarang"],
+            kind="memorandum",
+            title="Memorandum Program Kota Semarang 2025-2027",
+            start_year=2025,
+            end_year=2027,
+            base_round=round2024,
+        ),
+    )
+
+
+def line(rt, activity, volume, year, source="apbd_kabkota"):
+    return PlanLine(
+        rt=rt, activity=activity, volume=Decimal(volume), unit_cost=None, source=source, year=year
+    )

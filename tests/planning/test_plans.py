@@ -6,44 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.core.models import AuditEntry
-from nolkumuh.planning.models import Plan, PlanLine
+from nolkumuh.planning.models import PlanLine
 from nolkumuh.planning.selectors import collaboration_matrix, plan_simulation
-from nolkumuh.planning.services import plan_create, plan_line_add
+from nolkumuh.planning.services import plan_line_add
 from nolkumuh.regions.services import rt_get_or_create
-from tests.web.conftest import PASSWORD, rt_values
-
-
-@pytest.fixture
-def rts(users, round2024, tree):
-    made = []
-    for n in ("001", "002"):
-        rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt=n)[0]
-        rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
-        made.append(rt)
-    return made
-
-
-@pytest.fixture
-def plan(users, tree, round2024):
-    return plan_create(
-        user=users["korkot"],
-        plan=Plan(
-            region=tree["semarang"],
-            kind="memorandum",
-            title="Memorandum Program Kota Semarang 2025-2027",
-            start_year=2025,
-            end_year=2027,
-            base_round=round2024,
-        ),
-    )
-
-
-def line(rt, activity, volume, year, source="apbd_kabkota"):
-    return PlanLine(
-        rt=rt, activity=activity, volume=Decimal(volume), unit_cost=None, source=source, year=year
-    )
+from tests.planning.conftest import line
+from tests.web.conftest import PASSWORD
 
 
 def test_plan_lines_project_kumuh_akhir_year_by_year(users, plan, rts):
@@ -159,6 +128,7 @@ def test_plan_lines_from_excel_dry_run_then_all_or_nothing(client, users, plan, 
         {**good, "tahun": 2031, "sumber_dana": "bank dunia"},
         {**good, "rt": "099"},
         {**good, "volume": "banyak"},
+        {**good, "volume": "nan", "tahun": "2025.5", "harga_satuan": "-1"},
     ]
     client.login(username="korkot", password=PASSWORD)
     url = reverse("planning:import", args=[plan.pk])
@@ -170,6 +140,9 @@ def test_plan_lines_from_excel_dry_run_then_all_or_nothing(client, users, plan, 
         "baris 4, kolom sumber_dana",
         "baris 5, kolom rt",
         "baris 6, kolom volume",
+        "baris 7, kolom volume",
+        "baris 7, kolom tahun",
+        "baris 7, kolom harga_satuan",
     ):
         assert expected in page
     client.post(url, {"confirm": "1"})
@@ -329,3 +302,197 @@ def test_whoever_submitted_a_realization_cannot_verify_it(users, rts):
         realization_transition(user=users["askot"], realization=done, action="reject")  # no reason
     realization_transition(user=users["askot"], realization=done, action="verify")
     assert done.status == "verified"
+
+
+def test_optimizer_with_caps_per_year_and_funder_adopts_lines_with_their_year_and_funder(
+    client, users, plan, rts
+):
+    client.login(username="korkot", password=PASSWORD)
+    url = reverse("planning:optimize", args=[plan.pk])
+    query = {
+        "budget": "200000000",
+        "objective": "hectares",
+        "funder": "apbd_kabkota",
+        "cap_year_2025": "10000000",
+        "cap_2026_apbd_kabkota": "5000000",
+        "cap_funder_csr": "8000000",
+    }
+    page = client.get(url, query).content.decode()
+    assert "Terbukti optimal" in page and 'id="caps"' in page and 'id="spent"' in page
+    client.post(url, {**query, "adopt": "1"})
+    lines = list(plan.lines.all())
+    assert lines
+    money: dict[tuple[int, str], Decimal] = {}
+    for x in lines:
+        money[(x.year, x.source)] = money.get((x.year, x.source), Decimal(0)) + x.cost
+    assert set(money) <= {(y, s) for y in (2025, 2026, 2027) for s in ("apbd_kabkota", "csr")}
+    rounding = sum(x.unit_cost for x in lines) / 2000  # volumes are stored to 0.001 unit
+    assert sum(v for (y, _s), v in money.items() if y == 2025) <= 10_000_000 + rounding
+    assert money.get((2026, "apbd_kabkota"), 0) <= 5_000_000 + rounding
+    assert sum(v for (_y, s), v in money.items() if s == "csr") <= 8_000_000 + rounding
+    assert {x.year for x in lines} != {2025}  # the 2025 cap pushes work into later years
+    bad = client.get(url, {**query, "cap_year_2025": "-5"}).content.decode()
+    assert "Terbukti optimal" not in bad
+    plan.lines.all().delete()
+    client.post(url, {**query, "whole": "on", "adopt": "1"})  # each RT from one funder in one year
+    cells: dict[int, set] = {}
+    for x in plan.lines.all():
+        cells.setdefault(x.rt_id, set()).add((x.year, x.source))
+    assert cells and all(len(v) == 1 for v in cells.values())
+
+
+def test_word_document_has_aspect_change_and_before_after_maps(client, users, plan, rts):
+    import io
+
+    import docx
+    from shapely.geometry import box
+
+    from nolkumuh.regions.boundaries import boundary_values
+    from nolkumuh.regions.models import Boundary
+
+    for i, rt in enumerate(rts):
+        shape = box(110.42 + i * 0.002, -6.95, 110.422 + i * 0.002, -6.948)
+        Boundary.objects.create(kind="rt", rt=rt, **boundary_values(shape, 4.9, "test", "33.74.02.1001"))
+    plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "gerobak_sampah", "1", 2025))
+    plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "apar", "7", 2026))
+    simulation = plan_simulation(plan)
+    sampah = next(a for a in simulation.aspects if a.name == "Kondisi pengelolaan persampahan")
+    assert sampah.score_after < sampah.score_before and sampah.share_after < sampah.share_before
+    assert simulation.classes_before[rts[0].pk] == "KR" and simulation.classes_after[rts[0].pk] == "TK"
+    client.login(username="korkot", password=PASSWORD)
+    document = docx.Document(io.BytesIO(client.get(reverse("planning:docx", args=[plan.pk])).content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Kumuh awal 2024:" in text and "Proyeksi kumuh akhir 2027:" in text
+    headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    assert ["Aspek", "Kekurangan awal (%)", "Kekurangan akhir (%)", "Nilai awal", "Nilai akhir"] in headers
+    assert len(document.inline_shapes) == 5  # cost chart, two aspect charts, two maps
+
+
+def test_kawasan_wide_lines_from_excel_with_every_location_problem_listed(client, users, plan, rts, tmp_path):
+    from nolkumuh.regions.models import Kawasan
+    from tests.exchange.conftest import write_xlsx
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    at_rt = {
+        "tahun": 2025,
+        "kode_kelurahan": "33.74.02.1001",
+        "rw": "001",
+        "rt": "001",
+        "kegiatan": "apar",
+        "volume": 3,
+        "sumber_dana": "csr",
+        "kawasan": "",
+    }
+    at_kawasan = {**at_rt, "kode_kelurahan": "", "rw": "", "rt": "", "kegiatan": "tps3r", "volume": 1}
+    at_kawasan["kawasan"] = "kawasan bandarharjo"  # names match without regard to case
+    bad = [
+        {**at_rt, "kawasan": "Kawasan Bandarharjo"},  # both
+        {**at_kawasan, "kawasan": ""},  # neither
+        {**at_kawasan, "kawasan": "Kawasan Atlantis"},
+    ]
+    client.login(username="korkot", password=PASSWORD)
+    url = reverse("planning:import", args=[plan.pk])
+    with write_xlsx(tmp_path / "salah.xlsx", [at_rt, at_kawasan, *bad]).open("rb") as handle:
+        page = client.post(url, {"file": handle}).content.decode()
+    for expected in ("baris 4, kolom kawasan", "baris 5, kolom rt", "baris 6, kolom kawasan", "lembar "):
+        assert expected in page
+    assert "baris 2," not in page and "baris 3," not in page
+    client.post(url, {"confirm": "1"})
+    assert not plan.lines.exists()
+    with write_xlsx(tmp_path / "benar.xlsx", [at_rt, at_kawasan]).open("rb") as handle:
+        assert "2 baris siap ditambahkan" in client.post(url, {"file": handle}).content.decode()
+    client.post(url, {"confirm": "1"})
+    lines = list(plan.lines.order_by("id"))
+    assert [(x.rt_id, x.kawasan_id, x.activity) for x in lines] == [
+        (rts[0].pk, None, "apar"),
+        (None, kawasan.pk, "tps3r"),
+    ]
+    template = client.get(reverse("planning:template", args=[plan.pk]))
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(template.streaming_content)))
+    assert book["kegiatan"]["K1"].value == "kawasan"
+    assert "Kawasan Bandarharjo" in [c.value for c in book["petunjuk"]["A"]]
+
+
+def test_a_realization_carries_out_its_plan_line_and_the_plan_shows_what_is_realized(
+    client, users, plan, rts, tree
+):
+    from nolkumuh.planning.models import Realization
+    from nolkumuh.regions.models import Kawasan
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    rts[1].kawasan = kawasan
+    rts[1].save()
+    at_rt = plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "apar", "7", 2025))
+    wide = PlanLine(
+        kawasan=kawasan, activity="tps3r", volume=Decimal("1"), unit_cost=None, source="apbn", year=2026
+    )
+    wide = plan_line_add(user=users["korkot"], plan=plan, line=wide)
+    client.login(username="fasil", password=PASSWORD)
+    page = client.get(reverse("baseline:kelurahan", args=["33.74.02.1001", 2024])).content.decode()
+    assert f'<option value="{at_rt.pk}">' in page and f'<option value="{wide.pk}">' in page
+    url = reverse("planning:realization_new", args=["33.74.02.1001", 2024])
+    post = {"rt": rts[0].pk, "activity": "apar", "volume": "4", "tahun": "2025"}
+    client.post(url, {**post, "plan_line": at_rt.pk})
+    client.post(url, {**post, "activity": "tps3r", "plan_line": at_rt.pk})  # another activity
+    client.post(url, {**post, "activity": "tps3r", "plan_line": wide.pk})  # RT 001 is outside the kawasan
+    client.post(url, {**post, "rt": rts[1].pk, "activity": "tps3r", "volume": "1", "plan_line": wide.pk})
+    client.post(url, {**post, "plan_line": "x"})  # not a line: recorded without one
+    done = list(Realization.objects.order_by("id"))
+    assert [(z.rt_id, z.activity, z.plan_line_id) for z in done] == [
+        (rts[0].pk, "apar", at_rt.pk),
+        (rts[1].pk, "tps3r", wide.pk),
+        (rts[0].pk, "apar", None),
+    ]
+    page = client.get(reverse("baseline:kelurahan", args=["33.74.02.1001", 2024])).content.decode()
+    assert "Memorandum Program Kota Semarang 2025-2027" in page  # the realization names its plan
+    for step, who in (("submit", "fasil"), ("verify", "askot"), ("approve", "korkot")):
+        client.login(username=who, password=PASSWORD)
+        client.post(reverse("planning:realization_action", args=[done[0].pk, step]), {"tahun": "2024"})
+    client.login(username="korkot", password=PASSWORD)
+    page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    assert "Realisasi disetujui" in page and "1 dalam proses" in page
+    from nolkumuh.planning.realization import realized_by_line
+
+    assert realized_by_line([at_rt, wide]) == {
+        at_rt.pk: {"approved": 4.0, "pending": 0},
+        wide.pk: {"approved": 0.0, "pending": 1},
+    }
+
+
+def test_a_completed_kawasan_line_is_shared_into_draft_realizations_of_its_rts(client, users, plan, rts):
+    from nolkumuh.planning.models import Realization
+    from nolkumuh.regions.models import Kawasan
+
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    for rt in rts:
+        rt.kawasan = kawasan
+        rt.save()
+    wide = PlanLine(
+        kawasan=kawasan, activity="tps3r", volume=Decimal("1"), unit_cost=None, source="apbn", year=2026
+    )
+    wide = plan_line_add(user=users["korkot"], plan=plan, line=wide)
+    at_rt = plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "apar", "7", 2025))
+    url = reverse("planning:realization_kawasan", args=[plan.pk])
+    client.login(username="korkot", password=PASSWORD)
+    assert 'id="kawasan-realization"' in client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    client.post(url, {"plan_line": wide.pk, "volume": "1", "tahun": "2026"})
+    made = list(Realization.objects.order_by("rt__rt_key"))
+    assert [(z.rt_id, z.volume, z.status, z.plan_line_id) for z in made] == [
+        (rts[0].pk, Decimal("0.500"), "draft", wide.pk),  # equal deficits: equal parts
+        (rts[1].pk, Decimal("0.500"), "draft", wide.pk),
+    ]
+    assert client.post(url, {"plan_line": at_rt.pk, "volume": "1", "tahun": "2026"}).status_code == 404
+    page = client.post(url, {"plan_line": wide.pk, "volume": "banyak", "tahun": "2026"}, follow=True)
+    assert "Isi volume dan tahun selesai dengan angka." in page.content.decode()
+    assert Realization.objects.count() == 2
+    client.logout()
+    client.login(username="askot", password=PASSWORD)  # sees the plan, may not enter data
+    page = client.post(url, {"plan_line": wide.pk, "volume": "1", "tahun": "2026"}, follow=True)
+    assert "tidak berwenang" in page.content.decode() and Realization.objects.count() == 2
+    client.logout()
+    client.login(username="fasil", password=PASSWORD)
+    assert client.post(url, {"plan_line": wide.pk, "volume": "1", "tahun": "2026"}).status_code == 404

@@ -228,3 +228,43 @@ def test_from_creating_a_plan_to_downloading_its_document(
     import docx
 
     assert "Memorandum Program Uji" in "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
+
+
+def test_optimizer_with_caps_per_year_and_funder_adopted_into_the_plan(
+    page, live_server, users, round2024, tree, tmp_path
+):
+    from nolkumuh.baseline.imports import import_apply, import_plan
+    from nolkumuh.planning.models import Plan
+    from nolkumuh.planning.services import plan_create
+
+    path = write_xlsx(tmp_path / "b.xlsx", rows_for("33.74.02.1001"))
+    import_apply(
+        user=users["fasilitator"], plan=import_plan(user=users["fasilitator"], round=round2024, path=path)
+    )
+    plan = plan_create(
+        user=users["korkot"],
+        plan=Plan(
+            region=tree["semarang"],
+            kind="memorandum",
+            title="Uji",
+            start_year=2025,
+            end_year=2027,
+            base_round=round2024,
+        ),
+    )
+    sign_in(page, live_server.url, "korkot")
+    page.goto(f"{live_server.url}/rencana/{plan.pk}/optimasi/")
+    page.fill("#id_budget", "3000000000")
+    page.click("text=Batas anggaran per tahun dan per sumber dana")
+    page.fill("input[name=cap_year_2025]", "150000000")
+    page.fill("input[name=cap_funder_apbn]", "100000000")
+    page.click("text=Hitung usulan")
+    page.wait_for_selector("#proposal")
+    assert page.locator("#spent tbody tr").count() >= 2
+    assert "Terbukti optimal" in page.content()
+    shot(page, "optimasi")
+    page.click("#adopt")
+    page.wait_for_selector("text=baris usulan ditambahkan ke rencana")
+    years = {line.year for line in plan.lines.all()}
+    sources = {line.source for line in plan.lines.all()}
+    assert 2025 in years and len(years) > 1 and sources <= {"apbn", "apbd_kabkota"}

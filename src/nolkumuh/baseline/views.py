@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,12 +27,15 @@ from nolkumuh.baseline.services import (
     submission_get,
     submission_transition,
 )
+from nolkumuh.baseline.tasks import export_task, import_apply_task
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
+from nolkumuh.core.jobs import job_create
 from nolkumuh.exchange import read_sheet
 from nolkumuh.exchange.workbooks import marked_workbook
 from nolkumuh.planning.models import Realization
+from nolkumuh.planning.realization import plan_lines_for_kelurahan
 from nolkumuh.regions.models import Region, Rt
-from nolkumuh.regions.selectors import region_with_ancestors
+from nolkumuh.regions.selectors import region_with_ancestors, within
 from nolkumuh.regions.services import rt_get_or_create
 from nolkumuh.scoring import InvalidInput, catalogue
 from nolkumuh.scoring.activities import default_activities
@@ -79,7 +83,10 @@ def kelurahan_data(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "editable": scope.may_edit(kelurahan) and submission.status == Submission.Status.DRAFT,
             "actions": actions,
             "new_rt_form": NewRtForm(),
-            "realizations": Realization.objects.filter(rt__kelurahan=kelurahan).select_related("rt"),
+            "realizations": Realization.objects.filter(rt__kelurahan=kelurahan).select_related(
+                "rt", "plan_line__plan"
+            ),
+            "plan_lines": plan_lines_for_kelurahan(kelurahan),
             "activities": default_activities().values(),
             "reason_form": ReasonForm(),
         },
@@ -242,6 +249,7 @@ def import_start(request: HttpRequest, year: int) -> HttpResponse:
             "decimal_comma": decimal_comma,
             "year": year,
             "name": upload.name,
+            "rows": len(plan.rows),
         }
         lang = get_language() or "id"
         context.update(
@@ -262,6 +270,12 @@ def _stored_import(request: HttpRequest, token: str) -> dict[str, object]:
 def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     info = _stored_import(request, token)
     round = get_object_or_404(DataRound, year=info["year"])
+    if int(info.get("rows", 0)) >= settings.NOLKUMUH_TASK_ROWS:  # large: in the background
+        del request.session[f"import-{token}"]
+        params = {"path": info["path"], "year": round.year, "decimal_comma": bool(info["decimal_comma"])}
+        title = _("Impor %(name)s") % {"name": info["name"]}
+        job = job_create(request=request, kind="import", title=title, params=params, task=import_apply_task)
+        return redirect("core:job", job.pk)
     plan = import_plan(
         user=request.user,
         round=round,
@@ -311,6 +325,11 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     except ValueError:
         year = None
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    if Rt.objects.filter(within(region.code, "kelurahan__code")).count() >= settings.NOLKUMUH_TASK_ROWS:
+        params = {"code": region.code, "year": year, "fmt": fmt}
+        title = _("Unduh data %(region)s") % {"region": region.display_name}
+        job = job_create(request=request, kind="export", title=title, params=params, task=export_task)
+        return redirect("core:job", job.pk)
     path, round = exports.export_file(user=request.user, region=region, year=year, fmt=fmt)
     if path is None:
         messages.error(request, _("Belum ada data yang bisa diunduh untuk wilayah dan tahun ini."))

@@ -35,3 +35,40 @@ class AuditEntry(models.Model):
             for k in sorted(set(before) | set(after))
             if before.get(k) != after.get(k)
         ]
+
+
+class Job(models.Model):
+    """A piece of background work a user asked for (a large import or export): who asked, what it
+    is about, where it stands, and what came out (counts, messages, a file to download)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("menunggu")
+        RUNNING = "running", _("berjalan")
+        DONE = "done", _("selesai")
+        FAILED = "failed", _("gagal")
+
+    id = models.UUIDField(primary_key=True)
+    kind = models.CharField(_("jenis"), max_length=40)
+    title = models.CharField(_("judul"), max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    session_key = models.CharField(max_length=64, blank=True)  # the owner when not logged in
+    params = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    messages = models.JSONField(default=list)  # lines for the user: counts, or every problem
+    result_path = models.CharField(max_length=500, blank=True)
+    result_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tugas latar")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["queued", "running", "done", "failed"]), name="job_status"
+            ),
+        ]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

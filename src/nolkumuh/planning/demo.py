@@ -6,7 +6,7 @@ import random
 from decimal import Decimal
 
 from nolkumuh.baseline.models import DataRound, RtRecord
-from nolkumuh.planning.models import Plan, PlanLine
+from nolkumuh.planning.models import Plan, PlanLine, UnitCost
 from nolkumuh.regions.models import Region
 from nolkumuh.scoring.activities import default_activities
 
@@ -56,4 +56,14 @@ def demo_plan() -> int:
                 )
             )
     PlanLine.objects.bulk_create(lines)
+    demo_unit_costs(city)
     return len(lines)
+
+
+def demo_unit_costs(city: Region) -> None:
+    """Two example unit costs of Kota Semarang from 2025 (estimates, as the page says)."""
+    note = "contoh demo: perkiraan harga setempat"
+    for key, cost in (("sambungan_air", "2750000"), ("apar", "1650000")):
+        UnitCost.objects.get_or_create(
+            region=city, year=2025, activity=key, defaults={"unit_cost": Decimal(cost), "note": note}
+        )

@@ -1,8 +1,9 @@
 """The memorandum program as documents: a Word document for officials and an Excel workbook.
 
-The Word document has a cover, a summary, the projected kumuh akhir per year, the collaboration
-tables (by funder and year, by aspect and year), a chart, the map where polygons exist, and every
-plan line. The workbook holds the same tables, one sheet each, plus the kelurahan investment table.
+The Word document has a cover, a summary, the projected kumuh akhir per year, the change per
+aspect (table and charts), the collaboration tables (by funder and year, by aspect and year), a
+chart, the maps before and after the plan where RT polygons exist, and every plan line. The
+workbook holds the same tables, one sheet each, plus the kelurahan investment table.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from django.utils.formats import date_format
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
-from PIL import Image, ImageDraw, ImageFont
 
 from nolkumuh.planning.models import Plan
+from nolkumuh.planning.pictures import aspect_chart, before_after_maps, cost_chart
 from nolkumuh.planning.selectors import PlanSimulation, collaboration_matrix, plan_simulation, plan_total
 from nolkumuh.scoring import catalogue
 from nolkumuh.scoring.activities import default_activities
@@ -36,35 +37,6 @@ def number(value: float | None, places: int = 2) -> str:
     return text.replace(",", "§").replace(".", ",").replace("§", ".")
 
 
-def _cost_chart(matrix: dict) -> bytes:
-    """Bars of planned cost per year, stacked by funding source."""
-    colours = ["#0b5394", "#6fa8dc", "#e69138", "#93c47d", "#c27ba0", "#ffd966", "#999999"]
-    width, height, left, bottom = 900, 360, 80, 60
-    image = Image.new("RGB", (width, height), "#ffffff")
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=13)
-    years = matrix["years"]
-    peak = max(matrix["by_year"], default=0) or 1.0
-    bar = (width - left - 220) / max(len(years), 1)
-    for i, year in enumerate(years):
-        y = height - bottom
-        for k, row in enumerate(matrix["rows"]):
-            h = row["by_year"][i] / peak * (height - bottom - 30)
-            draw.rectangle(
-                [left + i * bar + 10, y - h, left + (i + 1) * bar - 10, y], fill=colours[k % len(colours)]
-            )
-            y -= h
-        draw.text((left + i * bar + bar / 2 - 15, height - bottom + 8), str(year), fill="#111111", font=font)
-    draw.line([left, height - bottom, width - 220, height - bottom], fill="#333333")
-    for k, row in enumerate(matrix["rows"]):
-        draw.rectangle([width - 200, 30 + k * 22, width - 186, 44 + k * 22], fill=colours[k % len(colours)])
-        draw.text((width - 180, 30 + k * 22), row["label"], fill="#111111", font=font)
-    draw.text((left, 8), "Biaya rencana per tahun menurut sumber dana", fill="#111111", font=font)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def _table(document: Document, header: list[str], rows: list[list[str]], numeric_from: int = 1) -> None:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Light Grid Accent 1"
@@ -79,7 +51,7 @@ def _table(document: Document, header: list[str], rows: list[list[str]], numeric
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def memorandum_docx(plan: Plan, *, map_png: bytes | None = None) -> bytes:
+def memorandum_docx(plan: Plan) -> bytes:
     """The Word document of a plan."""
     simulation = plan_simulation(plan)
     matrix = collaboration_matrix(plan)
@@ -116,6 +88,25 @@ def memorandum_docx(plan: Plan, *, map_png: bytes | None = None) -> bytes:
             for r in simulation.rows
         ],
     )
+    _aspects(document, simulation)
+    _collaboration(document, plan, matrix)
+    maps = before_after_maps(plan, simulation)
+    if maps:
+        document.add_heading("4. Peta tingkat kekumuhan: kumuh awal dan proyeksi", level=1)
+        for title, picture in maps:
+            document.add_paragraph(title + ":")
+            document.add_picture(io.BytesIO(picture), width=Cm(15))
+    document.add_heading("5. Daftar kegiatan", level=1)
+    _table(
+        document, ["Tahun", "Lokasi", "Kegiatan", "Volume", "Biaya (Rp)", "Sumber dana"], _line_rows(plan), 3
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _collaboration(document: Document, plan: Plan, matrix: dict) -> None:
+    """Cost by funder and year (table and chart), and by aspect and year."""
     document.add_heading("3. Kolaborasi pendanaan", level=1)
     document.add_paragraph("Biaya menurut sumber dana dan tahun (Rp):")
     _table(
@@ -127,21 +118,31 @@ def memorandum_docx(plan: Plan, *, map_png: bytes | None = None) -> bytes:
         ]
         + [["Jumlah", *[number(v, 0) for v in matrix["by_year"]], number(matrix["total"], 0), "100"]],
     )
-    document.add_picture(io.BytesIO(_cost_chart(matrix)), width=Cm(16))
+    document.add_picture(io.BytesIO(cost_chart(matrix)), width=Cm(16))
     document.add_paragraph("Biaya menurut aspek dan tahun (Rp):")
     _table(
         document, ["Aspek", *[str(y) for y in matrix["years"]], "Jumlah"], _aspect_rows(plan, matrix["years"])
     )
-    if map_png:
-        document.add_heading("4. Peta tingkat kekumuhan", level=1)
-        document.add_picture(io.BytesIO(map_png), width=Cm(16))
-    document.add_heading("5. Daftar kegiatan", level=1)
-    _table(
-        document, ["Tahun", "Lokasi", "Kegiatan", "Volume", "Biaya (Rp)", "Sumber dana"], _line_rows(plan), 3
+
+
+def _aspects(document: Document, simulation: PlanSimulation) -> None:
+    """Before/after per aspect: a table and two charts (deficient share, summed scores)."""
+    if not simulation.aspects:
+        return
+    document.add_paragraph(
+        "Perubahan per aspek, kumuh awal terhadap proyeksi akhir rencana: kekurangan tingkat kota "
+        "(rata-rata persentase kriteria aspek itu) dan jumlah nilai aspek di seluruh RT."
     )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    _table(
+        document,
+        ["Aspek", "Kekurangan awal (%)", "Kekurangan akhir (%)", "Nilai awal", "Nilai akhir"],
+        [
+            [a.name, number(a.share_before), number(a.share_after), str(a.score_before), str(a.score_after)]
+            for a in simulation.aspects
+        ],
+    )
+    for share in (True, False):
+        document.add_picture(io.BytesIO(aspect_chart(simulation.aspects, share=share)), width=Cm(15))
 
 
 def _summary(document: Document, plan: Plan, simulation: PlanSimulation, total: float) -> None:
@@ -158,7 +159,8 @@ def _summary(document: Document, plan: Plan, simulation: PlanSimulation, total: 
         "status kumuh.",
         f"Akses air minum aman: {number(first.water)} % menjadi {number(last.water)} %; akses "
         f"sanitasi layak: {number(first.sanitation)} % menjadi {number(last.sanitation)} %.",
-        "Proyeksi menganggap setiap kegiatan selesai pada tahunnya; harga satuan katalog adalah "
+        "Proyeksi menganggap setiap kegiatan selesai pada tahunnya; harga satuan (katalog, atau harga "
+        "wilayah yang diisi administrator) adalah "
         "perkiraan yang dapat diubah, bukan ketentuan.",
     ):
         document.add_paragraph(text, style="List Bullet")

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.regions.models import Kawasan, Rt
 from nolkumuh.regions.selectors import within
-from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.budget import Budget
 
 
 class PlanForm(forms.ModelForm):
@@ -38,11 +39,14 @@ class PlanLineForm(forms.ModelForm):
             "Isi RT, atau kawasan untuk kegiatan skala kawasan (dibagi ke RT-nya)."
         )
         self.fields["activity"].choices = [
-            (a.key, f"{a.name_id} ({a.unit}, Rp {a.unit_cost:,.0f})") for a in default_activities().values()
+            (a.key, f"{a.name_id} ({a.unit}, Rp {a.unit_cost:,.0f})")
+            for a in activities_for(region=plan.region, year=plan.start_year).values()
         ]
 
 
 class OptimizeForm(forms.Form):
+    """Budget, objective and optional caps: per year, per funder and per (year, funder)."""
+
     budget = forms.DecimalField(label=_("Anggaran (Rp)"), min_value=0, max_digits=18, decimal_places=0)
     objective = forms.ChoiceField(
         label=_("Tujuan"),
@@ -51,4 +55,76 @@ class OptimizeForm(forms.Form):
             ("score", _("penurunan total nilai terbesar")),
         ],
     )
-    year = forms.IntegerField(label=_("Tahun pelaksanaan usulan"))
+    funder = forms.ChoiceField(
+        label=_("Sumber dana utama"),
+        choices=PlanLine.Source.choices,
+        initial=PlanLine.Source.APBD_KABKOTA,
+        required=False,
+        help_text=_("Menanggung sisa anggaran; sumber lain dipakai bila diberi batas di tabel."),
+    )
+
+    whole = forms.BooleanField(
+        label=_("Tanpa dana bersama"),
+        required=False,
+        help_text=_("Kegiatan satu RT dibiayai satu sumber dana dalam satu tahun."),
+    )
+
+    def __init__(self, *args: object, plan: Plan, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.years = list(range(plan.start_year, plan.end_year + 1))
+        self.funders = [code for code, _label in PlanLine.Source.choices]
+        for name in self.cap_names():
+            self.fields[name] = forms.DecimalField(
+                required=False,
+                min_value=0,
+                max_digits=18,
+                decimal_places=0,
+                label=name,
+                widget=forms.NumberInput(attrs={"style": "min-width:8rem"}),
+            )
+
+    def clean_funder(self) -> str:
+        return self.cleaned_data.get("funder") or PlanLine.Source.APBD_KABKOTA
+
+    def cap_names(self) -> list[str]:
+        names = [f"cap_year_{y}" for y in self.years] + [f"cap_funder_{f}" for f in self.funders]
+        return names + [f"cap_{y}_{f}" for y in self.years for f in self.funders]
+
+    def cap_table(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """Rows of the caps table: one per funder (its cell per year, then its own cap), then the
+        year caps."""
+        labels = dict(PlanLine.Source.choices)
+        rows: list[tuple[str, list[forms.BoundField]]] = [
+            (str(labels[f]), [self[f"cap_{y}_{f}"] for y in self.years] + [self[f"cap_funder_{f}"]])
+            for f in self.funders
+        ]
+        return [*rows, (str(_("Batas tahun")), [self[f"cap_year_{y}"] for y in self.years])]
+
+    def budget_caps(self) -> Budget:
+        """The budget: funders in play are those given a cap, used first, and the main one."""
+        data = self.cleaned_data
+
+        def given(name: str) -> float | None:
+            return None if data.get(name) is None else float(data[name])
+
+        per_cell = {
+            (y, f): given(f"cap_{y}_{f}")
+            for y in self.years
+            for f in self.funders
+            if given(f"cap_{y}_{f}") is not None
+        }
+        per_funder = {
+            f: given(f"cap_funder_{f}") for f in self.funders if given(f"cap_funder_{f}") is not None
+        }
+        main = data["funder"]
+        capped = {*per_funder, *(f for _y, f in per_cell)} - {main}
+        return Budget(
+            float(data["budget"]),
+            years=tuple(self.years),
+            # funders given a cap first (in the list's order), the main funder covers the rest
+            funders=(*(f for f in self.funders if f in capped), main),
+            per_year={y: given(f"cap_year_{y}") for y in self.years if given(f"cap_year_{y}") is not None},
+            per_funder=per_funder,
+            per_cell=per_cell,
+            whole=bool(data.get("whole")),
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -9,12 +10,14 @@ from pathlib import Path
 import xlsxwriter
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from python_calamine import CalamineError, CalamineWorkbook
 
 from nolkumuh.exchange.parse import cell_text
-from nolkumuh.exchange.read import normalize_name, read_sheet
+from nolkumuh.exchange.read import _pick_sheet, normalize_name, read_sheet
+from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
-from nolkumuh.planning.services import ensure_planner, plan_line_add
-from nolkumuh.regions.models import Rt, number_key
+from nolkumuh.planning.services import ensure_planner, plan_line_add, within_code
+from nolkumuh.regions.models import Kawasan, Rt, number_key
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.issues import InvalidInput, Issue
@@ -30,14 +33,17 @@ COLUMNS = (
     "sumber_dana",
     "pelaksana",
     "status",
+    "kawasan",
 )
-REQUIRED = ("tahun", "kode_kelurahan", "rw", "rt", "kegiatan", "volume", "sumber_dana")
+REQUIRED = ("tahun", "kegiatan", "volume", "sumber_dana")
+RT_COLUMNS = ("kode_kelurahan", "rw", "rt")
 
 
 @dataclass
 class LinesPlan:
     lines: list[PlanLine] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    sheet: str = ""  # the sheet read (Excel), for the messages
 
     @property
     def ok(self) -> bool:
@@ -55,7 +61,7 @@ def template_lines(path: Path, plan: Plan) -> None:
         sheet.set_column(j, j, 16, text if name in ("kode_kelurahan", "rw", "rt") else None)
     help_sheet = book.add_worksheet("petunjuk")
     help_sheet.write_row(0, 0, ["kegiatan", "nama", "satuan", "harga satuan perkiraan (Rp)"], bold)
-    for i, activity in enumerate(default_activities().values(), start=1):
+    for i, activity in enumerate(activities_for(region=plan.region, year=plan.start_year).values(), start=1):
         help_sheet.write_row(i, 0, [activity.key, activity.name_id, activity.unit, activity.unit_cost])
     row = len(default_activities()) + 3
     help_sheet.write_row(row, 0, ["sumber_dana", "arti"], bold)
@@ -64,6 +70,15 @@ def template_lines(path: Path, plan: Plan) -> None:
     help_sheet.write(
         i + 2, 0, f"Tahun {plan.start_year}-{plan.end_year}; status: proposed, agreed, funded, done."
     )
+    help_sheet.write(
+        i + 3,
+        0,
+        "Lokasi: isi kode_kelurahan, rw dan rt untuk kegiatan di satu RT, atau hanya kolom kawasan "
+        "(nama kawasan di bawah) untuk kegiatan skala kawasan yang dibagi ke RT-nya.",
+    )
+    help_sheet.write(i + 5, 0, "kawasan", bold)
+    for k, kawasan in enumerate(plan_kawasan(plan), start=i + 6):
+        help_sheet.write(k, 0, kawasan.name)
     help_sheet.set_column(0, 1, 40)
     book.close()
 
@@ -77,27 +92,77 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
     except InvalidInput as exc:
         result.issues = exc.issues
         return result
+    result.sheet = _first_sheet(path)
     position = {normalize_name(n): j for j, n in enumerate(sheet.names)}
     missing = [c for c in REQUIRED if c not in position]
+    if "kawasan" not in position:
+        missing += [c for c in RT_COLUMNS if c not in position]
     if missing or not sheet.rows:
         result.issues = [Issue("missing_column", column=c, params={"hint": ""}) for c in missing]
         result.issues += [] if sheet.rows else [Issue("no_data_rows")]
         return result
-    activities = default_activities()
-    sources = {code: code for code, _ in PlanLine.Source.choices} | {
-        str(label).lower(): code for code, label in PlanLine.Source.choices
-    }
-    rts = {
-        (rt.kelurahan.code, rt.rw_key, rt.rt_key): rt
-        for rt in Rt.objects.filter(within(plan.region.code, "kelurahan__code")).select_related("kelurahan")
-    }
+    checker = _RowChecker(plan, position)
     for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
+        line, issues = checker.line(row, number)
+        result.issues += issues
+        if line is not None:
+            result.lines.append(line)
+    return result
 
-        def get(name: str, row: list = row) -> str:  # bound now, not at call time
-            return cell_text(row[position[name]]) if name in position else ""
 
+class _RowChecker:
+    """Checks one row of the lines sheet against the plan: numbers, activity, funder, location."""
+
+    def __init__(self, plan: Plan, position: dict[str, int]) -> None:
+        self.plan, self.position = plan, position
+        self.sources = {code: code for code, _ in PlanLine.Source.choices} | {
+            str(label).lower(): code for code, label in PlanLine.Source.choices
+        }
+        rts = Rt.objects.filter(within(plan.region.code, "kelurahan__code")).select_related("kelurahan")
+        self.rts = {(rt.kelurahan.code, rt.rw_key, rt.rt_key): rt for rt in rts}
+        self.kawasan = {k.name.strip().lower(): k for k in plan_kawasan(plan)}
+        self.costs = {
+            y: activities_for(region=plan.region, year=y) for y in range(plan.start_year, plan.end_year + 1)
+        }
+
+    def line(self, row: list, number: int) -> tuple[PlanLine | None, list[Issue]]:
+        def get(name: str) -> str:
+            return cell_text(row[self.position[name]]) if name in self.position else ""
+
+        values, issues = self._numbers(get, number)
+        activities = self.costs[self.plan.start_year]
+        activity = get("kegiatan")
+        if activity not in activities:
+            issues.append(Issue("unknown_activity", number, "kegiatan", activity or None))
+        source = self.sources.get(get("sumber_dana").lower())
+        if source is None:
+            choices = ", ".join(code for code, _ in PlanLine.Source.choices)
+            issues.append(
+                Issue(
+                    "unknown_source", number, "sumber_dana", get("sumber_dana") or None, {"choices": choices}
+                )
+            )
+        rt, kawasan = self._location(get, number, issues)
+        if issues:
+            return None, issues
+        year = int(values["tahun"])
+        status = get("status") or PlanLine.Status.PROPOSED
+        line = PlanLine(
+            rt=rt,
+            kawasan=kawasan,
+            activity=activity,
+            volume=values["volume"],
+            unit_cost=values.get("harga_satuan", Decimal(str(self.costs[year][activity].unit_cost))),
+            source=source,
+            agency=get("pelaksana"),
+            year=year,
+            status=status if status in PlanLine.Status.values else PlanLine.Status.PROPOSED,
+        )
+        return line, []
+
+    def _numbers(self, get: Callable[[str], str], number: int) -> tuple[dict[str, Decimal], list[Issue]]:
         issues = []
-        values: dict[str, object] = {}
+        values: dict[str, Decimal] = {}
         for name in ("tahun", "volume", "harga_satuan"):
             text = get(name).replace(",", ".")
             if not text:
@@ -105,59 +170,64 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
                     issues.append(Issue("missing_value", number, name))
                 continue
             try:
-                values[name] = Decimal(text)
+                value = Decimal(text)
             except InvalidOperation:
                 issues.append(Issue("not_a_number", number, name, text))
-        year = values.get("tahun")
-        if isinstance(year, Decimal) and not plan.start_year <= year <= plan.end_year:
-            issues.append(
-                Issue(
-                    "year_outside_plan",
-                    number,
-                    "tahun",
-                    str(year),
-                    {"start": plan.start_year, "end": plan.end_year},
-                )
-            )
-        if isinstance(values.get("volume"), Decimal) and values["volume"] <= 0:
+                continue
+            if value.is_finite():
+                values[name] = value
+            else:
+                issues.append(Issue("not_finite", number, name, text))
+        plan = self.plan
+        if "tahun" in values and not plan.start_year <= values["tahun"] <= plan.end_year:
+            years = {"start": plan.start_year, "end": plan.end_year}
+            issues.append(Issue("year_outside_plan", number, "tahun", str(values["tahun"]), years))
+        if "tahun" in values and values["tahun"] != int(values["tahun"]):
+            issues.append(Issue("not_integer", number, "tahun", str(values["tahun"])))
+        if "volume" in values and values["volume"] <= 0:
             issues.append(Issue("negative", number, "volume", str(values["volume"])))
-        activity = get("kegiatan")
-        if activity not in activities:
-            issues.append(Issue("unknown_activity", number, "kegiatan", activity or None))
-        source = sources.get(get("sumber_dana").lower())
-        if source is None:
-            issues.append(
-                Issue(
-                    "unknown_source",
-                    number,
-                    "sumber_dana",
-                    get("sumber_dana") or None,
-                    {"choices": ", ".join(code for code, _ in PlanLine.Source.choices)},
-                )
-            )
-        rt = rts.get((get("kode_kelurahan"), number_key(get("rw")), number_key(get("rt"))))
-        if rt is None:
-            issues.append(
-                Issue("unknown_rt", number, "rt", f"{get('kode_kelurahan')} {get('rw')}/{get('rt')}")
-            )
-        status = get("status") or PlanLine.Status.PROPOSED
-        if issues:
-            result.issues += issues
-            continue
-        unit_cost = values.get("harga_satuan", Decimal(str(activities[activity].unit_cost)))
-        result.lines.append(
-            PlanLine(
-                rt=rt,
-                activity=activity,
-                volume=values["volume"],
-                unit_cost=unit_cost,
-                source=source,
-                agency=get("pelaksana"),
-                year=int(values["tahun"]),
-                status=status if status in PlanLine.Status.values else PlanLine.Status.PROPOSED,
-            )
-        )
-    return result
+        if "harga_satuan" in values and values["harga_satuan"] < 0:
+            issues.append(Issue("negative", number, "harga_satuan", str(values["harga_satuan"])))
+        return values, issues
+
+    def _location(
+        self, get: Callable[[str], str], number: int, issues: list[Issue]
+    ) -> tuple[Rt | None, Kawasan | None]:
+        """The row's RT, or its kawasan (exactly one of the two is given)."""
+        at_rt = any(get(c) for c in RT_COLUMNS)
+        if at_rt == bool(get("kawasan")):
+            issues.append(Issue("rt_or_kawasan", number, "kawasan" if at_rt else "rt"))
+            return None, None
+        if at_rt:
+            rt = self.rts.get((get("kode_kelurahan"), number_key(get("rw")), number_key(get("rt"))))
+            if rt is None:
+                where = f"{get('kode_kelurahan')} {get('rw')}/{get('rt')}"
+                issues.append(Issue("unknown_rt", number, "rt", where))
+            return rt, None
+        kawasan = self.kawasan.get(get("kawasan").strip().lower())
+        if kawasan is None:
+            issues.append(Issue("unknown_kawasan", number, "kawasan", get("kawasan")))
+        return None, kawasan
+
+
+def plan_kawasan(plan: Plan) -> list[Kawasan]:
+    """The kawasan a line of this plan may be placed at: in its city, or in its province."""
+    code = plan.region.code
+    return [
+        k
+        for k in Kawasan.objects.filter(kabkota__code__startswith=code[:2]).select_related("kabkota")
+        if within_code(k.kabkota.code, code) or within_code(code, k.kabkota.code)
+    ]
+
+
+def _first_sheet(path: Path) -> str:
+    """The name of the sheet read: "rt" if there is one, else the first (as exchange.read picks)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return ""
+    try:
+        return _pick_sheet(CalamineWorkbook.from_path(str(path)))
+    except (CalamineError, OSError, ValueError, IndexError):
+        return ""
 
 
 @transaction.atomic

@@ -151,3 +151,28 @@ class Realization(models.Model):
     def activity_name(self) -> str:
         activity = default_activities().get(self.activity)
         return f"{activity.name_id} ({activity.unit})" if activity else self.activity
+
+
+class UnitCost(models.Model):
+    """An administrator's unit cost of a catalogue activity for a province or a city/regency from a
+    year on; the catalogue file stays the default. Editable estimates, not regulation."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("wilayah"), on_delete=models.CASCADE, related_name="unit_costs"
+    )
+    year = models.PositiveSmallIntegerField(_("berlaku mulai tahun"))
+    activity = models.CharField(_("kegiatan"), max_length=60)
+    unit_cost = models.DecimalField(_("harga satuan (Rp)"), max_digits=16, decimal_places=2)
+    note = models.CharField(_("sumber/catatan"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["region__code", "activity", "year"]
+        verbose_name = _("harga satuan wilayah")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "activity"], name="one_unit_cost_per_region_year"
+            ),
+            models.CheckConstraint(condition=models.Q(unit_cost__gte=0), name="unit_cost_not_negative"),
+        ]

@@ -13,12 +13,13 @@ import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from nolkumuh.accounts.services import user_scope, workflow_step
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.core.services import audit_change, audit_record
-from nolkumuh.planning.models import Realization
-from nolkumuh.regions.models import Rt
+from nolkumuh.planning.models import PlanLine, Realization
+from nolkumuh.regions.models import Region, Rt
 from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.simulate import PlanLine as EngineLine
 from nolkumuh.scoring.simulate import handled_volumes
@@ -31,6 +32,8 @@ def realization_add(*, user: AbstractBaseUser, realization: Realization) -> Real
         raise PermissionDenied("outside_scope")
     if realization.activity not in default_activities():
         raise ValidationError({"activity": "kegiatan tidak dikenal"})
+    if realization.plan_line_id is not None:
+        _check_plan_line(realization)
     realization.entered_by = user
     realization.status = Realization.Status.DRAFT
     realization.full_clean()
@@ -45,10 +48,52 @@ def realization_add(*, user: AbstractBaseUser, realization: Realization) -> Real
             "activity": realization.activity,
             "volume": str(realization.volume),
             "year": realization.year,
+            "plan_line": realization.plan_line_id,
         },
         summary=str(realization.rt),
     )
     return realization
+
+
+def _check_plan_line(realization: Realization) -> None:
+    """A realization carries out its plan line: the same activity, at the line's RT or at an RT of
+    the line's kawasan (a kawasan-wide line is realized RT by RT)."""
+    line = realization.plan_line
+    problems = {}
+    if line.activity != realization.activity:
+        problems["activity"] = "kegiatan berbeda dengan baris rencana yang dipilih"
+    at_line = realization.rt_id == line.rt_id if line.rt_id else realization.rt.kawasan_id == line.kawasan_id
+    if not at_line:
+        problems["plan_line"] = "RT ini bukan lokasi baris rencana yang dipilih"
+    if problems:
+        raise ValidationError(problems)
+
+
+def plan_lines_for_kelurahan(kelurahan: Region) -> list[PlanLine]:
+    """Plan lines a realization in this kelurahan can carry out: at its RTs, or at a kawasan that
+    has RTs in it."""
+    kawasan = Rt.objects.filter(kelurahan=kelurahan, kawasan__isnull=False).values("kawasan_id")
+    return list(
+        PlanLine.objects.filter(Q(rt__kelurahan=kelurahan) | Q(kawasan_id__in=kawasan))
+        .select_related("plan", "rt", "rt__kelurahan", "kawasan")
+        .order_by("plan__title", "year", "id")
+    )
+
+
+def realized_by_line(lines: Sequence[PlanLine]) -> dict[int, dict[str, float | int]]:
+    """Per plan line: the approved realized volume and the number of realizations still in the
+    workflow."""
+    result: dict[int, dict[str, float | int]] = {}
+    rows = Realization.objects.filter(plan_line__in=[line.pk for line in lines]).values_list(
+        "plan_line_id", "status", "volume"
+    )
+    for line_id, status, volume in rows:
+        entry = result.setdefault(line_id, {"approved": 0.0, "pending": 0})
+        if status == Realization.Status.APPROVED:
+            entry["approved"] += float(volume)
+        else:
+            entry["pending"] += 1
+    return result
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import Groups, aggregate, assess, catalogue, sanitation_access_hundredths, slum_area
 from nolkumuh.scoring import water_access_hundredths as water_access
 from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.assess import Assessment
 from nolkumuh.scoring.handling import apply_handling
 from nolkumuh.scoring.simulate import PlanLine as EngineLine
 from nolkumuh.scoring.simulate import simulate
@@ -35,11 +36,26 @@ class YearRow:
 
 
 @dataclass
+class AspectRow:
+    """One aspect before the plan (kumuh awal) and after its last year (projection)."""
+
+    number: int
+    name: str
+    share_before: float  # the city's deficient share of the aspect, % (mean of its criteria)
+    share_after: float
+    score_before: int  # the aspect's scores summed over every RT
+    score_after: int
+
+
+@dataclass
 class PlanSimulation:
     rows: list[YearRow] = field(default_factory=list)
     warnings: list[tuple[PlanLine, str, str]] = field(default_factory=list)
     rts: list[Rt] = field(default_factory=list)
     n_rt: int = 0
+    aspects: list[AspectRow] = field(default_factory=list)
+    classes_before: dict[int, str] = field(default_factory=dict)  # RT id -> class code
+    classes_after: dict[int, str] = field(default_factory=dict)
 
 
 def base_table(plan: Plan) -> tuple[list[Rt], Any]:
@@ -69,8 +85,10 @@ def plan_simulation(plan: Plan) -> PlanSimulation:
     states = [("awal", table, simulation.before)] + [
         (s.year, s.table, s.assessment) for s in simulation.states
     ]
+    cities = []
     for year, state_table, state in states:
         city = assess(aggregate(state_table, whole), ruleset)
+        cities.append(city)
         water, sanitation = water_access(city), sanitation_access_hundredths(city)
         row = YearRow(
             year=year,
@@ -90,6 +108,9 @@ def plan_simulation(plan: Plan) -> PlanSimulation:
             row.measured_slum_rts = int(measured.is_slum().sum())
             row.measured_slum_ha = float(slum_area(table["luas"], measured, whole).slum[0])
         result.rows.append(row)
+    result.aspects = _aspect_rows(simulation.before, simulation.final(), cities[0], cities[-1])
+    result.classes_before = dict(zip([rt.pk for rt in rts], simulation.before.class_codes(), strict=True))
+    result.classes_after = dict(zip([rt.pk for rt in rts], simulation.final().class_codes(), strict=True))
     seen = set()
     for warning in simulation.warnings:
         key = (origin[warning.line], warning.code, warning.criterion)
@@ -99,18 +120,35 @@ def plan_simulation(plan: Plan) -> PlanSimulation:
     return result
 
 
+def _aspect_rows(
+    before: Assessment, after: Assessment, city_before: Assessment, city_after: Assessment
+) -> list[AspectRow]:
+    ruleset = before.ruleset
+    names = catalogue().aspects
+    rows = []
+    for number in ruleset.aspects:
+        criteria = [j for j, key in enumerate(ruleset.keys) if catalogue().criteria[key].aspect == number]
+        a = city_before.aspect_row(number)
+        rows.append(
+            AspectRow(
+                number=number,
+                name=names[number].name_id,
+                share_before=int(city_before.aspect_hundredths[a, 0]) / 100,
+                share_after=int(city_after.aspect_hundredths[a, 0]) / 100,
+                score_before=int(before.scores[criteria].sum()),
+                score_after=int(after.scores[criteria].sum()),
+            )
+        )
+    return rows
+
+
 def _engine_lines(
     lines: list[PlanLine], rts: list[Rt], table: Any, keys: tuple[str, ...]
 ) -> tuple[list[EngineLine], list[int]]:
-    """Plan lines as engine lines on table rows. A kawasan line is shared among the kawasan's RTs in
-    proportion to their deficient volume of the activity's first criterion (equally if none lack
-    it). Also returns, per engine line, the index of the plan line it came from."""
+    """Plan lines as engine lines on table rows (kawasan-wide lines shared among the kawasan's RTs,
+    see :func:`kawasan_shares`). Also returns, per engine line, the index of the plan line it came
+    from."""
     row_of = {rt.pk: i for i, rt in enumerate(rts)}
-    rows_of_kawasan: dict[int, list[int]] = defaultdict(list)
-    for i, rt in enumerate(rts):
-        if rt.kawasan_id:
-            rows_of_kawasan[rt.kawasan_id].append(i)
-    activities = default_activities()
     engine: list[EngineLine] = []
     origin: list[int] = []
     for index, line in enumerate(lines):
@@ -120,16 +158,26 @@ def _engine_lines(
                 engine.append(EngineLine(row_of[line.rt_id], line.activity, volume, line.year))
                 origin.append(index)
             continue
-        rows = rows_of_kawasan.get(line.kawasan_id, [])
-        primary = next((k for k in activities[line.activity].handles if k in keys), None)
-        deficits = [float(table[primary][r]) if primary else 0.0 for r in rows]
-        total = sum(deficits)
-        for r, deficit in zip(rows, deficits, strict=True):
-            share = deficit / total if total else 1 / len(rows)
-            if share > 0:
-                engine.append(EngineLine(r, line.activity, volume * share, line.year))
-                origin.append(index)
+        for r, share in kawasan_shares(line.kawasan_id, line.activity, rts, table, keys):
+            engine.append(EngineLine(r, line.activity, volume * share, line.year))
+            origin.append(index)
     return engine, origin
+
+
+def kawasan_shares(
+    kawasan_id: int, activity: str, rts: list[Rt], table: Any, keys: tuple[str, ...]
+) -> list[tuple[int, float]]:
+    """(table row, share) of each RT of the kawasan in a kawasan-wide activity: in proportion to its
+    deficient volume of the activity's first criterion, equally if none lacks it (a nolkumuh
+    decision)."""
+    rows = [i for i, rt in enumerate(rts) if rt.kawasan_id == kawasan_id]
+    primary = next((k for k in default_activities()[activity].handles if k in keys), None)
+    deficits = [float(table[primary][r]) if primary else 0.0 for r in rows]
+    total = sum(deficits)
+    shares = [
+        (r, deficit / total if total else 1 / len(rows)) for r, deficit in zip(rows, deficits, strict=True)
+    ]
+    return [(r, share) for r, share in shares if share > 0]
 
 
 def collaboration_matrix(plan: Plan) -> dict[str, Any]:

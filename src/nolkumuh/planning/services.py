@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,9 +11,10 @@ from django.db import transaction
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.services import audit_change
+from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.regions.models import Rt
-from nolkumuh.scoring.activities import default_activities
+from nolkumuh.scoring.activities import Activity
 from nolkumuh.scoring.optimize import Proposal
 
 
@@ -43,7 +45,7 @@ def plan_create(*, user: AbstractBaseUser, plan: Plan) -> Plan:
 def plan_line_add(*, user: AbstractBaseUser, plan: Plan, line: PlanLine) -> PlanLine:
     """Add one line; its RT must lie in the plan's region and its year in the plan's years."""
     ensure_planner(user, plan)
-    activities = default_activities()
+    activities = activities_for(region=plan.region, year=line.year or plan.start_year)
     problems: dict[str, str] = {}
     if line.activity not in activities:
         problems["activity"] = "kegiatan tidak dikenal"
@@ -84,10 +86,22 @@ def plan_line_add(*, user: AbstractBaseUser, plan: Plan, line: PlanLine) -> Plan
 
 
 @transaction.atomic
-def plan_adopt(*, user: AbstractBaseUser, plan: Plan, proposal: Proposal, rts: list[Rt], year: int) -> int:
-    """Put an optimizer proposal into the plan as proposed lines (rows refer to ``rts``)."""
+def plan_adopt(
+    *,
+    user: AbstractBaseUser,
+    plan: Plan,
+    proposal: Proposal,
+    rts: list[Rt],
+    funder: str,
+    year: int | None = None,
+    activities: Mapping[str, Activity] | None = None,
+) -> int:
+    """Put an optimizer proposal into the plan as proposed lines (rows refer to ``rts``), each in the
+    year and with the funder the optimizer gave it (else ``year`` or the plan's first year, and
+    ``funder``), at the unit costs the optimizer used (``activities``; else the region's costs of
+    the plan's first year)."""
     ensure_planner(user, plan)
-    activities = default_activities()
+    activities = activities or activities_for(region=plan.region, year=plan.start_year)
     count = 0
     for choice in proposal.choices:
         line = PlanLine(
@@ -95,9 +109,9 @@ def plan_adopt(*, user: AbstractBaseUser, plan: Plan, proposal: Proposal, rts: l
             activity=choice.activity,
             volume=Decimal(str(round(choice.volume, 3))),
             unit_cost=Decimal(str(activities[choice.activity].unit_cost)),
-            source=PlanLine.Source.APBD_KABKOTA,
+            source=choice.funder or funder,
             agency="usulan optimasi",
-            year=year,
+            year=choice.year or year or plan.start_year,
         )
         if line.volume > 0:
             plan_line_add(user=user, plan=plan, line=line)

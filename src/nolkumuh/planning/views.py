@@ -6,7 +6,6 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import shapely
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,12 +18,13 @@ from django.views.decorators.http import require_POST
 from nolkumuh.accounts.services import WorkflowError, user_scope
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
-from nolkumuh.geo.image import render_png
+from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
 from nolkumuh.planning.imports import plan_lines_apply, plan_lines_plan, template_lines
-from nolkumuh.planning.models import Plan, Realization
-from nolkumuh.planning.realization import realization_add, realization_transition
+from nolkumuh.planning.models import Plan, PlanLine, Realization
+from nolkumuh.planning.realization import realization_add, realization_transition, realized_by_line
+from nolkumuh.planning.realization_kawasan import realization_add_at_kawasan
 from nolkumuh.planning.selectors import (
     base_table,
     collaboration_matrix,
@@ -33,12 +33,11 @@ from nolkumuh.planning.selectors import (
     plan_total,
 )
 from nolkumuh.planning.services import plan_adopt, plan_create, plan_line_add
-from nolkumuh.regions.maps import MapRequest, map_layer
 from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.issues import InvalidInput
-from nolkumuh.scoring.optimize import optimize
+from nolkumuh.scoring.optimize import Proposal, optimize
 
 
 def _visible_plan(request: HttpRequest, pk: int) -> Plan:
@@ -96,7 +95,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("planning:plan", plan.pk)
     _region, ancestors = region_with_ancestors(code=plan.region.code)
     activities = default_activities()
-    lines = list(plan.lines.select_related("rt", "rt__kelurahan"))
+    lines = list(plan.lines.select_related("rt", "rt__kelurahan", "kawasan"))
+    realized = realized_by_line(lines)
     return render(
         request,
         "planning/plan.html",
@@ -106,7 +106,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "here": plan.title,
             "form": form,
             "may_plan": may_plan,
-            "lines": [(line, activities.get(line.activity)) for line in lines],
+            "lines": [(line, activities.get(line.activity), realized.get(line.pk)) for line in lines],
+            "kawasan_lines": [line for line in lines if line.kawasan_id],
             "simulation": plan_simulation(plan),
             "matrix": collaboration_matrix(plan),
             "commitments": commitments(plan),
@@ -121,25 +122,28 @@ def plan_optimize(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _visible_plan(request, pk)
     if not user_scope(request.user).may("approve", plan.region):
         raise Http404
-    form = OptimizeForm(request.POST or request.GET or None, initial={"year": plan.start_year})
+    form = OptimizeForm(request.POST or request.GET or None, plan=plan)
     proposal, rts = None, []
     if form.is_bound and form.is_valid():
         rts, table = base_table(plan)
+        costs = activities_for(region=plan.region, year=plan.start_year)
         if rts:
             ruleset = ruleset_of(plan.base_round.ruleset_id)
-            budget = float(form.cleaned_data["budget"])
             objective = form.cleaned_data["objective"]
-            proposal = optimize(
-                table, ruleset, default_activities(), budget, objective=objective, time_limit=30
-            )
+            proposal = optimize(table, ruleset, costs, form.budget_caps(), objective=objective, time_limit=30)
         if request.method == "POST" and request.POST.get("adopt") and proposal is not None:
+            funder = form.cleaned_data["funder"]
             count = plan_adopt(
-                user=request.user, plan=plan, proposal=proposal, rts=rts, year=form.cleaned_data["year"]
+                user=request.user, plan=plan, proposal=proposal, rts=rts, funder=funder, activities=costs
             )
             messages.success(request, _("%(count)s baris usulan ditambahkan ke rencana.") % {"count": count})
             return redirect("planning:plan", plan.pk)
     activities = default_activities()
-    rows = [(c, rts[c.row], activities[c.activity]) for c in proposal.choices] if proposal else []
+    labels = dict(PlanLine.Source.choices)
+    rows = [
+        (c, rts[c.row], activities[c.activity], labels.get(c.funder or "", c.funder))
+        for c in (proposal.choices if proposal else [])
+    ]
     _region, ancestors = region_with_ancestors(code=plan.region.code)
     return render(
         request,
@@ -151,23 +155,27 @@ def plan_optimize(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "proposal": proposal,
             "rows": rows,
+            "spent": _spent_rows(proposal),
+            "sources": PlanLine.Source.choices,
         },
     )
 
 
+def _spent_rows(proposal: Proposal | None) -> list[tuple[int | None, str, float]]:
+    labels = dict(PlanLine.Source.choices)
+    if proposal is None:
+        return []
+    return [
+        (y, str(labels.get(f or "", f or "–")), v) for (y, f), v in sorted(proposal.spent.items(), key=str)
+    ]
+
+
 @login_required
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
-    """The memorandum program as a Word document (with the map where polygons exist)."""
+    """The memorandum program as a Word document (with the maps where RT polygons exist)."""
     plan = _visible_plan(request, pk)
-    layer = map_layer(user=request.user, region=plan.region, request=MapRequest(year=plan.base_round.year))
-    picture = None
-    if layer["features"]:
-        shapes = [
-            (shapely.geometry.shape(f["geometry"]), f["properties"]["color"]) for f in layer["features"]
-        ]
-        picture = render_png(shapes, layer["legend"], f"{plan.region.display_name} · {plan.base_round.year}")
     response = HttpResponse(
-        memorandum_docx(plan, map_png=picture),
+        memorandum_docx(plan),
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="memorandum_{plan.region.code}_{plan.pk}.docx"'
@@ -208,7 +216,8 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
         request.session[f"rencana-{plan.pk}"] = str(stored)
         checked = plan_lines_plan(user=request.user, plan=plan, path=stored)
         lang = get_language() or "id"
-        context.update(checked=checked, issue_lines=[i.line(lang) for i in checked.issues])
+        sheet = _("lembar %(sheet)s, ") % {"sheet": checked.sheet} if checked.sheet else ""
+        context.update(checked=checked, issue_lines=[sheet + i.line(lang) for i in checked.issues])
     elif request.method == "POST" and request.POST.get("confirm"):
         stored = Path(request.session.get(f"rencana-{plan.pk}", ""))
         if not stored.is_file():
@@ -240,7 +249,10 @@ def realization_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
     except (InvalidOperation, ValueError):
         messages.error(request, _("Isi volume dan tahun selesai dengan angka."))
         return redirect("baseline:kelurahan", code, year)
-    realization = Realization(rt=rt, activity=request.POST.get("activity", ""), volume=volume, year=done_year)
+    line = PlanLine.objects.filter(pk=_int(request.POST.get("plan_line"))).first()
+    realization = Realization(
+        rt=rt, activity=request.POST.get("activity", ""), volume=volume, year=done_year, plan_line=line
+    )
     try:
         realization_add(user=request.user, realization=realization)
     except PermissionDenied:
@@ -270,3 +282,36 @@ def realization_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     else:
         messages.success(request, _("Status realisasi diperbarui."))
     return redirect("baseline:kelurahan", code, int(request.POST.get("tahun", realization.year)))
+
+
+@login_required
+@require_POST
+def realization_kawasan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a completed kawasan-wide line: shared into draft realizations of the kawasan's RTs."""
+    plan = _visible_plan(request, pk)
+    line = plan.lines.filter(pk=_int(request.POST.get("plan_line")), kawasan__isnull=False).first()
+    try:
+        volume = Decimal(request.POST.get("volume", "").replace(",", "."))
+        done_year = int(request.POST.get("tahun", ""))
+    except (InvalidOperation, ValueError):
+        messages.error(request, _("Isi volume dan tahun selesai dengan angka."))
+        return redirect("planning:plan", plan.pk)
+    if line is None:
+        raise Http404
+    try:
+        made = realization_add_at_kawasan(user=request.user, line=line, volume=volume, year=done_year)
+    except PermissionDenied:
+        messages.error(request, _("Anda tidak berwenang mencatat realisasi di semua kelurahan kawasan ini."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Realisasi dicatat sebagai %(count)s draf per RT; ajukan dari halaman data kelurahannya.")
+            % {"count": len(made)},
+        )
+    return redirect("planning:plan", plan.pk)
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None

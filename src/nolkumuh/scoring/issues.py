@@ -193,6 +193,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "RT ini tidak ada di wilayah rencana; periksa kode kelurahan, RW dan RT",
         "this RT is not in the plan's region; check the kelurahan code, RW and RT",
     ),
+    "rt_or_kawasan": (
+        "isi lokasi RT (kode_kelurahan, rw, rt) atau kolom kawasan, tidak keduanya dan tidak kosong",
+        "fill in the RT location (kode_kelurahan, rw, rt) or the kawasan column: one of them, not both",
+    ),
+    "unknown_kawasan": (
+        "kawasan ini tidak ada di wilayah rencana; pakai nama dari lembar petunjuk",
+        "this kawasan is not in the plan's region; use a name from the instructions sheet",
+    ),
     "year_outside_plan": (
         "tahun di luar masa rencana ({start}–{end})",
         "the year is outside the plan's years ({start}–{end})",

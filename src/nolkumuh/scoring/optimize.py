@@ -6,20 +6,24 @@ or whole units where the catalogue says so) must handle enough volume for that c
 budget. With the "hectares" objective a binary per slum RT says it ends below the TK bound, and
 the luas of those RTs is maximized (the cost is the tie-breaker). A simple greedy rule is provided
 for comparison.
+
+The budget may be capped per year, per funder and per (year, funder) (:mod:`.budget`): the largest
+total the caps allow is the budget of the program, and every chosen activity then gets a year and a
+funder within the caps.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
 
 from nolkumuh.scoring.activities import Activity
 from nolkumuh.scoring.assess import Assessment, assess
+from nolkumuh.scoring.budget import Budget, Cell, allocate, first_fit, preference, spendable, whole_money
+from nolkumuh.scoring.milp import Model
 from nolkumuh.scoring.rulesets import Ruleset
 from nolkumuh.scoring.table import RtTable
 
@@ -35,6 +39,8 @@ class Choice:
     volume: float
     cost: float
     lowers: dict[str, tuple[int, int]]  # criterion -> (score before, score after)
+    year: int | None = None  # where the budget is split by year and funder
+    funder: str | None = None
 
 
 @dataclass
@@ -47,6 +53,9 @@ class Proposal:
     score_after: int = 0
     optimal: bool = False
     status: str = ""
+    spendable: float = 0.0  # the largest total the budget's caps allow
+    spent: dict[Cell, float] = field(default_factory=dict)  # money per (year, funder)
+    bound_ha: float | None = None  # whole funding: no plan frees more (the co-funding optimum)
 
 
 def _targets(ruleset: Ruleset, hundredths: int, score: int) -> list[tuple[int, float]]:
@@ -57,45 +66,6 @@ def _targets(ruleset: Ruleset, hundredths: int, score: int) -> list[tuple[int, f
         upper = edges[i + 1][0] - 0.5 if i + 1 < len(edges) else 10000.0
         options.append((value, upper))
     return [(s, upper) for s, upper in options if s < score] + [(score, hundredths + 0.0)]
-
-
-@dataclass
-class _Model:
-    columns: list[tuple[str, tuple]] = field(default_factory=list)  # what each variable is
-    objective: list[float] = field(default_factory=list)
-    lower: list[float] = field(default_factory=list)
-    upper: list[float] = field(default_factory=list)
-    integer: list[int] = field(default_factory=list)
-    rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
-
-    def add(self, kind: str, key: tuple, cost: float, low: float, high: float, integral: bool) -> int:
-        self.columns.append((kind, key))
-        self.objective.append(cost)
-        self.lower.append(low)
-        self.upper.append(high)
-        self.integer.append(1 if integral else 0)
-        return len(self.columns) - 1
-
-    def constrain(self, coefficients: dict[int, float], low: float, high: float) -> None:
-        self.rows.append((coefficients, low, high))
-
-    def solve(self, time_limit: float) -> object:
-        data, rows, cols = [], [], []
-        for i, (coefficients, _low, _high) in enumerate(self.rows):
-            for j, value in coefficients.items():
-                rows.append(i)
-                cols.append(j)
-                data.append(value)
-        matrix = coo_matrix((data, (rows, cols)), shape=(len(self.rows), len(self.columns))).tocsr()
-        constraints = LinearConstraint(matrix, [r[1] for r in self.rows], [r[2] for r in self.rows])
-        return milp(
-            np.array(self.objective),
-            constraints=constraints,
-            integrality=np.array(self.integer),
-            bounds=Bounds(np.array(self.lower), np.array(self.upper)),
-            # a gap of zero: "optimal" means proven optimal, not merely within 0.01 %
-            options={"time_limit": time_limit, "disp": False, "mip_rel_gap": 0.0},
-        )
 
 
 @dataclass
@@ -112,7 +82,7 @@ class _Problem:
         return self.ruleset.classes[-2].min_total - 1
 
 
-def _add_rt(model: _Model, p: _Problem, r: int) -> tuple[dict[int, float], int, dict[str, int]]:
+def _add_rt(model: Model, p: _Problem, r: int) -> tuple[dict[int, float], int, dict[str, int]]:
     """Variables and constraints of one RT: per criterion it can lower, a binary per reachable
     score; per useful activity, the amount. Returns the score terms, the fixed part of the total
     and the activity columns."""
@@ -154,30 +124,89 @@ def optimize(
     table: RtTable,
     ruleset: Ruleset,
     activities: Mapping[str, Activity],
-    budget: float,
+    budget: float | Budget,
     *,
     objective: str = "hectares",
     time_limit: float = 60.0,
 ) -> Proposal:
     """The best use of ``budget`` over the RTs of ``table`` (objective "hectares" or "score")."""
+    plan = budget if isinstance(budget, Budget) else Budget(float(budget))
     current = assess(table, ruleset)
     handlers = {key: [a for a in activities.values() if a.handles.get(key)] for key in ruleset.keys}
     problem = _Problem(table, ruleset, activities, current, handlers)
+    total = spendable(plan)
+    whole = plan if plan.whole and len(plan.cells()) > 1 else None
     if objective == "hectares":
-        return _most_hectares(problem, budget, time_limit)
-    return _lowest_score(problem, budget, time_limit)
+        proposal = _most_hectares(problem, total, whole, time_limit)
+    else:
+        proposal = _lowest_score(problem, total, whole, time_limit)
+    if whole is None:
+        return assign_cells(proposal, plan, total)
+    proposal.spendable = total
+    for c in proposal.choices:
+        proposal.spent[(c.year, c.funder)] = proposal.spent.get((c.year, c.funder), 0.0) + c.cost
+    return proposal
 
 
-def _most_hectares(p: _Problem, budget: float, time_limit: float) -> Proposal:
+def assign_cells(proposal: Proposal, budget: Budget, total: float) -> Proposal:
+    """Give every choice a year and a funder within the caps (splitting a choice that straddles a
+    cap into co-funded parts), and sum the money per cell."""
+    proposal.spendable = total
+    shares = allocate(budget, [c.cost for c in proposal.choices])
+    if shares is None:  # cannot happen when the cost is within ``total``; say so rather than guess
+        proposal.optimal, proposal.status = False, "allocation failed"
+        return proposal
+    parts: list[Choice] = []
+    first = budget.cells()[0]
+    for choice, share in zip(proposal.choices, shares, strict=True):
+        if not share:  # a free activity: the first cell
+            parts.append(replace(choice, year=first[0], funder=first[1]))
+        for (year, funder), money in share.items():
+            fraction = money / choice.cost
+            if fraction > 1e-9:
+                part = replace(choice, volume=choice.volume * fraction, cost=money, year=year, funder=funder)
+                parts.append(part)
+            proposal.spent[(year, funder)] = proposal.spent.get((year, funder), 0.0) + money
+    proposal.choices = parts
+    return proposal
+
+
+def _most_hectares(p: _Problem, budget: float, whole: Budget | None, time_limit: float) -> Proposal:
     """Exact by decomposition: RTs share only the budget, and money spent on an RT that does not
     leave slum status frees nothing. So first the cheapest way to free each slum RT (a small MILP
-    each), then which RTs to free within the budget (a knapsack MILP)."""
+    each), then which RTs to free within the budget (a knapsack MILP; with ``whole`` budgets, also
+    in which year and from which funder, each RT from one)."""
     proposal = Proposal(score_before=int(p.current.total.sum()), optimal=True, status="optimal")
-    offers: dict[int, tuple[float, list[Choice], int]] = {}
+    offers = _offers(p, proposal, time_limit)
+    if offers:
+        if whole is None:
+            chosen, proven, message = _pick(p, offers, budget, time_limit)
+        else:
+            chosen, proven, message, bound = _pick_whole(p, offers, whole, time_limit)
+            proposal.bound_ha = bound
+        if not proven:
+            proposal.optimal, proposal.status = False, message
+        for r, (year, funder) in sorted(chosen.items()):
+            proposal.choices += [replace(c, year=year, funder=funder) for c in offers[r][1]]
+            proposal.freed_rows.append(r)
+    proposal.cost = sum(c.cost for c in proposal.choices)
+    proposal.freed_ha = float(sum(p.table["luas"][r] for r in proposal.freed_rows))
+    proposal.score_after = proposal.score_before - sum(
+        int(p.current.total[r]) - offers[r][2] for r in proposal.freed_rows
+    )
+    return proposal
+
+
+Offers = dict[int, tuple[float, list[Choice], int]]  # RT -> (cost, choices, total after)
+
+
+def _offers(p: _Problem, proposal: Proposal, time_limit: float) -> Offers:
+    """The cheapest way to bring each slum RT below the TK bound, where there is one."""
+    offers: Offers = {}
     for r in range(len(p.table)):
         if int(p.current.total[r]) <= p.tk_max:
             continue
-        model = _Model()
+        model = Model()
         terms, fixed, columns = _add_rt(model, p, r)
         if fixed > p.tk_max or not columns:
             continue  # what is left cannot be handled by any activity
@@ -190,57 +219,94 @@ def _most_hectares(p: _Problem, budget: float, time_limit: float) -> Proposal:
             offers[r] = (sum(c.cost for c in choices), choices, round(fixed + total[r]))
         elif result.status != 2:  # 2: infeasible, cannot be freed
             proposal.optimal, proposal.status = False, str(result.message)
-    if offers:
-        knapsack = _Model()
-        picks = {
-            r: knapsack.add("z", (r,), -float(p.table["luas"][r]) + COST_WEIGHT * cost, 0, 1, True)
-            for r, (cost, _c, _t) in offers.items()
-        }
-        knapsack.constrain({picks[r]: offers[r][0] for r in picks}, 0, budget)
-        result = knapsack.solve(time_limit)
-        if result.status != 0:
-            proposal.optimal, proposal.status = False, str(result.message)
-        chosen = [r for r in picks if result.x is not None and result.x[picks[r]] > 0.5]
-        for r in sorted(chosen):
-            proposal.choices += offers[r][1]
-            proposal.freed_rows.append(r)
-    proposal.cost = sum(c.cost for c in proposal.choices)
-    proposal.freed_ha = float(sum(p.table["luas"][r] for r in proposal.freed_rows))
-    proposal.score_after = proposal.score_before - sum(
-        int(p.current.total[r]) - offers[r][2] for r in proposal.freed_rows
-    )
-    return proposal
+    return offers
 
 
-def _lowest_score(p: _Problem, budget: float, time_limit: float) -> Proposal:
-    """One model over all RTs: the lowest sum of totals within the budget (cost as tie-breaker)."""
-    model = _Model()
-    budget_row: dict[int, float] = {}
+def _pick(p: _Problem, offers: Offers, budget: float, time_limit: float) -> tuple[dict[int, Cell], bool, str]:
+    """Which RTs to free within one total (a knapsack MILP): the chosen RTs, proven, status."""
+    knapsack = Model()
+    picks = {
+        r: knapsack.add("z", (r,), -float(p.table["luas"][r]) + COST_WEIGHT * cost, 0, 1, True)
+        for r, (cost, _c, _t) in offers.items()
+    }
+    knapsack.constrain({picks[r]: offers[r][0] for r in picks}, 0, budget)
+    result = knapsack.solve(time_limit)
+    x = result.x
+    chosen: dict[int, Cell] = {r: (None, None) for r in picks if x is not None and x[picks[r]] > 0.5}
+    return chosen, result.status == 0, str(result.message)
+
+
+def _pick_whole(
+    p: _Problem, offers: Offers, budget: Budget, time_limit: float
+) -> tuple[dict[int, Cell], bool, str, float | None]:
+    """Which RTs to free and the one cell paying each. Co-funding allows at least as much, so its
+    optimum is a bound: when its RTs can be packed whole into the cells, that is optimal (proven by
+    the bound). Otherwise one MILP over all RTs with a binary per RT and cell (a multiple knapsack,
+    gap zero). Also returns the bound (hectares), when proven."""
+    divisible, proven, _message = _pick(p, offers, spendable(budget), time_limit)
+    bound = float(sum(p.table["luas"][r] for r in divisible)) if proven else None
+    packed = first_fit(budget, {r: offers[r][0] for r in divisible})
+    if proven and packed is not None:
+        return packed, True, "optimal (packed within the co-funding bound)", bound
+    cells, order = budget.cells(), preference(budget)
+    tie = COST_WEIGHT / (10 * len(cells) * len(cells))
+    model = Model()
+    picks = {}
+    for r, (cost, _c, _t) in offers.items():
+        value = -float(p.table["luas"][r]) + COST_WEIGHT * cost
+        for c in range(len(cells)):
+            picks[(r, c)] = model.add("w", (r, c), value + tie * order[c] * cost, 0, 1, True)
+        model.constrain({picks[(r, c)]: 1.0 for c in range(len(cells))}, 0, 1)
+    for cap, members in budget.caps():
+        model.constrain({picks[(r, c)]: offers[r][0] for r in offers for c in members}, 0, cap)
+    result = model.solve(time_limit)
+    x = result.x
+    chosen = {r: cells[c] for (r, c), j in picks.items() if x is not None and x[j] > 0.5}
+    return chosen, result.status == 0, str(result.message), bound
+
+
+def _lowest_score(p: _Problem, budget: float, whole: Budget | None, time_limit: float) -> Proposal:
+    """One model over all RTs: the lowest sum of totals within the budget (cost as tie-breaker);
+    with ``whole`` budgets each RT is paid from one cell, chosen in the same model."""
+    model = Model()
+    spenders: dict[int, tuple[dict[int, float], float]] = {}
     fixed_total = 0
     for r in range(len(p.table)):
         terms, fixed, columns = _add_rt(model, p, r)
         fixed_total += fixed
         for y, value in terms.items():
             model.objective[y] = value
-        for key, column in columns.items():
-            model.objective[column] = COST_WEIGHT * p.activities[key].unit_cost
-            budget_row[column] = p.activities[key].unit_cost
+        cost = {column: p.activities[key].unit_cost for key, column in columns.items()}
+        for column, unit_cost in cost.items():
+            model.objective[column] = COST_WEIGHT * unit_cost
+        if cost:
+            spenders[r] = (cost, sum(u * model.upper[j] for j, u in cost.items()))
     proposal = Proposal(score_before=int(p.current.total.sum()), score_after=int(p.current.total.sum()))
-    if not budget_row:
+    if not spenders:
         proposal.optimal, proposal.status = True, "nothing to handle"
         return proposal
-    model.constrain(budget_row, 0, budget)
+    if whole is None:
+        model.constrain({j: u for cost, _bound in spenders.values() for j, u in cost.items()}, 0, budget)
+        picks = {}
+    else:
+        picks = whole_money(model, whole, spenders, COST_WEIGHT / (10 * len(whole.cells()) ** 2))
     result = model.solve(time_limit)
     proposal.optimal, proposal.status = result.status == 0, str(result.message)
     if result.x is None:
         return proposal
     proposal.choices, totals = _choices(model, result.x, p)
+    if whole is not None:
+        paid = {r: next((i for i, j in enumerate(js) if result.x[j] > 0.5), 0) for r, js in picks.items()}
+        cells = whole.cells()
+        proposal.choices = [
+            replace(c, year=cells[paid[c.row]][0], funder=cells[paid[c.row]][1]) for c in proposal.choices
+        ]
     proposal.cost = sum(c.cost for c in proposal.choices)
     proposal.score_after = round(fixed_total + sum(totals.values()))
     return proposal
 
 
-def _choices(model: _Model, x: np.ndarray, p: _Problem) -> tuple[list[Choice], dict[int, float]]:
+def _choices(model: Model, x: np.ndarray, p: _Problem) -> tuple[list[Choice], dict[int, float]]:
     """The activities chosen in a solution, each with the scores it lowers; and the modelled
     part of each RT's total after handling."""
     values = np.round(x, 9)
@@ -266,65 +332,3 @@ def _choices(model: _Model, x: np.ndarray, p: _Problem) -> tuple[list[Choice], d
                 Choice(r, activity_key, float(values[j]), float(values[j]) * activity.unit_cost, lowers)
             )
     return choices, totals
-
-
-def greedy(table: RtTable, ruleset: Ruleset, activities: Mapping[str, Activity], budget: float) -> Proposal:
-    """The simple rule: for each slum RT the cost to bring it below the TK bound, lowering its
-    cheapest criteria per point first (single-criterion view, whole units); then RTs by hectares per
-    rupiah until the budget is spent."""
-    current = assess(table, ruleset)
-    keys = ruleset.keys
-    tk_max = ruleset.classes[-2].min_total - 1
-    offers = []
-    for r in range(len(table)):
-        need = int(current.total[r]) - tk_max
-        if need <= 0:
-            continue
-        steps = []
-        for j, key in enumerate(keys):
-            score = int(current.scores[j, r])
-            best = _cheapest_to_zero(table, ruleset, activities, key, r, int(current.hundredths[j, r]))
-            if score and best is not None:
-                steps.append((best[1] / score, score, key, best))
-        steps.sort()
-        cost, lowered, chosen = 0.0, 0, []
-        for _per_point, score, key, (activity, amount_cost, volume) in steps:
-            if lowered >= need:
-                break
-            cost += amount_cost
-            lowered += score
-            chosen.append(Choice(r, activity, volume, amount_cost, {key: (score, 0)}))
-        if lowered >= need:
-            offers.append((float(table["luas"][r]) / max(cost, 1.0), r, cost, chosen))
-    offers.sort(reverse=True)
-    proposal = Proposal(score_before=int(current.total.sum()), optimal=False, status="greedy")
-    spent = 0.0
-    for _ratio, r, cost, chosen in offers:
-        if spent + cost <= budget:
-            spent += cost
-            proposal.choices += chosen
-            proposal.freed_rows.append(r)
-    proposal.freed_rows.sort()
-    proposal.cost = spent
-    proposal.freed_ha = float(sum(table["luas"][r] for r in proposal.freed_rows))
-    return proposal
-
-
-def _cheapest_to_zero(table, ruleset, activities, key, r, hundredths):  # type: ignore[no-untyped-def]
-    """(activity, cost, volume) bringing one criterion of one RT to score 0 on its own, or None."""
-    denominator = float(table[ruleset.criterion(key).denominator][r])
-    volume = float(table[key][r])
-    lowest_edge = min(b.min_hundredths for b in ruleset.bands)
-    allowed = max(0.0, (lowest_edge - 0.5) * denominator / 10000 - 1e-9 * max(denominator, 1))
-    to_handle = max(0.0, volume - allowed)
-    best = None
-    for activity in activities.values():
-        per_unit = activity.handles.get(key)
-        if not per_unit:
-            continue
-        units = to_handle / per_unit
-        units = math.ceil(units - 1e-9) if activity.integer else units
-        cost = units * activity.unit_cost
-        if best is None or cost < best[1]:
-            best = (activity.key, cost, units)
-    return best

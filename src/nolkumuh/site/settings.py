@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "nolkumuh.core",
     "nolkumuh.accounts",
     "nolkumuh.regions",
@@ -119,6 +121,19 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("NOLKUMUH_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCK_SECONDS = int(os.environ.get("NOLKUMUH_LOGIN_LOCK_SECONDS", "900"))
 # Behind a reverse proxy (nginx) that sets X-Forwarded-For, throttle by the real client address.
 NOLKUMUH_BEHIND_PROXY = env_flag("NOLKUMUH_BEHIND_PROXY")
+# Background tasks (large imports and exports, see docs/adr/0006-background-tasks.md): "database"
+# queues them in the database for the worker that `nolkumuh serve` starts (or `nolkumuh worker`);
+# "immediate" runs them inside the request (the test suite).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if os.environ.get("NOLKUMUH_TASKS", "database") not in TASK_BACKENDS:
+    raise ImproperlyConfigured("NOLKUMUH_TASKS must be 'database' or 'immediate'.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("NOLKUMUH_TASKS", "database")]}}
+# Imports with at least this many RT rows, and exports of regions with at least this many RTs, run
+# as background tasks with a status page; smaller ones run at once.
+NOLKUMUH_TASK_ROWS = int(os.environ.get("NOLKUMUH_TASK_ROWS", "2000"))
 # Uploaded files not confirmed within this many hours are removed.
 NOLKUMUH_UPLOAD_HOURS = int(os.environ.get("NOLKUMUH_UPLOAD_HOURS", "24"))
 

@@ -2,9 +2,11 @@ from django.urls import include, path
 
 from nolkumuh.accounts import views as accounts
 from nolkumuh.baseline import views as baseline
+from nolkumuh.core import job_views as core_jobs
 from nolkumuh.core import views as core
 from nolkumuh.monitoring import construction_views as construction
 from nolkumuh.monitoring import views as monitoring
+from nolkumuh.planning import cost_views as planning_costs
 from nolkumuh.planning import views as planning
 from nolkumuh.regions import map_views as maps
 from nolkumuh.regions import views as regions
@@ -17,6 +19,8 @@ core_urls = (
         path("cari/", core.search, name="search"),
         path("bantuan/", core.help_page, name="help"),
         path("bantuan/img/<str:name>", core.help_image, name="help_image"),
+        path("tugas/<uuid:pk>/", core_jobs.job_page, name="job"),
+        path("tugas/<uuid:pk>/unduh/", core_jobs.job_download, name="job_download"),
     ],
     "core",
 )
@@ -74,6 +78,8 @@ planning_urls = (
         path("realisasi/<str:code>/<int:year>/baru/", planning.realization_new, name="realization_new"),
         path("realisasi/<int:pk>/<str:action>/", planning.realization_action, name="realization_action"),
         path("rencana/<int:pk>/memorandum.xlsx", planning.plan_xlsx, name="xlsx"),
+        path("rencana/harga/<str:code>/", planning_costs.unit_costs, name="unit_costs"),
+        path("rencana/<int:pk>/realisasi-kawasan/", planning.realization_kawasan, name="realization_kawasan"),
     ],
     "planning",
 )

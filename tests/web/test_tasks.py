@@ -1,0 +1,124 @@
+"""Large imports and exports run as background tasks: a status page the owner polls, the counts or
+the file at the end, safe to run twice; the database queue with the real worker."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from nolkumuh.baseline.jobs import import_job
+from nolkumuh.baseline.models import RtRecord, Submission
+from nolkumuh.core.jobs import job_run
+from nolkumuh.core.models import AuditEntry, Job
+from tests.exchange.conftest import write_xlsx
+from tests.web.conftest import PASSWORD
+from tests.web.test_imports import rows_for
+
+
+@pytest.fixture
+def workbook(tmp_path, tree):
+    return write_xlsx(tmp_path / "bandarharjo.xlsx", rows_for("33.74.02.1001"))
+
+
+def upload(client, workbook):
+    with workbook.open("rb") as handle:
+        client.post(reverse("baseline:import", args=[2024]), {"file": handle})
+    return next(k for k, _v in client.session.items() if k.startswith("import-")).removeprefix("import-")
+
+
+def test_a_large_import_runs_as_a_task_with_a_status_page_and_is_safe_to_repeat(
+    client, users, round2024, workbook, settings, django_capture_on_commit_callbacks
+):
+    settings.NOLKUMUH_TASK_ROWS = 3  # six rows: large
+    client.login(username="fasil", password=PASSWORD)
+    token = upload(client, workbook)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("baseline:import_confirm", args=[token]))
+    job = Job.objects.get()
+    assert response.url == reverse("core:job", args=[job.pk])
+    assert job.status == "done" and RtRecord.objects.count() == 6
+    page = client.get(response.url).content.decode()
+    assert "Impor selesai: 6 baru, 0 berubah, 0 tetap." in page and "Impor bandarharjo.xlsx" in page
+    partial = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.startswith('<div id="job"') and "hx-trigger" not in partial  # finished: no polling
+    audits = AuditEntry.objects.count()
+    job_run(job_id=str(job.pk), work=import_job)  # a second run of a finished job does nothing
+    assert Job.objects.get().messages == job.messages
+    Job.objects.filter(pk=job.pk).update(status="running")  # as if the worker had stopped half way
+    job_run(job_id=str(job.pk), work=import_job)
+    assert Job.objects.get().messages == ["Impor selesai: 0 baru, 0 berubah, 6 tetap."]
+    assert RtRecord.objects.count() == 6 and AuditEntry.objects.count() == audits
+    client.logout()
+    client.login(username="askot", password=PASSWORD)
+    assert client.get(reverse("core:job", args=[job.pk])).status_code == 404  # someone else's job
+
+
+def test_a_large_import_that_became_invalid_fails_and_writes_nothing(
+    client, users, round2024, workbook, settings, django_capture_on_commit_callbacks, tree
+):
+    settings.NOLKUMUH_TASK_ROWS = 3
+    client.login(username="fasil", password=PASSWORD)
+    token = upload(client, workbook)
+    Submission.objects.create(kelurahan=tree["bandarharjo"], round=round2024, status="submitted")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("baseline:import_confirm", args=[token]))
+    job = Job.objects.get()
+    assert job.status == "failed" and not RtRecord.objects.exists()
+    page = client.get(response.url).content.decode()
+    assert "Gagal" in page and "Tidak ada data yang disimpan." in page and "Bandarharjo" in page
+
+
+def test_a_small_import_still_runs_at_once(client, users, round2024, workbook):
+    client.login(username="fasil", password=PASSWORD)
+    token = upload(client, workbook)
+    response = client.post(reverse("baseline:import_confirm", args=[token]))
+    assert response.url == reverse("accounts:home") and not Job.objects.exists()
+    assert RtRecord.objects.count() == 6
+
+
+def test_a_large_export_is_a_job_whose_file_only_its_owner_downloads(
+    client, users, round2024, workbook, settings, django_capture_on_commit_callbacks
+):
+    from nolkumuh.baseline.imports import import_apply, import_plan
+
+    import_apply(
+        user=users["fasilitator"], plan=import_plan(user=users["fasilitator"], round=round2024, path=workbook)
+    )
+    settings.NOLKUMUH_TASK_ROWS = 1
+    client.login(username="korkot", password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("baseline:export", args=["33.74"]), {"tahun": "2024"})
+    job = Job.objects.get()
+    assert response.url == reverse("core:job", args=[job.pk]) and job.status == "done"
+    assert "Unduh nolkumuh_33.74_2024.xlsx" in client.get(response.url).content.decode()
+    download = client.get(reverse("core:job_download", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))["rt"]
+    assert sheet.max_row == 7  # header and six RTs
+    assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 200  # again
+    client.logout()
+    assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        anonymous = client.get(reverse("baseline:export", args=["33.74"]), {"tahun": "2024"})
+    assert client.get(anonymous.url).status_code == 200  # the browser session owns it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_queue_waits_for_the_worker(client, tree, users, round2024, workbook, settings):
+    from nolkumuh.baseline.imports import import_apply, import_plan
+    from nolkumuh.cli import main
+
+    import_apply(
+        user=users["fasilitator"], plan=import_plan(user=users["fasilitator"], round=round2024, path=workbook)
+    )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.NOLKUMUH_TASK_ROWS = 1
+    client.login(username="korkot", password=PASSWORD)
+    response = client.get(reverse("baseline:export", args=["33.74"]), {"tahun": "2024"})
+    job = Job.objects.get()
+    assert job.status == "queued"
+    waiting = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 2s"' in waiting and "Menunggu giliran" in waiting
+    assert main(["worker", "--batch"]) == 0
+    job.refresh_from_db()
+    assert job.status == "done" and job.result_name == "nolkumuh_33.74_2024.xlsx"
