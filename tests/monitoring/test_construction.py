@@ -321,6 +321,18 @@ def test_a_kawasan_wide_line_is_handed_over_at_an_rt_the_korkot_chooses(users, l
         )
     assert "rt" in caught.value.message_dict
     rt = line.rt
+    with pytest.raises(ValidationError) as caught:  # an RT outside the kawasan
+        activity_handover(
+            user=users["korkot"],
+            activity=activity,
+            kpp=kpp,
+            on=date(2025, 4, 1),
+            realized_volume=Decimal("2"),
+            rt=rt,
+        )
+    assert "kawasan" in caught.value.message_dict["rt"][0]
+    rt.kawasan = kawasan
+    rt.save()
     activity_handover(
         user=users["korkot"],
         activity=activity,

@@ -308,8 +308,12 @@ def _handover_problems(
         problems["kpp"] = "KPP harus dari kelurahan lokasi kegiatan"
     if volume is None or volume <= 0:
         problems["realized_volume"] = "isi volume yang terbangun (lebih dari 0)"
+    line = activity.plan_line
     if place is None or place.kelurahan_id != activity.kelurahan_id:
         problems["rt"] = "pilih RT lokasi kegiatan di kelurahan ini"
+    elif line.rt_id is None and place.kawasan_id != line.kawasan_id:
+        # a kawasan-wide line is realized at an RT of that kawasan (as the projection shares it)
+        problems["rt"] = "pilih RT yang termasuk kawasan baris rencana ini"
     if on < activity.start_date:
         problems["handed_over_on"] = "tanggal serah terima sebelum tanggal mulai"
     return problems

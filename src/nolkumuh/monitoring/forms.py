@@ -84,8 +84,10 @@ class HandoverForm(forms.Form):
         self.fields["kpp"].queryset = Kpp.objects.filter(kelurahan=activity.kelurahan)
         self.fields["realized_volume"].initial = activity.plan_line.volume
         if activity.plan_line.rt_id is None:
-            # a kawasan-wide line: the realization is recorded at one RT of the kelurahan
-            self.fields["rt"].queryset = Rt.objects.filter(kelurahan=activity.kelurahan)
+            # a kawasan-wide line: the realization is recorded at one RT of the kawasan in the kelurahan
+            self.fields["rt"].queryset = Rt.objects.filter(
+                kelurahan=activity.kelurahan, kawasan_id=activity.plan_line.kawasan_id
+            )
             self.fields["rt"].required = True
         else:
             del self.fields["rt"]

@@ -19,36 +19,12 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from nolkumuh.core.documents import add_table, number, rupiah
 from nolkumuh.planning.models import Plan
 from nolkumuh.planning.pictures import aspect_chart, before_after_maps, cost_chart
 from nolkumuh.planning.selectors import PlanSimulation, collaboration_matrix, plan_simulation, plan_total
 from nolkumuh.scoring import catalogue
 from nolkumuh.scoring.activities import default_activities
-
-
-def rupiah(value: float) -> str:
-    return "Rp " + f"{value:,.0f}".replace(",", ".")
-
-
-def number(value: float | None, places: int = 2) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "§").replace(".", ",").replace("§", ".")
-
-
-def _table(document: Document, header: list[str], rows: list[list[str]], numeric_from: int = 1) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Light Grid Accent 1"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    for values in rows:
-        cells = table.add_row().cells
-        for j, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            cell.text = text
-            if j >= numeric_from:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def memorandum_docx(plan: Plan) -> bytes:
@@ -73,7 +49,7 @@ def memorandum_docx(plan: Plan) -> bytes:
     document.add_heading("1. Ringkasan", level=1)
     _summary(document, plan, simulation, total)
     document.add_heading("2. Proyeksi kumuh akhir per tahun", level=1)
-    _table(
+    add_table(
         document,
         ["Tahun", "RT kumuh", "Luas kumuh (ha)", "RT keluar dari kumuh", "Air minum (%)", "Sanitasi (%)"],
         [
@@ -97,7 +73,7 @@ def memorandum_docx(plan: Plan) -> bytes:
             document.add_paragraph(title + ":")
             document.add_picture(io.BytesIO(picture), width=Cm(15))
     document.add_heading("5. Daftar kegiatan", level=1)
-    _table(
+    add_table(
         document, ["Tahun", "Lokasi", "Kegiatan", "Volume", "Biaya (Rp)", "Sumber dana"], _line_rows(plan), 3
     )
     buffer = io.BytesIO()
@@ -109,7 +85,7 @@ def _collaboration(document: Document, plan: Plan, matrix: dict) -> None:
     """Cost by funder and year (table and chart), and by aspect and year."""
     document.add_heading("3. Kolaborasi pendanaan", level=1)
     document.add_paragraph("Biaya menurut sumber dana dan tahun (Rp):")
-    _table(
+    add_table(
         document,
         ["Sumber dana", *[str(y) for y in matrix["years"]], "Jumlah", "%"],
         [
@@ -120,7 +96,7 @@ def _collaboration(document: Document, plan: Plan, matrix: dict) -> None:
     )
     document.add_picture(io.BytesIO(cost_chart(matrix)), width=Cm(16))
     document.add_paragraph("Biaya menurut aspek dan tahun (Rp):")
-    _table(
+    add_table(
         document, ["Aspek", *[str(y) for y in matrix["years"]], "Jumlah"], _aspect_rows(plan, matrix["years"])
     )
 
@@ -133,7 +109,7 @@ def _aspects(document: Document, simulation: PlanSimulation) -> None:
         "Perubahan per aspek, kumuh awal terhadap proyeksi akhir rencana: kekurangan tingkat kota "
         "(rata-rata persentase kriteria aspek itu) dan jumlah nilai aspek di seluruh RT."
     )
-    _table(
+    add_table(
         document,
         ["Aspek", "Kekurangan awal (%)", "Kekurangan akhir (%)", "Nilai awal", "Nilai akhir"],
         [

@@ -22,6 +22,7 @@ from nolkumuh.regions.selectors import within
 from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.issues import InvalidInput, Issue
 
+SHEET = "kegiatan"  # the sheet of the template; another workbook may use its first sheet
 COLUMNS = (
     "tahun",
     "kode_kelurahan",
@@ -55,7 +56,7 @@ def template_lines(path: Path, plan: Plan) -> None:
     book = xlsxwriter.Workbook(str(path))
     bold = book.add_format({"bold": True, "bg_color": "#e8eef5"})
     text = book.add_format({"num_format": "@"})
-    sheet = book.add_worksheet("kegiatan")
+    sheet = book.add_worksheet(SHEET)
     for j, name in enumerate(COLUMNS):
         sheet.write(0, j, name, bold)
         sheet.set_column(j, j, 16, text if name in ("kode_kelurahan", "rw", "rt") else None)
@@ -88,7 +89,7 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
     ensure_planner(user, plan)
     result = LinesPlan()
     try:
-        sheet = read_sheet(path)
+        sheet = read_sheet(path, sheet=SHEET, rt_data=False)
     except InvalidInput as exc:
         result.issues = exc.issues
         return result
@@ -221,11 +222,11 @@ def plan_kawasan(plan: Plan) -> list[Kawasan]:
 
 
 def _first_sheet(path: Path) -> str:
-    """The name of the sheet read: "rt" if there is one, else the first (as exchange.read picks)."""
+    """The name of the sheet read: "kegiatan" if there is one, else the first (as exchange.read picks)."""
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return ""
     try:
-        return _pick_sheet(CalamineWorkbook.from_path(str(path)))
+        return _pick_sheet(CalamineWorkbook.from_path(str(path)), SHEET)
     except (CalamineError, OSError, ValueError, IndexError):
         return ""
 
