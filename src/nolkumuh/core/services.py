@@ -52,3 +52,14 @@ def audit_change(
         after=after,
         summary=summary,
     )
+
+
+def refresh_statistics() -> None:
+    """After a bulk load inside one transaction, let PostgreSQL's planner see the new rows (it has
+    no statistics for them until autovacuum runs, and may then pick plans that take minutes).
+    Nothing to do on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -11,7 +11,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from nolkumuh.core.services import audit_record
+from nolkumuh.core.services import audit_record, refresh_statistics
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.training.models import (
     Attendance,
@@ -393,11 +393,13 @@ def demo_training() -> int:
             for i in range(5)
         )
     staff = [p for p in people if p.role in ("fasilitator", "askot", "korkot", "korkab", "ta")]
+    refresh_statistics()
     participants_register(user=admin, event=event, persons=staff)
     event_allocate(user=admin, event=event)
     topics = list(Topic.objects.order_by("order"))
     _sessions(event, rng, topics)
     _attendance_and_tests(event, rng, topics)
+    refresh_statistics()
     eligible = [r.participant for r in participant_rows(event=event) if r.eligible]
     certificates_issue(user=admin, event=event, eligible=eligible)
     _needs(people, rng)
