@@ -3,35 +3,9 @@ Skipped with a reason where no Chromium is installed, unless REQUIRE_BROWSER=1."
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
 from nolkumuh.monitoring.institutions import kpp_save
 from nolkumuh.monitoring.models import Kpp
-from tests.web.test_browser import CHROMIUM, FLAGS, shot, sign_in
-
-if not CHROMIUM and os.environ.get("REQUIRE_BROWSER") == "1":
-    raise RuntimeError("REQUIRE_BROWSER=1 but no chromium on PATH: apt-get install -y chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no Chromium found (apt-get install -y chromium)")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="id-ID")
-    yield context.new_page()
-    context.close()
+from tests.web.test_browser import browser, page, pytestmark, shot, sign_in  # noqa: F401
 
 
 def test_dashboard_drill_down_from_province_to_kelurahan(page, live_server, users, tree, round2024):

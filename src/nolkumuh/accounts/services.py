@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -162,3 +163,43 @@ def client_address(request: HttpRequest) -> str:
     if settings.NOLKUMUH_BEHIND_PROXY and forwarded:
         return forwarded.split(",")[0].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+def audited_step(
+    *,
+    user: AbstractBaseUser,
+    record: Any,
+    object_type: str,
+    region: Region,
+    action: str,
+    reason: str,
+    summary: str,
+) -> str:
+    """One workflow step (see :func:`workflow_step`) of a record with a ``status`` whose history is
+    its audit trail: the previous actor is the author of its latest audit entry. The caller has
+    locked the record. Returns the new status."""
+    from nolkumuh.core.models import AuditEntry
+    from nolkumuh.core.services import audit_record
+
+    previous = AuditEntry.objects.filter(object_type=object_type, object_id=str(record.pk)).first()
+    to_status = workflow_step(
+        user=user,
+        kelurahan=region,
+        status=record.status,
+        action=action,
+        reason=reason,
+        previous_actor_id=previous.user_id if previous else None,
+    )
+    before = record.status
+    record.status = to_status
+    record.save(update_fields=["status"])
+    audit_record(
+        user=user,
+        action=action,
+        object_type=object_type,
+        object_id=record.pk,
+        before={"status": before},
+        after={"status": to_status, "reason": reason.strip()},
+        summary=summary,
+    )
+    return to_status

@@ -26,12 +26,17 @@ def send_once(path: Path, filename: str) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=filename)
 
 
-def upload_folder() -> Path:
-    """Where uploads wait between the dry run and the confirmation; old ones are swept away."""
-    folder = Path(settings.DATA_DIR) / "uploads"
+def swept_folder(name: str) -> Path:
+    """A folder of the data folder whose files older than the upload limit are swept away."""
+    folder = Path(settings.DATA_DIR) / name
     folder.mkdir(parents=True, exist_ok=True)
     limit = time.time() - settings.NOLKUMUH_UPLOAD_HOURS * 3600
     for old in folder.iterdir():
         if old.is_file() and old.stat().st_mtime < limit:
             old.unlink(missing_ok=True)
     return folder
+
+
+def upload_folder() -> Path:
+    """Where uploads wait between the dry run and the confirmation."""
+    return swept_folder("uploads")

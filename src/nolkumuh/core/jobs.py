@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import logging
 import shutil
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nolkumuh.core.downloads import swept_folder
 from nolkumuh.core.models import Job
 
 logger = logging.getLogger(__name__)
@@ -104,11 +103,5 @@ def job_run(*, job_id: str, work: Callable[[Job], Outcome]) -> None:
 
 
 def job_folder() -> Path:
-    """Where finished jobs' files wait for download; files older than the upload limit go."""
-    folder = Path(settings.DATA_DIR) / "jobs"
-    folder.mkdir(parents=True, exist_ok=True)
-    limit = time.time() - settings.NOLKUMUH_UPLOAD_HOURS * 3600
-    for old in folder.iterdir():
-        if old.is_file() and old.stat().st_mtime < limit:
-            old.unlink(missing_ok=True)
-    return folder
+    """Where finished jobs' files wait for download."""
+    return swept_folder("jobs")

@@ -13,8 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from nolkumuh.accounts.services import user_scope, workflow_step
-from nolkumuh.core.models import AuditEntry
+from nolkumuh.accounts.services import audited_step, user_scope
 from nolkumuh.core.services import audit_change, audit_record
 from nolkumuh.monitoring.framework import Framework, Indicator, default_framework
 from nolkumuh.monitoring.kpi_sources import SOURCES, KpiBatch, Reading, no_source
@@ -187,25 +186,13 @@ def kpi_value_save(
 def kpi_value_transition(*, user: AbstractBaseUser, record: KpiValue, action: str, reason: str = "") -> None:
     """submit, verify, approve, reject or unlock a hand-entered value (the RT data workflow)."""
     locked = KpiValue.objects.select_for_update(of=("self",)).select_related("region").get(pk=record.pk)
-    previous = AuditEntry.objects.filter(object_type="kpi_value", object_id=str(locked.pk)).first()
-    to_status = workflow_step(
+    to_status = audited_step(
         user=user,
-        kelurahan=locked.region,
-        status=locked.status,
+        record=locked,
+        object_type="kpi_value",
+        region=locked.region,
         action=action,
         reason=reason,
-        previous_actor_id=previous.user_id if previous else None,
-    )
-    before = locked.status
-    locked.status = to_status
-    locked.save(update_fields=["status"])
-    audit_record(
-        user=user,
-        action=action,
-        object_type="kpi_value",
-        object_id=locked.pk,
-        before={"status": before},
-        after={"status": to_status, "reason": reason.strip()},
         summary=f"{locked.indicator} {locked.region.code} {locked.year}",
     )
     record.status = to_status

@@ -15,9 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from nolkumuh.accounts.services import user_scope, workflow_step
-from nolkumuh.core.models import AuditEntry
-from nolkumuh.core.services import audit_change, audit_record
+from nolkumuh.accounts.services import audited_step, user_scope
+from nolkumuh.core.services import audit_change
 from nolkumuh.planning.models import PlanLine, Realization
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.scoring.activities import default_activities
@@ -102,26 +101,14 @@ def realization_transition(
 ) -> None:
     """submit, verify, approve, reject (with a reason) or unlock (with a reason), as for RT data."""
     locked = Realization.objects.select_for_update().get(pk=realization.pk)
-    previous = AuditEntry.objects.filter(object_type="realization", object_id=str(locked.pk)).first()
-    to_status = workflow_step(
+    to_status = audited_step(
         user=user,
-        kelurahan=realization.rt.kelurahan,
-        status=locked.status,
+        record=locked,
+        object_type="realization",
+        region=realization.rt.kelurahan,
         action=action,
         reason=reason,
-        previous_actor_id=previous.user_id if previous else None,
-    )
-    before = locked.status
-    locked.status = to_status
-    locked.save(update_fields=["status"])
-    audit_record(
-        user=user,
-        action=action,
-        object_type="realization",
-        object_id=locked.pk,
-        before={"status": before},
-        after={"status": to_status, "reason": reason.strip()},
-        summary=str(locked.rt),
+        summary=str(realization.rt),
     )
     realization.status = to_status
 
