@@ -50,6 +50,7 @@ bench: $(STAMP) ## run the benchmarks (results go into docs/benchmarks.md by han
 	$(BIN)/python bench/bench_planning.py
 	$(BIN)/python bench/bench_training.py
 	$(BIN)/python bench/bench_monitoring.py
+	$(BIN)/python bench/bench_scale.py
 
 docs: $(STAMP) ## regenerate the generated part of docs/scoring.md from the ruleset data
 	$(BIN)/python -m nolkumuh.scoring.docs docs/scoring.md

@@ -203,3 +203,16 @@ def audited_step(
         summary=summary,
     )
     return to_status
+
+
+def visibility(user: AbstractBaseUser | AnonymousUser, code: str) -> str:
+    """What a viewer sees of a region's data, as a cache key part: everything (administrators), the
+    approved data plus the unapproved data of their own regions touching this one, or the approved
+    data only (the public and everyone else)."""
+    scope = user_scope(user)
+    if scope.is_admin:
+        return "admin"
+    touching = sorted(
+        p for p in scope.prefixes if p == code or p.startswith(code + ".") or code.startswith(p + ".")
+    )
+    return ",".join(touching) or "public"

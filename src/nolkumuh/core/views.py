@@ -10,17 +10,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from nolkumuh.baseline.selectors import load_records
 from nolkumuh.regions.selectors import provinces, region_children, region_search
-from nolkumuh.regions.views import profile_context
+from nolkumuh.regions.views import cached_profile
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Every loaded province with its kab/kota, slum area by class and the trend (approved data)."""
     sections = []
     for province in provinces():
-        records = load_records(user=request.user, code=province.code)
-        context = profile_context(request, records, lambda r: r["rt__kelurahan__code"][:5])
+        context = dict(cached_profile(request, province))
         children = {c.code: c for c in region_children(region=province)}
         context.update(
             region=province,

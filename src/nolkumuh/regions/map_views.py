@@ -17,8 +17,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
-from nolkumuh.accounts.services import user_scope
+from nolkumuh.accounts.services import user_scope, visibility
 from nolkumuh.baseline.models import DataRound
+from nolkumuh.core.cache import data_cached
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
 from nolkumuh.geo import write_features
 from nolkumuh.geo.image import render_png
@@ -77,7 +78,13 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
 @gzip_page
 def map_geojson(request: HttpRequest, code: str) -> JsonResponse:
     region, _ancestors = _region(code)
-    return JsonResponse(map_layer(user=request.user, region=region, request=_map_request(request)))
+    wanted = _map_request(request)
+    layer = data_cached(
+        "map",
+        (region.code, visibility(request.user, region.code), wanted),
+        lambda: map_layer(user=request.user, region=region, request=wanted),
+    )
+    return JsonResponse(layer)
 
 
 def map_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:

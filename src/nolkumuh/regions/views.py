@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from nolkumuh.accounts.services import user_scope
+from nolkumuh.accounts.services import user_scope, visibility
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.baseline.selectors import (
     approved_pairs,
@@ -25,6 +25,7 @@ from nolkumuh.baseline.selectors import (
     trend,
     trend_chart,
 )
+from nolkumuh.core.cache import data_cached
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.regions.decrees import kawasan_delineation
 from nolkumuh.regions.forms import KawasanForm
@@ -109,19 +110,38 @@ def map_context(code: str, level: str) -> dict[str, Any]:
     }
 
 
+def cached_profile(request: HttpRequest, region: Region) -> dict[str, Any]:
+    """The profile of a region above the kelurahan (its rows are its child regions), computed once
+    per data version and visibility: a province page reads every RT record below it."""
+    length = CHILD_CODE_LENGTH[region.level]
+    parts = (
+        region.code,
+        visibility(request.user, region.code),
+        request.user.is_authenticated,
+        request.GET.get("tahun"),
+        request.GET.get("dari"),
+        request.GET.get("ke"),
+    )
+
+    def compute() -> dict[str, Any]:
+        records = load_records(user=request.user, code=region.code)
+        return profile_context(request, records, lambda r: r["rt__kelurahan__code"][:length])
+
+    return dict(data_cached("profile", parts, compute))
+
+
 def region_profile(request: HttpRequest, code: str) -> HttpResponse:
     region, ancestors = region_with_ancestors(code=code)
     if region is None:
         raise Http404
-    records = load_records(user=request.user, code=region.code)
     if region.level == Region.Level.KELURAHAN:
+        records = load_records(user=request.user, code=region.code)
         context = profile_context(request, records, lambda r: r["rt_id"])
         labels = {r["rt_id"]: f"RW {r['rt__rw']} / RT {r['rt__rt']}" for r in records}
         links = {key: ("regions:rt", key) for key in labels}
         context["kawasan"] = Kawasan.objects.filter(kelurahan=region)
     else:
-        length = CHILD_CODE_LENGTH[region.level]
-        context = profile_context(request, records, lambda r: r["rt__kelurahan__code"][:length])
+        context = cached_profile(request, region)
         children = list(region_children(region=region))
         labels = {c.code: c.display_name for c in children}
         links = {c.code: ("regions:profile", c.code) for c in children}

@@ -1,0 +1,35 @@
+"""Results that change only when the data changes, kept in the shared cache.
+
+Every change to data is recorded in the audit trail, one row per change, so the id of the newest
+audit entry is a version of all the data: a result stored under it can never be stale. The heavy
+read-only computations (province and city profiles, their maps, the portal home) are computed once
+per data version and per visibility (what the viewer may see), then served from the cache until
+the next change anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+
+from nolkumuh.core.models import AuditEntry
+
+T = TypeVar("T")
+LIFETIME = 24 * 3600  # a day; a change makes a new key long before that
+
+
+def data_version() -> int:
+    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def data_cached(name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per name, parts and data version."""
+    key = "data:" + hashlib.sha256(repr((name, parts, data_version())).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, LIFETIME)
+    return value
