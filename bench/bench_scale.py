@@ -90,7 +90,8 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         cached = statistics.median(times)
         print(
-            f"  {name:36s} computed {first * 1000:6.0f} ms, cached {cached * 1000:5.0f} ms (x{first / cached:.0f})"
+            f"  {name:36s} computed {first * 1000:6.0f} ms,"
+            f" cached {cached * 1000:5.0f} ms (x{first / cached:.0f})"
         )
 
 
