@@ -21,8 +21,6 @@ from nolkumuh.monitoring.charts import s_curve_chart
 from nolkumuh.monitoring.construction import (
     activity_handover,
     activity_start,
-    photo_add,
-    photo_file,
     quality_check_add,
     report_save,
 )
@@ -31,6 +29,7 @@ from nolkumuh.monitoring.forms import ActivityForm, HandoverForm, KppForm, Repor
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.institutions import kpp_assess, kpp_save
 from nolkumuh.monitoring.models import Activity, Kpp, Photo
+from nolkumuh.monitoring.photos import photo_add, photo_file
 from nolkumuh.monitoring.scurve import PlanError, curve, parse_plan
 from nolkumuh.monitoring.selectors import activities_in, kpps_in, schedule_now
 from nolkumuh.regions.models import Region
@@ -265,12 +264,13 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def photo_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """A documentation photo, only for signed-in users whose regions include the activity."""
+def photo_view(request: HttpRequest, pk: int, small: bool = False) -> HttpResponse:
+    """A documentation photo (or its thumbnail), only for signed-in users whose regions include
+    the activity."""
     photo = get_object_or_404(Photo.objects.select_related("activity__kelurahan"), pk=pk)
     if not user_scope(request.user).covers(photo.activity.kelurahan.code):
         raise Http404
-    path = photo_file(photo)
+    path = photo_file(photo, small=small)
     if not path.is_file():
         raise Http404
     return FileResponse(path.open("rb"))

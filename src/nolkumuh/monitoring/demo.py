@@ -17,11 +17,12 @@ from PIL.TiffImagePlugin import IFDRational
 
 from nolkumuh.baseline.models import Submission
 from nolkumuh.core.services import audit_record
-from nolkumuh.monitoring.construction import activity_handover, activity_start, photo_add, report_save
+from nolkumuh.monitoring.construction import activity_handover, activity_start, report_save
 from nolkumuh.monitoring.exif import DATETIME_ORIGINAL, EXIF_IFD, GPS_IFD
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.institutions import kpp_assess
 from nolkumuh.monitoring.models import Activity, Institution, KpiValue, Kpp
+from nolkumuh.monitoring.photos import photo_add
 from nolkumuh.monitoring.scurve import default_plan, planned_at
 from nolkumuh.planning.models import PlanLine
 from nolkumuh.regions.models import Region

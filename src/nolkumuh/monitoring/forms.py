@@ -58,6 +58,44 @@ class ActivityForm(forms.ModelForm):
         self.fields["latitude"].help_text = _("Kosongkan untuk titik tengah poligon RT/kawasan (jika ada).")
 
 
+class ActivityEditForm(forms.ModelForm):
+    """Corrections after the start: the plan line stays, progress is reported elsewhere."""
+
+    planned_text = forms.CharField(
+        label=_("Rencana progres kumulatif per minggu baru (%)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kosongkan untuk mempertahankan rencana mingguan sekarang."),
+    )
+    recompute = forms.BooleanField(
+        label=_("Hitung ulang kurva S otomatis dari tanggal kontrak yang baru"), required=False
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "name",
+            "implementer_kind",
+            "implementer",
+            "contract_number",
+            "contract_value",
+            "start_date",
+            "end_date",
+            "latitude",
+            "longitude",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date", _("Tanggal selesai sebelum tanggal mulai: isi tanggal yang sama atau sesudahnya.")
+            )
+        return data
+
+
 class ReportForm(forms.Form):
     week = forms.IntegerField(label=_("Minggu ke"), min_value=1)
     physical = forms.DecimalField(

@@ -178,6 +178,7 @@ class Photo(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
     stage = models.PositiveSmallIntegerField(_("tahap (%)"))
     path = models.CharField(max_length=200, editable=False)  # relative to the data folder
+    thumbnail = models.CharField(max_length=200, blank=True, editable=False)  # beside it; may be empty
     taken_at = models.DateTimeField(_("waktu foto"), null=True, blank=True)
     latitude = models.FloatField(_("lintang"), null=True, blank=True)
     longitude = models.FloatField(_("bujur"), null=True, blank=True)
