@@ -13,6 +13,7 @@ from django.db import transaction
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.services import audit_change, audit_record
+from nolkumuh.monitoring.assets import asset_condition_at_handover
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.models import Activity, Kpp, QualityCheck, WeeklyReport
 from nolkumuh.monitoring.scurve import PlanError, check_plan, default_plan
@@ -295,6 +296,7 @@ def activity_handover(
     )
     locked.full_clean()
     locked.save()
+    asset_condition_at_handover(user=user, asset=locked)
     _line_done(user, locked.plan_line)
     audit_record(
         user=user,

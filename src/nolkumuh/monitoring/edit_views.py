@@ -1,4 +1,4 @@
-"""Pages that correct what was registered: a construction activity (until its handover) and a KPP."""
+"""The page that corrects a construction activity after its start (until its handover)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,9 +15,8 @@ from nolkumuh.accounts.services import user_scope
 from nolkumuh.monitoring.construction import plan_message
 from nolkumuh.monitoring.construction_views import _activity, _errors
 from nolkumuh.monitoring.editing import activity_update
-from nolkumuh.monitoring.forms import ActivityEditForm, KppForm
-from nolkumuh.monitoring.institutions import kpp_save
-from nolkumuh.monitoring.models import Activity, Kpp
+from nolkumuh.monitoring.forms import ActivityEditForm
+from nolkumuh.monitoring.models import Activity
 from nolkumuh.monitoring.scurve import PlanError, parse_plan
 from nolkumuh.regions.models import Region
 from nolkumuh.regions.selectors import region_with_ancestors
@@ -31,11 +30,6 @@ def may_correct_activity(request: HttpRequest, activity: Activity) -> bool:
         and scope.may("approve", activity.kelurahan)
         and scope.may_edit(activity.kelurahan)
     )
-
-
-def may_correct_kpp(request: HttpRequest, kpp: Kpp) -> bool:
-    scope = user_scope(request.user)
-    return scope.role in {"fasilitator", "korkot", "admin"} and scope.covers(kpp.kelurahan.code)
 
 
 def _page(
@@ -76,25 +70,3 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("monitoring:activity", activity.pk)
     back = reverse("monitoring:activity", args=[activity.pk])
     return _page(request, form, activity, activity.kelurahan, back)
-
-
-@login_required
-def kpp_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    kpp = get_object_or_404(Kpp.objects.select_related("kelurahan"), pk=pk)
-    if not user_scope(request.user).covers(kpp.kelurahan.code):
-        raise Http404
-    if not may_correct_kpp(request, kpp):
-        messages.error(request, _("Anda tidak berwenang mengubah data KPP ini."))
-        return redirect("monitoring:kpp", kpp.pk)
-    form = KppForm(request.POST or None, instance=kpp)
-    if request.method == "POST" and form.is_valid():
-        try:
-            kpp_save(user=request.user, kpp=form.save(commit=False))
-        except ValidationError as exc:
-            _errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("Anda tidak berwenang mengubah data KPP ini."))
-        else:
-            messages.success(request, _("Data KPP diperbarui."))
-            return redirect("monitoring:kpp", kpp.pk)
-    return _page(request, form, kpp, kpp.kelurahan, reverse("monitoring:kpp", args=[kpp.pk]))

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.monitoring.framework import default_framework
-from nolkumuh.monitoring.models import Activity, Institution, Kpp, Member
+from nolkumuh.monitoring.models import Activity, AssetCondition, Institution, Kpp, Member
 from nolkumuh.planning.models import PlanLine
 from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import within
@@ -114,7 +115,7 @@ class HandoverForm(forms.Form):
     )
     condition = forms.ChoiceField(
         label=_("Kondisi aset"),
-        choices=[("baik", _("baik")), ("rusak_ringan", _("rusak ringan")), ("rusak_berat", _("rusak berat"))],
+        choices=AssetCondition.Condition.choices,
     )
 
     def __init__(self, *args: object, activity: Activity, **kwargs: object) -> None:
@@ -136,6 +137,21 @@ class KppForm(forms.ModelForm):
         model = Kpp
         fields = ["name", "formed_on", "chair", "members_male", "members_female", "om_fund"]
         widgets = {"formed_on": DATE}
+
+
+class AssetConditionForm(forms.Form):
+    asset = forms.ModelChoiceField(label=_("Aset"), queryset=Activity.objects.none())
+    recorded_on = forms.DateField(label=_("Tanggal pemeriksaan"), widget=DATE)
+    condition = forms.ChoiceField(label=_("Kondisi"), choices=AssetCondition.Condition.choices)
+    note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: object, kpp: Kpp, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        assets = kpp.assets.filter(status=Activity.Status.HANDED_OVER)
+        self.fields["asset"].queryset = assets
+        self.fields["recorded_on"].initial = timezone.localdate()
+        if len(assets) == 1:
+            self.fields["asset"].initial = assets[0].pk
 
 
 class InstitutionForm(forms.ModelForm):
