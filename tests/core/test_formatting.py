@@ -1,6 +1,6 @@
 from django.utils import translation
 
-from nolkumuh.core.templatetags.nk import num
+from nolkumuh.core.templatetags.nk import num, severity
 
 
 def test_numbers_are_rounded_half_up_and_grouped_the_indonesian_way():
@@ -11,3 +11,9 @@ def test_numbers_are_rounded_half_up_and_grouped_the_indonesian_way():
         assert num(None) == "–"
     with translation.override("en"):
         assert num(1234.567) == "1,234.57"
+
+
+def test_class_codes_sort_from_tidak_kumuh_to_kumuh_berat():
+    codes = ["KS", "TK", "KB", "KR"]
+    assert sorted(codes, key=severity) == ["TK", "KR", "KS", "KB"]
+    assert severity("??") == ""  # unknown: an empty sort key, placed last by the table script

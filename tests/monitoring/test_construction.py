@@ -15,10 +15,11 @@ from PIL.TiffImagePlugin import IFDRational
 
 from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.core.models import AuditEntry
-from nolkumuh.monitoring.construction import activity_handover, activity_start, photo_add, report_save
+from nolkumuh.monitoring.construction import activity_handover, activity_start, report_save
 from nolkumuh.monitoring.exif import EXIF_IFD, GPS_IFD
 from nolkumuh.monitoring.institutions import kpp_save
 from nolkumuh.monitoring.models import Activity, Kpp
+from nolkumuh.monitoring.photos import photo_add
 from nolkumuh.monitoring.selectors import activities_in
 from nolkumuh.planning.models import Plan, PlanLine, Realization
 from nolkumuh.planning.realization import realization_transition

@@ -1,27 +1,21 @@
 """Writing construction records: start an activity from a plan line, weekly reports, quality
-checks, photos (with EXIF position and time), and the handover to a KPP. Checked and audited."""
+checks, and the handover to a KPP (photos: monitoring.photos). Checked and audited."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import IO
 
 import shapely
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.services import audit_change, audit_record
-from nolkumuh.monitoring.exif import NotAPhoto, distance_m, read_photo
+from nolkumuh.monitoring.assets import asset_condition_at_handover
 from nolkumuh.monitoring.framework import default_settings
-from nolkumuh.monitoring.models import Activity, Kpp, Photo, QualityCheck, WeeklyReport
+from nolkumuh.monitoring.models import Activity, Kpp, QualityCheck, WeeklyReport
 from nolkumuh.monitoring.scurve import PlanError, check_plan, default_plan
 from nolkumuh.planning.models import PlanLine, Realization
 from nolkumuh.planning.realization import realization_add, realization_transition
@@ -35,8 +29,6 @@ PLAN_MESSAGES = {
     "falls": "progres rencana kumulatif tidak boleh turun",
     "not_finished": "progres rencana minggu terakhir harus 100",
 }
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
-PHOTO_MAX_BYTES = 20 * 1024 * 1024
 
 
 def ensure_manager(user: AbstractBaseUser, kelurahan: Region) -> None:
@@ -223,81 +215,6 @@ def quality_check_add(
     return check
 
 
-@dataclass
-class PhotoResult:
-    photo: Photo
-    warnings: list[str] = field(default_factory=list)
-
-
-def photo_folder(activity: Activity) -> Path:
-    folder = Path(settings.DATA_DIR) / "photos" / str(activity.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@transaction.atomic
-def photo_add(
-    *, user: AbstractBaseUser, activity: Activity, stage: int, name: str, size: int, stream: IO[bytes]
-) -> PhotoResult:
-    """Store a documentation photo in the data folder with the time and GPS position read from its
-    EXIF data, and its distance from the activity's location; warnings say what is missing or far."""
-    ensure_reporter(user, activity.kelurahan)
-    tuning = default_settings()
-    suffix = Path(name).suffix.lower()
-    if stage not in tuning.photo_stages:
-        raise ValidationError({"stage": "tahap foto harus salah satu dari 0, 50 atau 100 %"})
-    if suffix not in PHOTO_SUFFIXES or size > PHOTO_MAX_BYTES:
-        raise ValidationError({"photo": "unggah foto JPG/PNG/WEBP/TIFF paling besar 20 MB"})
-    try:
-        info = read_photo(stream)
-    except NotAPhoto:
-        raise ValidationError({"photo": "berkas ini bukan foto yang dapat dibaca"}) from None
-    photo = Photo(
-        activity=activity, stage=stage, uploaded_by=user, latitude=info.latitude, longitude=info.longitude
-    )
-    if info.taken_at is not None:
-        photo.taken_at = timezone.make_aware(info.taken_at)
-    warnings = []
-    if not info.has_position:
-        warnings.append("no_gps")
-    elif activity.latitude is None or activity.longitude is None:
-        warnings.append("no_location")
-    else:
-        photo.distance_m = round(
-            distance_m(info.latitude, info.longitude, activity.latitude, activity.longitude), 1
-        )
-        if photo.distance_m > tuning.photo_tolerance_m:
-            warnings.append("far")
-    if info.taken_at is None:
-        warnings.append("no_time")
-    target = photo_folder(activity) / f"{uuid.uuid4().hex}{suffix}"
-    stream.seek(0)
-    with target.open("wb") as handle:
-        while chunk := stream.read(1 << 16):
-            handle.write(chunk)
-    photo.path = str(target.relative_to(Path(settings.DATA_DIR)))
-    photo.full_clean()
-    photo.save()
-    audit_record(
-        user=user,
-        action="upload",
-        object_type="construction_photo",
-        object_id=photo.pk,
-        after={"stage": stage, "lat": photo.latitude, "lon": photo.longitude, "distance_m": photo.distance_m},
-        summary=activity.name,
-    )
-    return PhotoResult(photo, warnings)
-
-
-def photo_file(photo: Photo) -> Path:
-    """The stored file of a photo (inside the data folder, whatever the database says)."""
-    root = Path(settings.DATA_DIR).resolve()
-    path = (root / photo.path).resolve()
-    if root not in path.parents:
-        raise PermissionDenied("outside_data_folder")
-    return path
-
-
 def _handover_problems(
     activity: Activity, kpp: Kpp, on: date, volume: Decimal | None, place: Rt | None
 ) -> dict[str, str]:
@@ -379,6 +296,7 @@ def activity_handover(
     )
     locked.full_clean()
     locked.save()
+    asset_condition_at_handover(user=user, asset=locked)
     _line_done(user, locked.plan_line)
     audit_record(
         user=user,

@@ -21,18 +21,16 @@ from nolkumuh.monitoring.charts import s_curve_chart
 from nolkumuh.monitoring.construction import (
     activity_handover,
     activity_start,
-    photo_add,
-    photo_file,
     quality_check_add,
     report_save,
 )
-from nolkumuh.monitoring.documents import activities_xlsx, kpps_xlsx
-from nolkumuh.monitoring.forms import ActivityForm, HandoverForm, KppForm, ReportForm
+from nolkumuh.monitoring.documents import activities_xlsx
+from nolkumuh.monitoring.forms import ActivityForm, HandoverForm, ReportForm
 from nolkumuh.monitoring.framework import default_settings
-from nolkumuh.monitoring.institutions import kpp_assess, kpp_save
-from nolkumuh.monitoring.models import Activity, Kpp, Photo
+from nolkumuh.monitoring.models import Activity, Photo
+from nolkumuh.monitoring.photos import photo_add, photo_file
 from nolkumuh.monitoring.scurve import PlanError, curve, parse_plan
-from nolkumuh.monitoring.selectors import activities_in, kpps_in, schedule_now
+from nolkumuh.monitoring.selectors import activities_in, schedule_now
 from nolkumuh.regions.models import Region
 from nolkumuh.regions.selectors import region_with_ancestors
 
@@ -265,90 +263,13 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def photo_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """A documentation photo, only for signed-in users whose regions include the activity."""
+def photo_view(request: HttpRequest, pk: int, small: bool = False) -> HttpResponse:
+    """A documentation photo (or its thumbnail), only for signed-in users whose regions include
+    the activity."""
     photo = get_object_or_404(Photo.objects.select_related("activity__kelurahan"), pk=pk)
     if not user_scope(request.user).covers(photo.activity.kelurahan.code):
         raise Http404
-    path = photo_file(photo)
+    path = photo_file(photo, small=small)
     if not path.is_file():
         raise Http404
     return FileResponse(path.open("rb"))
-
-
-@login_required
-def kpp_list(request: HttpRequest, code: str) -> HttpResponse:
-    region, ancestors = _region(request, code)
-    may_add = region.level == Region.Level.KELURAHAN and user_scope(request.user).role in {
-        "fasilitator",
-        "korkot",
-        "admin",
-    }
-    form = KppForm(request.POST or None) if may_add else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        kpp = form.save(commit=False)
-        kpp.kelurahan = region
-        try:
-            kpp = kpp_save(user=request.user, kpp=kpp)
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, _("KPP tersimpan."))
-            return redirect("monitoring:kpp", kpp.pk)
-    rows = kpps_in(code=region.code)
-    if request.GET.get("format") == "xlsx":
-        path = temporary_file(".xlsx")
-        kpps_xlsx(rows, path)
-        return send_once(path, f"kpp_{region.code}.xlsx")
-    context = {
-        "region": region,
-        "ancestors": [*ancestors, region],
-        "here": _("KPP"),
-        "rows": rows,
-        "form": form,
-    }
-    return render(request, "monitoring/kpp_list.html", context)
-
-
-@login_required
-def kpp_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """A KPP: members, assets (handed-over works), O&P fund, and its assessments over time."""
-    kpp = get_object_or_404(Kpp.objects.select_related("kelurahan"), pk=pk)
-    if not user_scope(request.user).covers(kpp.kelurahan.code):
-        raise Http404
-    tuning = default_settings()
-    if request.method == "POST":
-        try:
-            on = date.fromisoformat(request.POST.get("assessed_on", ""))
-            answers = {item.key: request.POST.get(f"k_{item.key}") == "1" for item in tuning.kpp_checklist}
-            kpp_assess(
-                user=request.user, kpp=kpp, assessed_on=on, answers=answers, note=request.POST.get("note", "")
-            )
-        except ValueError:
-            messages.error(request, _("Isi tanggal penilaian."))
-        except PermissionDenied:
-            messages.error(request, _("Anda tidak berwenang menilai KPP ini."))
-        else:
-            messages.success(request, _("Penilaian KPP tersimpan."))
-            return redirect("monitoring:kpp", kpp.pk)
-    assessments = list(kpp.assessments.all())
-    _region, ancestors = region_with_ancestors(code=kpp.kelurahan.code)
-    context = {
-        "kpp": kpp,
-        "ancestors": [*ancestors, kpp.kelurahan],
-        "here": kpp.name,
-        "assessments": assessments,
-        # bars of 1.2 px per percent on a 120 px axis, the score written above each bar
-        "history": [
-            (a, round(float(a.score) * 1.2, 1), round(116 - float(a.score) * 1.2, 1))
-            for a in reversed(assessments)
-        ],
-        "threshold_y": round(120 - tuning.kpp_threshold * 1.2, 1),
-        "assets": list(kpp.assets.all()),
-        "checklist": tuning.kpp_checklist,
-        "threshold": tuning.kpp_threshold,
-        "note": tuning.kpp_note,
-        "may_assess": user_scope(request.user).role in {"fasilitator", "korkot", "admin"},
-        "today": timezone.localdate(),
-    }
-    return render(request, "monitoring/kpp.html", context)

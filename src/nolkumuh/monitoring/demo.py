@@ -17,11 +17,13 @@ from PIL.TiffImagePlugin import IFDRational
 
 from nolkumuh.baseline.models import Submission
 from nolkumuh.core.services import audit_record
-from nolkumuh.monitoring.construction import activity_handover, activity_start, photo_add, report_save
+from nolkumuh.monitoring.assets import asset_condition_record
+from nolkumuh.monitoring.construction import activity_handover, activity_start, report_save
 from nolkumuh.monitoring.exif import DATETIME_ORIGINAL, EXIF_IFD, GPS_IFD
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.institutions import kpp_assess
 from nolkumuh.monitoring.models import Activity, Institution, KpiValue, Kpp
+from nolkumuh.monitoring.photos import photo_add
 from nolkumuh.monitoring.scurve import default_plan, planned_at
 from nolkumuh.planning.models import PlanLine
 from nolkumuh.regions.models import Region
@@ -130,6 +132,14 @@ def _activities(admin, rng: random.Random, today: date, kpps: dict[int, Kpp]) ->
                 on=today - timedelta(days=3),
                 realized_volume=line.volume,
             )
+            if i == PACES.index("done"):  # one asset with a history: handed over fine, then damaged
+                asset_condition_record(
+                    user=admin,
+                    asset=activity,
+                    on=today - timedelta(days=1),
+                    condition="rusak_ringan",
+                    note="tutup saluran retak (demo)",
+                )
     return len(lines)
 
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.monitoring.framework import default_framework
-from nolkumuh.monitoring.models import Activity, Institution, Kpp, Member
+from nolkumuh.monitoring.models import Activity, AssetCondition, Institution, Kpp, Member
 from nolkumuh.planning.models import PlanLine
 from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import within
@@ -58,6 +59,44 @@ class ActivityForm(forms.ModelForm):
         self.fields["latitude"].help_text = _("Kosongkan untuk titik tengah poligon RT/kawasan (jika ada).")
 
 
+class ActivityEditForm(forms.ModelForm):
+    """Corrections after the start: the plan line stays, progress is reported elsewhere."""
+
+    planned_text = forms.CharField(
+        label=_("Rencana progres kumulatif per minggu baru (%)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kosongkan untuk mempertahankan rencana mingguan sekarang."),
+    )
+    recompute = forms.BooleanField(
+        label=_("Hitung ulang kurva S otomatis dari tanggal kontrak yang baru"), required=False
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "name",
+            "implementer_kind",
+            "implementer",
+            "contract_number",
+            "contract_value",
+            "start_date",
+            "end_date",
+            "latitude",
+            "longitude",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error(
+                "end_date", _("Tanggal selesai sebelum tanggal mulai: isi tanggal yang sama atau sesudahnya.")
+            )
+        return data
+
+
 class ReportForm(forms.Form):
     week = forms.IntegerField(label=_("Minggu ke"), min_value=1)
     physical = forms.DecimalField(
@@ -76,7 +115,7 @@ class HandoverForm(forms.Form):
     )
     condition = forms.ChoiceField(
         label=_("Kondisi aset"),
-        choices=[("baik", _("baik")), ("rusak_ringan", _("rusak ringan")), ("rusak_berat", _("rusak berat"))],
+        choices=AssetCondition.Condition.choices,
     )
 
     def __init__(self, *args: object, activity: Activity, **kwargs: object) -> None:
@@ -98,6 +137,21 @@ class KppForm(forms.ModelForm):
         model = Kpp
         fields = ["name", "formed_on", "chair", "members_male", "members_female", "om_fund"]
         widgets = {"formed_on": DATE}
+
+
+class AssetConditionForm(forms.Form):
+    asset = forms.ModelChoiceField(label=_("Aset"), queryset=Activity.objects.none())
+    recorded_on = forms.DateField(label=_("Tanggal pemeriksaan"), widget=DATE)
+    condition = forms.ChoiceField(label=_("Kondisi"), choices=AssetCondition.Condition.choices)
+    note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: object, kpp: Kpp, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        assets = kpp.assets.filter(status=Activity.Status.HANDED_OVER)
+        self.fields["asset"].queryset = assets
+        self.fields["recorded_on"].initial = timezone.localdate()
+        if len(assets) == 1:
+            self.fields["asset"].initial = assets[0].pk
 
 
 class InstitutionForm(forms.ModelForm):

@@ -178,6 +178,7 @@ class Photo(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
     stage = models.PositiveSmallIntegerField(_("tahap (%)"))
     path = models.CharField(max_length=200, editable=False)  # relative to the data folder
+    thumbnail = models.CharField(max_length=200, blank=True, editable=False)  # beside it; may be empty
     taken_at = models.DateTimeField(_("waktu foto"), null=True, blank=True)
     latitude = models.FloatField(_("lintang"), null=True, blank=True)
     longitude = models.FloatField(_("bujur"), null=True, blank=True)
@@ -188,6 +189,34 @@ class Photo(models.Model):
     class Meta:
         ordering = ["activity", "stage", "id"]
         verbose_name = _("foto dokumentasi")
+
+
+class AssetCondition(models.Model):
+    """The condition of a handed-over asset on a date, as the KPP or the facilitator saw it."""
+
+    class Condition(models.TextChoices):
+        GOOD = "baik", _("baik")
+        LIGHT_DAMAGE = "rusak_ringan", _("rusak ringan")
+        HEAVY_DAMAGE = "rusak_berat", _("rusak berat")
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("aset"), on_delete=models.CASCADE, related_name="conditions"
+    )
+    recorded_on = models.DateField(_("tanggal pemeriksaan"))
+    condition = models.CharField(_("kondisi"), max_length=20, choices=Condition.choices)
+    note = models.TextField(_("catatan"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["activity", "-recorded_on", "-id"]
+        verbose_name = _("kondisi aset")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "recorded_on"], name="one_asset_condition_a_day"),
+            models.CheckConstraint(
+                condition=models.Q(condition__in=["baik", "rusak_ringan", "rusak_berat"]),
+                name="asset_condition_known",
+            ),
+        ]
 
 
 class Institution(models.Model):

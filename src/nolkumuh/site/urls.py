@@ -5,6 +5,8 @@ from nolkumuh.baseline import views as baseline
 from nolkumuh.core import job_views as core_jobs
 from nolkumuh.core import views as core
 from nolkumuh.monitoring import construction_views as construction
+from nolkumuh.monitoring import edit_views as monitoring_edit
+from nolkumuh.monitoring import kpp_views as kpp
 from nolkumuh.monitoring import views as monitoring
 from nolkumuh.planning import cost_views as planning_costs
 from nolkumuh.planning import views as planning
@@ -127,8 +129,11 @@ monitoring_urls = (
         path("konstruksi/wilayah/<str:code>/", construction.activity_list, name="activities"),
         path("konstruksi/<int:pk>/", construction.activity_page, name="activity"),
         path("konstruksi/foto/<int:pk>/", construction.photo_view, name="photo"),
-        path("kpp/wilayah/<str:code>/", construction.kpp_list, name="kpp_list"),
-        path("kpp/<int:pk>/", construction.kpp_page, name="kpp"),
+        path("konstruksi/foto/<int:pk>/kecil/", construction.photo_view, {"small": True}, name="photo_small"),
+        path("kpp/wilayah/<str:code>/", kpp.kpp_list, name="kpp_list"),
+        path("kpp/<int:pk>/", kpp.kpp_page, name="kpp"),
+        path("konstruksi/<int:pk>/ubah/", monitoring_edit.activity_edit, name="activity_edit"),
+        path("kpp/<int:pk>/ubah/", kpp.kpp_edit, name="kpp_edit"),
     ],
     "monitoring",
 )

@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 register = template.Library()
 
 CLASS_CSS = {"KB": "kb", "KS": "ks", "KR": "kr", "TK": "tk"}
+CLASS_SEVERITY = {"TK": 0, "KR": 1, "KS": 2, "KB": 3}
 
 
 @register.filter
@@ -27,6 +28,12 @@ def num(value: object, places: int = 2) -> str:
 @register.filter
 def cls(code: str) -> str:
     return CLASS_CSS.get(str(code), "tk")
+
+
+@register.filter
+def severity(code: str) -> int | str:
+    """Sort key of a class code for sortable tables: tidak kumuh first, kumuh berat last."""
+    return CLASS_SEVERITY.get(str(code), "")
 
 
 @register.filter
