@@ -52,3 +52,15 @@ def test_serve_starts_a_worker_and_stops_it_on_sigterm(tmp_path):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+@pytest.mark.slow
+def test_the_first_run_creates_the_data_folder(tmp_path):
+    """`make run` on a fresh clone: the data folder does not exist yet; migrate creates it."""
+    data = tmp_path / "not" / "yet"
+    env = {**os.environ, "NOLKUMUH_DEMO": "1", "NOLKUMUH_DATA_DIR": str(data)}
+    done = subprocess.run(
+        [NOLKUMUH, "manage", "migrate", "--noinput", "-v", "0"], env=env, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr.decode()[-500:]
+    assert (data / "nolkumuh.sqlite3").is_file()

@@ -22,6 +22,9 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NOLKUMUH_DATA_DIR", "data")).resolve()
+# The data folder holds the SQLite database, the cache, uploads and generated files: a fresh clone
+# has none, and SQLite cannot create the folder of its database file.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEMO = env_flag("NOLKUMUH_DEMO")
 DEBUG = env_flag("NOLKUMUH_DEBUG")
 
