@@ -13,21 +13,10 @@ from django.forms.models import model_to_dict
 
 from nolkumuh.core.services import audit_change
 from nolkumuh.monitoring.construction import ensure_manager, plan_message, weeks_between
-from nolkumuh.monitoring.models import Activity
+from nolkumuh.monitoring.models import CONTRACT_FIELDS, Activity
 from nolkumuh.monitoring.scurve import PlanError, check_plan, default_plan
 
-ACTIVITY_FIELDS = (
-    "name",
-    "implementer_kind",
-    "implementer",
-    "contract_number",
-    "contract_value",
-    "start_date",
-    "end_date",
-    "latitude",
-    "longitude",
-    "planned",
-)
+ACTIVITY_FIELDS = (*CONTRACT_FIELDS, "planned")
 
 
 def _snapshot(activity: Activity) -> dict[str, object]:

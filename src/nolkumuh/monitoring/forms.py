@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.monitoring.framework import default_framework
-from nolkumuh.monitoring.models import Activity, AssetCondition, Institution, Kpp, Member
+from nolkumuh.monitoring.models import CONTRACT_FIELDS, Activity, AssetCondition, Institution, Kpp, Member
 from nolkumuh.planning.models import PlanLine
 from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import within
@@ -26,18 +26,7 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "plan_line",
-            "name",
-            "implementer_kind",
-            "implementer",
-            "contract_number",
-            "contract_value",
-            "start_date",
-            "end_date",
-            "latitude",
-            "longitude",
-        ]
+        fields = ["plan_line", *CONTRACT_FIELDS]
         widgets = {"start_date": DATE, "end_date": DATE}
 
     def __init__(self, *args: object, code: str, **kwargs: object) -> None:
@@ -74,17 +63,7 @@ class ActivityEditForm(forms.ModelForm):
 
     class Meta:
         model = Activity
-        fields = [
-            "name",
-            "implementer_kind",
-            "implementer",
-            "contract_number",
-            "contract_value",
-            "start_date",
-            "end_date",
-            "latitude",
-            "longitude",
-        ]
+        fields = list(CONTRACT_FIELDS)
         widgets = {"start_date": DATE, "end_date": DATE}
 
     def clean(self) -> dict:

@@ -66,6 +66,20 @@ class KppAssessment(models.Model):
         ]
 
 
+# What a construction activity's contract says: entered when the works start, editable until handover.
+CONTRACT_FIELDS = (
+    "name",
+    "implementer_kind",
+    "implementer",
+    "contract_number",
+    "contract_value",
+    "start_date",
+    "end_date",
+    "latitude",
+    "longitude",
+)
+
+
 class Activity(models.Model):
     """A planned activity (a memorandum/RPLP line) being built: contract, schedule and progress."""
 
