@@ -59,6 +59,7 @@ def test_the_first_run_creates_the_data_folder(tmp_path):
     """`make run` on a fresh clone: the data folder does not exist yet; migrate creates it."""
     data = tmp_path / "not" / "yet"
     env = {**os.environ, "NOLKUMUH_DEMO": "1", "NOLKUMUH_DATA_DIR": str(data)}
+    env.pop("DATABASE_URL", None)  # the embedded SQLite database of a first run
     done = subprocess.run(
         [NOLKUMUH, "manage", "migrate", "--noinput", "-v", "0"], env=env, capture_output=True
     )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.db.models import Count, Max
 
 from nolkumuh.core.models import AuditEntry
 
@@ -21,8 +22,12 @@ T = TypeVar("T")
 LIFETIME = 24 * 3600  # a day; a change makes a new key long before that
 
 
-def data_version() -> int:
-    return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+def data_version() -> tuple[int, int]:
+    """The newest audit id and the number of audit entries: ids are handed out in transaction
+    order, not commit order (PostgreSQL), so a change committed after a later one still changes the
+    count."""
+    found = AuditEntry.objects.aggregate(newest=Max("id"), count=Count("id"))
+    return found["newest"] or 0, found["count"]
 
 
 def data_cached(name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:

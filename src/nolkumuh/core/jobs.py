@@ -84,6 +84,11 @@ def job_run(*, job_id: str, work: Callable[[Job], Outcome]) -> None:
         job.save(update_fields=["status"])
     try:
         outcome = work(job)
+        if outcome.path is not None:
+            kept = job_folder() / f"{job.pk}{outcome.path.suffix}"
+            shutil.move(str(outcome.path), kept)
+            job.result_path, job.result_name = str(kept), outcome.filename
+        job.status, job.messages = Job.Status.DONE, outcome.messages
     except JobFailed as exc:
         job.status, job.messages = Job.Status.FAILED, exc.lines
     except Exception:  # the job page must say it failed rather than spin forever
@@ -92,12 +97,6 @@ def job_run(*, job_id: str, work: Callable[[Job], Outcome]) -> None:
             Job.Status.FAILED,
             [_("Terjadi kesalahan tak terduga; hubungi administrator.")],
         )
-    else:
-        if outcome.path is not None:
-            kept = job_folder() / f"{job.pk}{outcome.path.suffix}"
-            shutil.move(str(outcome.path), kept)
-            job.result_path, job.result_name = str(kept), outcome.filename
-        job.status, job.messages = Job.Status.DONE, outcome.messages
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "messages", "result_path", "result_name", "finished_at"])
 

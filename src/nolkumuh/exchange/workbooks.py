@@ -7,10 +7,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from nolkumuh.exchange.columns import TEXT_COLUMNS
 from nolkumuh.exchange.read import RawSheet
+from nolkumuh.exchange.write import workbook
 from nolkumuh.scoring.criteria import HEADER_FIELDS, catalogue
 from nolkumuh.scoring.issues import Issue
 from nolkumuh.scoring.rulesets import Ruleset
@@ -27,7 +26,7 @@ def template_workbook(
     """Sheet ``rt`` with one row per RT (identity pre-filled, values where known), number checks
     on every value cell, and a ``petunjuk`` sheet explaining each column with its unit."""
     names = template_columns(ruleset)
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     sheet = book.add_worksheet("rt")
     head = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
     text = book.add_format({"num_format": "@"})
@@ -91,7 +90,7 @@ def _instructions(book: Any, ruleset: Ruleset, lang: str) -> None:
 
 def marked_workbook(path: Path, sheet: RawSheet, issues: Sequence[Issue], *, lang: str = "id") -> None:
     """The input sheet again, with every faulty cell red and commented with its problem."""
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     out = book.add_worksheet("rt")
     bad = book.add_format(
         {"bg_color": "#f4c7c3", "font_color": "#9c0006", "border": 1, "border_color": "#c00000"}

@@ -21,6 +21,16 @@ from nolkumuh.exchange.output import OutColumn, OutputTable
 CLASS_COLOURS = {"KB": "#d7301f", "KS": "#fc8d59", "KR": "#fee08b", "TK": "#91cf60"}
 
 
+# What users type is data, never a formula or a link: a name like =HYPERLINK(...) must not become a
+# live formula in a workbook someone else opens.
+SAFE_TEXT = {"strings_to_formulas": False, "strings_to_urls": False}
+
+
+def workbook(path: Path | str, **options: object) -> xlsxwriter.Workbook:
+    """An xlsxwriter workbook that writes every string as text."""
+    return xlsxwriter.Workbook(str(path), {**SAFE_TEXT, **options})
+
+
 def format_number(value: float) -> str:
     return format(float(value), ".15g") if np.isfinite(value) else ""
 
@@ -107,7 +117,7 @@ def write_xlsx(path: Path, table: OutputTable) -> None:
     """One sheet (``rt`` or the level's name) with a bold frozen header, filters, 2-decimal
     percentages and class cells coloured by class."""
     with _atomic(path) as temporary:
-        book = xlsxwriter.Workbook(str(temporary), {"constant_memory": True, "strings_to_numbers": False})
+        book = workbook(temporary, constant_memory=True, strings_to_numbers=False)
         sheet = book.add_worksheet(table.sheet_name)
         bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1, "text_wrap": True})
         two = book.add_format({"num_format": "0.00"})
@@ -152,7 +162,7 @@ def write_rows_xlsx(
 ) -> Path:
     """Rows of plain values (the keys of the first row are the header) as one sheet, text kept as
     text; ``first_sheet`` puts an instruction sheet before it."""
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book = workbook(path, constant_memory=True)
     if first_sheet:
         book.add_worksheet(first_sheet).write(0, 0, "Petunjuk pengisian")
     worksheet = book.add_worksheet(sheet)

@@ -68,8 +68,21 @@ def line_position(line: PlanLine) -> tuple[float | None, float | None]:
     return round(centre.y, 7), round(centre.x, 7)
 
 
+# Longer contracts are typing mistakes (a start in year 1 makes a plan of half a million weeks).
+MAX_CONTRACT_WEEKS = 520
+
+
 def weeks_between(start: date, end: date) -> int:
     return max(1, ((end - start).days + 6) // 7)
+
+
+def contract_problems(start: date | None, end: date | None) -> dict[str, str]:
+    """What is wrong with a contract's dates (an empty dict when nothing is)."""
+    if start and end and end < start:
+        return {"end_date": "tanggal selesai sebelum tanggal mulai"}
+    if start and end and weeks_between(start, end) > MAX_CONTRACT_WEEKS:
+        return {"end_date": "masa kontrak lebih dari 10 tahun; periksa tanggal mulai dan selesai"}
+    return {}
 
 
 @transaction.atomic
@@ -83,8 +96,9 @@ def activity_start(*, user: AbstractBaseUser, activity: Activity) -> Activity:
     ensure_manager(user, kelurahan)
     if Activity.objects.filter(plan_line=line).exists():
         raise ValidationError({"plan_line": "baris rencana ini sudah dipantau"})
-    if activity.start_date and activity.end_date and activity.end_date < activity.start_date:
-        raise ValidationError({"end_date": "tanggal selesai sebelum tanggal mulai"})
+    problems = contract_problems(activity.start_date, activity.end_date)
+    if problems:
+        raise ValidationError(problems)
     try:
         if activity.planned:
             check_plan(activity.planned)

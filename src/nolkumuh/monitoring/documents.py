@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from docx import Document
@@ -19,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from nolkumuh.core.documents import add_table, number, rupiah
+from nolkumuh.exchange.write import workbook
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.kpi import kpi_status
 from nolkumuh.monitoring.models import WeeklyReport
@@ -277,7 +277,7 @@ class Workbook:
     """An xlsxwriter workbook with the house formats and a one-call table sheet."""
 
     def __init__(self, path: Path) -> None:
-        self.book = xlsxwriter.Workbook(str(path))
+        self.book = workbook(path)
         self.bold = self.book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
         self.formats = {
             "money": self.book.add_format({"num_format": "#,##0"}),

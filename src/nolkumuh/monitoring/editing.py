@@ -12,7 +12,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from nolkumuh.core.services import audit_change
-from nolkumuh.monitoring.construction import ensure_manager, plan_message, weeks_between
+from nolkumuh.monitoring.construction import contract_problems, ensure_manager, plan_message, weeks_between
 from nolkumuh.monitoring.models import CONTRACT_FIELDS, Activity
 from nolkumuh.monitoring.scurve import PlanError, check_plan, default_plan
 
@@ -49,7 +49,7 @@ def activity_update(
     ensure_manager(user, stored.kelurahan)
     if stored.status != Activity.Status.ONGOING:
         raise ValidationError("kegiatan sudah diserahterimakan; data tidak dapat diubah")
-    problems = _problems(activity, stored)
+    problems = contract_problems(activity.start_date, activity.end_date) | _problems(activity, stored)
     if problems:
         raise ValidationError(problems)
     try:

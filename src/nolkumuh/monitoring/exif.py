@@ -57,14 +57,21 @@ def _when(text: Any) -> datetime | None:
         return None
 
 
+# A phone camera photo is at most about 50 megapixels; anything larger is refused before it is
+# decoded (a small compressed file can hold an image that takes gigabytes to decode).
+MAX_PIXELS = 60_000_000
+
+
 def read_photo(stream: IO[bytes]) -> PhotoInfo:
     """The photo's time and GPS position (None where the EXIF data lacks them)."""
     try:
-        image = Image.open(stream)
+        image = Image.open(stream)  # reads the header only
+        if image.width * image.height > MAX_PIXELS:
+            raise NotAPhoto(f"{image.width} x {image.height} px")
         image.verify()  # a truncated or fake file fails here, not later
         stream.seek(0)
         image = Image.open(stream)
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise NotAPhoto(str(exc)) from exc
     exif = image.getexif()
     gps = exif.get_ifd(GPS_IFD)

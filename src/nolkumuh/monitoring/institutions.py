@@ -7,9 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.services import audit_change
@@ -68,6 +69,10 @@ def kpp_assess(
     """Record a functioning assessment (one per day; a second one the same day replaces it) and
     keep the KPP's latest result on the KPP."""
     ensure_registrar(user, kpp.kelurahan.code)
+    if assessed_on > timezone.localdate() or (kpp.formed_on and assessed_on < kpp.formed_on):
+        raise ValidationError(
+            {"assessed_on": "tanggal penilaian tidak boleh di masa depan atau sebelum KPP dibentuk"}
+        )
     keys = [item.key for item in default_settings().kpp_checklist]
     clean = {k: bool(answers.get(k)) for k in keys}
     score, functioning = assessment_score(clean)

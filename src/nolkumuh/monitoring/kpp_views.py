@@ -70,6 +70,8 @@ def _post_assessment(request: HttpRequest, kpp: Kpp) -> bool:
         )
     except ValueError:
         messages.error(request, _("Isi tanggal penilaian."))
+    except ValidationError:
+        messages.error(request, _("Tanggal penilaian tidak boleh di masa depan atau sebelum KPP dibentuk."))
     except PermissionDenied:
         messages.error(request, _("Anda tidak berwenang menilai KPP ini."))
     else:

@@ -49,7 +49,7 @@ def thumbnail_make(source: Path, target: Path, size: int = THUMBNAIL_PX) -> bool
             if small.mode not in {"RGB", "L"}:
                 small = small.convert("RGB")
             small.save(target, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
-    except (OSError, UnidentifiedImageError, ValueError):
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
         target.unlink(missing_ok=True)
         return False
     return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,10 +27,11 @@ from nolkumuh.regions.selectors import within
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("tahun", ""))
-    except ValueError:
-        return default_year()
+    """The year asked for (2000-2100), else the year of the latest data round."""
+    text = request.GET.get("tahun", "")
+    if re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100:
+        return int(text)
+    return default_year()
 
 
 @login_required
@@ -130,7 +133,10 @@ def kpi_value_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         messages.error(request, exc.message())
     else:
         messages.success(request, _("Status nilai KPI diperbarui."))
-    return redirect("monitoring:kpi", request.POST.get("back") or record.region.code)
+    back = request.POST.get("back", "")
+    if not (Region.objects.filter(code=back).exists() and user_scope(request.user).covers(back)):
+        back = record.region.code
+    return redirect("monitoring:kpi", back)
 
 
 @login_required
@@ -188,7 +194,9 @@ def institution_page(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None) if may_edit else None
     try:
         if request.method == "POST" and may_edit and request.POST.get("member"):
-            member = get_object_or_404(Member, pk=request.POST["member"], institution=institution)
+            if not re.fullmatch(r"[0-9]{1,11}", request.POST["member"]):
+                raise Http404
+            member = get_object_or_404(Member, pk=int(request.POST["member"]), institution=institution)
             member_set_active(user=request.user, member=member, active=request.POST.get("active") == "1")
             return redirect("monitoring:institution", institution.pk)
         if request.method == "POST" and form is not None and form.is_valid():

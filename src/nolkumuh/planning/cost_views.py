@@ -3,6 +3,7 @@ administrators (estimates, not regulation)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -20,7 +21,9 @@ from nolkumuh.scoring.activities import default_activities
 
 
 def _year(text: str | None) -> int:
-    return int(text) if text and text.isdigit() and 2000 <= int(text) <= 2100 else timezone.localdate().year
+    if text and re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100:
+        return int(text)
+    return timezone.localdate().year
 
 
 @login_required
@@ -90,7 +93,7 @@ def _parse_costs(request: HttpRequest) -> tuple[dict[str, Decimal | None], list[
             value = Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
         except InvalidOperation:
             value = None
-        if value is None or value < 0 or not value.is_finite():
+        if value is None or not value.is_finite() or value < 0 or value >= 10**13 or value != round(value, 2):
             problems.append(
                 _("%(activity)s: harga satuan harus angka 0 atau lebih (%(value)s)")
                 % {"activity": activity.name_id, "value": text}

@@ -12,7 +12,6 @@ import io
 from collections import defaultdict
 from pathlib import Path
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.formats import date_format
 from docx import Document
@@ -20,6 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from nolkumuh.core.documents import add_table, number, rupiah
+from nolkumuh.exchange.write import workbook
 from nolkumuh.planning.models import Plan
 from nolkumuh.planning.pictures import aspect_chart, before_after_maps, cost_chart
 from nolkumuh.planning.selectors import PlanSimulation, collaboration_matrix, plan_simulation, plan_total
@@ -182,7 +182,7 @@ def memorandum_xlsx(plan: Plan, path: Path) -> None:
     """The workbook: summary projection, lines, collaboration, and the kelurahan investment table."""
     simulation = plan_simulation(plan)
     matrix = collaboration_matrix(plan)
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
     money = book.add_format({"num_format": "#,##0"})
     two = book.add_format({"num_format": "0.00"})

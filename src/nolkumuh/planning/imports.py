@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import xlsxwriter
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from python_calamine import CalamineError, CalamineWorkbook
 
 from nolkumuh.exchange.parse import cell_text
 from nolkumuh.exchange.read import _pick_sheet, normalize_name, read_sheet
+from nolkumuh.exchange.write import workbook
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.planning.services import ensure_planner, plan_line_add, within_code
@@ -53,7 +53,7 @@ class LinesPlan:
 
 def template_lines(path: Path, plan: Plan) -> None:
     """An empty plan-lines sheet and an instructions sheet with every activity and funding source."""
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     bold = book.add_format({"bold": True, "bg_color": "#e8eef5"})
     text = book.add_format({"num_format": "@"})
     sheet = book.add_worksheet(SHEET)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -246,8 +247,10 @@ def realization_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
     try:
         volume = Decimal(request.POST.get("volume", "").replace(",", "."))
         done_year = int(request.POST.get("tahun", ""))
+        if not (volume.is_finite() and 0 < volume < 10**9 and 2000 <= done_year <= 2100):
+            raise ValueError
     except (InvalidOperation, ValueError):
-        messages.error(request, _("Isi volume dan tahun selesai dengan angka."))
+        messages.error(request, _("Isi volume (lebih dari 0) dan tahun selesai dengan angka."))
         return redirect("baseline:kelurahan", code, year)
     line = PlanLine.objects.filter(pk=_int(request.POST.get("plan_line"))).first()
     realization = Realization(
@@ -281,7 +284,8 @@ def realization_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         messages.error(request, exc.message())
     else:
         messages.success(request, _("Status realisasi diperbarui."))
-    return redirect("baseline:kelurahan", code, int(request.POST.get("tahun", realization.year)))
+    year = _int(request.POST.get("tahun"))
+    return redirect("baseline:kelurahan", code, year if year and 2000 <= year <= 2100 else realization.year)
 
 
 @login_required
@@ -293,8 +297,10 @@ def realization_kawasan(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         volume = Decimal(request.POST.get("volume", "").replace(",", "."))
         done_year = int(request.POST.get("tahun", ""))
+        if not (volume.is_finite() and 0 < volume < 10**9 and 2000 <= done_year <= 2100):
+            raise ValueError
     except (InvalidOperation, ValueError):
-        messages.error(request, _("Isi volume dan tahun selesai dengan angka."))
+        messages.error(request, _("Isi volume (lebih dari 0) dan tahun selesai dengan angka."))
         return redirect("planning:plan", plan.pk)
     if line is None:
         raise Http404
@@ -314,4 +320,4 @@ def realization_kawasan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return int(text) if text and re.fullmatch(r"[0-9]{1,11}", text) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -28,25 +29,39 @@ from nolkumuh.regions.decrees import decree_comparison
 from nolkumuh.regions.maps import LEVELS, MapRequest, map_layer
 from nolkumuh.regions.models import Boundary, Region, SkDecree
 from nolkumuh.regions.selectors import region_with_ancestors
+from nolkumuh.scoring import catalogue
 
 EXPORT_FORMATS = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml"}
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
+    text = value or ""
+    return int(text) if re.fullmatch(r"[0-9]{1,11}", text) else None
+
+
+def _year(value: str | None) -> int | None:
+    """A year from the query string (2000-2100), else None."""
+    number = _int(value)
+    return number if number is not None and 2000 <= number <= 2100 else None
+
+
+def _metric(text: str) -> str:
+    """class, change, or score:<criterion key> of the catalogue; anything else is the class."""
+    if text in ("class", "change"):
+        return text
+    if text.startswith("score:") and text.removeprefix("score:") in catalogue().criteria:
+        return text
+    return "class"
 
 
 def _map_request(request: HttpRequest) -> MapRequest:
     level = request.GET.get("tingkat", "rt")
     return MapRequest(
         level=level if level in LEVELS else "rt",
-        metric=request.GET.get("ukuran", "class"),
-        year=_int(request.GET.get("tahun")),
-        start=_int(request.GET.get("dari")),
-        end=_int(request.GET.get("ke")),
+        metric=_metric(request.GET.get("ukuran", "class")),
+        year=_year(request.GET.get("tahun")),
+        start=_year(request.GET.get("dari")),
+        end=_year(request.GET.get("ke")),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -37,10 +38,9 @@ CHILD_CODE_LENGTH = {Region.Level.PROVINSI: 5, Region.Level.KABKOTA: 8, Region.L
 
 
 def _year(request: HttpRequest, name: str) -> int | None:
-    try:
-        return int(request.GET.get(name, ""))
-    except ValueError:
-        return None
+    """A year from the query string (2000-2100), else None."""
+    text = request.GET.get(name, "")
+    return int(text) if re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100 else None
 
 
 def _coverage(records: list[dict[str, Any]]) -> dict[int, int]:
@@ -118,9 +118,9 @@ def cached_profile(request: HttpRequest, region: Region) -> dict[str, Any]:
         region.code,
         visibility(request.user, region.code),
         request.user.is_authenticated,
-        request.GET.get("tahun"),
-        request.GET.get("dari"),
-        request.GET.get("ke"),
+        _year(request, "tahun"),
+        _year(request, "dari"),
+        _year(request, "ke"),
     )
 
     def compute() -> dict[str, Any]:

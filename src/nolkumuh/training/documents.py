@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.formats import date_format
 from docx.enum.section import WD_ORIENT
@@ -16,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from nolkumuh.core.documents import add_table, bar_chart_png, new_document, number, percent
+from nolkumuh.exchange.write import workbook
 from nolkumuh.training.models import Certificate, Event, Participant
 from nolkumuh.training.selectors import ParticipantRow
 
@@ -46,7 +46,7 @@ def sheet_names(names: list[str]) -> dict[str, str]:
 def participant_lists_xlsx(path: Path, event: Event) -> None:
     """One sheet per venue (and one for those not yet placed), sorted by class and name: the list a
     hotel and a class secretary need."""
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
     title = book.add_format({"bold": True, "font_size": 13})
     people = list(event.participants.select_related("person__kabkota", "klass__venue"))
@@ -189,7 +189,7 @@ def event_report_docx(event: Event, report: dict[str, Any]) -> bytes:
 
 def event_report_xlsx(path: Path, event: Event, report: dict[str, Any]) -> None:
     """The same report as a workbook: one sheet per table, and every participant."""
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     bold = book.add_format({"bold": True, "bg_color": "#e8eef5"})
     pct = book.add_format({"num_format": "0.0%"})
     one = book.add_format({"num_format": "0.0"})

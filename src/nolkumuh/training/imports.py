@@ -9,7 +9,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -17,6 +16,7 @@ from django.db import transaction
 
 from nolkumuh.exchange.parse import cell_text
 from nolkumuh.exchange.read import RawSheet, normalize_name, read_sheet
+from nolkumuh.exchange.write import workbook
 from nolkumuh.regions.models import Region
 from nolkumuh.scoring.issues import InvalidInput, Issue
 from nolkumuh.training.checkin import participant_number, scores_save
@@ -147,7 +147,7 @@ def persons_apply(*, user: AbstractBaseUser, checked: Checked) -> int:
 
 
 def persons_template(path: Path) -> None:
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     bold = book.add_format({"bold": True, "bg_color": "#e8eef5"})
     text = book.add_format({"num_format": "@"})
     sheet = book.add_worksheet("personel")
@@ -259,7 +259,7 @@ def scores_apply(*, user: AbstractBaseUser, event: Event, checked: Checked) -> i
 
 def scores_template(path: Path, event: Event) -> None:
     """One row per participant and topic of the event's sessions, scores to fill in."""
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     bold = book.add_format({"bold": True, "bg_color": "#e8eef5"})
     sheet = book.add_worksheet("nilai")
     sheet.write_row(0, 0, [*SCORE_COLUMNS, "nama"], bold)
@@ -279,7 +279,7 @@ def scores_template(path: Path, event: Event) -> None:
 def needs_template(path: Path, survey: NeedsSurvey, people: list[Person]) -> None:
     """A row for each person's self rating and one for the supervisor's; the competencies not asked
     of a role are greyed out."""
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "text_wrap": True})
     grey = book.add_format({"bg_color": "#d9d9d9"})
     sheet = book.add_worksheet("kuesioner")
