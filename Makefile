@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) ## create .venv and install nolkumuh with its development tools
 
-run: $(STAMP) ## install, migrate, load the demo, print the demo logins and serve on 127.0.0.1:$(PORT)
+run: $(STAMP) ## install, migrate, load the demo, print the logins, serve on 127.0.0.1:$(PORT) with a job worker
 	NOLKUMUH_DEMO=1 $(BIN)/nolkumuh manage migrate --noinput -v 0
 	NOLKUMUH_DEMO=1 $(BIN)/nolkumuh demo
 	NOLKUMUH_DEMO=1 PORT=$(PORT) $(BIN)/nolkumuh serve
