@@ -21,28 +21,18 @@ from nolkumuh.monitoring.institutions import kpp_save
 from nolkumuh.monitoring.models import Activity, Kpp
 from nolkumuh.monitoring.photos import photo_add
 from nolkumuh.monitoring.selectors import activities_in
-from nolkumuh.planning.models import Plan, PlanLine, Realization
+from nolkumuh.planning.models import PlanLine, Realization
 from nolkumuh.planning.realization import realization_transition
-from nolkumuh.planning.services import plan_create, plan_line_add
+from nolkumuh.planning.services import plan_line_add
 from nolkumuh.regions.services import rt_get_or_create
-from tests.web.conftest import rt_values
+from tests.web.conftest import memorandum, rt_values
 
 
 @pytest.fixture
 def line(users, tree, round2024):
     rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt="001")[0]
     rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
-    plan = plan_create(
-        user=users["korkot"],
-        plan=Plan(
-            region=tree["semarang"],
-            kind="memorandum",
-            title="Memo",
-            start_year=2025,
-            end_year=2027,
-            base_round=round2024,
-        ),
-    )
+    plan = memorandum(users, tree, round2024, title="Memo")
     return plan_line_add(
         user=users["korkot"],
         plan=plan,

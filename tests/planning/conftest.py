@@ -4,8 +4,7 @@ from decimal import Decimal
 import pytest
 
 from nolkumuh.baseline.services import rt_record_save
-from nolkumuh.planning.models import Plan, PlanLine
-from nolkumuh.planning.services import plan_create
+from nolkumuh.planning.models import PlanLine
 from nolkumuh.regions.services import rt_get_or_create
 from tests.web import conftest as web
 from tests.web.conftest import rt_values
@@ -25,17 +24,7 @@ def rts(users, round2024, tree):
 
 @pytest.fixture
 def plan(users, tree, round2024):
-    return plan_create(
-        user=users["korkot"],
-        plan=Plan(
-            region=tree["semarang"],
-            kind="memorandum",
-            title="Memorandum Program Kota Semarang 2025-2027",
-            start_year=2025,
-            end_year=2027,
-            base_round=round2024,
-        ),
-    )
+    return web.memorandum(users, tree, round2024)
 
 
 def line(rt, activity, volume, year, source="apbd_kabkota"):

@@ -12,11 +12,11 @@ from django.urls import reverse
 from nolkumuh.accounts.models import Role
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.planning.costs import activities_for, unit_costs_save
-from nolkumuh.planning.models import Plan, PlanLine, UnitCost
-from nolkumuh.planning.services import plan_create, plan_line_add
+from nolkumuh.planning.models import PlanLine, UnitCost
+from nolkumuh.planning.services import plan_line_add
 from nolkumuh.scoring.activities import default_activities
 from tests.planning.conftest import line
-from tests.web.conftest import PASSWORD, make_user
+from tests.web.conftest import PASSWORD, make_user, memorandum
 
 APAR = default_activities()["apar"].unit_cost  # 1.5 million in the catalogue
 
@@ -102,17 +102,7 @@ def test_unit_cost_page_saves_all_or_nothing_and_is_read_only_for_others(client,
 
 
 def test_plans_list_links_to_the_unit_costs(client, users, tree, round2024):
-    plan_create(
-        user=users["korkot"],
-        plan=Plan(
-            region=tree["semarang"],
-            kind="memorandum",
-            title="M",
-            start_year=2025,
-            end_year=2026,
-            base_round=round2024,
-        ),
-    )
+    memorandum(users, tree, round2024, title="M", end_year=2026)
     client.login(username="korkot", password=PASSWORD)
     page = client.get(reverse("planning:list", args=["33.74"])).content.decode()
     assert reverse("planning:unit_costs", args=["33.74"]) in page

@@ -72,3 +72,21 @@ def rt_values(**changes: str) -> dict[str, str]:
     values = {k.removeprefix("v_"): v for k, v in oracle_row().items()}
     values.update(changes)
     return values
+
+
+def memorandum(users, tree, base_round, title="Memorandum Program Kota Semarang 2025-2027", end_year=2027):  # type: ignore[no-untyped-def]
+    """A 2025-... memorandum program of Kota Semarang, created by its korkot."""
+    from nolkumuh.planning.models import Plan
+    from nolkumuh.planning.services import plan_create
+
+    return plan_create(
+        user=users["korkot"],
+        plan=Plan(
+            region=tree["semarang"],
+            kind="memorandum",
+            title=title,
+            start_year=2025,
+            end_year=end_year,
+            base_round=base_round,
+        ),
+    )

@@ -12,7 +12,7 @@ import pytest
 from nolkumuh.baseline.models import RtRecord, Submission
 from nolkumuh.regions.services import rt_get_or_create
 from tests.exchange.conftest import write_xlsx
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, memorandum
 from tests.web.test_imports import rows_for
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -234,24 +234,12 @@ def test_optimizer_with_caps_per_year_and_funder_adopted_into_the_plan(
     page, live_server, users, round2024, tree, tmp_path
 ):
     from nolkumuh.baseline.imports import import_apply, import_plan
-    from nolkumuh.planning.models import Plan
-    from nolkumuh.planning.services import plan_create
 
     path = write_xlsx(tmp_path / "b.xlsx", rows_for("33.74.02.1001"))
     import_apply(
         user=users["fasilitator"], plan=import_plan(user=users["fasilitator"], round=round2024, path=path)
     )
-    plan = plan_create(
-        user=users["korkot"],
-        plan=Plan(
-            region=tree["semarang"],
-            kind="memorandum",
-            title="Uji",
-            start_year=2025,
-            end_year=2027,
-            base_round=round2024,
-        ),
-    )
+    plan = memorandum(users, tree, round2024, title="Uji")
     sign_in(page, live_server.url, "korkot")
     page.goto(f"{live_server.url}/rencana/{plan.pk}/optimasi/")
     page.fill("#id_budget", "3000000000")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,24 +35,31 @@ def ensure_registrar(user: AbstractBaseUser, code: str) -> None:
         raise PermissionDenied("outside_scope")
 
 
+def _registry_save(
+    *, user: AbstractBaseUser, record: Any, region_code: str, fields: tuple[str, ...], object_type: str
+) -> Any:
+    """Create or update a registry entry of a region (KPP, institution), checked and audited."""
+    ensure_registrar(user, region_code)
+    before = _snapshot(type(record).objects.get(pk=record.pk), fields) if record.pk else None
+    record.full_clean()
+    record.save()
+    audit_change(
+        user=user,
+        object_type=object_type,
+        object_id=record.pk,
+        before=before,
+        after=_snapshot(record, fields),
+        summary=record.name,
+    )
+    return record
+
+
 @transaction.atomic
 def kpp_save(*, user: AbstractBaseUser, kpp: Kpp) -> Kpp:
     """Create or update a KPP of a kelurahan."""
-    ensure_registrar(user, kpp.kelurahan.code)
-    before = None
-    if kpp.pk:
-        before = _snapshot(Kpp.objects.get(pk=kpp.pk), KPP_FIELDS)
-    kpp.full_clean()
-    kpp.save()
-    audit_change(
-        user=user,
-        object_type="kpp",
-        object_id=kpp.pk,
-        before=before,
-        after=_snapshot(kpp, KPP_FIELDS),
-        summary=kpp.name,
+    return _registry_save(
+        user=user, record=kpp, region_code=kpp.kelurahan.code, fields=KPP_FIELDS, object_type="kpp"
     )
-    return kpp
 
 
 def assessment_score(answers: dict[str, bool]) -> tuple[float, bool]:
@@ -110,21 +118,13 @@ def kpp_assess(
 @transaction.atomic
 def institution_save(*, user: AbstractBaseUser, institution: Institution) -> Institution:
     """Create or update a BKM/LKM, Pokja PKP or volunteer group of a region."""
-    ensure_registrar(user, institution.region.code)
-    before = None
-    if institution.pk:
-        before = _snapshot(Institution.objects.get(pk=institution.pk), INSTITUTION_FIELDS)
-    institution.full_clean()
-    institution.save()
-    audit_change(
+    return _registry_save(
         user=user,
+        record=institution,
+        region_code=institution.region.code,
+        fields=INSTITUTION_FIELDS,
         object_type="institution",
-        object_id=institution.pk,
-        before=before,
-        after=_snapshot(institution, INSTITUTION_FIELDS),
-        summary=institution.name,
     )
-    return institution
 
 
 def _count_members(institution: Institution) -> None:

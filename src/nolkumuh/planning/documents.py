@@ -18,7 +18,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from nolkumuh.core.documents import add_table, number, rupiah
+from nolkumuh.core.documents import add_table, new_document, number, rupiah
 from nolkumuh.exchange.write import workbook
 from nolkumuh.planning.models import Plan
 from nolkumuh.planning.pictures import aspect_chart, before_after_maps, cost_chart
@@ -32,12 +32,7 @@ def memorandum_docx(plan: Plan) -> bytes:
     simulation = plan_simulation(plan)
     matrix = collaboration_matrix(plan)
     total = plan_total(plan)
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Arial"
-    style.font.size = Pt(10.5)
-    for section in document.sections:
-        section.left_margin = section.right_margin = Cm(2)
+    document = new_document()
     cover = document.add_paragraph()
     cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
     cover.add_run("\n\n\n" + plan.get_kind_display().upper() + "\n").bold = True

@@ -244,14 +244,10 @@ def realization_new(request: HttpRequest, code: str, year: int) -> HttpResponse:
     )
     if rt is None or not user_scope(request.user).covers(rt.kelurahan.code):
         raise Http404
-    try:
-        volume = Decimal(request.POST.get("volume", "").replace(",", "."))
-        done_year = int(request.POST.get("tahun", ""))
-        if not (volume.is_finite() and 0 < volume < 10**9 and 2000 <= done_year <= 2100):
-            raise ValueError
-    except (InvalidOperation, ValueError):
-        messages.error(request, _("Isi volume (lebih dari 0) dan tahun selesai dengan angka."))
+    completed = _completed(request)
+    if completed is None:
         return redirect("baseline:kelurahan", code, year)
+    volume, done_year = completed
     line = PlanLine.objects.filter(pk=_int(request.POST.get("plan_line"))).first()
     realization = Realization(
         rt=rt, activity=request.POST.get("activity", ""), volume=volume, year=done_year, plan_line=line
@@ -294,14 +290,10 @@ def realization_kawasan(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a completed kawasan-wide line: shared into draft realizations of the kawasan's RTs."""
     plan = _visible_plan(request, pk)
     line = plan.lines.filter(pk=_int(request.POST.get("plan_line")), kawasan__isnull=False).first()
-    try:
-        volume = Decimal(request.POST.get("volume", "").replace(",", "."))
-        done_year = int(request.POST.get("tahun", ""))
-        if not (volume.is_finite() and 0 < volume < 10**9 and 2000 <= done_year <= 2100):
-            raise ValueError
-    except (InvalidOperation, ValueError):
-        messages.error(request, _("Isi volume (lebih dari 0) dan tahun selesai dengan angka."))
+    completed = _completed(request)
+    if completed is None:
         return redirect("planning:plan", plan.pk)
+    volume, done_year = completed
     if line is None:
         raise Http404
     try:
@@ -317,6 +309,20 @@ def realization_kawasan(request: HttpRequest, pk: int) -> HttpResponse:
             % {"count": len(made)},
         )
     return redirect("planning:plan", plan.pk)
+
+
+def _completed(request: HttpRequest) -> tuple[Decimal, int] | None:
+    """The volume built and the year completed of a realization form; None (with the message
+    shown) when they are not a positive number and a year 2000-2100."""
+    try:
+        volume = Decimal(request.POST.get("volume", "").replace(",", "."))
+        done_year = int(request.POST.get("tahun", ""))
+        if volume.is_finite() and 0 < volume < 10**9 and 2000 <= done_year <= 2100:
+            return volume, done_year
+    except (InvalidOperation, ValueError):
+        pass
+    messages.error(request, _("Isi volume (lebih dari 0) dan tahun selesai dengan angka."))
+    return None
 
 
 def _int(text: str | None) -> int | None:

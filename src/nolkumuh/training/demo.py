@@ -128,6 +128,27 @@ def _name(rng: random.Random, woman: bool) -> str:
     return f"{rng.choice(WOMEN if woman else MEN)} {rng.choice(FAMILY)}"
 
 
+def _person(
+    rng: random.Random,
+    role: str,
+    city: Region,
+    n: int,
+    women: float,
+    kelurahan: Region | None = None,
+    with_phone: bool = True,
+) -> Person:
+    woman = rng.random() < women
+    return Person(
+        code=f"{role[:3].upper()}-{city.code.replace('.', '')}-{n:03d}",
+        name=_name(rng, woman),
+        role=role,
+        gender="P" if woman else "L",
+        kabkota=city,
+        kelurahan=kelurahan,
+        phone=f"08{rng.randint(11, 59)}{rng.randint(10_000_000, 99_999_999)}" if with_phone else "",
+    )
+
+
 def _people(rng: random.Random) -> list[Person]:
     cities = list(Region.objects.filter(level="kabkota", code__startswith="33.").order_by("code"))
     weights = [3.0 if c.code == "33.74" else rng.uniform(0.7, 1.4) for c in cities]
@@ -144,32 +165,13 @@ def _people(rng: random.Random) -> list[Person]:
         roles = [lead] + ["askot"] * max(1, size // 9) + ["ta"] * (size >= 20)
         roles += ["fasilitator"] * (size - len(roles))
         for n, role in enumerate(roles, start=1):
-            woman = rng.random() < 0.42
-            people.append(
-                Person(
-                    code=f"{role[:3].upper()}-{city.code.replace('.', '')}-{n:03d}",
-                    name=_name(rng, woman),
-                    role=role,
-                    gender="P" if woman else "L",
-                    kabkota=city,
-                    kelurahan=places[(n - 1) % len(places)] if role == "fasilitator" and places else None,
-                    phone=f"08{rng.randint(11, 59)}{rng.randint(10_000_000, 99_999_999)}",
-                )
-            )
+            kelurahan = places[(n - 1) % len(places)] if role == "fasilitator" and places else None
+            people.append(_person(rng, role, city, n, 0.42, kelurahan=kelurahan))
     for city in cities[:5] + [c for c in cities if c.code == "33.74"]:
         for n, role in enumerate(
             ["pemda", "pemda", "desa", "desa", "bkm", "bkm", "relawan", "relawan"], start=1
         ):
-            woman = rng.random() < 0.45
-            people.append(
-                Person(
-                    code=f"{role[:3].upper()}-{city.code.replace('.', '')}-{n:03d}",
-                    name=_name(rng, woman),
-                    role=role,
-                    gender="P" if woman else "L",
-                    kabkota=city,
-                )
-            )
+            people.append(_person(rng, role, city, n, 0.45, with_phone=False))
     unique = {p.code: p for p in people}
     return Person.objects.bulk_create(unique.values())
 
