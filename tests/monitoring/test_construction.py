@@ -118,32 +118,23 @@ def test_progress_cannot_fall_and_disbursement_stays_within_the_contract(users, 
     report_save(
         user=users["fasilitator"], activity=activity, week=2, physical=Decimal("40"), disbursed=Decimal("0")
     )
-    with pytest.raises(ValidationError) as caught:
-        report_save(
-            user=users["fasilitator"],
-            activity=activity,
-            week=3,
-            physical=Decimal("30"),
-            disbursed=Decimal("0"),
-        )
-    assert "physical" in caught.value.message_dict
-    with pytest.raises(ValidationError) as caught:
-        report_save(
-            user=users["fasilitator"],
-            activity=activity,
-            week=3,
-            physical=Decimal("50"),
-            disbursed=Decimal("20000000"),
-        )
-    assert "disbursed" in caught.value.message_dict
-    with pytest.raises(PermissionDenied):
-        report_save(
-            user=users["fasilitator_solo"],
-            activity=activity,
-            week=3,
-            physical=Decimal("50"),
-            disbursed=Decimal("0"),
-        )
+    cases = [  # who, physical %, disbursed Rp, what is refused
+        ("fasilitator", "30", "0", "physical"),  # below week 2's 40 %
+        ("fasilitator", "50", "20000000", "disbursed"),  # above the Rp 10,000,000 contract
+        ("fasilitator_solo", "50", "0", None),  # another kelurahan's facilitator
+    ]
+    for who, physical, disbursed, field in cases:
+        expected = ValidationError if field else PermissionDenied
+        with pytest.raises(expected) as caught:
+            report_save(
+                user=users[who],
+                activity=activity,
+                week=3,
+                physical=Decimal(physical),
+                disbursed=Decimal(disbursed),
+            )
+        if field:
+            assert field in caught.value.message_dict
 
 
 def _jpeg(lat: tuple | None) -> io.BytesIO:

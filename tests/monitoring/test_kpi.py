@@ -133,30 +133,16 @@ def test_manual_values_count_only_after_a_second_person_approves(users, tree):
     s = status_of("33.74", 2024, "kepuasan_penerima")
     # 72 against the default 80 for 2024, no baseline: 90 % of the target, green
     assert (s.value, s.target, s.achievement, s.light) == (72.0, 80.0, 90.0, "green")
-    with pytest.raises(ValidationError):
-        kpi_value_save(
-            user=users["korkot"],
-            region=tree["semarang"],
-            indicator="kepuasan_penerima",
-            year=2024,
-            value=Decimal("10"),
-        )
-    with pytest.raises(ValidationError):
-        kpi_value_save(
-            user=users["korkot"],
-            region=tree["semarang"],
-            indicator="kumuh_berkurang",
-            year=2024,
-            value=Decimal("10"),
-        )
-    with pytest.raises(PermissionDenied):
-        kpi_value_save(
-            user=users["fasilitator_solo"],
-            region=tree["semarang"],
-            indicator="kepuasan_penerima",
-            year=2023,
-            value=Decimal("10"),
-        )
+    refused = [  # who, indicator, year, why
+        ("korkot", "kepuasan_penerima", 2024, ValidationError),  # approved already: locked
+        ("korkot", "kumuh_berkurang", 2024, ValidationError),  # computed, not entered by hand
+        ("fasilitator_solo", "kepuasan_penerima", 2023, PermissionDenied),  # outside their region
+    ]
+    for who, indicator, year, error in refused:
+        with pytest.raises(error):
+            kpi_value_save(
+                user=users[who], region=tree["semarang"], indicator=indicator, year=year, value=Decimal("10")
+            )
 
 
 def test_a_province_without_its_own_value_shows_the_mean_of_its_cities(users, tree):
