@@ -165,8 +165,8 @@ def _people(rng: random.Random) -> list[Person]:
         roles = [lead] + ["askot"] * max(1, size // 9) + ["ta"] * (size >= 20)
         roles += ["fasilitator"] * (size - len(roles))
         for n, role in enumerate(roles, start=1):
-            kelurahan = places[(n - 1) % len(places)] if role == "fasilitator" and places else None
-            people.append(_person(rng, role, city, n, 0.42, kelurahan=kelurahan))
+            home = places[(n - 1) % len(places)] if role == "fasilitator" and places else None
+            people.append(_person(rng, role, city, n, 0.42, kelurahan=home))
     for city in cities[:5] + [c for c in cities if c.code == "33.74"]:
         for n, role in enumerate(
             ["pemda", "pemda", "desa", "desa", "bkm", "bkm", "relawan", "relawan"], start=1
