@@ -141,7 +141,7 @@ def test_the_content_must_match_the_kind_and_the_name(tmp_path, name, content, f
     path.write_bytes(content)
     with pytest.raises(InvalidInput) as exc:
         check_file(path, kinds={"csv", "xlsx", "geojson"})
-    assert f"terbaca sebagai {found}" in _message(exc)
+    assert f", terbaca sebagai {found};" in _message(exc)
 
 
 def test_kinds_are_recognised_by_content(tmp_path):

@@ -125,9 +125,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " several files or remove what is not needed",
     ),
     "file_kind": (
-        "isi berkas bukan {expected} (terbaca sebagai {found}); simpan ulang sebagai {expected}"
+        "isi berkas bukan {expected}, terbaca sebagai {found}; simpan ulang sebagai {expected}"
         " dengan akhiran nama yang sesuai",
-        "the file's content is not {expected} (it reads as {found}); save it again as {expected}"
+        "the file's content is not {expected}, it reads as {found}; save it again as {expected}"
         " with the matching file name ending",
     ),
     "archive_entries": (
@@ -155,8 +155,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " look empty) or split the data into several files",
     ),
     "sheet_columns": (
-        "lembar {sheet} memakai kolom di kanan kolom {limit}; hapus isi dan format sel di kanan"
-        " tabel",
+        "lembar {sheet} memakai kolom di kanan kolom {limit}; hapus isi dan format sel di kanan tabel",
         "sheet {sheet} uses columns to the right of column {limit}; clear the cells and formats to"
         " the right of the table",
     ),
@@ -179,8 +178,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " than {limit} MB of memory); save it again from the program that made it",
     ),
     "parse_failed": (
-        "berkas tidak bisa dibaca sebagai {kind} ({detail}); simpan ulang berkasnya dari aplikasi"
-        " aslinya",
+        "berkas tidak bisa dibaca sebagai {kind} ({detail}); simpan ulang berkasnya dari aplikasi aslinya",
         "the file cannot be read as {kind} ({detail}); save it again from the program that made it",
     ),
     "unsupported_format": (
