@@ -68,8 +68,9 @@ def check_file(path: Path, *, kinds: Collection[str], limits: Limits | None = No
     promised = SUFFIX_KIND.get(path.suffix.lower())
     if kind is None or kind not in kinds or (promised and promised != kind):
         wanted = " / ".join(KIND_NAMES[k] for k in ([promised] if promised in kinds else sorted(kinds)))
-        found = KIND_NAMES.get(kind or "", "?")
-        raise InvalidInput([Issue("file_kind", params={"expected": wanted, "found": found})])
+        if kind is None:
+            raise InvalidInput([Issue("file_kind_unknown", params={"expected": wanted})])
+        raise InvalidInput([Issue("file_kind", params={"expected": wanted, "found": KIND_NAMES[kind]})])
     if size > limits.max_bytes[kind]:
         raise _too_large(size, limits.max_bytes[kind], KIND_NAMES[kind])
     if kind in ("xlsx", "zip", "kmz"):
