@@ -96,7 +96,9 @@ def _check_limits(user: AbstractBaseUser) -> None:
     )
     per_hour = settings.NOLKUMUH_JOBS_PER_HOUR
     if len(started) >= per_hour:
-        free_at = timezone.localtime(started[len(started) - per_hour] + timedelta(hours=1))
+        # the time the oldest job that counts leaves the hour (a limit of 0: an hour from now)
+        oldest = started[len(started) - per_hour] if per_hour > 0 else timezone.now()
+        free_at = timezone.localtime(oldest + timedelta(hours=1))
         raise JobRefused(
             _("Batas %(count)s pekerjaan latar per jam sudah tercapai; coba lagi setelah pukul %(time)s.")
             % {"count": per_hour, "time": free_at.strftime("%H:%M")}
