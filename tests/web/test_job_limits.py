@@ -130,4 +130,4 @@ def test_a_refused_dry_run_job_says_why_and_keeps_no_upload(client, users, round
     client.login(username="fasil", password=PASSWORD)
     page = upload(client, workbook).content.decode()
     assert "Batas 0 pekerjaan latar per jam sudah tercapai" in page and not Job.objects.exists()
-    assert not any(k.startswith("import-") for k in client.session.keys())
+    assert not any(k.startswith("import-") for k, _v in client.session.items())
