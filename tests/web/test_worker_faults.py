@@ -28,7 +28,8 @@ ROWS = 4000
 
 def large_upload(rows: int):
     """An RT file of Bandarharjo with ``rows`` RTs (RW 001-…, RT 001-500 in each RW)."""
-    data = generate_rows(PLACES[:1], ruleset=load_ruleset("permen-pupr-14-2018"), years=[2024], rts_per_kelurahan=rows)
+    ruleset = load_ruleset("permen-pupr-14-2018")
+    data = generate_rows(PLACES[:1], ruleset=ruleset, years=[2024], rts_per_kelurahan=rows)
     for n, row in enumerate(data):
         row["rw"], row["rt"] = f"{n // 500 + 1:03d}", f"{n % 500 + 1:03d}"
     return write_csv(upload_folder() / f"{uuid.uuid4().hex}.csv", data)
@@ -40,7 +41,8 @@ def worker_env(settings) -> dict[str, str]:
     if db["ENGINE"].endswith("sqlite3"):
         url = f"sqlite:///{db['NAME']}"
     else:
-        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        where = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{where}/{db['NAME']}"
     env = {**os.environ, "DATABASE_URL": url, "NOLKUMUH_DATA_DIR": str(settings.DATA_DIR)}
     env.update(NOLKUMUH_DEMO="1", NOLKUMUH_TASKS="database")
     env.pop("DJANGO_SETTINGS_MODULE", None)
