@@ -129,6 +129,8 @@ def _tasks_recover(dead: set[int]) -> None:
         if not last.startswith(TASK_WORKER_PREFIX) or last in alive:
             continue  # a worker we do not know (started otherwise), or a live one
         job = Job.objects.filter(pk=(task.args_kwargs.get("args") or [""])[0]).first()
+        if job is not None and job.status == Job.Status.RUNNING:
+            continue  # run by a live worker after all (the job pass settles dead workers' jobs)
         if job is not None and job.status == Job.Status.QUEUED:
             task.status, task.started_at = "READY", None
             task.save(update_fields=["status", "started_at"])
@@ -143,15 +145,29 @@ def _task_fail(task: DBTaskResult) -> None:
     task.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
 
 
-def heartbeat_start(worker: Worker) -> threading.Thread:
-    """Say every few seconds that this worker is alive (for workers on other hosts to see)."""
+def _recovered() -> bool:
+    """Settle the dead workers' jobs now; False when the database is busy (SQLite: another worker
+    writing a long import holds the lock), to try again later."""
+    try:
+        jobs_recover()
+    except DatabaseError:
+        logger.warning("jobs of dead workers not settled yet (database busy); trying again", exc_info=True)
+        return False
+    return True
+
+
+def heartbeat_start(worker: Worker, *, recovered: bool = True) -> threading.Thread:
+    """Say every few seconds that this worker is alive (for workers on other hosts to see), and
+    settle the dead workers' jobs if that could not be done at start."""
 
     def beat() -> None:
+        done = recovered
         while True:
             threading.Event().wait(HEARTBEAT_SECONDS)
             try:
                 close_old_connections()
                 Worker.objects.filter(pk=worker.pk).update(seen_at=timezone.now())
+                done = done or _recovered()
             except DatabaseError:  # SQLite busy with a long import: the next beat will do
                 logger.debug("heartbeat of worker %s skipped", worker.pk, exc_info=True)
             finally:
@@ -166,7 +182,7 @@ def worker_start(*, heartbeat: bool = True) -> str:
     """Register this process as a worker, deal with the jobs of dead workers, start the heartbeat
     (not needed for a short ``--batch`` run); the id to give django-tasks-db's worker."""
     worker = this_worker()
-    jobs_recover()
+    recovered = _recovered()
     if heartbeat:
-        heartbeat_start(worker)
+        heartbeat_start(worker, recovered=recovered)
     return f"{TASK_WORKER_PREFIX}{worker.pk}"
