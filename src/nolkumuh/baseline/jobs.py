@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -78,8 +79,13 @@ def _declared_rows(path: Path) -> int | None:
 
 
 def import_check_job(job: Job) -> Outcome:
-    """The dry run of a large upload: the counts and the confirm button, or every problem (params:
-    path, year, decimal_comma, token, lang)."""
+    """The dry run of a large upload: the counts and the confirm button, or every problem, in the
+    uploader's language (params: path, year, decimal_comma, token, lang)."""
+    with translation.override(job.params.get("lang", "id")):
+        return _import_check(job)
+
+
+def _import_check(job: Job) -> Outcome:
     path = Path(job.params["path"])
     round = DataRound.objects.filter(year=job.params["year"]).first()
     if round is None or not path.is_file():
