@@ -228,21 +228,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve(application, host=args.host, port=port, threads=8)
     finally:
         if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+            worker.stop()
     return 0
 
 
 def _start_worker() -> Any:
-    """The background worker as a child process, when tasks are queued in the database."""
-    import subprocess
-
+    """The background worker as a child process, when tasks are queued in the database; started
+    again whenever it dies (nolkumuh.supervise)."""
     from django.conf import settings
+
+    from nolkumuh.supervise import WorkerSupervisor
 
     if settings.TASKS["default"]["BACKEND"] != settings.TASK_BACKENDS["database"]:
         return None
-    worker = subprocess.Popen([sys.executable, "-m", "nolkumuh.cli", "worker"], preexec_fn=_die_with_parent)
-    print(f"pekerja tugas latar berjalan (proses {worker.pid})", flush=True)
+    worker = WorkerSupervisor([sys.executable, "-m", "nolkumuh.cli", "worker"], preexec=_die_with_parent)
+    worker.start()
     return worker
 
 
@@ -258,11 +258,15 @@ def _die_with_parent() -> None:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run queued background tasks (large imports and exports) until stopped; --batch: run what is
-    queued, then stop. `nolkumuh serve` starts one itself."""
+    queued, then stop. At start, jobs left running by a worker that died are failed (or queued
+    again when that is safe). `nolkumuh serve` starts one itself."""
     _django()
     from django.core.management import call_command
 
-    options = ["--interval", "1", "--no-reload", "--queue-name", "*"]
+    from nolkumuh.core.workers import worker_start
+
+    worker_id = worker_start(heartbeat=not args.batch)  # first, the jobs of workers that died
+    options = ["--interval", "1", "--no-reload", "--queue-name", "*", "--worker-id", worker_id]
     call_command("db_worker", *options, *(["--batch", "--no-startup-delay"] if args.batch else []))
     return 0
 

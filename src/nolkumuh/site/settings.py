@@ -137,6 +137,16 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("NOLKUMUH_TASKS", "
 # Imports with at least this many RT rows, and exports of regions with at least this many RTs, run
 # as background tasks with a status page; smaller ones run at once.
 NOLKUMUH_TASK_ROWS = int(os.environ.get("NOLKUMUH_TASK_ROWS", "2000"))
+# Uploaded RT files of at least this many bytes are checked in the background too, whatever their
+# row count.
+NOLKUMUH_TASK_BYTES = int(os.environ.get("NOLKUMUH_TASK_BYTES", str(2 * 1024 * 1024)))
+# Background jobs one user may start per hour, and may have waiting or running at once.
+NOLKUMUH_JOBS_PER_HOUR = int(os.environ.get("NOLKUMUH_JOBS_PER_HOUR", "20"))
+NOLKUMUH_JOBS_ACTIVE = int(os.environ.get("NOLKUMUH_JOBS_ACTIVE", "2"))
+# A worker on another host that has not said it is alive for this many seconds is taken as dead
+# (its running jobs are failed by the next worker that starts); workers on this host are checked
+# by their process.
+NOLKUMUH_WORKER_STALE_SECONDS = int(os.environ.get("NOLKUMUH_WORKER_STALE_SECONDS", "120"))
 # Uploaded files not confirmed within this many hours are removed.
 NOLKUMUH_UPLOAD_HOURS = int(os.environ.get("NOLKUMUH_UPLOAD_HOURS", "24"))
 
