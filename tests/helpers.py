@@ -3,6 +3,7 @@ that refuses one write, and the whole database as rows to compare (all or nothin
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -53,9 +54,11 @@ def table_of(rows: list[dict[str, str]]) -> RtTable:
 # --- All or nothing: a database that refuses one write, and the whole database to compare -------
 
 REFUSAL = "paksa gagal"  # the database's own error text when a refusal trigger fires
+_triggers = itertools.count(1)  # a new name for every trigger
 
-# tables that change whatever an import does: the login session and the job that reports the outcome
-UNTRACKED = frozenset({"sessions.session", "core.job", "django_tasks_db.dbtaskresult"})
+# tables that change whatever an import does: the login session, the job that reports the outcome
+# and the task that ran it
+UNTRACKED = frozenset({"sessions.session", "core.job", "django_tasks_database.dbtaskresult"})
 
 
 def refuse_write(table: str, when: str, *, on: str = "INSERT") -> Callable[[], None]:
@@ -66,7 +69,7 @@ def refuse_write(table: str, when: str, *, on: str = "INSERT") -> Callable[[], N
     Returns the function that drops the trigger again."""
     from django.db import connection
 
-    name = f"paksa_gagal_{table}_{on.lower()}"
+    name = f"paksa_gagal_{table}_{on.lower()}_{next(_triggers)}"
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
