@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 from nolkumuh.baseline import exports
 from nolkumuh.baseline.imports import import_apply, import_plan
 from nolkumuh.baseline.models import DataRound
+from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.jobs import Action, JobFailed, Outcome, job_owner
 from nolkumuh.core.models import Job
 from nolkumuh.regions.models import Region
@@ -34,6 +36,8 @@ def import_job(job: Job) -> Outcome:
         counts = import_apply(user=job.user, plan=plan)
     except InvalidInput as exc:
         raise JobFailed([_("Tidak ada data yang disimpan."), *(i.line() for i in exc.issues)]) from None
+    except DatabaseError as exc:  # a row refused when saved: the whole import was rolled back
+        raise JobFailed([not_saved_message(exc, what=f"RT import job {job.pk}")]) from None
     # the upload stays (swept after NOLKUMUH_UPLOAD_HOURS) so that a job interrupted after writing
     # can run again: every row is then unchanged
     return Outcome([_("Impor selesai: %(new)s baru, %(changed)s berubah, %(unchanged)s tetap.") % counts])

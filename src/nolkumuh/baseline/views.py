@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -30,6 +31,7 @@ from nolkumuh.baseline.services import (
     submission_transition,
 )
 from nolkumuh.baseline.tasks import import_apply_task
+from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.core.jobs import JobRefused, job_create
 from nolkumuh.core.uploads import store_upload
@@ -301,11 +303,16 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
     try:
         counts = import_apply(user=request.user, plan=plan)
-    except InvalidInput:
+    except InvalidInput as exc:  # e.g. the kelurahan was submitted since the dry run
+        problems = "; ".join(exc.lines(get_language() or "id")[:3])
         messages.error(
             request,
-            _("Berkas bermasalah; tidak ada data yang disimpan. Unggah ulang untuk melihat masalahnya."),
+            _("Tidak ada data yang disimpan: %(problems)s. Unggah ulang untuk melihat semua masalahnya.")
+            % {"problems": problems},
         )
+        return redirect("baseline:import", round.year)
+    except DatabaseError as exc:  # a row refused when saved: the whole import was rolled back
+        messages.error(request, not_saved_message(exc, what="RT import"))
         return redirect("baseline:import", round.year)
     del request.session[f"import-{token}"]
     Path(str(info["path"])).unlink(missing_ok=True)
