@@ -163,3 +163,18 @@ def test_the_data_migration_gives_participants_registered_before_pins_one_each(e
     pins = list(Participant.objects.values_list("pin", flat=True))
     assert pins.count("424242") <= 1 and len(set(pins)) >= len(pins) - 1
     assert all(len(p) == 6 and p.isdigit() for p in pins)
+
+
+def test_unknown_session_codes_pause_the_code_page_for_that_address(event):
+    session = opened(event)
+    client = Client()
+    for _n in range(20):
+        client.get("/pelatihan/hadir/?kode=ZZZZZZ", REMOTE_ADDR="10.7.7.7")
+    page = client.get(
+        f"/pelatihan/hadir/?kode={session.fallback_code}", REMOTE_ADDR="10.7.7.7"
+    ).content.decode()
+    assert "Terlalu banyak kode sesi salah" in page and "dalam 10 menit" in page
+    page = client.get(
+        f"/pelatihan/hadir/?kode={session.fallback_code}", REMOTE_ADDR="10.8.8.8"
+    ).content.decode()
+    assert 'id="checkin-form"' in page

@@ -26,6 +26,7 @@ from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.regions.selectors import region_with_ancestors, within
 from nolkumuh.training import documents
 from nolkumuh.training.checkin import (
+    CHECKIN_LOCK_SECONDS,
     CheckIn,
     checkin,
     evaluation_submit,
@@ -570,7 +571,9 @@ def checkin_code(request: HttpRequest) -> HttpResponse:
     if session is None:
         if code and not blocked:
             guess_failed(key)
-        paused = _("Terlalu banyak kode sesi salah dari jaringan ini. Coba lagi dalam 10 menit.")
+        paused = _("Terlalu banyak kode sesi salah dari jaringan ini. Coba lagi dalam %(minutes)s menit.") % {
+            "minutes": CHECKIN_LOCK_SECONDS // 60
+        }
         message = paused if blocked else _("Kode sesi tidak dikenal.") if code else ""
         return render(request, "training/checkin.html", {"ask_code": True, "code": code, "message": message})
     return _checkin_page(request, session, Attendance.Method.CODE)
