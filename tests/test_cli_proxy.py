@@ -111,3 +111,33 @@ def test_a_forwarded_header_is_ignored_unless_it_comes_from_the_trusted_proxy(da
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_request_body_above_the_largest_allowed_file_is_cut_off_by_the_server(database):
+    """Waitress refuses a body above the guard's largest file (+ 2 MB) before Django stores it."""
+    sizes = ",".join(f"{kind}=1" for kind in ("csv", "xlsx", "geojson", "gpkg", "zip", "kml", "kmz", "fgb"))
+    server, base = serve(database, NOLKUMUH_MAX_FILE_MB=sizes + ",jpeg=1,png=1,webp=1,tiff=1")
+    try:
+        assert _status_of_post(base, 2 * 1024 * 1024) == 403  # reached Django (no CSRF token)
+        assert _status_of_post(base, 4 * 1024 * 1024) == 413  # refused on its Content-Length
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _status_of_post(base: str, length: int) -> int:
+    """The status of a POST announcing a body of ``length`` bytes (sent only when not refused)."""
+    import contextlib
+    import http.client
+
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.putrequest("POST", "/akun/masuk/")
+    connection.putheader("Content-Length", str(length))
+    connection.putheader("Content-Type", "application/octet-stream")
+    connection.endheaders()
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # answered and closed early
+        connection.send(b"x" * length)
+    status = connection.getresponse().status
+    connection.close()
+    return status

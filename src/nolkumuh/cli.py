@@ -267,11 +267,20 @@ def waitress_options() -> dict[str, Any]:
     }
 
 
+def request_body_limit() -> int:
+    """The largest request body waitress accepts: the largest file the guard accepts of any kind,
+    plus a margin for the form around it (a larger upload is cut off before Django stores it)."""
+    from nolkumuh.guard import limits_from_env
+
+    return max(limits_from_env().max_bytes.values()) + 2 * 1024 * 1024
+
+
 def _waitress(application: Any, *, host: str, port: int) -> None:
     """Serve the application with waitress (8 threads) until stopped."""
     from waitress import serve
 
-    serve(application, host=host, port=port, threads=8, **waitress_options())
+    options = waitress_options()
+    serve(application, host=host, port=port, threads=8, max_request_body_size=request_body_limit(), **options)
 
 
 def _start_worker() -> Any:
