@@ -56,9 +56,9 @@ def table_of(rows: list[dict[str, str]]) -> RtTable:
 REFUSAL = "paksa gagal"  # the database's own error text when a refusal trigger fires
 _triggers = itertools.count(1)  # a new name for every trigger
 
-# tables that change whatever an import does: the login session, the job that reports the outcome
-# and the task that ran it
-UNTRACKED = frozenset({"sessions.session", "core.job", "django_tasks_database.dbtaskresult"})
+# tables that change whatever an import does: the login session, the job that reports the outcome,
+# the task that ran it and the worker that ran the task
+UNTRACKED = frozenset({"sessions.session", "core.job", "core.worker", "django_tasks_database.dbtaskresult"})
 
 
 def refuse_write(table: str, when: str, *, on: str = "INSERT") -> Callable[[], None]:

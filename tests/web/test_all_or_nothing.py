@@ -68,7 +68,7 @@ def test_an_rt_row_refused_in_a_background_import_fails_the_job_and_leaves_nothi
     token = upload(client, refused_workbook)
     refuse_fourth_record(refuse)
     response = client.post(reverse("baseline:import_confirm", args=[token]))  # runs the job at once
-    job = Job.objects.get()
+    job = Job.objects.get(kind="import")
     assert job.status == "failed" and response.url == reverse("core:job", args=[job.pk])
     page = page_of(client.get(response.url))
     assert "Gagal" in page and "Data tidak tersimpan" in page and NOT_SAVED in page
@@ -131,7 +131,7 @@ def test_a_submission_before_a_background_import_runs_fails_the_job_and_leaves_n
     before = database_state()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("baseline:import_confirm", args=[token]))
-    assert Job.objects.get().status == "failed"
+    assert Job.objects.get(kind="import").status == "failed"
     page = page_of(client.get(response.url))
     assert "Tidak ada data yang disimpan." in page and "sudah diajukan" in page
     assert changed_tables(before) == {}
