@@ -22,6 +22,7 @@ from nolkumuh.accounts.services import user_scope, visibility
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.core.cache import data_cached
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
+from nolkumuh.core.numbers import NumberField
 from nolkumuh.geo import write_features
 from nolkumuh.geo.image import render_png
 from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
@@ -136,9 +137,7 @@ class BoundaryUploadForm(forms.Form):
     sk_number = forms.CharField(
         label=gettext_lazy("Nomor SK (deliniasi kawasan)"), required=False, max_length=100
     )
-    sk_year = forms.IntegerField(
-        label=gettext_lazy("Tahun SK"), required=False, min_value=1990, max_value=2100
-    )
+    sk_year = NumberField(bound_name="year", label=gettext_lazy("Tahun SK"), required=False)
 
 
 def _plan_from_session(request: HttpRequest, token: str, choices: dict[int, int] | None = None):  # type: ignore[no-untyped-def]
