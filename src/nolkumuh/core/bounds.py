@@ -110,6 +110,10 @@ def bound_of(validators: list[Any]) -> str | None:
     return next((v.name for v in validators if isinstance(v, WithinBound)), None)
 
 
+class OutOfBounds(Http404):
+    """A number in an address or query string outside the bounds table; its message is shown."""
+
+
 def year_or_404(text: str | None, *, default: int | None = None) -> int | None:
     """A year from a URL or query string: empty gives ``default``; anything else outside the
     bounds table is a clear 404 instead of a 500 or a computation over ten thousand years."""
@@ -117,10 +121,10 @@ def year_or_404(text: str | None, *, default: int | None = None) -> int | None:
         return default
     value = text.strip()
     if not (value.isascii() and value.isdigit() and len(value) == 4):
-        raise Http404(_("Tahun tidak dikenal: tulis tahun empat angka, misalnya 2024."))
+        raise OutOfBounds(_("Tahun tidak dikenal: tulis tahun empat angka, misalnya 2024."))
     problem = range_problem("year", int(value), message_language())
     if problem is not None:
-        raise Http404(problem.message(message_language()))
+        raise OutOfBounds(problem.message(message_language()))
     return int(value)
 
 

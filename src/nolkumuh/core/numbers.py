@@ -73,7 +73,8 @@ class NumberField(forms.Field):
             problem = range_problem(self.bound_name, number, message_language())
             if problem is not None:
                 raise refuse(problem)
-        if self.decimal_places is not None and -number.as_tuple().exponent > self.decimal_places:
+        places = -int(number.normalize().as_tuple().exponent) if number else 0
+        if self.decimal_places is not None and places > self.decimal_places:
             raise refuse(Problem("too_many_decimals", {"places": self.decimal_places}))
         return int(number) if self.integer else number
 

@@ -129,6 +129,18 @@ def range_problem(name: str, value: Decimal | int | float, lang: str = "id") -> 
     )
 
 
+def range_params(name: str) -> dict[str, object]:
+    """``low`` and ``high`` of a numeric bound as plain digits, the same in both languages (for
+    the ``bound_range`` message of files, whose lines name the column)."""
+    b = bound(name)
+    return {"low": _digits(b.low), "high": _digits(b.high)}
+
+
+def _digits(value: Decimal | None) -> str:
+    number = value or Decimal(0)
+    return str(int(number)) if number == number.to_integral_value() else format(number.normalize(), "f")
+
+
 def length_problem(name: str, text: str) -> Problem | None:
     """``too_long`` when a text is longer than its bound."""
     limit = bound(name).max_length or 0

@@ -15,9 +15,9 @@ from decimal import Decimal, InvalidOperation
 
 from nolkumuh.exchange.bounds import Problem, bound
 
-LANGS = ("id", "en", "plain")
+LANGS = ("id", "en", "plain", "cell")
 SEPARATORS = {"id": (",", "."), "en": (".", ",")}  # language -> (decimal, group)
-EXAMPLES = {"id": "1.234,5", "en": "1,234.5", "plain": "1234.5"}
+EXAMPLES = {"id": "1.234,5", "en": "1,234.5", "plain": "1234.5", "cell": "1234,5"}
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
 _DIGITS = re.compile(r"[0-9]+")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:G[0-9]{3})+")
@@ -45,8 +45,28 @@ def _integer_part(text: str, group: str) -> bool:
     return re.fullmatch(_GROUPED.pattern.replace("G", re.escape(group)), text) is not None
 
 
+def _read_cell(text: str) -> Decimal | None:
+    """A spreadsheet text cell, whatever the language of the sheet: both separators name their
+    roles (1.234,5 and 1,234.5), a single comma or point is a decimal separator (12,5 and 12.5),
+    a repeated one groups thousands (1.234.567). One separator before exactly three digits
+    (1.234, 1,234) can be either: :class:`NumberError` ``number_ambiguous_cell``."""
+    if "," in text and "." in text:
+        return _read(text, "id" if text.rindex(",") > text.rindex(".") else "en")
+    separator = "," if "," in text else "." if "." in text else ""
+    if not separator:
+        return _read(text, "en")
+    if text.count(separator) > 1:
+        return _read(text, "id" if separator == "." else "en")
+    whole, fraction = text.split(separator)
+    if len(fraction) == 3 and whole[:1] not in ("", "0") and len(whole) <= 3:
+        raise NumberError("number_ambiguous_cell")
+    return _read(text, "id" if separator == "," else "en")
+
+
 def _read(text: str, lang: str) -> Decimal | None:
     """The number in one convention, or None when the text does not follow it."""
+    if lang == "cell":
+        return _read_cell(text)
     if lang == "plain":
         return Decimal(text) if _PLAIN.fullmatch(text) else None
     decimal, group = SEPARATORS[lang]
@@ -57,7 +77,8 @@ def _read(text: str, lang: str) -> Decimal | None:
         return None
     if whole and not _integer_part(whole, group):
         return None
-    return Decimal(f"{whole.replace(group, '') or '0'}.{fraction or '0'}")
+    digits = whole.replace(group, "") or "0"
+    return Decimal(f"{digits}.{fraction}" if fraction else digits)
 
 
 def write(value: Decimal, lang: str) -> str:
@@ -77,7 +98,7 @@ def _ambiguous(text: str, lang: str) -> NumberError:
 
 
 def parse_number(text: str, *, lang: str, integer: bool = False) -> Decimal | None:
-    """The number written in ``text`` by the conventions of ``lang`` (id, en or plain).
+    """The number written in ``text`` by the conventions of ``lang`` (id, en, plain or cell).
 
     Blank text gives None (the caller decides whether a value is required). Raises
     :class:`NumberError` for anything else that is not exactly a number of that language.
@@ -100,9 +121,9 @@ def parse_number(text: str, *, lang: str, integer: bool = False) -> Decimal | No
     except InvalidOperation:
         value = None
     if value is None:
-        if lang != "plain" and set(body) <= set("0123456789.,"):
+        if lang in ("id", "en") and set(body) <= set("0123456789.,"):
             raise _ambiguous(body, lang)
-        raise NumberError("number_invalid", example=EXAMPLES[lang])
+        raise NumberError("number_invalid", example=EXAMPLES[lang] if lang != "cell" else "1234,5")
     if not value.is_finite():
         raise NumberError("not_finite")
     if sign == "-":

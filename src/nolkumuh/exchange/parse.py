@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from nolkumuh.exchange.bounds import Problem, bound, column_bound, digits_problem
+from nolkumuh.exchange.bounds import Problem, bound, column_bound, digits_problem, range_params
 from nolkumuh.exchange.columns import NAME_COLUMNS, TEXT_COLUMNS, ColumnMap, resolve_columns
 from nolkumuh.exchange.numbers import NumberError, parse_number
 from nolkumuh.exchange.read import RawSheet, normalize_name
@@ -118,16 +118,10 @@ def bound_issues(values: np.ndarray, *, name: str, column: str, rows: list[int],
     low, high = float(b.low or 0), float(b.high or 0)
     below = values < low if low > 0 else np.zeros(len(values), dtype=bool)
     bad = np.flatnonzero(np.isfinite(values) & (below | (values > high)))
-    params = {"low": plain(b.low or 0), "high": plain(b.high or 0)}
+    params = range_params(name)
     issues = [Issue(code, rows[i], column, cell_text(values[i]), params) for i in bad]
     values[bad] = np.nan
     return issues
-
-
-def plain(value: Any) -> str:
-    """A bound in messages of files: digits only, the same in both languages."""
-    number = float(value)
-    return str(int(number)) if number.is_integer() else str(number)
 
 
 def _choose_ruleset(sheet: RawSheet, option: str | None) -> tuple[Ruleset, bool, list[Issue]]:

@@ -20,6 +20,7 @@ from django.views.decorators.gzip import gzip_page
 
 from nolkumuh.accounts.services import user_scope, visibility
 from nolkumuh.baseline.models import DataRound
+from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.cache import data_cached
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
 from nolkumuh.core.numbers import NumberField
@@ -41,9 +42,8 @@ def _int(value: str | None) -> int | None:
 
 
 def _year(value: str | None) -> int | None:
-    """A year from the query string (2000-2100), else None."""
-    number = _int(value)
-    return number if number is not None and 2000 <= number <= 2100 else None
+    """A year from the query string (none when empty; outside the bounds table: 404)."""
+    return year_or_404(value)
 
 
 def _metric(text: str) -> str:

@@ -73,6 +73,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the number is ambiguous: in English a comma separates thousands and a point the decimals"
         " ({example}){suggestion}",
     ),
+    "number_ambiguous_cell": (
+        "bisa dibaca sebagai ribuan atau sebagai pecahan; tulis ribuan tanpa titik atau koma, misalnya 1234",
+        "could be read as thousands or as a fraction; write thousands without a point or comma, e.g. 1234",
+    ),
     "number_unicode_digits": (
         "pakai angka 0-9 biasa; angka dari aksara atau lebar lain tidak diterima",
         "use the ordinary digits 0-9; digits of other scripts or widths are not accepted",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nolkumuh.accounts.services import client_address
+from nolkumuh.core.bounds import message_language
 from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.regions.selectors import region_with_ancestors, within
 from nolkumuh.training import documents
@@ -600,7 +601,7 @@ def event_scores_entry(request: HttpRequest, pk: int) -> HttpResponse:
             values = []
             for kind in ("pre", "post"):
                 text = typed[f"{kind}-{p.pk}"] = request.POST.get(f"{kind}-{p.pk}", "").strip()
-                value, problem = parse_score(text)
+                value, problem = parse_score(text, message_language())
                 if problem:
                     wrong.append(p.code)
                 values.append(value)
