@@ -15,6 +15,7 @@ from django.db import transaction
 from nolkumuh.accounts.services import WorkflowError, user_scope, workflow_step
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission, SubmissionEvent
 from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
+from nolkumuh.core.bounds import validated
 from nolkumuh.core.services import audit_change, audit_record
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue
@@ -116,6 +117,10 @@ def submission_transition(
         raise WorkflowError("no_data")
     before = submission.status
     submission.status = to_status
+    validated(
+        [SubmissionEvent(submission=submission, user=user, reason=reason)],
+        exclude=("action", "to_status", "from_status"),
+    )
     submission.save()
     SubmissionEvent.objects.create(
         submission=submission,

@@ -8,17 +8,20 @@ needs no migration. Form fields for typed numbers are in ``nolkumuh.core.numbers
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nolkumuh.exchange.bounds import Problem, bound, digits_problem, length_problem, range_problem
+
+M = TypeVar("M", bound=models.Model)
 
 
 def message_language() -> str:
@@ -103,6 +106,15 @@ def within(name: str) -> list[Callable[[Any], None]]:
     if kind == "digits":
         return [DigitsWithin(name)]
     return [WithinBound(name)]
+
+
+def validated(objects: Iterable[M], *, exclude: tuple[str, ...] = ()) -> list[M]:
+    """``full_clean`` (fields and ``clean``; uniqueness is the database's) on every object of a
+    ``bulk_create``, which skips model validation; raises ValidationError at the first bad one."""
+    checked = list(objects)
+    for obj in checked:
+        obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    return checked
 
 
 def bound_of(validators: list[Any]) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.forms.models import ModelFormMetaclass
 from django.utils.text import capfirst
 
 from nolkumuh.core.bounds import bound_of, message_language, refuse
@@ -102,8 +103,18 @@ def model_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None
     return NumberField(**defaults)
 
 
-class ModelForm(forms.ModelForm):
+class _NumberFormMetaclass(ModelFormMetaclass):
+    """Gives each subclass's own ``Meta`` the number callback (Django reads it from that Meta only)."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(model_formfield)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ModelForm(forms.ModelForm, metaclass=_NumberFormMetaclass):
     """The base of every model form: typed numbers go through :class:`NumberField`."""
 
     class Meta:
-        formfield_callback = model_formfield
+        formfield_callback = staticmethod(model_formfield)

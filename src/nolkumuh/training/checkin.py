@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from nolkumuh.core.bounds import validated
 from nolkumuh.core.services import audit_record
 from nolkumuh.training.measures import expected_at
 from nolkumuh.training.models import Attendance, Evaluation, Participant, Session, TestScore, Topic
@@ -104,6 +105,7 @@ def evaluation_submit(
         raise PermissionError("not present")
     if not (1 <= content <= 5 and 1 <= trainer <= 5):
         raise ValidationError("ratings are 1-5")
+    validated([Evaluation(session=session, participant=participant, content=content, trainer=trainer)])
     evaluation, created = Evaluation.objects.update_or_create(
         session=session,
         participant=participant,
