@@ -272,3 +272,16 @@ def test_a_fasilitator_importing_an_rw_of_thousands_of_characters_stores_nothing
         "baris 2, kolom rw: tulis nomornya dengan 1 sampai 3 angka 0-9, bukan 0, misalnya 2 atau 002"
     )
     assert not plan.ok and not Rt.objects.exists() and not RtRecord.objects.exists()
+
+
+def test_the_rt_record_service_refuses_a_volume_above_the_table(users, tree, round2024):
+    from nolkumuh.baseline.services import rt_record_save
+    from nolkumuh.scoring import InvalidInput
+    from tests.web.conftest import rt_values
+
+    rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="1", rt="1")[0]
+    values = rt_values(jumlah_kk="42", kebakaran_sarana="100000001")
+    with pytest.raises(InvalidInput) as caught:
+        rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=values)
+    assert any("harus antara 0 dan" in line for line in caught.value.lines())
+    assert not rt.records.exists()

@@ -85,18 +85,8 @@ def kpp_assess(
     keys = [item.key for item in default_settings().kpp_checklist]
     clean = {k: bool(answers.get(k)) for k in keys}
     score, functioning = assessment_score(clean)
-    validated(
-        [
-            KppAssessment(
-                kpp=kpp,
-                assessed_on=assessed_on,
-                score=Decimal(str(score)),
-                functioning=functioning,
-                note=note,
-                assessed_by=user,
-            )
-        ]
-    )
+    checked = KppAssessment(kpp=kpp, assessed_on=assessed_on, score=Decimal(str(score)), note=note)
+    validated([checked], exclude=("answers", "functioning", "assessed_by"))
     assessment, _created = KppAssessment.objects.update_or_create(
         kpp=kpp,
         assessed_on=assessed_on,
