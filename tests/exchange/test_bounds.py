@@ -111,7 +111,7 @@ def test_years_outside_the_table_are_refused_in_files(tmp_path, year, shown):
     [
         ("١٢٣", "pakai angka 0-9 biasa; angka dari aksara atau lebar lain tidak diterima"),
         ("１２", "pakai angka 0-9 biasa; angka dari aksara atau lebar lain tidak diterima"),
-        ("NaN", "bukan angka; tulis angka seperti 1234.5"),
+        ("NaN", "bukan angka; isi angka seperti 12 atau 3.5"),
         ("9" * 300, "angka terlalu panjang: paling banyak 40 karakter"),
     ],
 )

@@ -46,8 +46,6 @@ class NumberField(forms.Field):
         known = bound(bound_name) if bound_name else None
         self.integer = integer if integer is not None else bool(known and known.kind == "integer")
         self.decimal_places = decimal_places
-        for legacy in ("min_value", "max_value", "max_digits", "localize", "step_size"):
-            kwargs.pop(legacy, None)
         super().__init__(**kwargs)
         if self.integer:
             self.widget.attrs["inputmode"] = "numeric"

@@ -72,8 +72,8 @@ def _parse_one(cell: Any, decimal_comma: bool) -> tuple[float | None, Problem | 
         return None, Problem("decimal_comma" if ascii_number else "not_a_number")
     try:
         value = parse_number(text, lang="id" if decimal_comma else "plain")
-    except NumberError as exc:
-        return None, exc.problem
+    except NumberError as exc:  # the file messages keep their wording for what is no number at all
+        return None, Problem("not_a_number") if exc.problem.code == "number_invalid" else exc.problem
     if value is None:
         return None, Problem("missing_value")
     number = float(value)
