@@ -73,3 +73,15 @@ def test_the_activity_page_stays_small_for_a_week_stored_before_the_bounds(users
     type(activity).objects.filter(pk=activity.pk).update(last_week=30000)
     page = signed_in(users["fasilitator"]).get(f"/konstruksi/{activity.pk}/")
     assert page.status_code == 200 and page.content.decode().count("<tr") < 1000
+
+
+def test_in_the_english_interface_1_comma_5_is_refused_not_stored_as_15(users, line, settings):
+    activity = start(users, line)
+    client = signed_in(users["fasilitator"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    data = {"action": "report", "week": "1", "physical": "1,5", "disbursed": "0", "note": ""}
+    text = client.post(f"/konstruksi/{activity.pk}/", data).content.decode()
+    assert "the number is ambiguous" in text and "perhaps you meant 1.5" in text
+    assert not WeeklyReport.objects.exists()
+    client.post(f"/konstruksi/{activity.pk}/", {**data, "physical": "1.5"})
+    assert [str(r.physical) for r in WeeklyReport.objects.all()] == ["1.50"]
