@@ -285,3 +285,10 @@ def test_the_rt_record_service_refuses_a_volume_above_the_table(users, tree, rou
         rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=values)
     assert any("harus antara 0 dan" in line for line in caught.value.lines())
     assert not rt.records.exists()
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999", "9223372036854775808"])
+def test_an_id_beyond_the_database_integers_answers_404(users, pk):
+    client = _client(users["korkot"])
+    for url in (f"/konstruksi/{pk}/", f"/rencana/{pk}/", f"/rt/{pk}/", f"/kegiatan/{pk}/"):
+        assert client.get(url).status_code == 404, url
