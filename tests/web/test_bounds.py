@@ -292,3 +292,10 @@ def test_an_id_beyond_the_database_integers_answers_404(users, pk):
     client = _client(users["korkot"])
     for url in (f"/konstruksi/{pk}/", f"/rencana/{pk}/", f"/rt/{pk}/", f"/kegiatan/{pk}/"):
         assert client.get(url).status_code == 404, url
+
+
+def test_an_anonymous_visitor_gets_the_same_clear_404_for_a_year_out_of_bounds(client, tree):
+    page = client.get("/data/33.74.02.1001/0001/")
+    text = page.content.decode()
+    assert page.status_code == 404 and "Halaman tidak ditemukan" in text and "antara 1990 dan 2100" in text
+    assert client.get("/wilayah/33.74/?tahun=0001").status_code == 404
