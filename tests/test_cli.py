@@ -52,6 +52,16 @@ def test_score_writes_the_output_file(tmp_path):
         (lambda rows: rows[0].update(kode_kelurahan="3374021001"), "kode kelurahan harus berbentuk"),
         (lambda rows: rows[0].update(tahun=17), "baris 2, kolom tahun: tahun harus bilangan bulat antara"),
         (lambda rows: rows[1].update(rw=rows[0]["rw"], rt="1", tahun=rows[0]["tahun"]), "sudah ada"),
+        (
+            lambda rows: rows[0].update(tahun=9999),
+            "baris 2, kolom tahun: tahun harus bilangan bulat antara 1990",
+        ),
+        (
+            lambda rows: rows[0].update(rw="x" * 5000),
+            "baris 2, kolom rw: tulis nomornya dengan 1 sampai 3 angka",
+        ),
+        (lambda rows: rows[0].update(jumlah_kk="١٢"), "baris 2, kolom jumlah_kk: pakai angka 0-9 biasa"),
+        (lambda rows: rows[0].update(luas=10**9), "baris 2, kolom luas: harus antara 0 dan 100000"),
     ],
 )
 def test_bad_values_exit_2_name_row_and_column_and_write_nothing(tmp_path, change, expected):

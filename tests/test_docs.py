@@ -24,3 +24,12 @@ def test_readme_shows_the_two_commands_and_make_help_lists_the_targets():
     assert {"run", "test", "lint", "bench", "docs", "help"} <= targets
     for target in re.findall(r"`make (\w+)`", readme):
         assert target in targets, f"README names make {target}, which make help does not list"
+
+
+def test_security_doc_lists_every_bound_of_the_bounds_table():
+    from nolkumuh.exchange.bounds import bounds
+
+    text = (ROOT / "docs" / "security.md").read_text("utf-8")
+    section = text.split("## Batas nilai", 1)[1].split("\n## ", 1)[0]
+    for name in bounds():
+        assert f"`{name}`" in section, f"docs/security.md (Batas nilai) does not list the bound {name}"

@@ -98,8 +98,8 @@ def test_the_edit_pages_change_an_activity_and_a_kpp(client, users, line, tree):
         "contract_value": "11000000",
         "start_date": "2025-03-03",
         "end_date": "2025-03-02",
-        "latitude": "-6.95",
-        "longitude": "110.42",
+        "latitude": "-6,95",  # typed as in the Indonesian interface
+        "longitude": "110,42",
     }
     response = client.post(url, form)
     assert response.status_code == 200 and "Tanggal selesai sebelum" in response.content.decode()

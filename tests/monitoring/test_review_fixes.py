@@ -49,9 +49,22 @@ def test_text_that_looks_like_a_formula_stays_text_in_excel(tmp_path):
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
 
 
-@pytest.mark.parametrize("year", ["0", "10000", "-3", "99999999999999999999", "²"])
-def test_dashboard_with_an_odd_year(users, tree, round2024, year):
-    assert signed_in(users["korkot"]).get(f"/dasbor/33.74/?tahun={year}").status_code == 200
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        ("0", "tulis tahun empat angka"),
+        ("10000", "tulis tahun empat angka"),
+        ("-3", "tulis tahun empat angka"),
+        ("99999999999999999999", "tulis tahun empat angka"),
+        ("²", "tulis tahun empat angka"),
+        ("٢٠٢٤", "tulis tahun empat angka"),
+        ("0001", "tahun harus antara 1990 dan 2100"),
+        ("9999", "tahun harus antara 1990 dan 2100"),
+    ],
+)
+def test_dashboard_with_an_odd_year_answers_a_clear_404(users, tree, round2024, year, message):
+    page = signed_in(users["korkot"]).get(f"/dasbor/33.74/?tahun={year}")
+    assert page.status_code == 404 and message in page.content.decode()
 
 
 def test_a_future_dated_kpp_assessment_is_refused(users, tree):
@@ -78,7 +91,7 @@ def test_odd_form_values_on_planning_and_monitoring_pages(users, line, tree):
         f"/rencana/{plan.pk}/realisasi-kawasan/", {"plan_line": "²", "volume": "NaN", "tahun": "x"}
     )
     assert page.status_code == 302
-    assert korkot.get("/rencana/harga/33.74/?tahun=²").status_code == 200
+    assert korkot.get("/rencana/harga/33.74/?tahun=²").status_code == 404
     assert korkot.post("/kpi/nilai/999999/submit/", {"back": "a/b"}).status_code in (302, 404)
 
 

@@ -487,7 +487,7 @@ def test_a_completed_kawasan_line_is_shared_into_draft_realizations_of_its_rts(c
     ]
     assert client.post(url, {"plan_line": at_rt.pk, "volume": "1", "tahun": "2026"}).status_code == 404
     page = client.post(url, {"plan_line": wide.pk, "volume": "banyak", "tahun": "2026"}, follow=True)
-    assert "Isi volume (lebih dari 0) dan tahun selesai dengan angka." in page.content.decode()
+    assert "Realisasi tidak dicatat: bukan angka; tulis angka seperti 1.234,5" in page.content.decode()
     assert Realization.objects.count() == 2
     client.logout()
     client.login(username="askot", password=PASSWORD)  # sees the plan, may not enter data

@@ -81,7 +81,9 @@ def test_the_downloaded_templates_import_back(tmp_path, event, users, people):
     ("text", "value", "problem"),
     [
         ("50", Decimal("50.00"), None),
-        ("50,555", Decimal("50.56"), None),
+        ("50,5555", Decimal("50.56"), None),
+        ("50,555", None, "number_ambiguous_cell"),  # 50555 or 50.555: never a guess
+        ("５０", None, "number_unicode_digits"),
         ("NaN", None, "not_a_number"),
         ("sNaN", None, "not_a_number"),
         ("inf", None, "not_a_number"),

@@ -102,14 +102,19 @@ def test_only_a_korkot_may_create_kawasan_through_import(users, round2024, tmp_p
     assert created.after["name"] == "Kawasan Baru Sekali" and created.user == users["korkot"]
 
 
-def test_too_many_decimals_and_huge_numbers_are_refused_in_the_dry_run(users, round2024, tmp_path, tree):
+def test_too_many_decimals_are_refused_in_the_dry_run(users, round2024, tmp_path, tree):
     rows = rows_for("33.74.02.1001")
     rows[0]["luas"] = 3.02004
+    plan = import_plan(user=users["fasilitator"], round=round2024, path=write_xlsx(tmp_path / "d.xlsx", rows))
+    assert [(i.code, i.row, i.column) for i in plan.issues] == [("invalid_field", 2, "luas")]
+
+
+def test_huge_numbers_are_refused_by_the_bounds_table_in_the_dry_run(users, round2024, tmp_path, tree):
+    rows = rows_for("33.74.02.1001")
     rows[1]["jumlah_penduduk"] = 1e16
     plan = import_plan(user=users["fasilitator"], round=round2024, path=write_xlsx(tmp_path / "d.xlsx", rows))
-    assert [(i.code, i.row, i.column) for i in plan.issues] == [
-        ("invalid_field", 2, "luas"),
-        ("invalid_field", 3, "jumlah_penduduk"),
+    assert [i.line() for i in plan.issues] == [
+        "baris 3, kolom jumlah_penduduk: harus antara 0 dan 100000; periksa angkanya (10000000000000000)"
     ]
 
 

@@ -83,7 +83,7 @@ def test_data_entry_form_saves_and_shows_errors_next_to_fields(client, users, da
     url = f"/data/33.72.01.1001/2024/rt/{data.pk}/"
     page = client.get(url).content.decode()
     assert "Ketidakteraturan bangunan" in page and "hx-post" in page
-    bad = client.post(url, rt_values(air_minum_akses="50"))
+    bad = client.post(url, rt_values(luas="2,66", air_minum_akses="50"))  # typed as in Indonesian
     assert bad.status_code == 200
     text = bad.content.decode()
     assert "volume lebih besar dari jumlah_kk" in text and 'value="50"' in text  # nothing lost
@@ -94,7 +94,8 @@ def test_data_entry_form_saves_and_shows_errors_next_to_fields(client, users, da
 
 def test_live_preview_scores_as_the_user_types(client, users, data):
     login(client, users["fasilitator_solo"])
-    response = client.post("/data/33.72.01.1001/2024/pratinjau/", rt_values(), HTTP_HX_REQUEST="true")
+    typed = rt_values(luas="2,66")  # the Indonesian page takes 2,66
+    response = client.post("/data/33.72.01.1001/2024/pratinjau/", typed, HTTP_HX_REQUEST="true")
     text = response.content.decode()
     assert 'id="preview-total">24<' in text and ">KR<" in text
 

@@ -7,22 +7,29 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.core.bounds import within
+from nolkumuh.core.numbers import NumberField
+from nolkumuh.exchange.bounds import column_bound
 from nolkumuh.scoring import HEADER_FIELDS, Ruleset, catalogue
 
 
 def rt_form_class(ruleset: Ruleset, lang: str = "id") -> type[forms.Form]:
-    """A form with the header fields and the ruleset's volumes (localized: 2,5 is accepted)."""
+    """A form with the header fields and the ruleset's volumes, typed in the active language
+    (2,5 in Indonesian, 2.5 in English) and bounded by the bounds table like the import's columns."""
     cat = catalogue()
     fields: dict[str, forms.Field] = {}
     for name in HEADER_FIELDS:
         header = cat.header[name]
-        field_class = forms.IntegerField if header.integer else forms.DecimalField
-        fields[name] = field_class(label=header.label(lang), min_value=0, localize=True)
+        fields[name] = NumberField(
+            bound_name=column_bound(name), integer=header.integer, label=header.label(lang)
+        )
         fields[name].unit = header.unit  # type: ignore[attr-defined]
         fields[name].aspect = 0  # type: ignore[attr-defined]
     for item in ruleset.criteria:
         c = item.criterion
-        field = forms.DecimalField(label=f"{item.code} {c.name(lang)}", min_value=0, localize=True, initial=0)
+        field = NumberField(
+            bound_name=column_bound(f"v_{item.key}"), label=f"{item.code} {c.name(lang)}", initial=0
+        )
         field.unit = c.unit  # type: ignore[attr-defined]
         field.help_text = c.help(lang)
         field.aspect = c.aspect  # type: ignore[attr-defined]
@@ -54,5 +61,5 @@ class ReasonForm(forms.Form):
 
 
 class NewRtForm(forms.Form):
-    rw = forms.CharField(label=_("RW"), max_length=10)
-    rt = forms.CharField(label=_("RT"), max_length=10)
+    rw = forms.CharField(label=_("RW"), max_length=10, validators=within("rw_rt"))
+    rt = forms.CharField(label=_("RT"), max_length=10, validators=within("rw_rt"))

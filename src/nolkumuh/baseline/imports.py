@@ -25,7 +25,7 @@ from nolkumuh.core.services import audit_change
 from nolkumuh.exchange import RtInput, read_rt_file
 from nolkumuh.exchange.columns import NAME_COLUMNS
 from nolkumuh.regions.models import Kawasan, Region, Rt, number_key
-from nolkumuh.regions.services import rt_get_or_create
+from nolkumuh.regions.services import kawasan_get_or_create, rt_get_or_create
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue, RtTable, assess
 
 Key = tuple[int, str, str]  # kelurahan id, RW key, RT key
@@ -293,6 +293,7 @@ def import_apply(*, user: AbstractBaseUser, plan: ImportPlan) -> dict[str, int]:
     apply_scores([r for r, _ in written], assessment)
     audits = []
     for record, before in written:
+        _check_before_write(record)
         record.save()
         after = record_snapshot(record)
         if before != after:
@@ -314,6 +315,23 @@ def import_apply(*, user: AbstractBaseUser, plan: ImportPlan) -> dict[str, int]:
     return {"new": created, "changed": changed, "unchanged": len(plan.rows) - created - changed}
 
 
+def _check_before_write(record: RtRecord) -> None:
+    """The same ``full_clean`` as every other write path (the dry run found these problems already,
+    so this only fires when the data changed between the dry run and the confirmation)."""
+    try:
+        record.full_clean(
+            exclude=["round", "rt", "updated_by"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as exc:
+        where = f"RW {record.rt.rw} RT {record.rt.rt}"
+        raise InvalidInput(
+            [
+                Issue("invalid_field", None, name, where, {"detail": " ".join(m)})
+                for name, m in exc.message_dict.items()
+            ]
+        ) from exc
+
+
 def _lock_drafts(plan: ImportPlan) -> None:
     issues = []
     for kelurahan in {row.kelurahan for row in plan.rows}:
@@ -333,7 +351,7 @@ def _rt_for(user: AbstractBaseUser, row: PlannedRow) -> Rt:
     name = row.kawasan_name
     kawasan = row.kawasan
     if name and kawasan is None:
-        kawasan, created = Kawasan.objects.get_or_create(kabkota=row.kelurahan.parent.parent, name=name)
+        kawasan, created = kawasan_get_or_create(kabkota=row.kelurahan.parent.parent, name=name)
         if created:
             audit_change(
                 user=user,

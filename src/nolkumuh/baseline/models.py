@@ -6,13 +6,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.core.bounds import within
 from nolkumuh.regions.models import Region, Rt
 
 
 class DataRound(models.Model):
     """A year of data scored under one ruleset (2017 baseline under 02/2016; later years 14/2018)."""
 
-    year = models.PositiveSmallIntegerField(_("tahun"), unique=True)
+    year = models.PositiveSmallIntegerField(_("tahun"), unique=True, validators=within("year"))
     ruleset_id = models.CharField(_("ruleset"), max_length=80)
     name = models.CharField(_("nama"), max_length=120, blank=True)
     is_baseline = models.BooleanField(_("data baseline"), default=False)
@@ -35,12 +36,16 @@ class RtRecord(models.Model):
         DataRound, verbose_name=_("putaran data"), on_delete=models.PROTECT, related_name="records"
     )
     rt = models.ForeignKey(Rt, verbose_name=_("RT"), on_delete=models.CASCADE, related_name="records")
-    luas = models.DecimalField(_("luas (ha)"), max_digits=16, decimal_places=4)
-    jumlah_bangunan = models.PositiveIntegerField(_("jumlah bangunan"))
-    jumlah_penduduk = models.PositiveIntegerField(_("jumlah penduduk"))
-    jumlah_kk = models.PositiveIntegerField(_("jumlah KK"))
-    panjang_jalan = models.DecimalField(_("panjang jalan (m)"), max_digits=16, decimal_places=4)
-    panjang_drainase = models.DecimalField(_("panjang drainase (m)"), max_digits=16, decimal_places=4)
+    luas = models.DecimalField(_("luas (ha)"), max_digits=16, decimal_places=4, validators=within("area_ha"))
+    jumlah_bangunan = models.PositiveIntegerField(_("jumlah bangunan"), validators=within("rt_count"))
+    jumlah_penduduk = models.PositiveIntegerField(_("jumlah penduduk"), validators=within("rt_count"))
+    jumlah_kk = models.PositiveIntegerField(_("jumlah KK"), validators=within("rt_count"))
+    panjang_jalan = models.DecimalField(
+        _("panjang jalan (m)"), max_digits=16, decimal_places=4, validators=within("length_m")
+    )
+    panjang_drainase = models.DecimalField(
+        _("panjang drainase (m)"), max_digits=16, decimal_places=4, validators=within("length_m")
+    )
     volumes = models.JSONField(_("volume"), default=dict)  # criterion key -> decimal text as written
     # stored results of the scoring engine (recomputed by the service whenever the data changes)
     hundredths = models.JSONField(default=dict)  # criterion key -> percentage x 100
@@ -115,7 +120,7 @@ class SubmissionEvent(models.Model):
     action = models.CharField(_("tindakan"), max_length=10)
     from_status = models.CharField(max_length=10)
     to_status = models.CharField(max_length=10)
-    reason = models.TextField(_("alasan"), blank=True)
+    reason = models.TextField(_("alasan"), blank=True, validators=within("note"))
 
     class Meta:
         ordering = ["-at", "-id"]

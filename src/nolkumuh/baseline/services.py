@@ -7,6 +7,7 @@ trail with the values before and after.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,9 @@ from django.db import transaction
 from nolkumuh.accounts.services import TRANSITIONS, WorkflowError, user_scope, workflow_step
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission, SubmissionEvent
 from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
+from nolkumuh.core.bounds import validated
 from nolkumuh.core.services import audit_change, audit_record
+from nolkumuh.exchange.bounds import range_params, range_problem
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue
 
@@ -46,6 +49,19 @@ def _stored_fields(values: Mapping[str, str], keys: tuple[str, ...]) -> dict[str
     return fields
 
 
+def _volume_bounds(values: Mapping[str, str], keys: tuple[str, ...]) -> list[Issue]:
+    """Volumes above the bounds table (stored as JSON, so no model validator sees them)."""
+    issues = []
+    for key in keys:
+        try:
+            number = Decimal(str(values[key]))
+        except InvalidOperation:
+            continue  # not a number: reported by the scoring checks
+        if number.is_finite() and range_problem("volume", number) is not None:
+            issues.append(Issue("bound_range", 1, key, str(values[key])[:40], range_params("volume")))
+    return issues
+
+
 def record_snapshot(record: RtRecord) -> dict[str, object]:
     """What the audit trail keeps of a record: the values and the result."""
     return {**record_values(record), "total": record.total, "tingkat": record.class_code}
@@ -63,6 +79,7 @@ def rt_record_save(
     ensure_editable(user=user, kelurahan=rt.kelurahan, round=round)
     ruleset = ruleset_of(round.ruleset_id)
     assessment, issues = assess_values([values], ruleset)
+    issues = [*issues, *_volume_bounds(values, ruleset.keys)]
     if issues:
         raise InvalidInput(issues)
     record = RtRecord.objects.filter(round=round, rt=rt).first()
@@ -119,6 +136,10 @@ def submission_transition(
         raise WorkflowError("no_data")
     before = submission.status
     submission.status = to_status
+    validated(
+        [SubmissionEvent(submission=submission, user=user, reason=reason)],
+        exclude=("action", "to_status", "from_status"),
+    )
     submission.save()
     SubmissionEvent.objects.create(
         submission=submission,

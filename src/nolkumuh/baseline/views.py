@@ -32,6 +32,7 @@ from nolkumuh.baseline.services import (
 )
 from nolkumuh.baseline.tasks import import_apply_task
 from nolkumuh.core.allornothing import not_saved_message
+from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.core.jobs import JobRefused, job_create
 from nolkumuh.core.uploads import store_upload
@@ -344,10 +345,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
     region, _ancestors = region_with_ancestors(code=code)
     if region is None:
         raise Http404
-    try:
-        year = int(request.GET.get("tahun", ""))
-    except ValueError:
-        year = None
+    year = year_or_404(request.GET.get("tahun"))
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     if Rt.objects.filter(within(region.code, "kelurahan__code")).count() >= settings.NOLKUMUH_TASK_ROWS:
         return export_start(request, region, year, fmt)
@@ -365,10 +363,7 @@ def completeness(request: HttpRequest, code: str) -> HttpResponse:
     if region is None:
         raise Http404
     rounds = list(DataRound.objects.order_by("year"))
-    try:
-        year = int(request.GET.get("tahun", ""))
-    except ValueError:
-        year = rounds[-1].year if rounds else 0
+    year = year_or_404(request.GET.get("tahun"), default=rounds[-1].year if rounds else 0)
     round = next((r for r in rounds if r.year == year), None)
     rows = exports.completeness_rows(user=request.user, region=region, round=round) if round else []
     missing = sum(1 for r in rows if r["status"] in ("", "draft"))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from nolkumuh.exchange.bounds import Problem, bound, column_bound, digits_problem, range_params
 from nolkumuh.exchange.columns import NAME_COLUMNS, TEXT_COLUMNS, ColumnMap, resolve_columns
+from nolkumuh.exchange.numbers import NumberError, parse_number
 from nolkumuh.exchange.read import RawSheet, normalize_name
 from nolkumuh.scoring.criteria import HEADER_FIELDS, catalogue
 from nolkumuh.scoring.issues import InvalidInput, Issue
@@ -16,10 +19,11 @@ from nolkumuh.scoring.rulesets import DEFAULT_RULESET, Ruleset, load_ruleset
 from nolkumuh.scoring.table import RtTable
 from nolkumuh.scoring.validate import validate_table
 
-YEAR_LOW, YEAR_HIGH = 1990, 2100
-KODE_KELURAHAN = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$")
+KODE_KELURAHAN = re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+_GROUPED = re.compile(r"^[+-]?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]*)?$")
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
+NUMBER_TEXT_SHOWN = 40  # a message quotes at most this much of a bad cell
 
 
 @dataclass
@@ -47,26 +51,33 @@ def cell_text(cell: Any) -> str:
     return str(cell).strip()
 
 
-def _parse_one(cell: Any, decimal_comma: bool) -> tuple[float | None, str | None]:
-    """A number, or the issue code explaining why the cell is not one."""
+def _parse_one(cell: Any, decimal_comma: bool) -> tuple[float | None, Problem | None]:
+    """A number, or the problem explaining why the cell is not one.
+
+    Text cells are read by ``exchange.numbers`` (plain 1234.5, or Indonesian 1.234,5 with
+    ``decimal_comma``): digits of other scripts, NaN, infinity and over-long text are refused.
+    """
     if isinstance(cell, bool):
-        return None, "not_a_number"
+        return None, Problem("not_a_number")
     if isinstance(cell, int | float):
-        return float(cell), None
-    text = cell_text(cell).replace("\u00a0", "").replace(" ", "")
-    if not text:
-        return None, "missing_value"
-    if decimal_comma:
-        if _GROUPED.match(text):
-            text = text.replace(".", "")
-        elif "." in text:
-            return None, "decimal_point"
-        text = text.replace(",", ".")
-    elif "," in text:
-        return None, "decimal_comma" if _NUMBER.match(text.replace(",", ".")) else "not_a_number"
-    if not _NUMBER.match(text):
-        return None, "not_a_number"
-    return float(text), None
+        return (float(cell), None) if math.isfinite(cell) else (None, Problem("not_finite"))
+    text = cell_text(cell)
+    if not text.translate(_SPACES):
+        return None, Problem("missing_value")
+    compact = text.translate(_SPACES)
+    if decimal_comma and "." in compact and "," not in compact and not _GROUPED.match(compact):
+        return None, Problem("decimal_point")
+    if not decimal_comma and "," in compact:
+        ascii_number = _NUMBER.match(compact.replace(",", "."))
+        return None, Problem("decimal_comma" if ascii_number else "not_a_number")
+    try:
+        value = parse_number(text, lang="id" if decimal_comma else "plain")
+    except NumberError as exc:  # the file messages keep their wording for what is no number at all
+        return None, Problem("not_a_number") if exc.problem.code == "number_invalid" else exc.problem
+    if value is None:
+        return None, Problem("missing_value")
+    number = float(value)
+    return (number, None) if math.isfinite(number) else (None, Problem("not_finite"))
 
 
 def parse_numbers(
@@ -75,17 +86,18 @@ def parse_numbers(
     """Parse one column of numbers; bad cells become NaN and an issue each."""
     issues: list[Issue] = []
     try:
-        if any(isinstance(c, bool) for c in cells):
-            raise ValueError
+        if any(isinstance(c, bool) for c in cells) or any(isinstance(c, str) for c in cells):
+            raise ValueError  # text goes through the explicit parser, never numpy's own
         values = np.array(cells, dtype=np.float64)
-        if not np.isfinite(values).all() or (decimal_comma and any(isinstance(c, str) for c in cells)):
+        if not np.isfinite(values).all():
             raise ValueError
     except (ValueError, TypeError):
         values = np.empty(len(cells), dtype=np.float64)
         for i, cell in enumerate(cells):
             value, problem = _parse_one(cell, decimal_comma)
             if problem is not None:
-                issues.append(Issue(problem, rows[i], column, cell_text(cell) or None))
+                shown = cell_text(cell)[:NUMBER_TEXT_SHOWN] or None
+                issues.append(Issue(problem.code, rows[i], column, shown, problem.params))
                 value = np.nan
             values[i] = value
     if integer:
@@ -94,6 +106,22 @@ def parse_numbers(
             issues.append(Issue("not_integer", rows[i], column, cell_text(cells[i])))
             values[i] = np.nan
     return values, issues
+
+
+def bound_issues(values: np.ndarray, *, name: str, column: str, rows: list[int], code: str) -> list[Issue]:
+    """Cells outside the bounds table's range (``code`` names the message); they become NaN.
+
+    Below-zero counts, areas and volumes are left to the scoring checks ("negative"), which say
+    it in their own words; a bound that starts above 0 (the year) is checked at both ends.
+    """
+    b = bound(name)
+    low, high = float(b.low or 0), float(b.high or 0)
+    below = values < low if low > 0 else np.zeros(len(values), dtype=bool)
+    bad = np.flatnonzero(np.isfinite(values) & (below | (values > high)))
+    params = range_params(name)
+    issues = [Issue(code, rows[i], column, cell_text(values[i]), params) for i in bad]
+    values[bad] = np.nan
+    return issues
 
 
 def _choose_ruleset(sheet: RawSheet, option: str | None) -> tuple[Ruleset, bool, list[Issue]]:
@@ -137,10 +165,14 @@ def parse_sheet(
         if position is None:
             return np.zeros(n)
         cells = [row[position] for row in sheet.rows]
+        column = sheet.names[position]
         values, found = parse_numbers(
-            cells, integer=integer, decimal_comma=decimal_comma, column=sheet.names[position], rows=rows
+            cells, integer=integer, decimal_comma=decimal_comma, column=column, rows=rows
         )
         issues.extend(found)
+        name = column_bound(canonical if canonical in HEADER_FIELDS else f"v_{canonical}")
+        if name is not None and canonical != "tahun":
+            issues.extend(bound_issues(values, name=name, column=column, rows=rows, code="bound_range"))
         numbers[position] = values
         return values
 
@@ -149,9 +181,8 @@ def parse_sheet(
     for item in ruleset.criteria:
         table_columns[item.key] = numeric(item.key, columns.volumes.get(item.key), False)
     years = numeric("tahun", columns.known.get("tahun"), True)
-    for i in np.flatnonzero(np.isfinite(years) & ((years < YEAR_LOW) | (years > YEAR_HIGH))):
-        params = {"low": YEAR_LOW, "high": YEAR_HIGH}
-        issues.append(Issue("bad_year", rows[i], columns.shown("tahun"), cell_text(years[i]), params))
+    if "tahun" in columns.known:
+        issues += bound_issues(years, name="year", column=columns.shown("tahun"), rows=rows, code="bad_year")
     text = {
         name: [cell_text(row[columns.known[name]]) for row in sheet.rows]
         for name in TEXT_COLUMNS
@@ -182,6 +213,15 @@ def _text_issues(text: dict[str, list[str]], columns: ColumnMap, rows: list[int]
         for i, value in enumerate(text.get(name, [])):
             if not value:
                 issues.append(Issue("missing_value", rows[i], columns.shown(name)))
+            elif (problem := digits_problem("rw_rt", value)) is not None:
+                shown = value[:NUMBER_TEXT_SHOWN]
+                issues.append(Issue(problem.code, rows[i], columns.shown(name), shown, problem.params))
+    for name in (*NAME_COLUMNS, "kawasan"):
+        limit = bound(column_bound(name) or "name").max_length or 0
+        for i, value in enumerate(text.get(name, [])):
+            if len(value) > limit:
+                shown = value[:NUMBER_TEXT_SHOWN] + "…"
+                issues.append(Issue("too_long", rows[i], columns.shown(name), shown, {"limit": limit}))
     codes = text.get("kode_kelurahan")
     for i in range(len(rows)):
         code = codes[i] if codes else ""

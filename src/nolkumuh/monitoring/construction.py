@@ -10,9 +10,11 @@ import shapely
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.services import audit_change, audit_record
+from nolkumuh.exchange.bounds import bound
 from nolkumuh.monitoring.assets import asset_condition_at_handover
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.models import Activity, Kpp, QualityCheck, WeeklyReport
@@ -74,6 +76,14 @@ MAX_CONTRACT_WEEKS = 520
 
 def weeks_between(start: date, end: date) -> int:
     return max(1, ((end - start).days + 6) // 7)
+
+
+def contract_weeks(activity: Activity) -> int:
+    """The weeks a weekly report may name: the contract's length, never more than the bounds
+    table's ``week`` (520); a report for week 99999999999 would make every page of the activity
+    walk through that many weeks."""
+    limit = int(bound("week").high or MAX_CONTRACT_WEEKS)
+    return min(weeks_between(activity.start_date, activity.end_date), limit)
 
 
 def contract_problems(start: date | None, end: date | None) -> dict[str, str]:
@@ -140,8 +150,12 @@ def _ongoing(activity: Activity) -> None:
 
 def _report_problems(activity: Activity, week: int, physical: Decimal, disbursed: Decimal) -> dict[str, str]:
     problems = {}
-    if week < 1:
-        problems["week"] = "minggu dimulai dari 1"
+    weeks = contract_weeks(activity)
+    if not 1 <= week <= weeks:
+        problems["week"] = _(
+            "minggu ke harus antara 1 dan %(weeks)s (masa kontrak %(weeks)s minggu); bila pekerjaan"
+            " berjalan lebih lama, perpanjang dulu tanggal selesai kegiatan"
+        ) % {"weeks": weeks}
     if not Decimal(0) <= physical <= Decimal(100):
         problems["physical"] = "progres fisik harus antara 0 dan 100 %"
     if disbursed < 0 or disbursed > activity.contract_value:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.downloads import send_once, temporary_file
+from nolkumuh.core.numbers import NumberField
+from nolkumuh.exchange.bounds import bound
 from nolkumuh.monitoring.charts import s_curve_chart
 from nolkumuh.monitoring.construction import (
     activity_handover,
@@ -152,7 +154,7 @@ def _post_photo(request: HttpRequest, activity: Activity, forms: dict) -> bool:
     result = photo_add(
         user=request.user,
         activity=activity,
-        stage=int(request.POST.get("stage", "-1")),
+        stage=NumberField(bound_name="percent", integer=True).clean(request.POST.get("stage")),
         name=upload.name,
         size=upload.size,
         stream=upload.file,
@@ -230,9 +232,9 @@ def activity_page(request: HttpRequest, pk: int) -> HttpResponse:
         timezone.localdate(),
         default_settings().alert_margin,
     )
-    points = curve(
-        activity.planned, by_week, up_to_week=max(len(activity.planned), row["week"], activity.last_week)
-    )
+    # never more weeks than the bounds table allows, also for reports stored before it existed
+    weeks = min(max(len(activity.planned), row["week"], activity.last_week), int(bound("week").high or 520))
+    points = curve(activity.planned, by_week, up_to_week=weeks)
     # the actual line stops at this week: carrying it into the future would look like a forecast
     chart = s_curve_chart(
         [p.planned for p in points], [p.actual if p.week <= row["week"] else None for p in points]

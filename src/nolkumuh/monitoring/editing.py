@@ -10,9 +10,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 
 from nolkumuh.core.services import audit_change
-from nolkumuh.monitoring.construction import contract_problems, ensure_manager, plan_message, weeks_between
+from nolkumuh.monitoring.construction import (
+    contract_problems,
+    contract_weeks,
+    ensure_manager,
+    plan_message,
+    weeks_between,
+)
 from nolkumuh.monitoring.models import CONTRACT_FIELDS, Activity
 from nolkumuh.monitoring.scurve import PlanError, check_plan, default_plan
 
@@ -33,6 +40,11 @@ def _problems(activity: Activity, stored: Activity) -> dict[str, str]:
             f"nilai kontrak tidak boleh lebih kecil dari pencairan yang sudah dilaporkan "
             f"(Rp {stored.disbursed})"
         )
+    if activity.start_date and activity.end_date and contract_weeks(activity) < stored.last_week:
+        problems["end_date"] = _(
+            "masa kontrak tidak boleh lebih pendek dari minggu terakhir yang sudah dilaporkan (minggu"
+            " %(week)s)"
+        ) % {"week": stored.last_week}
     if (activity.latitude is None) != (activity.longitude is None):
         problems["longitude"] = "isi lintang dan bujur bersama-sama, atau kosongkan keduanya"
     return problems

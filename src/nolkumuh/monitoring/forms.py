@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.core.numbers import ModelForm, NumberField
 from nolkumuh.monitoring.framework import default_framework
 from nolkumuh.monitoring.models import CONTRACT_FIELDS, Activity, AssetCondition, Institution, Kpp, Member
 from nolkumuh.planning.models import PlanLine
@@ -14,7 +15,7 @@ from nolkumuh.scoring.activities import default_activities
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ModelForm):
     planned_text = forms.CharField(
         label=_("Rencana progres kumulatif per minggu (%)"),
         required=False,
@@ -48,7 +49,7 @@ class ActivityForm(forms.ModelForm):
         self.fields["latitude"].help_text = _("Kosongkan untuk titik tengah poligon RT/kawasan (jika ada).")
 
 
-class ActivityEditForm(forms.ModelForm):
+class ActivityEditForm(ModelForm):
     """Corrections after the start: the plan line stays, progress is reported elsewhere."""
 
     planned_text = forms.CharField(
@@ -77,18 +78,16 @@ class ActivityEditForm(forms.ModelForm):
 
 
 class ReportForm(forms.Form):
-    week = forms.IntegerField(label=_("Minggu ke"), min_value=1)
-    physical = forms.DecimalField(
-        label=_("Progres fisik kumulatif (%)"), min_value=0, max_value=100, decimal_places=2
-    )
-    disbursed = forms.DecimalField(label=_("Pencairan kumulatif (Rp)"), min_value=0, decimal_places=2)
+    week = NumberField(bound_name="week", label=_("Minggu ke"))
+    physical = NumberField(bound_name="percent", decimal_places=2, label=_("Progres fisik kumulatif (%)"))
+    disbursed = NumberField(bound_name="money", decimal_places=2, label=_("Pencairan kumulatif (Rp)"))
     note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class HandoverForm(forms.Form):
     kpp = forms.ModelChoiceField(label=_("KPP penerima"), queryset=Kpp.objects.none())
     on = forms.DateField(label=_("Tanggal serah terima"), widget=DATE)
-    realized_volume = forms.DecimalField(label=_("Volume terbangun"), min_value=0, decimal_places=3)
+    realized_volume = NumberField(bound_name="volume", decimal_places=3, label=_("Volume terbangun"))
     rt = forms.ModelChoiceField(
         label=_("RT lokasi volume terbangun"), queryset=Rt.objects.none(), required=False
     )
@@ -111,7 +110,7 @@ class HandoverForm(forms.Form):
             del self.fields["rt"]
 
 
-class KppForm(forms.ModelForm):
+class KppForm(ModelForm):
     class Meta:
         model = Kpp
         fields = ["name", "formed_on", "chair", "members_male", "members_female", "om_fund"]
@@ -133,7 +132,7 @@ class AssetConditionForm(forms.Form):
             self.fields["asset"].initial = assets[0].pk
 
 
-class InstitutionForm(forms.ModelForm):
+class InstitutionForm(ModelForm):
     class Meta:
         model = Institution
         fields = ["kind", "name", "chair", "members_male", "members_female", "status", "decree", "note"]
@@ -142,8 +141,8 @@ class InstitutionForm(forms.ModelForm):
 
 class KpiValueForm(forms.Form):
     indicator = forms.ChoiceField(label=_("Indikator"))
-    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
-    value = forms.DecimalField(label=_("Nilai"), min_value=0, decimal_places=2)
+    year = NumberField(bound_name="year", label=_("Tahun"))
+    value = NumberField(bound_name="kpi_value", decimal_places=2, label=_("Nilai"))
     evidence = forms.CharField(label=_("Sumber/bukti"), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -155,9 +154,12 @@ class KpiValueForm(forms.Form):
 
 class KpiTargetForm(forms.Form):
     indicator = forms.ChoiceField(label=_("Indikator"))
-    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
-    target = forms.DecimalField(
-        label=_("Target (kosong: kembali ke bawaan)"), required=False, decimal_places=2
+    year = NumberField(bound_name="year", label=_("Tahun"))
+    target = NumberField(
+        bound_name="kpi_value",
+        decimal_places=2,
+        label=_("Target (kosong: kembali ke bawaan)"),
+        required=False,
     )
     reason = forms.CharField(label=_("Alasan"))
 
@@ -166,7 +168,7 @@ class KpiTargetForm(forms.Form):
         self.fields["indicator"].choices = [(i.key, i.name_id) for i in default_framework().indicators]
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ModelForm):
     class Meta:
         model = Member
         fields = ["name", "gender", "position"]

@@ -14,6 +14,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from nolkumuh.accounts.services import user_scope
+from nolkumuh.core.bounds import validated
 from nolkumuh.core.services import audit_change
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.kpimath import share
@@ -84,6 +85,8 @@ def kpp_assess(
     keys = [item.key for item in default_settings().kpp_checklist]
     clean = {k: bool(answers.get(k)) for k in keys}
     score, functioning = assessment_score(clean)
+    checked = KppAssessment(kpp=kpp, assessed_on=assessed_on, score=Decimal(str(score)), note=note)
+    validated([checked], exclude=("answers", "functioning", "assessed_by"))
     assessment, _created = KppAssessment.objects.update_or_create(
         kpp=kpp,
         assessed_on=assessed_on,

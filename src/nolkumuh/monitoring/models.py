@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.core.bounds import within
 from nolkumuh.planning.models import PlanLine, Realization
 from nolkumuh.regions.models import Region
 
@@ -24,11 +25,15 @@ class Kpp(models.Model):
         Region, verbose_name=_("kelurahan"), on_delete=models.PROTECT, related_name="kpp_set"
     )
     name = models.CharField(_("nama KPP"), max_length=150)
-    formed_on = models.DateField(_("tanggal dibentuk"), null=True, blank=True)
+    formed_on = models.DateField(_("tanggal dibentuk"), null=True, blank=True, validators=within("year"))
     chair = models.CharField(_("ketua"), max_length=120, blank=True)
-    members_male = models.PositiveIntegerField(_("anggota laki-laki"), default=0)
-    members_female = models.PositiveIntegerField(_("anggota perempuan"), default=0)
-    om_fund = models.DecimalField(_("dana O&P tersedia (Rp)"), max_digits=16, decimal_places=2, default=0)
+    members_male = models.PositiveIntegerField(_("anggota laki-laki"), default=0, validators=within("people"))
+    members_female = models.PositiveIntegerField(
+        _("anggota perempuan"), default=0, validators=within("people")
+    )
+    om_fund = models.DecimalField(
+        _("dana O&P tersedia (Rp)"), max_digits=16, decimal_places=2, default=0, validators=within("money")
+    )
     # the latest functioning assessment, kept here so lists need no second query
     last_assessed_on = models.DateField(null=True, blank=True, editable=False)
     last_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, editable=False)
@@ -50,11 +55,11 @@ class KppAssessment(models.Model):
     """One periodic functioning assessment of a KPP against the (configurable) checklist."""
 
     kpp = models.ForeignKey(Kpp, on_delete=models.CASCADE, related_name="assessments")
-    assessed_on = models.DateField(_("tanggal penilaian"))
+    assessed_on = models.DateField(_("tanggal penilaian"), validators=within("year"))
     answers = models.JSONField(_("jawaban"), default=dict)  # checklist key -> true/false
-    score = models.DecimalField(_("nilai (%)"), max_digits=5, decimal_places=2)
+    score = models.DecimalField(_("nilai (%)"), max_digits=5, decimal_places=2, validators=within("percent"))
     functioning = models.BooleanField(_("berfungsi"))
-    note = models.TextField(_("catatan"), blank=True)
+    note = models.TextField(_("catatan"), blank=True, validators=within("note"))
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
 
     class Meta:
@@ -102,12 +107,14 @@ class Activity(models.Model):
     implementer_kind = models.CharField(_("jenis pelaksana"), max_length=12, choices=Implementer.choices)
     implementer = models.CharField(_("nama pelaksana"), max_length=150)
     contract_number = models.CharField(_("nomor kontrak/SPK"), max_length=100, blank=True)
-    contract_value = models.DecimalField(_("nilai kontrak (Rp)"), max_digits=16, decimal_places=2)
-    start_date = models.DateField(_("tanggal mulai"))
-    end_date = models.DateField(_("tanggal selesai (rencana)"))
+    contract_value = models.DecimalField(
+        _("nilai kontrak (Rp)"), max_digits=16, decimal_places=2, validators=within("money")
+    )
+    start_date = models.DateField(_("tanggal mulai"), validators=within("year"))
+    end_date = models.DateField(_("tanggal selesai (rencana)"), validators=within("year"))
     planned = models.JSONField(_("rencana progres mingguan (%)"), default=list)  # cumulative, per week
-    latitude = models.FloatField(_("lintang lokasi"), null=True, blank=True)
-    longitude = models.FloatField(_("bujur lokasi"), null=True, blank=True)
+    latitude = models.FloatField(_("lintang lokasi"), null=True, blank=True, validators=within("latitude"))
+    longitude = models.FloatField(_("bujur lokasi"), null=True, blank=True, validators=within("longitude"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ONGOING)
     # from the latest weekly report, kept here so dashboards need one query (set by the services)
     last_week = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -122,9 +129,16 @@ class Activity(models.Model):
         on_delete=models.PROTECT,
         related_name="assets",
     )
-    handed_over_on = models.DateField(_("tanggal serah terima"), null=True, blank=True)
+    handed_over_on = models.DateField(
+        _("tanggal serah terima"), null=True, blank=True, validators=within("year")
+    )
     realized_volume = models.DecimalField(
-        _("volume terealisasi"), max_digits=14, decimal_places=3, null=True, blank=True
+        _("volume terealisasi"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=within("volume"),
     )
     realization = models.ForeignKey(
         Realization, null=True, blank=True, on_delete=models.SET_NULL, related_name="construction"
@@ -153,10 +167,14 @@ class Activity(models.Model):
 
 class WeeklyReport(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="reports")
-    week = models.PositiveSmallIntegerField(_("minggu ke"))
-    physical = models.DecimalField(_("progres fisik kumulatif (%)"), max_digits=5, decimal_places=2)
-    disbursed = models.DecimalField(_("pencairan kumulatif (Rp)"), max_digits=16, decimal_places=2, default=0)
-    note = models.TextField(_("catatan"), blank=True)
+    week = models.PositiveSmallIntegerField(_("minggu ke"), validators=within("week"))
+    physical = models.DecimalField(
+        _("progres fisik kumulatif (%)"), max_digits=5, decimal_places=2, validators=within("percent")
+    )
+    disbursed = models.DecimalField(
+        _("pencairan kumulatif (Rp)"), max_digits=16, decimal_places=2, default=0, validators=within("money")
+    )
+    note = models.TextField(_("catatan"), blank=True, validators=within("note"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     reported_at = models.DateTimeField(auto_now_add=True)
 
@@ -176,9 +194,9 @@ class QualityCheck(models.Model):
     """One round of the quality checklist on site."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="quality_checks")
-    checked_on = models.DateField(_("tanggal pemeriksaan"))
+    checked_on = models.DateField(_("tanggal pemeriksaan"), validators=within("year"))
     answers = models.JSONField(_("jawaban"), default=dict)  # checklist key -> true/false
-    note = models.TextField(_("catatan"), blank=True)
+    note = models.TextField(_("catatan"), blank=True, validators=within("note"))
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
 
     class Meta:
@@ -190,7 +208,7 @@ class Photo(models.Model):
     """Photo documentation at a progress stage, with where and when it was taken (from EXIF)."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
-    stage = models.PositiveSmallIntegerField(_("tahap (%)"))
+    stage = models.PositiveSmallIntegerField(_("tahap (%)"), validators=within("percent"))
     path = models.CharField(max_length=200, editable=False)  # relative to the data folder
     thumbnail = models.CharField(max_length=200, blank=True, editable=False)  # beside it; may be empty
     taken_at = models.DateTimeField(_("waktu foto"), null=True, blank=True)
@@ -216,9 +234,9 @@ class AssetCondition(models.Model):
     activity = models.ForeignKey(
         Activity, verbose_name=_("aset"), on_delete=models.CASCADE, related_name="conditions"
     )
-    recorded_on = models.DateField(_("tanggal pemeriksaan"))
+    recorded_on = models.DateField(_("tanggal pemeriksaan"), validators=within("year"))
     condition = models.CharField(_("kondisi"), max_length=20, choices=Condition.choices)
-    note = models.TextField(_("catatan"), blank=True)
+    note = models.TextField(_("catatan"), blank=True, validators=within("note"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
 
     class Meta:
@@ -252,11 +270,13 @@ class Institution(models.Model):
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("nama"), max_length=150)
     chair = models.CharField(_("ketua/koordinator"), max_length=120, blank=True)
-    members_male = models.PositiveIntegerField(_("anggota laki-laki"), default=0)
-    members_female = models.PositiveIntegerField(_("anggota perempuan"), default=0)
+    members_male = models.PositiveIntegerField(_("anggota laki-laki"), default=0, validators=within("people"))
+    members_female = models.PositiveIntegerField(
+        _("anggota perempuan"), default=0, validators=within("people")
+    )
     status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.ACTIVE)
     decree = models.CharField(_("dasar pembentukan (SK/akta)"), max_length=150, blank=True)
-    note = models.TextField(_("catatan"), blank=True)
+    note = models.TextField(_("catatan"), blank=True, validators=within("note"))
 
     class Meta:
         ordering = ["region__code", "kind", "name"]
@@ -300,8 +320,8 @@ class KpiTarget(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("wilayah"), on_delete=models.CASCADE, related_name="kpi_targets"
     )
-    year = models.PositiveSmallIntegerField(_("tahun"))
-    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=within("year"))
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, validators=within("kpi_value"))
     reason = models.CharField(_("alasan"), max_length=300)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
 
@@ -321,8 +341,8 @@ class KpiValue(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("wilayah"), on_delete=models.CASCADE, related_name="kpi_values"
     )
-    year = models.PositiveSmallIntegerField(_("tahun"))
-    value = models.DecimalField(_("nilai"), max_digits=14, decimal_places=2)
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=within("year"))
+    value = models.DecimalField(_("nilai"), max_digits=14, decimal_places=2, validators=within("kpi_value"))
     evidence = models.CharField(_("sumber/bukti"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=WORKFLOW, default="draft")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)

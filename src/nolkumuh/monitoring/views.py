@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nolkumuh.accounts.services import WorkflowError, user_scope
+from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.monitoring.construction_views import _errors, _region
 from nolkumuh.monitoring.dashboard import dashboard, default_year
@@ -27,11 +28,8 @@ from nolkumuh.regions.selectors import within
 
 
 def _year(request: HttpRequest) -> int:
-    """The year asked for (2000-2100), else the year of the latest data round."""
-    text = request.GET.get("tahun", "")
-    if re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100:
-        return int(text)
-    return default_year()
+    """The year asked for (outside the bounds table: 404), else the year of the latest data round."""
+    return year_or_404(request.GET.get("tahun")) or default_year()
 
 
 @login_required

@@ -3,8 +3,7 @@ administrators (estimates, not regulation)."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,15 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import user_scope
+from nolkumuh.core.bounds import year_or_404
+from nolkumuh.core.numbers import NumberField
 from nolkumuh.planning.costs import LEVELS, unit_cost_table, unit_costs_save
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.scoring.activities import default_activities
 
 
 def _year(text: str | None) -> int:
-    if text and re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100:
-        return int(text)
-    return timezone.localdate().year
+    """The year asked for (outside the bounds table: 404), else this year."""
+    return year_or_404(text) or timezone.localdate().year
 
 
 @login_required
@@ -81,23 +81,19 @@ def _shown(own: Decimal | None, posted: str | None, problems: list[str]) -> str:
     return "" if own is None else f"{own.normalize():f}"
 
 
+COST = NumberField(bound_name="money", decimal_places=2, required=False)
+
+
 def _parse_costs(request: HttpRequest) -> tuple[dict[str, Decimal | None], list[str]]:
     costs: dict[str, Decimal | None] = {}
     problems = []
     for key, activity in default_activities().items():
-        text = request.POST.get(f"cost_{key}", "").strip().replace(" ", "")
-        if not text:
-            costs[key] = None
-            continue
+        text = request.POST.get(f"cost_{key}", "")
         try:
-            value = Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value < 0 or value >= 10**13 or value != round(value, 2):
+            costs[key] = COST.clean(text)
+        except ValidationError as exc:
             problems.append(
-                _("%(activity)s: harga satuan harus angka 0 atau lebih (%(value)s)")
-                % {"activity": activity.name_id, "value": text}
+                _("%(activity)s: %(problem)s (%(value)s)")
+                % {"activity": activity.name_id, "problem": " ".join(exc.messages), "value": text[:40]}
             )
-        else:
-            costs[key] = value
     return costs, problems

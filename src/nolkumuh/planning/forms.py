@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.core.numbers import ModelForm, NumberField, NumberInput
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.regions.models import Kawasan, Rt
@@ -10,16 +11,19 @@ from nolkumuh.regions.selectors import within
 from nolkumuh.scoring.budget import Budget
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ModelForm):
     class Meta:
         model = Plan
         fields = ["kind", "title", "start_year", "end_year", "base_round"]
 
 
-class PlanLineForm(forms.ModelForm):
+class PlanLineForm(ModelForm):
     activity = forms.ChoiceField(label=_("Kegiatan"))
-    unit_cost = forms.DecimalField(
-        label=_("Harga satuan (Rp, kosong: harga katalog)"), required=False, min_value=0
+    unit_cost = NumberField(
+        bound_name="money",
+        decimal_places=2,
+        label=_("Harga satuan (Rp, kosong: harga katalog)"),
+        required=False,
     )
 
     class Meta:
@@ -47,7 +51,7 @@ class PlanLineForm(forms.ModelForm):
 class OptimizeForm(forms.Form):
     """Budget, objective and optional caps: per year, per funder and per (year, funder)."""
 
-    budget = forms.DecimalField(label=_("Anggaran (Rp)"), min_value=0, max_digits=18, decimal_places=0)
+    budget = NumberField(bound_name="money", decimal_places=0, label=_("Anggaran (Rp)"))
     objective = forms.ChoiceField(
         label=_("Tujuan"),
         choices=[
@@ -74,13 +78,12 @@ class OptimizeForm(forms.Form):
         self.years = list(range(plan.start_year, plan.end_year + 1))
         self.funders = [code for code, _label in PlanLine.Source.choices]
         for name in self.cap_names():
-            self.fields[name] = forms.DecimalField(
-                required=False,
-                min_value=0,
-                max_digits=18,
+            self.fields[name] = NumberField(
+                bound_name="money",
                 decimal_places=0,
+                required=False,
                 label=name,
-                widget=forms.NumberInput(attrs={"style": "min-width:8rem"}),
+                widget=NumberInput(attrs={"style": "min-width:8rem"}),
             )
 
     def clean_funder(self) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from nolkumuh.exchange.bounds import range_params, range_problem
+from nolkumuh.exchange.numbers import NumberError, parse_number
 from nolkumuh.exchange.parse import cell_text
 from nolkumuh.exchange.read import normalize_name, read_sheet
 from nolkumuh.exchange.write import workbook
@@ -37,6 +39,7 @@ COLUMNS = (
 )
 REQUIRED = ("tahun", "kegiatan", "volume", "sumber_dana")
 RT_COLUMNS = ("kode_kelurahan", "rw", "rt")
+BOUNDED = {"tahun": "year", "volume": "volume", "harga_satuan": "money"}  # column -> bounds.toml
 
 
 @dataclass
@@ -163,21 +166,22 @@ class _RowChecker:
     def _numbers(self, get: Callable[[str], str], number: int) -> tuple[dict[str, Decimal], list[Issue]]:
         issues = []
         values: dict[str, Decimal] = {}
-        for name in ("tahun", "volume", "harga_satuan"):
-            text = get(name).replace(",", ".")
+        for name, bounded in BOUNDED.items():
+            text = get(name)
             if not text:
                 if name != "harga_satuan":
                     issues.append(Issue("missing_value", number, name))
                 continue
             try:
-                value = Decimal(text)
-            except InvalidOperation:
-                issues.append(Issue("not_a_number", number, name, text))
+                value = parse_number(text, lang="cell")
+            except NumberError as exc:
+                issues.append(Issue(exc.problem.code, number, name, text[:40], exc.problem.params))
                 continue
-            if value.is_finite():
+            problem = range_problem(bounded, value) if value is not None and value > 0 else None
+            if problem is not None:
+                issues.append(Issue("bound_range", number, name, text[:40], range_params(bounded)))
+            elif value is not None:
                 values[name] = value
-            else:
-                issues.append(Issue("not_finite", number, name, text))
         plan = self.plan
         if "tahun" in values and not plan.start_year <= values["tahun"] <= plan.end_year:
             years = {"start": plan.start_year, "end": plan.end_year}

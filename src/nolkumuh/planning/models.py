@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.baseline.models import DataRound
+from nolkumuh.core.bounds import within
 from nolkumuh.regions.models import Kawasan, Region, Rt
 from nolkumuh.scoring.activities import default_activities
 
@@ -23,8 +24,8 @@ class Plan(models.Model):
     )
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("judul"), max_length=200)
-    start_year = models.PositiveSmallIntegerField(_("tahun awal"))
-    end_year = models.PositiveSmallIntegerField(_("tahun akhir"))
+    start_year = models.PositiveSmallIntegerField(_("tahun awal"), validators=within("year"))
+    end_year = models.PositiveSmallIntegerField(_("tahun akhir"), validators=within("year"))
     base_round = models.ForeignKey(
         DataRound, verbose_name=_("data awal (kumuh awal)"), on_delete=models.PROTECT, related_name="plans"
     )
@@ -79,11 +80,13 @@ class PlanLine(models.Model):
         related_name="plan_lines",
     )
     activity = models.CharField(_("kegiatan"), max_length=60)
-    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=3)
-    unit_cost = models.DecimalField(_("harga satuan (Rp)"), max_digits=16, decimal_places=2)
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=3, validators=within("volume"))
+    unit_cost = models.DecimalField(
+        _("harga satuan (Rp)"), max_digits=16, decimal_places=2, validators=within("money")
+    )
     source = models.CharField(_("sumber dana"), max_length=16, choices=Source.choices)
     agency = models.CharField(_("pelaksana/penanggung jawab"), max_length=150, blank=True)
-    year = models.PositiveSmallIntegerField(_("tahun"))
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=within("year"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
 
     class Meta:
@@ -122,8 +125,8 @@ class Realization(models.Model):
 
     rt = models.ForeignKey(Rt, verbose_name=_("RT"), on_delete=models.PROTECT, related_name="realizations")
     activity = models.CharField(_("kegiatan"), max_length=60)
-    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=3)
-    year = models.PositiveSmallIntegerField(_("tahun selesai"))
+    volume = models.DecimalField(_("volume"), max_digits=14, decimal_places=3, validators=within("volume"))
+    year = models.PositiveSmallIntegerField(_("tahun selesai"), validators=within("year"))
     plan_line = models.ForeignKey(
         PlanLine,
         verbose_name=_("baris rencana"),
@@ -160,9 +163,11 @@ class UnitCost(models.Model):
     region = models.ForeignKey(
         Region, verbose_name=_("wilayah"), on_delete=models.CASCADE, related_name="unit_costs"
     )
-    year = models.PositiveSmallIntegerField(_("berlaku mulai tahun"))
+    year = models.PositiveSmallIntegerField(_("berlaku mulai tahun"), validators=within("year"))
     activity = models.CharField(_("kegiatan"), max_length=60)
-    unit_cost = models.DecimalField(_("harga satuan (Rp)"), max_digits=16, decimal_places=2)
+    unit_cost = models.DecimalField(
+        _("harga satuan (Rp)"), max_digits=16, decimal_places=2, validators=within("money")
+    )
     note = models.CharField(_("sumber/catatan"), max_length=200, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     updated_at = models.DateTimeField(auto_now=True)

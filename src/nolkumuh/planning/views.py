@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages
@@ -20,7 +20,9 @@ from nolkumuh.accounts.services import WorkflowError, user_scope
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.downloads import send_once, temporary_file
+from nolkumuh.core.numbers import NumberField
 from nolkumuh.core.uploads import store_upload
+from nolkumuh.exchange.bounds import range_problem
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
@@ -296,7 +298,8 @@ def realization_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     else:
         messages.success(request, _("Status realisasi diperbarui."))
     year = _int(request.POST.get("tahun"))
-    return redirect("baseline:kelurahan", code, year if year and 2000 <= year <= 2100 else realization.year)
+    known = year is not None and range_problem("year", year) is None
+    return redirect("baseline:kelurahan", code, year if known else realization.year)
 
 
 @login_required
@@ -327,17 +330,20 @@ def realization_kawasan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _completed(request: HttpRequest) -> tuple[Decimal, int] | None:
-    """The volume built and the year completed of a realization form; None (with the message
-    shown) when they are not a positive number and a year 2000-2100."""
+    """The volume built and the year completed of a realization form, typed in the page's language
+    and within the bounds table; None (with the message shown) otherwise."""
     try:
-        volume = Decimal(request.POST.get("volume", "").replace(",", "."))
-        done_year = int(request.POST.get("tahun", ""))
-        if volume.is_finite() and 0 < volume < 10**9 and 2000 <= done_year <= 2100:
-            return volume, done_year
-    except (InvalidOperation, ValueError):
-        pass
-    messages.error(request, _("Isi volume (lebih dari 0) dan tahun selesai dengan angka."))
-    return None
+        volume = NumberField(bound_name="volume", decimal_places=3).clean(request.POST.get("volume"))
+        done_year = NumberField(bound_name="year").clean(request.POST.get("tahun"))
+    except ValidationError as exc:
+        messages.error(
+            request, _("Realisasi tidak dicatat: %(problem)s") % {"problem": " ".join(exc.messages)}
+        )
+        return None
+    if volume <= 0:
+        messages.error(request, _("Isi volume terbangun lebih dari 0."))
+        return None
+    return volume, done_year
 
 
 def _int(text: str | None) -> int | None:

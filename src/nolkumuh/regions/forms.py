@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.core.numbers import ModelForm
 from nolkumuh.regions.models import Kawasan, Region, Rt
 from nolkumuh.scoring import DEFAULT_RULESET, load_ruleset
 
@@ -21,7 +22,7 @@ def _yes_no(label: str) -> forms.TypedChoiceField:
     )
 
 
-class KawasanForm(forms.ModelForm):
+class KawasanForm(ModelForm):
     strategis = _yes_no(_("Lokasi strategis bagi kota/kabupaten"))
     potensi = _yes_no(_("Punya potensi sosial, ekonomi, budaya"))
     status_lahan = _yes_no(_("Status penguasaan lahan sah"))

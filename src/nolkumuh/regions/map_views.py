@@ -22,8 +22,10 @@ from django.views.decorators.gzip import gzip_page
 from nolkumuh.accounts.services import user_scope, visibility
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.core.allornothing import not_saved_message
+from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.cache import data_cached
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
+from nolkumuh.core.numbers import NumberField
 from nolkumuh.geo import write_features
 from nolkumuh.geo.image import render_png
 from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
@@ -42,9 +44,8 @@ def _int(value: str | None) -> int | None:
 
 
 def _year(value: str | None) -> int | None:
-    """A year from the query string (2000-2100), else None."""
-    number = _int(value)
-    return number if number is not None and 2000 <= number <= 2100 else None
+    """A year from the query string (none when empty; outside the bounds table: 404)."""
+    return year_or_404(value)
 
 
 def _metric(text: str) -> str:
@@ -138,9 +139,7 @@ class BoundaryUploadForm(forms.Form):
     sk_number = forms.CharField(
         label=gettext_lazy("Nomor SK (deliniasi kawasan)"), required=False, max_length=100
     )
-    sk_year = forms.IntegerField(
-        label=gettext_lazy("Tahun SK"), required=False, min_value=1990, max_value=2100
-    )
+    sk_year = NumberField(bound_name="year", label=gettext_lazy("Tahun SK"), required=False)
 
 
 def _plan_from_session(request: HttpRequest, token: str, choices: dict[int, int] | None = None):  # type: ignore[no-untyped-def]

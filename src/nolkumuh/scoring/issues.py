@@ -51,6 +51,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "wajib diisi",
         "a value is required",
     ),
+    "bound_range": (
+        "harus antara {low} dan {high}; periksa angkanya",
+        "must be between {low} and {high}; check the number",
+    ),
+    "out_of_range": (
+        "{what} harus antara {low} dan {high}; periksa angkanya",
+        "the {what} must be between {low} and {high}; check the number",
+    ),
+    "bad_digits": (
+        "tulis nomornya dengan 1 sampai {limit} angka 0-9, bukan 0, misalnya 2 atau 002",
+        "write the number with 1 to {limit} digits 0-9, not 0, for example 2 or 002",
+    ),
+    "number_invalid": (
+        "bukan angka; tulis angka seperti {example}",
+        "not a number; write a number such as {example}",
+    ),
+    "number_ambiguous": (
+        "penulisan angka tidak jelas: dalam bahasa Indonesia titik memisahkan ribuan dan koma"
+        " memisahkan desimal ({example}){suggestion}",
+        "the number is ambiguous: in English a comma separates thousands and a point the decimals"
+        " ({example}){suggestion}",
+    ),
+    "number_ambiguous_cell": (
+        "bisa dibaca sebagai ribuan atau sebagai pecahan; tulis ribuan tanpa titik atau koma, misalnya 1234",
+        "could be read as thousands or as a fraction; write thousands without a point or comma, e.g. 1234",
+    ),
+    "number_unicode_digits": (
+        "pakai angka 0-9 biasa; angka dari aksara atau lebar lain tidak diterima",
+        "use the ordinary digits 0-9; digits of other scripts or widths are not accepted",
+    ),
+    "too_many_decimals": (
+        "paling banyak {places} angka di belakang koma",
+        "at most {places} decimal places",
+    ),
+    "number_too_long": (
+        "angka terlalu panjang: paling banyak {limit} karakter",
+        "the number is too long: at most {limit} characters",
+    ),
     "missing_column": (
         "kolom wajib tidak ada; tambahkan kolom ini di baris judul{hint}",
         "required column is missing; add it to the header row{hint}",

@@ -1,9 +1,10 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from nolkumuh.accounts import views as accounts
 from nolkumuh.baseline import views as baseline
 from nolkumuh.core import job_views as core_jobs
 from nolkumuh.core import views as core
+from nolkumuh.core.bounds import YearConverter
 from nolkumuh.monitoring import construction_views as construction
 from nolkumuh.monitoring import edit_views as monitoring_edit
 from nolkumuh.monitoring import kpp_views as kpp
@@ -14,6 +15,10 @@ from nolkumuh.regions import map_views as maps
 from nolkumuh.regions import views as regions
 from nolkumuh.training import people_views as people
 from nolkumuh.training import views as training
+
+# <year:year>: four digits within the bounds table (1990-2100); other years answer 404
+register_converter(YearConverter, "year")
+handler404 = "nolkumuh.core.errors.not_found"
 
 core_urls = (
     [
@@ -54,13 +59,13 @@ regions_urls = (
 )
 baseline_urls = (
     [
-        path("data/<str:code>/<int:year>/", baseline.kelurahan_data, name="kelurahan"),
-        path("data/<str:code>/<int:year>/rt-baru/", baseline.rt_new, name="rt_new"),
-        path("data/<str:code>/<int:year>/rt/<int:pk>/", baseline.rt_edit, name="rt_edit"),
-        path("data/<str:code>/<int:year>/pratinjau/", baseline.rt_preview, name="rt_preview"),
-        path("data/<str:code>/<int:year>/templat.xlsx", baseline.template_download, name="template"),
-        path("data/<str:code>/<int:year>/<str:action>/", baseline.transition, name="transition"),
-        path("impor/<int:year>/", baseline.import_start, name="import"),
+        path("data/<str:code>/<year:year>/", baseline.kelurahan_data, name="kelurahan"),
+        path("data/<str:code>/<year:year>/rt-baru/", baseline.rt_new, name="rt_new"),
+        path("data/<str:code>/<year:year>/rt/<int:pk>/", baseline.rt_edit, name="rt_edit"),
+        path("data/<str:code>/<year:year>/pratinjau/", baseline.rt_preview, name="rt_preview"),
+        path("data/<str:code>/<year:year>/templat.xlsx", baseline.template_download, name="template"),
+        path("data/<str:code>/<year:year>/<str:action>/", baseline.transition, name="transition"),
+        path("impor/<year:year>/", baseline.import_start, name="import"),
         path("impor/konfirmasi/<str:token>/", baseline.import_confirm, name="import_confirm"),
         path("impor/tandai/<str:token>/", baseline.import_marked, name="import_marked"),
         path("unduh/<str:code>/", baseline.export, name="export"),
@@ -77,7 +82,7 @@ planning_urls = (
         path("rencana/<int:pk>/memorandum.docx", planning.plan_docx, name="docx"),
         path("rencana/<int:pk>/templat.xlsx", planning.plan_template, name="template"),
         path("rencana/<int:pk>/impor/", planning.plan_import, name="import"),
-        path("realisasi/<str:code>/<int:year>/baru/", planning.realization_new, name="realization_new"),
+        path("realisasi/<str:code>/<year:year>/baru/", planning.realization_new, name="realization_new"),
         path("realisasi/<int:pk>/<str:action>/", planning.realization_action, name="realization_action"),
         path("rencana/<int:pk>/memorandum.xlsx", planning.plan_xlsx, name="xlsx"),
         path("rencana/harga/<str:code>/", planning_costs.unit_costs, name="unit_costs"),

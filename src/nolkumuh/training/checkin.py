@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare
 
+from nolkumuh.core.bounds import validated
 from nolkumuh.core.services import audit_record
 from nolkumuh.training.measures import expected_at
 from nolkumuh.training.models import Attendance, Evaluation, Participant, Session, TestScore, Topic
@@ -145,6 +146,7 @@ def evaluation_submit(
         raise PermissionError("not present")
     if not (1 <= content <= 5 and 1 <= trainer <= 5):
         raise ValidationError("ratings are 1-5")
+    validated([Evaluation(session=session, participant=participant, content=content, trainer=trainer)])
     evaluation, created = Evaluation.objects.update_or_create(
         session=session,
         participant=participant,

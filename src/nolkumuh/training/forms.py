@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.core.numbers import ModelForm, NumberField
 from nolkumuh.regions.models import Region
 from nolkumuh.regions.selectors import within
 from nolkumuh.training.models import (
@@ -33,7 +34,7 @@ def _regions(level: str, code: str) -> forms.ModelChoiceField:
     )
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(ModelForm):
     class Meta:
         model = Person
         fields = ["code", "name", "role", "gender", "kabkota", "kelurahan", "phone", "email", "active"]
@@ -53,14 +54,14 @@ class PersonForm(forms.ModelForm):
             )
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(ModelForm):
     class Meta:
         model = Programme
         fields = ["title", "level", "year", "objectives"]
         widgets = {"objectives": forms.Textarea(attrs={"rows": 3})}
 
 
-class EventForm(forms.ModelForm):
+class EventForm(ModelForm):
     class Meta:
         model = Event
         fields = ["title", "city", "start_date", "end_date", "attendance_threshold", "class_mode"]
@@ -79,15 +80,15 @@ class EventForm(forms.ModelForm):
         return data
 
 
-class VenueForm(forms.ModelForm):
-    classes = forms.IntegerField(label=_("Jumlah kelas"), min_value=1, max_value=60, initial=5)
+class VenueForm(ModelForm):
+    classes = NumberField(bound_name="classes", label=_("Jumlah kelas"), initial=5)
 
     class Meta:
         model = Venue
         fields = ["name", "address", "capacity"]
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(ModelForm):
     class Meta:
         model = Session
         fields = ["day", "start", "end", "topic", "title", "trainer", "venue", "klass"]
@@ -127,7 +128,7 @@ class RegisterFilterForm(forms.Form):
         ).order_by("code")
 
 
-class CommunityTrainingForm(forms.ModelForm):
+class CommunityTrainingForm(ModelForm):
     class Meta:
         model = CommunityTraining
         fields = ["kelurahan", "date", "topic", "title", "facilitator"]
@@ -145,8 +146,8 @@ class CommunityTrainingForm(forms.ModelForm):
         )
         for code, label in CommunityAttendance.Audience.choices:
             for kind, word in (("men", _("laki-laki")), ("women", _("perempuan"))):
-                self.fields[f"{code}_{kind}"] = forms.IntegerField(
-                    label=f"{label}: {word}", min_value=0, max_value=100_000, initial=0
+                self.fields[f"{code}_{kind}"] = NumberField(
+                    bound_name="people", label=f"{label}: {word}", initial=0
                 )
 
     def audience(self) -> dict[str, tuple[int, int]]:
@@ -156,19 +157,19 @@ class CommunityTrainingForm(forms.ModelForm):
         }
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(ModelForm):
     class Meta:
         model = NeedsSurvey
         fields = ["title", "year", "supervisor_weight", "gap_threshold"]
 
 
-class TopicForm(forms.ModelForm):
+class TopicForm(ModelForm):
     class Meta:
         model = Topic
         fields = ["code", "title", "order"]
 
 
-class CompetencyForm(forms.ModelForm):
+class CompetencyForm(ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("Peran yang ditanya"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )

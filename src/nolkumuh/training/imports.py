@@ -5,7 +5,7 @@ column) and then applied all or nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from nolkumuh.exchange.bounds import range_problem
+from nolkumuh.exchange.numbers import NumberError, parse_number
 from nolkumuh.exchange.parse import cell_text
 from nolkumuh.exchange.read import RawSheet, normalize_name, read_sheet
 from nolkumuh.exchange.write import workbook
@@ -194,18 +196,18 @@ def participants_apply(*, user: AbstractBaseUser, event: Event, checked: Checked
     return participants_register(user=user, event=event, persons=checked.items)
 
 
-def parse_score(text: str) -> tuple[Decimal | None, str | None]:
+def parse_score(text: str, lang: str = "cell") -> tuple[Decimal | None, str | None]:
     """A test score from a cell or a form field: empty, or a number 0-100 rounded half up to two
     decimals (what Excel computes, e.g. 83.333333, is kept as 83.33). Returns (value, problem)."""
-    if not text:
+    if not text.strip():
         return None, None
     try:
-        value = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        return None, "not_a_number"
-    if not value.is_finite():
-        return None, "not_a_number"
-    if not 0 <= value <= 100:
+        value = parse_number(text, lang=lang)
+    except NumberError as exc:
+        return None, "not_a_number" if exc.problem.params else exc.problem.code  # codes without params
+    if value is None:
+        return None, None
+    if range_problem("percent", value) is not None:
         return None, "score_range"
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), None
 

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.core.bounds import within
 from nolkumuh.regions.models import Region
 
 
@@ -113,7 +114,9 @@ class Competency(models.Model):
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     statement = models.CharField(_("pernyataan kompetensi"), max_length=300)
     roles = models.JSONField(_("peran yang ditanya"), default=list)
-    target = models.PositiveSmallIntegerField(_("tingkat yang dibutuhkan (1-5)"), default=4)
+    target = models.PositiveSmallIntegerField(
+        _("tingkat yang dibutuhkan (1-5)"), default=4, validators=within("level")
+    )
 
     class Meta:
         ordering = ["topic__order", "code"]
@@ -135,8 +138,8 @@ class Programme(models.Model):
     title = models.CharField(_("judul"), max_length=200)
     level = models.CharField(_("tingkat"), max_length=10, choices=Level.choices)
     region = models.ForeignKey(Region, verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("tahun"))
-    objectives = models.TextField(_("tujuan"), blank=True)
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=within("year"))
+    objectives = models.TextField(_("tujuan"), blank=True, validators=within("note"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
 
     class Meta:
@@ -158,8 +161,8 @@ class Event(models.Model):
     city = models.ForeignKey(
         Region, verbose_name=_("kota tempat"), on_delete=models.PROTECT, related_name="+"
     )
-    start_date = models.DateField(_("tanggal mulai"))
-    end_date = models.DateField(_("tanggal selesai"))
+    start_date = models.DateField(_("tanggal mulai"), validators=within("year"))
+    end_date = models.DateField(_("tanggal selesai"), validators=within("year"))
     attendance_threshold = models.PositiveSmallIntegerField(
         _("batas kehadiran untuk sertifikat (%)"),
         default=80,
@@ -193,7 +196,7 @@ class Venue(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="venues")
     name = models.CharField(_("nama tempat"), max_length=120)
     address = models.CharField(_("alamat"), max_length=200, blank=True)
-    capacity = models.PositiveIntegerField(_("kapasitas (orang)"))
+    capacity = models.PositiveIntegerField(_("kapasitas (orang)"), validators=within("capacity"))
 
     class Meta:
         ordering = ["name"]
@@ -207,7 +210,7 @@ class Venue(models.Model):
 class TrainingClass(models.Model):
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="classes")
     name = models.CharField(_("nama kelas"), max_length=60)
-    capacity = models.PositiveIntegerField(_("kapasitas kelas"))
+    capacity = models.PositiveIntegerField(_("kapasitas kelas"), validators=within("capacity"))
 
     class Meta:
         ordering = ["venue__name", "name"]
@@ -223,7 +226,7 @@ class Session(models.Model):
     the venue; with neither, of the whole event. Who is expected follows from that."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
-    day = models.DateField(_("hari"))
+    day = models.DateField(_("hari"), validators=within("year"))
     start = models.TimeField(_("mulai"))
     end = models.TimeField(_("selesai"))
     topic = models.ForeignKey(Topic, verbose_name=_("topik"), null=True, blank=True, on_delete=models.PROTECT)
@@ -265,7 +268,7 @@ def new_pin() -> str:
 class Participant(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
-    number = models.PositiveIntegerField(_("nomor peserta"))
+    number = models.PositiveIntegerField(_("nomor peserta"), validators=within("participant_number"))
     # Check-in on a phone needs the number and this PIN: both are on the participant's name tag
     # and the organisers' lists, so a number tried by someone else checks no one in.
     pin = models.CharField(_("PIN presensi"), max_length=PIN_DIGITS, default=new_pin, editable=False)
@@ -312,8 +315,12 @@ class TestScore(models.Model):
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="scores")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT)
-    pre = models.DecimalField(_("pra-tes"), max_digits=5, decimal_places=2, null=True, blank=True)
-    post = models.DecimalField(_("pasca-tes"), max_digits=5, decimal_places=2, null=True, blank=True)
+    pre = models.DecimalField(
+        _("pra-tes"), max_digits=5, decimal_places=2, null=True, blank=True, validators=within("percent")
+    )
+    post = models.DecimalField(
+        _("pasca-tes"), max_digits=5, decimal_places=2, null=True, blank=True, validators=within("percent")
+    )
 
     class Meta:
         constraints = [
@@ -328,9 +335,9 @@ class Evaluation(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="evaluations")
     participant = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL)
-    content = models.PositiveSmallIntegerField(_("materi (1-5)"))
-    trainer = models.PositiveSmallIntegerField(_("pelatih (1-5)"))
-    comment = models.TextField(_("komentar"), blank=True)
+    content = models.PositiveSmallIntegerField(_("materi (1-5)"), validators=within("level"))
+    trainer = models.PositiveSmallIntegerField(_("pelatih (1-5)"), validators=within("level"))
+    comment = models.TextField(_("komentar"), blank=True, validators=within("note"))
 
     class Meta:
         constraints = [
@@ -355,7 +362,7 @@ class NeedsSurvey(models.Model):
 
     title = models.CharField(_("judul"), max_length=200)
     region = models.ForeignKey(Region, verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("tahun"))
+    year = models.PositiveSmallIntegerField(_("tahun"), validators=within("year"))
     supervisor_weight = models.DecimalField(
         _("bobot penilaian atasan (0-1)"),
         max_digits=3,
@@ -407,7 +414,7 @@ class NeedsResponse(models.Model):
 class NeedsRating(models.Model):
     response = models.ForeignKey(NeedsResponse, on_delete=models.CASCADE, related_name="ratings")
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE)
-    level = models.PositiveSmallIntegerField(_("tingkat (1-5)"))
+    level = models.PositiveSmallIntegerField(_("tingkat (1-5)"), validators=within("level"))
 
     class Meta:
         constraints = [
@@ -425,7 +432,7 @@ class CommunityTraining(models.Model):
     facilitator = models.ForeignKey(
         Person, verbose_name=_("fasilitator"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    date = models.DateField(_("tanggal"))
+    date = models.DateField(_("tanggal"), validators=within("year"))
     topic = models.ForeignKey(Topic, verbose_name=_("topik"), null=True, blank=True, on_delete=models.PROTECT)
     title = models.CharField(_("judul"), max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
@@ -444,8 +451,8 @@ class CommunityAttendance(models.Model):
 
     training = models.ForeignKey(CommunityTraining, on_delete=models.CASCADE, related_name="audience")
     audience = models.CharField(_("kelompok"), max_length=10, choices=Audience.choices)
-    men = models.PositiveIntegerField(_("laki-laki"), default=0, validators=[MaxValueValidator(100_000)])
-    women = models.PositiveIntegerField(_("perempuan"), default=0, validators=[MaxValueValidator(100_000)])
+    men = models.PositiveIntegerField(_("laki-laki"), default=0, validators=within("people"))
+    women = models.PositiveIntegerField(_("perempuan"), default=0, validators=within("people"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["training", "audience"], name="audience_once")]

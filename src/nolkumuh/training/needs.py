@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nolkumuh.core.bounds import validated
 from nolkumuh.core.services import audit_record
 from nolkumuh.regions.selectors import within
 from nolkumuh.training.measures import PersonGap, combined_level, gap, needs_matrix, proposals
@@ -72,9 +73,11 @@ def needs_response_save(
     before = dict(response.ratings.values_list("competency_id", "level"))
     response.ratings.all().delete()
     NeedsRating.objects.bulk_create(
-        NeedsRating(response=response, competency_id=cid, level=level)
-        for cid, level in levels.items()
-        if level
+        validated(
+            NeedsRating(response=response, competency_id=cid, level=level)
+            for cid, level in levels.items()
+            if level
+        )
     )
     after = {cid: level for cid, level in levels.items() if level}
     if before != after:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.models import Role as UserRole
 from nolkumuh.accounts.services import user_scope
+from nolkumuh.core.bounds import validated
 from nolkumuh.core.services import audit_change, audit_record
 from nolkumuh.regions.models import Region
 from nolkumuh.training.allocate import Hall, NotEnoughPlaces, Room, Seat, allocate
@@ -111,8 +112,10 @@ def venue_add(*, user: AbstractBaseUser, venue: Venue, classes: int) -> Venue:
     size, extra = divmod(venue.capacity, classes)
     letters = [chr(ord("A") + i) if i < 26 else str(i + 1) for i in range(classes)]
     TrainingClass.objects.bulk_create(
-        TrainingClass(venue=venue, name=f"Kelas {letters[i]}", capacity=size + (i < extra))
-        for i in range(classes)
+        validated(
+            TrainingClass(venue=venue, name=f"Kelas {letters[i]}", capacity=size + (i < extra))
+            for i in range(classes)
+        )
     )
     audit_change(
         user=user,
@@ -185,7 +188,7 @@ def participants_register(*, user: AbstractBaseUser, event: Event, persons: Iter
         taken.add(person.pk)
         new.append(Participant(event=event, person=person, number=number))
         number += 1
-    Participant.objects.bulk_create(new)
+    Participant.objects.bulk_create(validated(new))
     if new:
         audit_record(
             user=user,
@@ -332,9 +335,11 @@ def community_training_add(
     with transaction.atomic():
         training.save()
         CommunityAttendance.objects.bulk_create(
-            CommunityAttendance(training=training, audience=group, men=m, women=w)
-            for group, (m, w) in audience.items()
-            if m or w
+            validated(
+                CommunityAttendance(training=training, audience=group, men=m, women=w)
+                for group, (m, w) in audience.items()
+                if m or w
+            )
         )
         audit_change(
             user=user,

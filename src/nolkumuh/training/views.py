@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nolkumuh.accounts.services import client_address
+from nolkumuh.core.bounds import message_language
 from nolkumuh.core.downloads import send_once, temporary_file
+from nolkumuh.core.numbers import NumberField
 from nolkumuh.regions.selectors import region_with_ancestors, within
 from nolkumuh.training import documents
 from nolkumuh.training.checkin import (
@@ -93,6 +95,8 @@ from nolkumuh.training.texts import REASONS, reason_text
 from nolkumuh.training.upload import as_id, import_flow
 
 PAGE = 100
+
+RATING = NumberField(bound_name="level")  # a session evaluation, 1-5 typed or chosen
 
 
 def _programme(request: HttpRequest, pk: int) -> Programme:
@@ -518,7 +522,8 @@ def _evaluate(request: HttpRequest, session: Session) -> dict[str, object]:
     if not attended:
         return {"error": _("Penilaian hanya untuk peserta yang tercatat hadir di sesi ini.")}
     try:
-        content, trainer = int(request.POST.get("content", "")), int(request.POST.get("trainer", ""))
+        content = RATING.clean(request.POST.get("content"))
+        trainer = RATING.clean(request.POST.get("trainer"))
         evaluation_submit(
             session=session,
             participant=participant,
@@ -622,7 +627,7 @@ def event_scores_entry(request: HttpRequest, pk: int) -> HttpResponse:
             values = []
             for kind in ("pre", "post"):
                 text = typed[f"{kind}-{p.pk}"] = request.POST.get(f"{kind}-{p.pk}", "").strip()
-                value, problem = parse_score(text)
+                value, problem = parse_score(text, message_language())
                 if problem:
                     wrong.append(p.code)
                 values.append(value)

@@ -1,0 +1,118 @@
+"""Form fields for numbers people type, shared by the forms of every app.
+
+``NumberField`` reads the text with ``exchange.numbers.parse_number`` in the active language
+(Indonesian 1.234,5, English 1,234.5; an ambiguous value is an error saying how to write it) and
+checks it against its bound in ``exchange/data/bounds.toml``. ``ModelForm`` gives every numeric
+model field such a field, bound taken from the model field's validators, so a form refuses what
+``full_clean()`` refuses with the same message. On a failed submit the form shows what was typed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.forms.models import ModelFormMetaclass
+from django.utils.text import capfirst
+
+from nolkumuh.core.bounds import bound_of, message_language, refuse
+from nolkumuh.exchange.bounds import Problem, bound, range_problem
+from nolkumuh.exchange.numbers import NumberError, parse_number, write
+
+
+class NumberInput(forms.TextInput):
+    """A text box (not ``type=number``, which browsers read in their own locale)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class NumberField(forms.Field):
+    """A typed number: parsed by the active language, within its bound, integer or Decimal."""
+
+    widget = NumberInput
+
+    def __init__(
+        self,
+        *,
+        bound_name: str | None = None,
+        integer: bool | None = None,
+        decimal_places: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.bound_name = bound_name
+        known = bound(bound_name) if bound_name else None
+        self.integer = integer if integer is not None else bool(known and known.kind == "integer")
+        self.decimal_places = decimal_places
+        super().__init__(**kwargs)
+        if self.integer:
+            self.widget.attrs["inputmode"] = "numeric"
+
+    def prepare_value(self, value: Any) -> Any:
+        """Stored numbers shown in the active language's form (typed text is shown as typed)."""
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            return value
+        return write(Decimal(str(value)), message_language())
+
+    def to_python(self, value: Any) -> Decimal | int | None:
+        if value is None or (isinstance(value, int | Decimal) and not isinstance(value, bool)):
+            number = None if value is None else Decimal(value)
+        else:
+            try:
+                number = parse_number(str(value), lang=message_language(), integer=bool(self.integer))
+            except NumberError as exc:
+                raise refuse(exc.problem) from None
+        if number is None:
+            return None
+        if self.integer and number != number.to_integral_value():
+            raise refuse(Problem("not_integer"))
+        if self.bound_name:
+            problem = range_problem(self.bound_name, number, message_language())
+            if problem is not None:
+                raise refuse(problem)
+        places = -int(number.normalize().as_tuple().exponent) if number else 0
+        if self.decimal_places is not None and places > self.decimal_places:
+            raise refuse(Problem("too_many_decimals", {"places": self.decimal_places}))
+        return int(number) if self.integer else number
+
+
+_NUMERIC = (models.IntegerField, models.DecimalField, models.FloatField)
+
+
+def model_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """``formfield_callback``: numeric model fields become :class:`NumberField` with their bound."""
+    if not isinstance(db_field, _NUMERIC) or db_field.choices or not db_field.editable:
+        return db_field.formfield(**kwargs)
+    if isinstance(db_field, models.AutoField | models.BooleanField):
+        return db_field.formfield(**kwargs)
+    defaults: dict[str, Any] = {
+        "bound_name": bound_of(db_field.validators),
+        "integer": isinstance(db_field, models.IntegerField),
+        "decimal_places": getattr(db_field, "decimal_places", None),
+        "required": not db_field.blank,
+        "label": capfirst(db_field.verbose_name),
+        "help_text": db_field.help_text,
+    }
+    if db_field.has_default():
+        defaults["initial"] = db_field.default() if callable(db_field.default) else db_field.default
+    defaults.update({k: v for k, v in kwargs.items() if k in ("label", "help_text", "required", "widget")})
+    return NumberField(**defaults)
+
+
+class _NumberFormMetaclass(ModelFormMetaclass):
+    """Gives each subclass's own ``Meta`` the number callback (Django reads it from that Meta only)."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(model_formfield)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ModelForm(forms.ModelForm, metaclass=_NumberFormMetaclass):
+    """The base of every model form: typed numbers go through :class:`NumberField`."""
+
+    class Meta:
+        formfield_callback = staticmethod(model_formfield)
