@@ -9,6 +9,7 @@ model field such a field, bound taken from the model field's validators, so a fo
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,10 @@ from django.utils.text import capfirst
 from nolkumuh.core.bounds import bound_of, message_language, refuse
 from nolkumuh.exchange.bounds import Problem, bound, range_problem
 from nolkumuh.exchange.numbers import NumberError, parse_number, write
+
+# Coordinates have no thousands: one point or one comma is always the decimal separator.
+COORDINATES = frozenset({"latitude", "longitude"})
+COORDINATE = re.compile(r"[-+]?[0-9]{1,3}(?:[.,][0-9]{1,10})?")
 
 
 class NumberInput(forms.TextInput):
@@ -59,6 +64,9 @@ class NumberField(forms.Field):
     def to_python(self, value: Any) -> Decimal | int | None:
         if value is None or (isinstance(value, int | Decimal) and not isinstance(value, bool)):
             number = None if value is None else Decimal(value)
+        elif self.bound_name in COORDINATES and COORDINATE.fullmatch(str(value).strip()):
+            # pasted from a map or a GPS app: "-6.9667" or "-6,9667" in either language
+            number = Decimal(str(value).strip().replace(",", "."))
         else:
             try:
                 number = parse_number(str(value), lang=message_language(), integer=bool(self.integer))
