@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "nolkumuh"
-PURE = ("scoring", "exchange", "geo")
+PURE = ("scoring", "exchange", "geo", "guard")
 APPS = ("site", "core", "accounts", "regions", "baseline", "planning", "monitoring", "training", "cli")
 
 

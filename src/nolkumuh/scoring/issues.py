@@ -118,6 +118,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "berkas CSV bukan UTF-8; simpan ulang dari Excel sebagai 'CSV UTF-8'",
         "the CSV file is not UTF-8; save it again from Excel as 'CSV UTF-8'",
     ),
+    "file_too_large": (
+        "berkas terlalu besar: {size} MB, batas untuk {kind} {limit} MB; bagi datanya menjadi"
+        " beberapa berkas atau hapus isi yang tidak perlu",
+        "the file is too large: {size} MB, the limit for {kind} is {limit} MB; split the data into"
+        " several files or remove what is not needed",
+    ),
+    "file_kind": (
+        "isi berkas bukan {expected} (terbaca sebagai {found}); simpan ulang sebagai {expected}"
+        " dengan akhiran nama yang sesuai",
+        "the file's content is not {expected} (it reads as {found}); save it again as {expected}"
+        " with the matching file name ending",
+    ),
+    "archive_entries": (
+        "arsip berisi {count} berkas, batasnya {limit}; sisakan hanya berkas yang diperlukan",
+        "the archive holds {count} files, the limit is {limit}; keep only the files needed",
+    ),
+    "archive_name": (
+        "arsip berisi nama berkas yang tidak aman (jalur absolut atau '..'); buat ulang arsipnya",
+        "the archive holds an unsafe file name (an absolute path or '..'); make the archive again",
+    ),
+    "archive_unpacked": (
+        "isi arsip setelah diurai lebih dari {limit} MB; bagi datanya menjadi beberapa berkas",
+        "the archive unpacks to more than {limit} MB; split the data into several files",
+    ),
+    "archive_ratio": (
+        "arsip dimampatkan secara tidak wajar ({ratio} kali, batas {limit} kali), seperti bom zip;"
+        " simpan ulang berkasnya dari aplikasi aslinya",
+        "the archive is compressed implausibly ({ratio} times, the limit is {limit}), like a zip"
+        " bomb; save the file again from the program that made it",
+    ),
+    "sheet_rows": (
+        "lembar {sheet} memakai baris di atas {limit}; hapus baris di bawah data (juga yang"
+        " tampak kosong) atau bagi datanya menjadi beberapa berkas",
+        "sheet {sheet} uses rows beyond {limit}; delete the rows below the data (also those that"
+        " look empty) or split the data into several files",
+    ),
+    "sheet_columns": (
+        "lembar {sheet} memakai kolom di kanan kolom {limit}; hapus isi dan format sel di kanan"
+        " tabel",
+        "sheet {sheet} uses columns to the right of column {limit}; clear the cells and formats to"
+        " the right of the table",
+    ),
+    "parse_timeout": (
+        "berkas tidak bisa dibaca: membaca {kind} ini memakan lebih dari {seconds} detik; bagi"
+        " datanya menjadi beberapa berkas",
+        "the file cannot be read: reading this {kind} takes more than {seconds} seconds; split the"
+        " data into several files",
+    ),
+    "parse_memory": (
+        "berkas tidak bisa dibaca: membaca {kind} ini butuh lebih dari {limit} MB memori; bagi"
+        " datanya menjadi beberapa berkas",
+        "the file cannot be read: reading this {kind} needs more than {limit} MB of memory; split"
+        " the data into several files",
+    ),
+    "parse_crash": (
+        "berkas tidak bisa dibaca: pembaca {kind} berhenti (berkas rusak, atau butuh lebih dari"
+        " {limit} MB memori); simpan ulang berkasnya dari aplikasi aslinya",
+        "the file cannot be read: the {kind} reader stopped (a damaged file, or one that needs more"
+        " than {limit} MB of memory); save it again from the program that made it",
+    ),
+    "parse_failed": (
+        "berkas tidak bisa dibaca sebagai {kind} ({detail}); simpan ulang berkasnya dari aplikasi"
+        " aslinya",
+        "the file cannot be read as {kind} ({detail}); save it again from the program that made it",
+    ),
     "unsupported_format": (
         "format berkas tidak dikenal; gunakan .csv atau .xlsx",
         "unknown file format; use .csv or .xlsx",

@@ -1,0 +1,53 @@
+"""The child side of :func:`nolkumuh.guard.isolate.run_isolated`: read the call from standard input,
+make it, and write ``(status, value)`` to standard output, all by pickle."""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import resource
+import sys
+from typing import Any
+
+from nolkumuh.scoring.issues import InvalidInput
+
+
+def _call(module: str, qualname: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    target: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    return target(*args, **kwargs)
+
+
+def limit(memory_mb: int, seconds: int) -> None:
+    """Cap this process's address space and processor time; no core dumps of untrusted data."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def main() -> int:
+    limit(int(sys.argv[1]), int(sys.argv[2]))
+    # The parent trusts only what comes back on this pipe: keep stray prints of libraries away.
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr
+    module, qualname, args, kwargs = pickle.loads(sys.stdin.buffer.read())
+    try:
+        result: tuple[str, Any] = ("ok", _call(module, qualname, args, kwargs))
+    except InvalidInput as exc:
+        result = ("invalid", exc.issues)
+    except MemoryError:
+        result = ("memory", None)
+    except Exception as exc:  # any other failure of a reader is a file it cannot read
+        result = ("error", type(exc).__name__)
+    try:
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        data = pickle.dumps(("memory", None))
+    out.write(data)
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
