@@ -178,22 +178,16 @@ def cmd_geo_import(args: argparse.Namespace) -> int:
     _django()
     from django.contrib.auth import get_user_model
 
-    from nolkumuh.regions.boundaries import boundary_apply, boundary_features, boundary_plan
+    from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
     from nolkumuh.regions.models import Region
-    from nolkumuh.scoring.issues import InvalidInput
 
     user = get_user_model().objects.filter(username=args.user).first()
     if user is None:
         return _fail([f"pengguna tidak dikenal: {args.user}"], "id")
     kabkota = Region.objects.filter(code=args.kabkota).first() if args.kabkota else None
-    try:
-        features = boundary_features(Path(args.file))
-    except InvalidInput as refused:
-        return _fail(refused.lines(), "id")
     plan = boundary_plan(
         user=user,
         path=Path(args.file),
-        features=features,
         kind=args.kind,
         kabkota=kabkota,
         sk_number=args.sk or "",

@@ -5,13 +5,15 @@ states, so that a CRS nobody can read is refused instead of being taken for WGS8
   are refused ("no_crs").
 - A GeoJSON whose ``crs`` member names a CRS that PROJ does not know (e.g. EPSG:99999) is refused;
   GDAL alone would silently read it as WGS84.
-- A shapefile whose ``.prj`` GDAL cannot read is refused as an unknown CRS, not as a missing one.
+- A shapefile whose ``.prj`` GDAL cannot read, or a GeoPackage whose layer refers to a CRS
+  (``srs_id``) GDAL cannot read, is refused as an unknown CRS, not as a missing one.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -74,6 +76,16 @@ def _has_prj(path: Path, inner: str | None) -> bool:
         return any(name.lower() == wanted for name in archive.namelist())
 
 
+def _gpkg_srs_id(path: Path) -> int | None:
+    """The ``srs_id`` of the first layer of a GeoPackage (opened read-only), or None."""
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
+            row = db.execute("SELECT srs_id FROM gpkg_geometry_columns LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    return int(row[0]) if row and isinstance(row[0], int) else None
+
+
 def _parsed(text: str) -> CRS:
     try:
         return CRS.from_user_input(text)
@@ -95,6 +107,8 @@ def file_crs(found: str | None, path: Path, inner: str | None) -> CRS:
         return _parsed(found)
     if _has_prj(path, inner):
         raise CrsRefused(Issue("unknown_crs", params={"crs": ".prj"}))
+    if suffix == ".gpkg" and (_gpkg_srs_id(path) or 0) > 0:
+        raise CrsRefused(Issue("unknown_crs", params={"crs": f"srs_id {_gpkg_srs_id(path)}"}))
     if suffix in WGS84_BY_STANDARD:
         return WGS84
     raise CrsRefused(Issue("no_crs"))

@@ -65,6 +65,11 @@ def clean_detail(text: str, path: Path) -> str:
 
 
 def _unreadable(detail: str) -> Issue:
+    """GDAL's reason in plain words where it is a known one, else GDAL's own (cleaned) text."""
+    if "Too many nested" in detail:
+        return Issue("gis_json_nested")
+    if "not recognized as being in a supported file format" in detail:
+        return Issue("gis_unreadable", params={"detail": "formatnya tidak dikenali"})
     return Issue("gis_unreadable", params={"detail": detail})
 
 

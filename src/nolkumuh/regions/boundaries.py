@@ -21,11 +21,11 @@ from django.db import transaction
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import RtRecord
 from nolkumuh.core.models import AuditEntry
-from nolkumuh.geo import Feature, FeatureSet, geodesic_areas_ha, read_features
+from nolkumuh.geo import Feature, FeatureSet, geodesic_areas_ha
 from nolkumuh.geo.display import display_geojson
-from nolkumuh.geo.limits import geo_limits_from_env
+from nolkumuh.geo.untrusted import read_untrusted
 from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt, SkDecree, number_key
-from nolkumuh.scoring.issues import Issue
+from nolkumuh.scoring.issues import InvalidInput, Issue
 
 CODE_FIELDS = ("kode_kelurahan", "kode", "kd_kel", "kode_desa", "kdepum", "kdcpum", "kode_kel", "id_kel")
 NAME_FIELDS = ("kelurahan", "nama", "desa", "namobj", "wadmkd", "name", "nama_kawasan", "kawasan")
@@ -144,8 +144,9 @@ def _match_kawasan(feature: Feature, kabkota: Region) -> Match:
 
 
 def boundary_features(path: Path) -> FeatureSet:
-    """The checked features of a boundary file, read within the geometry limits."""
-    return read_features(path, limits=geo_limits_from_env())
+    """The checked features of a boundary file from outside: guarded, read in a child process within
+    the geometry limits; raises InvalidInput when the file is refused."""
+    return read_untrusted(path)
 
 
 def _kawasan_context(plan: BoundaryPlan, user: AbstractBaseUser) -> None:
@@ -176,7 +177,10 @@ def boundary_plan(
     on apply when new). ``choices`` settles ambiguous or unmatched features by hand (feature number
     -> region or kawasan id)."""
     if features is None:
-        features = boundary_features(Path(path or ""))
+        try:
+            features = boundary_features(Path(path or ""))
+        except InvalidInput as refused:
+            features = FeatureSet(issues=list(refused.issues))
     source = Path(path).name if path is not None else ""
     plan = BoundaryPlan(kind, kabkota, decree, source, sk_number=sk_number.strip(), sk_year=sk_year)
     plan.issues, plan.warnings = list(features.issues), list(features.warnings)

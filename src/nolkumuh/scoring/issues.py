@@ -155,8 +155,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " look empty) or split the data into several files",
     ),
     "sheet_columns": (
-        "lembar {sheet} memakai kolom di kanan kolom {limit}; hapus isi dan format sel di kanan"
-        " tabel",
+        "lembar {sheet} memakai kolom di kanan kolom {limit}; hapus isi dan format sel di kanan tabel",
         "sheet {sheet} uses columns to the right of column {limit}; clear the cells and formats to"
         " the right of the table",
     ),
@@ -179,8 +178,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " than {limit} MB of memory); save it again from the program that made it",
     ),
     "parse_failed": (
-        "berkas tidak bisa dibaca sebagai {kind} ({detail}); simpan ulang berkasnya dari aplikasi"
-        " aslinya",
+        "berkas tidak bisa dibaca sebagai {kind} ({detail}); simpan ulang berkasnya dari aplikasi aslinya",
         "the file cannot be read as {kind} ({detail}); save it again from the program that made it",
     ),
     "unsupported_format": (
@@ -249,6 +247,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gis_unreadable": (
         "berkas tidak bisa dibaca: {detail}; buka di QGIS lalu simpan ulang sebagai GeoPackage atau GeoJSON",
         "the file cannot be read: {detail}; open it in QGIS and save it again as GeoPackage or GeoJSON",
+    ),
+    "gis_empty": (
+        "berkas kosong (0 bita); pilih berkas GIS yang berisi poligon batas wilayah",
+        "the file is empty (0 bytes); choose a GIS file that holds the boundary polygons",
+    ),
+    "gis_json_nested": (
+        "berkas tidak bisa dibaca: JSON bersarang terlalu dalam (daftar di dalam daftar); simpan"
+        " ulang dari QGIS sebagai GeoJSON",
+        "the file cannot be read: the JSON is nested too deeply (lists within lists); save it again"
+        " from QGIS as GeoJSON",
     ),
     "gis_archive_empty": (
         "berkas tidak bisa dibaca: arsip tidak berisi .shp, .gpkg, .geojson atau .kml; masukkan"
