@@ -127,7 +127,8 @@ def map_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 
 class BoundaryUploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Berkas GIS (.geojson, .gpkg, .zip berisi shapefile, .kml, .kmz)")
+        label=gettext_lazy("Berkas GIS (.geojson, .gpkg, .zip berisi shapefile, .kml, .kmz)"),
+        allow_empty_file=True,  # answered by the file guard, with what to do instead
     )
     kind = forms.ChoiceField(label=gettext_lazy("Isi berkas"), choices=Boundary.Kind.choices)
     kabkota = forms.CharField(
