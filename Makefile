@@ -51,6 +51,7 @@ bench: $(STAMP) ## run the benchmarks (results go into docs/benchmarks.md by han
 	$(BIN)/python bench/bench_training.py
 	$(BIN)/python bench/bench_monitoring.py
 	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_guard.py
 
 docs: $(STAMP) ## regenerate the generated part of docs/scoring.md from the ruleset data
 	$(BIN)/python -m nolkumuh.scoring.docs docs/scoring.md

@@ -125,7 +125,7 @@ def test_workbook_without_the_expected_sheet(tmp_path):
 def test_not_an_excel_file_and_not_utf8(tmp_path):
     fake = tmp_path / "palsu.xlsx"
     fake.write_text("bukan excel", encoding="utf-8")
-    assert "tidak bisa dibaca sebagai XLSX" in run("score", fake, check_code=2).stderr
+    assert "isi berkas bukan Excel (.xlsx), terbaca sebagai CSV" in run("score", fake, check_code=2).stderr
     latin = tmp_path / "latin.csv"
     latin.write_bytes("kelurahan\nKeb\xe9n\n".encode("latin-1"))
     assert "CSV UTF-8" in run("score", latin, check_code=2).stderr

@@ -15,6 +15,7 @@ from typing import Any
 
 from nolkumuh import __version__
 from nolkumuh.exchange import LEVELS, read_rt_file, score_input, write_table
+from nolkumuh.exchange.read import no_progress
 from nolkumuh.exchange.write import text_values
 from nolkumuh.scoring import DEFAULT_RULESET, InvalidInput, all_rulesets, load_ruleset
 from nolkumuh.scoring.docs import ruleset_markdown
@@ -24,15 +25,12 @@ BAD_INPUT = 2
 PROGRESS_BYTES = 2_000_000
 
 
-def _progress_factory(enabled: bool) -> Any:
-    def progress(rows: Iterable[Any], total: int | None) -> Iterable[Any]:
-        if not enabled:
-            return rows
-        from tqdm import tqdm
+def progress_bar(rows: Iterable[Any], total: int | None) -> Iterable[Any]:
+    """A progress bar on stderr while a large file is read (module level: it runs in the child
+    process that parses the file)."""
+    from tqdm import tqdm
 
-        return tqdm(rows, total=total, unit=" baris", desc="membaca", file=sys.stderr, mininterval=0.5)
-
-    return progress
+    return tqdm(rows, total=total, unit=" baris", desc="membaca", file=sys.stderr, mininterval=0.5)
 
 
 def _fail(issues_lines: list[str], lang: str) -> int:
@@ -57,9 +55,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     show = show and source.stat().st_size >= (0 if args.progress else PROGRESS_BYTES)
     try:
-        data = read_rt_file(
-            source, ruleset=args.ruleset, decimal_comma=args.decimal_comma, progress=_progress_factory(show)
-        )
+        progress = progress_bar if show else no_progress
+        data = read_rt_file(source, ruleset=args.ruleset, decimal_comma=args.decimal_comma, progress=progress)
     except InvalidInput as exc:
         return _fail(exc.lines(args.lang), args.lang)
     table = score_input(data, level=args.level)

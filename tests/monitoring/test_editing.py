@@ -14,9 +14,10 @@ from PIL import Image
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.monitoring.construction import activity_handover, report_save
 from nolkumuh.monitoring.editing import activity_update
+from nolkumuh.monitoring.exif import thumbnail_make
 from nolkumuh.monitoring.institutions import kpp_save
 from nolkumuh.monitoring.models import Activity, Kpp
-from nolkumuh.monitoring.photos import photo_add, thumbnail_make
+from nolkumuh.monitoring.photos import photo_add
 from tests.monitoring.test_construction import _jpeg, line, start  # noqa: F401
 
 

@@ -71,6 +71,10 @@ class Scope:
             return True
         return any(code == p or code.startswith(p + ".") for p in self.prefixes)
 
+    def may_edit_somewhere(self) -> bool:
+        """True when the user may enter RT data in some region (and so has something to import)."""
+        return self.role in EDITORS and (self.is_admin or bool(self.prefixes))
+
     def may_edit(self, kelurahan: Region) -> bool:
         return self.role in EDITORS and self.covers(kelurahan.code)
 

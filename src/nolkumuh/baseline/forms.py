@@ -38,17 +38,12 @@ def form_values(cleaned: dict[str, object]) -> dict[str, str]:
     return values
 
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-
-
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas Excel (.xlsx) atau CSV"))
     decimal_comma = forms.BooleanField(label=_("CSV memakai koma desimal (1,5)"), required=False)
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Berkas terlalu besar (paling besar 25 MB); bagi per kecamatan."))
         if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv")):
             raise forms.ValidationError(_("Gunakan berkas .xlsx atau .csv."))
         return upload

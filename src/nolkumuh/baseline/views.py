@@ -28,8 +28,9 @@ from nolkumuh.baseline.services import (
     submission_transition,
 )
 from nolkumuh.baseline.tasks import export_task, import_apply_task
-from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
+from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.core.jobs import job_create
+from nolkumuh.core.uploads import store_upload
 from nolkumuh.exchange import read_sheet
 from nolkumuh.exchange.workbooks import marked_workbook
 from nolkumuh.planning.models import Realization
@@ -232,16 +233,19 @@ def template_download(request: HttpRequest, code: str, year: int) -> HttpRespons
 def import_start(request: HttpRequest, year: int) -> HttpResponse:
     """Upload, then the dry run: new/changed/unchanged rows and every problem."""
     round = get_object_or_404(DataRound, year=year)
+    if not user_scope(request.user).may_edit_somewhere():
+        # refused before the upload is read: a user without a data-entry area has nothing to import
+        return render(request, "baseline/import.html", {"round": round, "no_area": True}, status=403)
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"form": form, "round": round}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
         token = uuid.uuid4().hex
-        stored = upload_folder() / f"{token}{suffix}"
-        with stored.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        try:
+            stored = store_upload(upload, key=token, kinds=("csv", "xlsx"))
+        except InvalidInput as exc:
+            context.update(refused=exc.lines(get_language() or "id"), name=upload.name)
+            return render(request, "baseline/import.html", context)
         decimal_comma = form.cleaned_data["decimal_comma"]
         plan = import_plan(user=request.user, round=round, path=stored, decimal_comma=decimal_comma)
         request.session[f"import-{token}"] = {

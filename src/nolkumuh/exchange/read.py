@@ -11,6 +11,7 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from nolkumuh.guard import Limits, check_file, run_isolated
 from nolkumuh.scoring.issues import InvalidInput, Issue
 
 # Column names that show a sheet holds RT data (used to pick the sheet and to explain errors).
@@ -32,6 +33,7 @@ class RawSheet:
     row_numbers: list[int]
     kind: str  # "csv" or "xlsx"
     header_row: int = 1  # spreadsheet number of the header row
+    sheet_name: str = ""  # the XLSX sheet read
 
 
 def normalize_name(name: object) -> str:
@@ -109,6 +111,7 @@ def read_xlsx(
         sheet = workbook.get_sheet_by_name(name)
         rows: Iterator[list[Any]] = ([_xlsx_cell(c) for c in row] for row in sheet.iter_rows())
         raw = _collect(progress(rows, sheet.height), "xlsx")
+        raw.sheet_name = name
     except (CalamineError, OSError, ValueError) as exc:
         detail = type(exc).__name__
         raise InvalidInput([Issue("unreadable_file", params={"kind": "XLSX", "detail": detail})]) from None
@@ -120,12 +123,31 @@ def read_xlsx(
 
 
 def read_sheet(
+    path: Path,
+    *,
+    progress: Progress = no_progress,
+    sheet: str = "rt",
+    rt_data: bool = True,
+    limits: Limits | None = None,
+) -> RawSheet:
+    """Read ``path`` by its extension (.csv, .xlsx); see :func:`read_xlsx` for the sheet chosen.
+
+    The file is untrusted: it passes the file guard (kind, size, rows and columns) first and is
+    parsed in a child process with memory and time limits, so a hostile file cannot take the caller
+    down. ``progress`` must be a module-level function (it runs in the child)."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        raise InvalidInput([Issue("unsupported_format", value=path.name)])
+    check_file(path, kinds={"csv", "xlsx"}, limits=limits)
+    kind = "CSV" if suffix == ".csv" else "XLSX"
+    options = {"progress": progress, "sheet": sheet, "rt_data": rt_data}
+    return run_isolated(read_sheet_unguarded, path, kind=kind, **options)
+
+
+def read_sheet_unguarded(
     path: Path, *, progress: Progress = no_progress, sheet: str = "rt", rt_data: bool = True
 ) -> RawSheet:
-    """Read ``path`` by its extension (.csv, .xlsx); see :func:`read_xlsx` for the sheet chosen."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
+    """:func:`read_sheet` without the guard, for files this program wrote itself."""
+    if path.suffix.lower() == ".csv":
         return read_csv(path, progress=progress)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, progress=progress, sheet=sheet, rt_data=rt_data)
-    raise InvalidInput([Issue("unsupported_format", value=path.name)])
+    return read_xlsx(path, progress=progress, sheet=sheet, rt_data=rt_data)

@@ -21,8 +21,10 @@ def _call(module: str, qualname: str, args: tuple[Any, ...], kwargs: dict[str, A
 
 def limit(memory_mb: int, seconds: int) -> None:
     """Cap this process's address space and processor time; no core dumps of untrusted data."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    for kind, wanted in ((resource.RLIMIT_AS, memory_mb << 20), (resource.RLIMIT_CPU, seconds)):
+        _soft, hard = resource.getrlimit(kind)  # never above what the parent itself may use
+        cap = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(kind, (cap, hard if kind == resource.RLIMIT_CPU else cap))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 

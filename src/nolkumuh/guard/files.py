@@ -29,6 +29,8 @@ KIND_NAMES = {
     "fgb": "FlatGeobuf",
     "jpeg": "JPEG",
     "png": "PNG",
+    "webp": "WebP",
+    "tiff": "TIFF",
 }
 # What a file name's ending promises; the content must keep the promise.
 SUFFIX_KIND = {
@@ -45,6 +47,9 @@ SUFFIX_KIND = {
     ".jpg": "jpeg",
     ".jpeg": "jpeg",
     ".png": "png",
+    ".webp": "webp",
+    ".tif": "tiff",
+    ".tiff": "tiff",
 }
 _CHUNK = 1 << 20
 _OVERLAP = 64  # longest reference the pattern matches, carried from one block into the next
@@ -62,9 +67,10 @@ def check_file(path: Path, *, kinds: Collection[str], limits: Limits | None = No
     kind = sniff(path)
     promised = SUFFIX_KIND.get(path.suffix.lower())
     if kind is None or kind not in kinds or (promised and promised != kind):
-        wanted = " / ".join(KIND_NAMES[k] for k in kinds)
-        found = KIND_NAMES.get(kind or "", "?")
-        raise InvalidInput([Issue("file_kind", params={"expected": wanted, "found": found})])
+        wanted = " / ".join(KIND_NAMES[k] for k in ([promised] if promised in kinds else sorted(kinds)))
+        if kind is None:
+            raise InvalidInput([Issue("file_kind_unknown", params={"expected": wanted})])
+        raise InvalidInput([Issue("file_kind", params={"expected": wanted, "found": KIND_NAMES[kind]})])
     if size > limits.max_bytes[kind]:
         raise _too_large(size, limits.max_bytes[kind], KIND_NAMES[kind])
     if kind in ("xlsx", "zip", "kmz"):
@@ -100,6 +106,10 @@ def sniff(path: Path) -> str | None:
             return kind
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return "webp"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
     if b"\x00" in head:
         return None
     try:

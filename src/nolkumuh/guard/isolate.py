@@ -48,7 +48,7 @@ def run_isolated(
             # the child sets its own limits first thing (no preexec_fn: the server has threads)
             [sys.executable, "-m", "nolkumuh.guard.child", str(memory_mb), str(seconds)],
             input=payload,
-            capture_output=True,
+            stdout=subprocess.PIPE,  # the result; the child's stderr (progress bars, warnings) passes
             timeout=seconds + 2,
             env=env,
             check=False,

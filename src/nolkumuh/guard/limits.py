@@ -25,6 +25,8 @@ DEFAULT_MAX_MB: dict[str, int] = {
     "fgb": 100,
     "jpeg": 20,
     "png": 20,
+    "webp": 20,
+    "tiff": 20,
 }
 
 

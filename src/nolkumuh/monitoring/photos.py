@@ -13,18 +13,17 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from nolkumuh.core.services import audit_record
+from nolkumuh.guard import check_file, limits_from_env, run_isolated
 from nolkumuh.monitoring.construction import ensure_reporter
-from nolkumuh.monitoring.exif import NotAPhoto, distance_m, read_photo
+from nolkumuh.monitoring.exif import PhotoInfo, distance_m, examine_photo
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.models import Activity, Photo
+from nolkumuh.scoring.issues import InvalidInput
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff"}
-PHOTO_MAX_BYTES = 20 * 1024 * 1024
-THUMBNAIL_PX = 320  # the longer side: sharp at 160 px on a phone's 2x screen, a few kB over 3G
-THUMBNAIL_QUALITY = 80
+PHOTO_KINDS = ("jpeg", "png", "webp", "tiff")
 
 
 @dataclass
@@ -37,22 +36,6 @@ def photo_folder(activity: Activity) -> Path:
     folder = Path(settings.DATA_DIR) / "photos" / str(activity.pk)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def thumbnail_make(source: Path, target: Path, size: int = THUMBNAIL_PX) -> bool:
-    """Write a JPEG thumbnail of a photo (turned upright as the camera's EXIF says, the longer side
-    at most `size` px). False when Pillow cannot read the image: the page then shows the original."""
-    try:
-        with Image.open(source) as image:
-            small = ImageOps.exif_transpose(image)
-            small.thumbnail((size, size))
-            if small.mode not in {"RGB", "L"}:
-                small = small.convert("RGB")
-            small.save(target, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
-    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError):
-        target.unlink(missing_ok=True)
-        return False
-    return True
 
 
 def _warnings(photo: Photo, activity: Activity, has_position: bool, has_time: bool) -> list[str]:
@@ -73,18 +56,28 @@ def _warnings(photo: Photo, activity: Activity, has_position: bool, has_time: bo
     return warnings
 
 
-def _store(activity: Activity, suffix: str, stream: IO[bytes]) -> tuple[str, str]:
-    """Copy the upload into the data folder and make its thumbnail; both paths relative to it."""
-    root = Path(settings.DATA_DIR)
+def _store(activity: Activity, suffix: str, stream: IO[bytes]) -> tuple[Path, Path, PhotoInfo]:
+    """Copy the upload into the data folder, check it with the file guard, and read its EXIF data
+    and make its thumbnail in a child process (a hostile image cannot take the server down).
+    Nothing stays on disk when the file is refused."""
     name = uuid.uuid4().hex
     target = photo_folder(activity) / f"{name}{suffix}"
+    thumbnail = target.with_name(f"{name}.kecil.jpg")
     stream.seek(0)
     with target.open("wb") as handle:
         while chunk := stream.read(1 << 16):
             handle.write(chunk)
-    thumbnail = target.with_name(f"{name}.kecil.jpg")
-    made = thumbnail_make(target, thumbnail)
-    return str(target.relative_to(root)), str(thumbnail.relative_to(root)) if made else ""
+    try:
+        check_file(target, kinds=PHOTO_KINDS)
+        info, _made = run_isolated(examine_photo, target, thumbnail, kind="foto", memory_mb=1024, seconds=60)
+    except InvalidInput as exc:
+        target.unlink(missing_ok=True)
+        thumbnail.unlink(missing_ok=True)
+        raise ValidationError({"photo": exc.lines()}) from None
+    if info is None:
+        target.unlink(missing_ok=True)
+        raise ValidationError({"photo": "berkas ini bukan foto yang dapat dibaca"})
+    return target, thumbnail, info
 
 
 @transaction.atomic
@@ -98,19 +91,19 @@ def photo_add(
     suffix = Path(name).suffix.lower()
     if stage not in default_settings().photo_stages:
         raise ValidationError({"stage": "tahap foto harus salah satu dari 0, 50 atau 100 %"})
-    if suffix not in PHOTO_SUFFIXES or size > PHOTO_MAX_BYTES:
-        raise ValidationError({"photo": "unggah foto JPG/PNG/WEBP/TIFF paling besar 20 MB"})
-    try:
-        info = read_photo(stream)
-    except NotAPhoto:
-        raise ValidationError({"photo": "berkas ini bukan foto yang dapat dibaca"}) from None
+    largest = max(limits_from_env().max_bytes[k] for k in PHOTO_KINDS)
+    if suffix not in PHOTO_SUFFIXES or size > largest:
+        raise ValidationError({"photo": f"unggah foto JPG/PNG/WEBP/TIFF paling besar {largest // 2**20} MB"})
+    target, thumbnail, info = _store(activity, suffix, stream)
     photo = Photo(
         activity=activity, stage=stage, uploaded_by=user, latitude=info.latitude, longitude=info.longitude
     )
     if info.taken_at is not None:
         photo.taken_at = timezone.make_aware(info.taken_at)
     warnings = _warnings(photo, activity, info.has_position, info.taken_at is not None)
-    photo.path, photo.thumbnail = _store(activity, suffix, stream)
+    root = Path(settings.DATA_DIR)
+    photo.path = str(target.relative_to(root))
+    photo.thumbnail = str(thumbnail.relative_to(root)) if thumbnail.exists() else ""
     photo.full_clean()
     photo.save()
     audit_record(

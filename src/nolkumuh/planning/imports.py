@@ -9,10 +9,9 @@ from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from python_calamine import CalamineError, CalamineWorkbook
 
 from nolkumuh.exchange.parse import cell_text
-from nolkumuh.exchange.read import _pick_sheet, normalize_name, read_sheet
+from nolkumuh.exchange.read import normalize_name, read_sheet
 from nolkumuh.exchange.write import workbook
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
@@ -93,7 +92,7 @@ def plan_lines_plan(*, user: AbstractBaseUser, plan: Plan, path: Path) -> LinesP
     except InvalidInput as exc:
         result.issues = exc.issues
         return result
-    result.sheet = _first_sheet(path)
+    result.sheet = sheet.sheet_name
     position = {normalize_name(n): j for j, n in enumerate(sheet.names)}
     missing = [c for c in REQUIRED if c not in position]
     if "kawasan" not in position:
@@ -219,16 +218,6 @@ def plan_kawasan(plan: Plan) -> list[Kawasan]:
         for k in Kawasan.objects.filter(kabkota__code__startswith=code[:2]).select_related("kabkota")
         if within_code(k.kabkota.code, code) or within_code(code, k.kabkota.code)
     ]
-
-
-def _first_sheet(path: Path) -> str:
-    """The name of the sheet read: "kegiatan" if there is one, else the first (as exchange.read picks)."""
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return ""
-    try:
-        return _pick_sheet(CalamineWorkbook.from_path(str(path)), SHEET)
-    except (CalamineError, OSError, ValueError, IndexError):
-        return ""
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -18,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from nolkumuh.accounts.services import WorkflowError, user_scope
 from nolkumuh.baseline.scoring import ruleset_of
-from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
+from nolkumuh.core.downloads import send_once, temporary_file
+from nolkumuh.core.uploads import store_upload
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
@@ -207,13 +207,13 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     if not user_scope(request.user).may("approve", plan.region):
         raise Http404
     context: dict[str, object] = {"plan": plan}
-    folder = upload_folder()
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
-        stored = folder / f"rencana-{plan.pk}-{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-        with stored.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        try:
+            stored = store_upload(upload, key=f"rencana-{plan.pk}", kinds=("csv", "xlsx"))
+        except InvalidInput as exc:
+            context.update(refused=exc.lines(get_language() or "id"))
+            return render(request, "planning/import.html", context)
         request.session[f"rencana-{plan.pk}"] = str(stored)
         checked = plan_lines_plan(user=request.user, plan=plan, path=stored)
         lang = get_language() or "id"

@@ -125,10 +125,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " several files or remove what is not needed",
     ),
     "file_kind": (
-        "isi berkas bukan {expected} (terbaca sebagai {found}); simpan ulang sebagai {expected}"
+        "isi berkas bukan {expected}, terbaca sebagai {found}; simpan ulang sebagai {expected}"
         " dengan akhiran nama yang sesuai",
-        "the file's content is not {expected} (it reads as {found}); save it again as {expected}"
+        "the file's content is not {expected}, it reads as {found}; save it again as {expected}"
         " with the matching file name ending",
+    ),
+    "file_kind_unknown": (
+        "isi berkas tidak dikenali sebagai {expected} (rusak, terpotong, atau berkas jenis lain);"
+        " simpan ulang sebagai {expected} lalu unggah lagi",
+        "the file's content is not recognised as {expected} (damaged, cut off, or another kind of"
+        " file); save it again as {expected} and upload it again",
     ),
     "archive_entries": (
         "arsip berisi {count} berkas, batasnya {limit}; sisakan hanya berkas yang diperlukan",

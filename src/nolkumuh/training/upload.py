@@ -4,7 +4,6 @@ confirm to apply all or nothing."""
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from nolkumuh.core.downloads import upload_folder
+from nolkumuh.core.uploads import store_upload
 from nolkumuh.scoring.issues import InvalidInput
 from nolkumuh.training.imports import Checked
 
@@ -45,13 +44,11 @@ def import_flow(
     }
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
-        suffix = Path(upload.name).suffix.lower()
-        stored = (
-            upload_folder() / f"{key}-{uuid.uuid4().hex}{suffix if suffix in ('.xlsx', '.csv') else '.bin'}"
-        )
-        with stored.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        try:
+            stored = store_upload(upload, key=key, kinds=("csv", "xlsx"))
+        except InvalidInput as exc:
+            context.update(refused=exc.lines(get_language() or "id"))
+            return render(request, "training/import.html", context)
         request.session[f"impor-{key}"] = str(stored)
         checked = check(stored)
         context.update(checked=checked, issue_lines=[i.line(get_language() or "id") for i in checked.issues])
