@@ -188,7 +188,8 @@ def _kml(coordinates: str) -> str:
 NAN = "bukan angka (NaN atau tak hingga)"
 UNKNOWN_CRS = "sistem koordinat (CRS) berkas tidak dikenal"
 UNREADABLE = "berkas tidak bisa dibaca"
-WRONG_KIND = "isi berkas bukan GeoJSON"
+WRONG_KIND = "isi berkas bukan GeoJSON, terbaca sebagai CSV"
+NOT_GEOJSON = "isi berkas tidak dikenali sebagai GeoJSON"
 FAR = "di luar Indonesia"
 NESTED = "[" * 5000 + "]" * 5000
 
@@ -276,13 +277,17 @@ CASES = [
         _text("rusak.geojson", '{"type": "FeatureCollection", "features": [ini bukan json'),
         UNREADABLE,
     ),
-    Case("exe_renamed", _text("program.geojson", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 512), WRONG_KIND),
-    Case("zip_renamed_geopackage", _zipped("batas.gpkg", _with_shapefile), WRONG_KIND),
+    Case("exe_renamed", _text("program.geojson", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 512), NOT_GEOJSON),
+    Case(
+        "zip_renamed_geopackage",
+        _zipped("batas.gpkg", _with_shapefile),
+        "isi berkas bukan GeoPackage, terbaca sebagai ZIP",
+    ),
     Case("truncated_geopackage", _text("potong.gpkg", b"SQLite format 3\x00" + b"\x01" * 300), UNREADABLE),
     Case(
         "latin1_json",
         _text("latin.geojson", b'{"type":"FeatureCollection","nama":"' + b"\xe9" * 20 + b'"}'),
-        WRONG_KIND,
+        NOT_GEOJSON,
     ),
     Case("empty_file", _text("kosong.geojson", b""), "berkas kosong"),
     Case(

@@ -22,9 +22,11 @@ from nolkumuh.accounts.services import user_scope, visibility
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.core.cache import data_cached
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
+from nolkumuh.core.uploads import store_upload
 from nolkumuh.geo import FeatureSet, write_features
 from nolkumuh.geo.checked import load_checked, save_checked
 from nolkumuh.geo.image import render_png
+from nolkumuh.geo.untrusted import GIS_KINDS
 from nolkumuh.regions.boundaries import boundary_apply, boundary_features, boundary_plan
 from nolkumuh.regions.decrees import decree_comparison
 from nolkumuh.regions.maps import LEVELS, MapRequest, map_layer
@@ -182,23 +184,21 @@ def _receive(request: HttpRequest, form: BoundaryUploadForm) -> str | None:
         )
         return None
     token = uuid.uuid4().hex
-    folder = upload_folder()
-    uploaded = folder / f"{token}{Path(data['file'].name).suffix.lower()[:8]}"
-    with uploaded.open("wb") as handle:
-        for chunk in data["file"].chunks():
-            handle.write(chunk)
+    uploaded = None
     try:
+        uploaded = store_upload(data["file"], key=f"batas-{token}", kinds=GIS_KINDS)
         features = boundary_features(uploaded)
     except InvalidInput as refused:
         features = FeatureSet(issues=refused.issues)
     finally:
-        uploaded.unlink(missing_ok=True)
+        if uploaded is not None:
+            uploaded.unlink(missing_ok=True)
     refusals = [i for i in features.issues if i.row is None]
     if refusals:
         for issue in refusals:
             form.add_error("file", issue.line(get_language() or "id"))
         return None
-    checked = folder / f"{token}.checked.json"
+    checked = upload_folder() / f"{token}.checked.json"
     save_checked(features, checked)
     request.session[f"batas-{token}"] = {
         "checked": str(checked),
