@@ -256,7 +256,7 @@ CASES = [
     Case(
         "shapefile_without_its_parts",
         _zipped("sebagian.zip", lambda a, f: a.write(shapefile(f)[0].with_suffix(".shp"), "batas.shp")),
-        UNREADABLE,
+        "shapefile tidak lengkap, berkas .shx tidak ada",
     ),
     Case(
         "huge_json",
@@ -283,7 +283,11 @@ CASES = [
         _zipped("batas.gpkg", _with_shapefile),
         "isi berkas bukan GeoPackage, terbaca sebagai ZIP",
     ),
-    Case("truncated_geopackage", _text("potong.gpkg", b"SQLite format 3\x00" + b"\x01" * 300), UNREADABLE),
+    Case(
+        "truncated_geopackage",
+        _text("potong.gpkg", b"SQLite format 3\x00" + b"\x01" * 300),
+        "berkas tidak bisa dibaca: GeoPackage rusak atau terpotong",
+    ),
     Case(
         "latin1_json",
         _text("latin.geojson", b'{"type":"FeatureCollection","nama":"' + b"\xe9" * 20 + b'"}'),

@@ -32,6 +32,19 @@ def test_hostile_boundary_file_is_refused_with_a_clear_message(case, tmp_path, m
     assert str(tmp_path) not in text and "/vsi" not in text and "pytest-of" not in text
 
 
+def test_gdal_messages_name_the_file_never_a_path_on_the_server(tmp_path):
+    from nolkumuh.geo.read import clean_detail
+
+    upload = tmp_path / "data dir" / "uploads" / "batas-1.zip"
+    said = f"Unable to open /vsizip/{upload}/x.shp or '{upload}'; also /srv/nolkumuh/other.gpkg and/or"
+    assert clean_detail(said + "\nsecond line", upload) == (
+        "Unable to open batas-1.zip/x.shp or 'batas-1.zip'; also batas-1.zip and/or"
+    )
+    assert clean_detail(said, upload, "Batas Kota.zip") == (
+        "Unable to open Batas Kota.zip/x.shp or 'Batas Kota.zip'; also Batas Kota.zip and/or"
+    )
+
+
 def test_a_good_feature_next_to_a_nan_one_is_kept_and_the_bad_one_named(tmp_path):
     ring = "[[110.42,-6.95],[NaN,-6.95],[110.43,-6.94],[110.42,-6.95]]"
     path = tmp_path / "campur.geojson"

@@ -32,6 +32,12 @@ INDONESIA = (94.0, -11.5, 142.0, 6.5)
 INNER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json", ".kml", ".fgb")
 LABEL_FIELDS = ("nama", "name", "namobj", "kelurahan", "nama_kawasan", "kawasan", "kode", "rt")
 # an absolute path (also GDAL's /vsizip/...) that starts a word: "and/or" is no path
+# GDAL's words for the usual reasons -> plain Indonesian (GDAL's own text otherwise).
+PLAIN_REASONS = (
+    ("not recognized as being in a supported file format", "formatnya tidak dikenali"),
+    ("file is not a database", "GeoPackage rusak atau terpotong"),
+    ("SHAPE_RESTORE_SHX", "shapefile tidak lengkap, berkas .shx tidak ada"),
+)
 _PATHS = re.compile(r"(?<![^\s'\"(\[])(/vsi[a-z0-9_]+/)?(/[^\s'\"():;,\]]+)+")
 
 
@@ -55,22 +61,25 @@ def _source(path: Path, inner: str | None) -> str:
     return f"/vsizip/{path}/{inner}" if inner else str(path)
 
 
-def clean_detail(text: str, path: Path) -> str:
-    """GDAL's first line of an error, with every path on the server replaced by the file's name."""
+def clean_detail(text: str, path: Path, name: str | None = None) -> str:
+    """GDAL's first line of an error, with every path on the server replaced by the file's name
+    (``name``: the name the user knows the file by)."""
+    shown = name or path.name
     first = (text.splitlines() or [""])[0]
     first = first.split("; It might help")[0].split(" It might help")[0]
-    first = first.replace(f"/vsizip/{path}", path.name).replace(str(path), path.name)
-    first = first.replace(f"{path.parent}/", "")
-    return _PATHS.sub(path.name, first)[:200] or "?"
+    first = first.replace(f"/vsizip/{path}", shown).replace(str(path), shown)
+    first = first.replace(f"{path.parent}/", "").replace(path.name, shown)
+    return _PATHS.sub(shown, first)[:200] or "?"
 
 
-def _unreadable(detail: str) -> Issue:
+def _unreadable(text: str, path: Path, name: str | None) -> Issue:
     """GDAL's reason in plain words where it is a known one, else GDAL's own (cleaned) text."""
-    if "Too many nested" in detail:
+    if "Too many nested" in text:
         return Issue("gis_json_nested")
-    if "not recognized as being in a supported file format" in detail:
-        return Issue("gis_unreadable", params={"detail": "formatnya tidak dikenali"})
-    return Issue("gis_unreadable", params={"detail": detail})
+    for gdal_says, plain in PLAIN_REASONS:
+        if gdal_says in text:
+            return Issue("gis_unreadable", params={"detail": plain})
+    return Issue("gis_unreadable", params={"detail": clean_detail(text, path, name)})
 
 
 def _label(properties: dict[str, Any]) -> str | None:
@@ -169,8 +178,11 @@ def _bounded(shapes: np.ndarray, labels: list[str | None], limits: GeoLimits, re
     return skipped
 
 
-def read_features(path: Path, *, layer: str | None = None, limits: GeoLimits | None = None) -> FeatureSet:
-    """All polygon features of the file (first layer unless ``layer``), in WGS84, checked."""
+def read_features(
+    path: Path, *, layer: str | None = None, limits: GeoLimits | None = None, name: str | None = None
+) -> FeatureSet:
+    """All polygon features of the file (first layer unless ``layer``), in WGS84, checked;
+    ``name`` is the file's name in messages (default: its name on disk)."""
     path, limits, result = Path(path), limits or GeoLimits(), FeatureSet()
     try:
         inner = _inner(path)
@@ -179,11 +191,11 @@ def read_features(path: Path, *, layer: str | None = None, limits: GeoLimits | N
         result.issues.append(Issue("gis_archive_empty"))
         return result
     except CRSError as exc:
-        detail = clean_detail(str(exc), path)
+        detail = clean_detail(str(exc), path, name)
         result.issues.append(Issue("unknown_crs", params={"crs": detail}))
         return result
     except (RuntimeError, ValueError, zipfile.BadZipFile, OSError) as exc:
-        result.issues.append(_unreadable(clean_detail(str(exc) or type(exc).__name__, path)))
+        result.issues.append(_unreadable(str(exc) or type(exc).__name__, path, name))
         return result
     result.layer = str(meta.get("layer_name") or layer or "")
     try:

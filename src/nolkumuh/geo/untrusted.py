@@ -20,13 +20,16 @@ from nolkumuh.scoring.issues import InvalidInput, Issue
 GIS_KINDS = ("geojson", "gpkg", "zip", "kml", "kmz", "fgb")
 
 
-def read_untrusted(path: Path, *, limits: GeoLimits | None = None) -> FeatureSet:
+def read_untrusted(path: Path, *, limits: GeoLimits | None = None, name: str | None = None) -> FeatureSet:
     """The checked features of a boundary file; raises InvalidInput when the file is refused
-    before reading or its reader fails (crash, memory, time)."""
+    before reading or its reader fails (crash, memory, time). ``name``: the file's name as the user
+    knows it, for messages (an upload is stored under another name)."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput([Issue("gis_unreadable", params={"detail": f"{path.name} tidak ditemukan"})])
+        detail = f"{name or path.name} tidak ditemukan"
+        raise InvalidInput([Issue("gis_unreadable", params={"detail": detail})])
     if path.stat().st_size == 0:
         raise InvalidInput([Issue("gis_empty")])
     check_file(path, kinds=GIS_KINDS)
-    return run_isolated(read_features, path, limits=limits or geo_limits_from_env(), kind="GIS")
+    limits = limits or geo_limits_from_env()
+    return run_isolated(read_features, path, limits=limits, name=name, kind="GIS")

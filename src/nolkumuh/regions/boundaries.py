@@ -143,10 +143,11 @@ def _match_kawasan(feature: Feature, kabkota: Region) -> Match:
     return Match(feature, found[0] if len(found) == 1 else None)
 
 
-def boundary_features(path: Path) -> FeatureSet:
+def boundary_features(path: Path, *, name: str | None = None) -> FeatureSet:
     """The checked features of a boundary file from outside: guarded, read in a child process within
-    the geometry limits; raises InvalidInput when the file is refused."""
-    return read_untrusted(path)
+    the geometry limits; raises InvalidInput when the file is refused. ``name``: the name the user
+    gave the file (an upload is stored under another)."""
+    return read_untrusted(path, name=name)
 
 
 def _kawasan_context(plan: BoundaryPlan, user: AbstractBaseUser) -> None:

@@ -187,7 +187,7 @@ def _receive(request: HttpRequest, form: BoundaryUploadForm) -> str | None:
     uploaded = None
     try:
         uploaded = store_upload(data["file"], key=f"batas-{token}", kinds=GIS_KINDS)
-        features = boundary_features(uploaded)
+        features = boundary_features(uploaded, name=Path(data["file"].name).name[:100])
     except InvalidInput as refused:
         features = FeatureSet(issues=refused.issues)
     finally:
