@@ -16,7 +16,7 @@ from nolkumuh.cli import main
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
 from nolkumuh.regions.models import Boundary, SkDecree
-from tests.geo.hostile import CASES, LAT, LON
+from tests.geo.hostile import CASES, LAT, LON, _collection, circle
 from tests.web.conftest import PASSWORD
 
 SK = "050/HOSTILE/2024"
@@ -167,3 +167,20 @@ def test_the_review_page_reads_the_checked_features_not_the_upload_again(client,
     assert kept == [f"{token}.checked.json"]  # the uploaded file itself is gone after one bounded read
     for _ in range(2):
         assert "1 cocok" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.slow
+def test_a_reader_out_of_memory_is_a_message_on_the_page_and_exit_2_on_the_command_line(
+    client, users, tree, tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "rinci.geojson"
+    path.write_text(_collection([circle(1_000, i * 0.01) for i in range(1_990)]), encoding="utf-8")
+    monkeypatch.setenv("NOLKUMUH_PARSE_MEMORY_MB", "256")
+    before = counts()
+    client.login(username="korkot", password=PASSWORD)
+    page = html.unescape(upload(client, path).content.decode())
+    assert "berkas tidak bisa dibaca: membaca GIS ini butuh lebih dari 256 MB memori" in page
+    arguments = ["geo", "import", str(path), "--kind", "kawasan", "--kabkota", "33.74", "--sk", SK]
+    assert main([*arguments, "--user", "korkot"]) == 2
+    assert "butuh lebih dari 256 MB memori" in capsys.readouterr().err
+    assert counts() == before

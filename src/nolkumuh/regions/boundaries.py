@@ -298,6 +298,20 @@ def _decree_for(*, user: AbstractBaseUser, plan: BoundaryPlan) -> SkDecree:
     return decree
 
 
+def _existing(plan: BoundaryPlan) -> dict[tuple[str, int | None], Boundary]:
+    """The stored boundaries of the plan's targets (of its decree, for kawasan), by target."""
+    targets = [m.target for m in plan.matches]
+    found = Boundary.objects.filter(kind=plan.kind, decree=plan.decree if plan.kind == "kawasan" else None)
+    found = found.filter(
+        **{
+            "rt": {"rt__in": targets},
+            "kelurahan": {"region__in": targets},
+            "kawasan": {"kawasan__in": targets},
+        }[plan.kind]
+    )
+    return {_key(b.kind, b.rt_id, b.region_id, b.kawasan_id): b for b in found}
+
+
 @transaction.atomic
 def boundary_apply(*, user: AbstractBaseUser, plan: BoundaryPlan) -> int:
     """Store every matched polygon (replacing the earlier one of the same target); all or nothing.
@@ -306,18 +320,7 @@ def boundary_apply(*, user: AbstractBaseUser, plan: BoundaryPlan) -> int:
         raise PermissionDenied("plan_not_ready")
     if plan.kind == Boundary.Kind.KAWASAN and plan.decree is None and plan.sk_number:
         plan.decree = _decree_for(user=user, plan=plan)
-    existing = {
-        _key(b.kind, b.rt_id, b.region_id, b.kawasan_id): b
-        for b in Boundary.objects.filter(
-            kind=plan.kind, decree=plan.decree if plan.kind == "kawasan" else None
-        ).filter(
-            **{
-                "rt": {"rt__in": [m.target for m in plan.matches]},
-                "kelurahan": {"region__in": [m.target for m in plan.matches]},
-                "kawasan": {"kawasan__in": [m.target for m in plan.matches]},
-            }[plan.kind]
-        )
-    }
+    existing = _existing(plan)
     new, changed, audits = [], [], []
     fields = ["wkb", "display", "min_lon", "min_lat", "max_lon", "max_lat", "area_ha", "source", "code"]
     for match in plan.matches:
