@@ -129,12 +129,19 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _django() -> None:
+    """Load the settings and apps; a configuration error (such as a missing or example secret key)
+    ends the command with its message on stderr and exit status 2, without a traceback."""
     import os
 
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nolkumuh.site.settings")
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        print(f"nolkumuh tidak bisa dijalankan: {exc}", file=sys.stderr)
+        raise SystemExit(BAD_INPUT) from None
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -160,8 +167,20 @@ def cmd_regions(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Load the demo data and accounts (with public passwords): only in demo mode."""
     _django()
+    from django.conf import settings
+
     from nolkumuh.baseline.demo import demo_load, demo_logins
+
+    if not settings.DEMO:
+        print(
+            "nolkumuh demo hanya berjalan dalam mode demo (NOLKUMUH_DEMO=1): akun demo memakai kata "
+            "sandi yang tercetak di dokumentasi, jadi tidak dibuat pada server sungguhan. Tidak ada "
+            "yang dibuat.",
+            file=sys.stderr,
+        )
+        return BAD_INPUT
 
     result = demo_load()
     print(f"Demo siap ({result['records']} data RT, {result['boundaries']} poligon baru). Akun demo:")
@@ -217,8 +236,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
     _django()
-    from waitress import serve
-
     from nolkumuh.site.wsgi import application
 
     port = args.port or int(os.environ.get("PORT", "8000"))
@@ -227,24 +244,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
     worker = None if args.no_worker else _start_worker()
     print(f"nolkumuh berjalan di http://{args.host}:{port}/ (Ctrl+C untuk berhenti)", flush=True)
     try:
-        serve(application, host=args.host, port=port, threads=8)
+        _waitress(application, host=args.host, port=port)
     finally:
         if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
+            worker.stop()
     return 0
 
 
-def _start_worker() -> Any:
-    """The background worker as a child process, when tasks are queued in the database."""
-    import subprocess
-
+def waitress_options() -> dict[str, Any]:
+    """How waitress treats forwarded headers. Behind a reverse proxy (NOLKUMUH_BEHIND_PROXY=1) the
+    client address and scheme come from the X-Forwarded-For/-Proto headers, but only on requests
+    from the proxy's own address (NOLKUMUH_TRUSTED_PROXY) and only the entry the proxy added
+    (trusted_proxy_count 1: a client cannot forge its address by sending the header itself).
+    Without the flag every forwarded header is removed before the application sees it."""
     from django.conf import settings
+
+    if not settings.NOLKUMUH_BEHIND_PROXY:
+        return {"clear_untrusted_proxy_headers": True}
+    return {
+        "trusted_proxy": settings.NOLKUMUH_TRUSTED_PROXY,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
+def request_body_limit() -> int:
+    """The largest request body waitress accepts: the largest file the guard accepts of any kind,
+    plus a margin for the form around it (a larger upload is cut off before Django stores it)."""
+    from nolkumuh.guard import limits_from_env
+
+    return max(limits_from_env().max_bytes.values()) + 2 * 1024 * 1024
+
+
+def _waitress(application: Any, *, host: str, port: int) -> None:
+    """Serve the application with waitress (8 threads) until stopped."""
+    from waitress import serve
+
+    options = waitress_options()
+    serve(application, host=host, port=port, threads=8, max_request_body_size=request_body_limit(), **options)
+
+
+def _start_worker() -> Any:
+    """The background worker as a child process, when tasks are queued in the database; started
+    again whenever it dies (nolkumuh.supervise)."""
+    from django.conf import settings
+
+    from nolkumuh.supervise import WorkerSupervisor
 
     if settings.TASKS["default"]["BACKEND"] != settings.TASK_BACKENDS["database"]:
         return None
-    worker = subprocess.Popen([sys.executable, "-m", "nolkumuh.cli", "worker"], preexec_fn=_die_with_parent)
-    print(f"pekerja tugas latar berjalan (proses {worker.pid})", flush=True)
+    worker = WorkerSupervisor([sys.executable, "-m", "nolkumuh.cli", "worker"], preexec=_die_with_parent)
+    worker.start()
     return worker
 
 
@@ -260,11 +311,15 @@ def _die_with_parent() -> None:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run queued background tasks (large imports and exports) until stopped; --batch: run what is
-    queued, then stop. `nolkumuh serve` starts one itself."""
+    queued, then stop. At start, jobs left running by a worker that died are failed (or queued
+    again when that is safe). `nolkumuh serve` starts one itself."""
     _django()
     from django.core.management import call_command
 
-    options = ["--interval", "1", "--no-reload", "--queue-name", "*"]
+    from nolkumuh.core.workers import worker_start
+
+    worker_id = worker_start(heartbeat=not args.batch)  # first, the jobs of workers that died
+    options = ["--interval", "1", "--no-reload", "--queue-name", "*", "--worker-id", worker_id]
     call_command("db_worker", *options, *(["--batch", "--no-startup-delay"] if args.batch else []))
     return 0
 

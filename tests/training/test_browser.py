@@ -26,6 +26,7 @@ def test_checkin_by_qr_link_on_a_phone_then_the_event_report(page, browser, live
     mobile = phone.new_page()
     mobile.goto(link)
     mobile.fill("#number", participant.code.lower())
+    mobile.fill("#pin", participant.pin)
     mobile.click("#checkin-form button[type=submit]")
     assert participant.person.name in mobile.inner_text("#checkin-result")
     mobile.check("input[name=content][value='5']")

@@ -107,11 +107,15 @@ def test_participant_list_queries_do_not_grow_with_participants(event, django_as
 def test_checkin_page_needs_no_account_and_reports_closed_sessions(event):
     session = event.sessions.filter(klass__isnull=False).first()
     participant = event.participants.filter(klass=session.klass).first()
-    page = Client().post(f"/pelatihan/hadir/{session.checkin_token}/", {"number": participant.code})
+    page = Client().post(
+        f"/pelatihan/hadir/{session.checkin_token}/", {"number": participant.code, "pin": participant.pin}
+    )
     assert "belum dibuka" in page.content.decode()
     session.checkin_open = True
     session.save()
-    page = Client().post(f"/pelatihan/hadir/{session.checkin_token}/", {"number": participant.code})
+    page = Client().post(
+        f"/pelatihan/hadir/{session.checkin_token}/", {"number": participant.code, "pin": participant.pin}
+    )
     assert "tercatat" in page.content.decode()
     page = Client().get(f"/pelatihan/hadir/?kode={session.fallback_code.lower()}")
     assert session.title or str(session) in page.content.decode()

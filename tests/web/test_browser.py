@@ -256,3 +256,28 @@ def test_optimizer_with_caps_per_year_and_funder_adopted_into_the_plan(
     years = {line.year for line in plan.lines.all()}
     sources = {line.source for line in plan.lines.all()}
     assert 2025 in years and len(years) > 1 and sources <= {"apbn", "apbd_kabkota"}
+
+
+def test_a_large_upload_is_checked_by_the_worker_then_confirmed_from_the_job_page(
+    page, live_server, users, round2024, tree, tmp_path, settings
+):
+    from nolkumuh.cli import main
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.NOLKUMUH_TASK_ROWS = 3  # six rows: large
+    sign_in(page, live_server.url, "fasil")
+    page.goto(f"{live_server.url}/impor/2024/")
+    page.set_input_files(
+        "#id_file", str(write_xlsx(tmp_path / "bandarharjo.xlsx", rows_for("33.74.02.1001")))
+    )
+    page.click("text=Uji berkas")
+    page.wait_for_selector("text=Menunggu giliran")
+    assert "/tugas/" in page.url
+    assert main(["worker", "--batch"]) == 0  # the page polls itself until the check is done
+    page.wait_for_selector("text=Hasil uji (belum disimpan): 6 baris baru, 0 berubah, 0 tetap.")
+    assert not RtRecord.objects.exists()
+    page.click("text=Simpan semua")
+    page.wait_for_selector("text=Menunggu giliran")
+    assert main(["worker", "--batch"]) == 0
+    page.wait_for_selector("text=Impor selesai: 6 baru, 0 berubah, 0 tetap.")
+    assert RtRecord.objects.count() == 6

@@ -118,15 +118,6 @@ def test_completeness_page_lists_kelurahan_not_yet_submitted(client, users, data
     assert "Pajang" in page and "Bandarharjo" in page
 
 
-def test_login_is_throttled_after_repeated_failures(client, users, settings):
-    settings.LOGIN_FAILURE_LIMIT = 3
-    for _ in range(3):
-        client.post(reverse("accounts:login"), {"username": "fasil", "password": "salah"})
-    response = client.post(reverse("accounts:login"), {"username": "fasil", "password": PASSWORD})
-    assert "Terlalu banyak percobaan" in response.content.decode()
-    assert "_auth_user_id" not in client.session
-
-
 def test_login_lands_on_the_users_area(client, users):
     response = client.post(
         reverse("accounts:login"), {"username": "fasil", "password": PASSWORD}, follow=True
@@ -210,27 +201,6 @@ def test_a_round_still_being_approved_is_not_the_default_and_is_flagged(client, 
     assert "Tingkat kekumuhan 2023" in page and "baru mencakup" not in page
     flagged = client.get(reverse("regions:profile", args=["33.74"]) + "?tahun=2024").content.decode()
     assert "Data tahun ini baru mencakup 1 dari 2 kelurahan" in flagged
-
-
-def test_behind_a_proxy_the_forwarded_address_is_throttled(client, users, settings):
-    settings.NOLKUMUH_BEHIND_PROXY = True
-    settings.LOGIN_FAILURE_LIMIT = 2
-    for _ in range(2):
-        client.post(
-            reverse("accounts:login"), {"username": "fasil", "password": "x"}, HTTP_X_FORWARDED_FOR="10.1.1.1"
-        )
-    locked = client.post(
-        reverse("accounts:login"),
-        {"username": "fasil", "password": PASSWORD},
-        HTTP_X_FORWARDED_FOR="10.1.1.1",
-    )
-    assert "Terlalu banyak percobaan" in locked.content.decode()
-    other = client.post(
-        reverse("accounts:login"),
-        {"username": "fasil", "password": PASSWORD},
-        HTTP_X_FORWARDED_FOR="10.2.2.2",
-    )
-    assert other.status_code == 302  # another client is not locked out
 
 
 def test_unconfirmed_uploads_are_swept_away(settings):

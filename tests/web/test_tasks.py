@@ -35,7 +35,7 @@ def test_a_large_import_runs_as_a_task_with_a_status_page_and_is_safe_to_repeat(
     token = upload(client, workbook)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("baseline:import_confirm", args=[token]))
-    job = Job.objects.get()
+    job = Job.objects.get(kind="import")
     assert response.url == reverse("core:job", args=[job.pk])
     assert job.status == "done" and RtRecord.objects.count() == 6
     page = client.get(response.url).content.decode()
@@ -44,10 +44,10 @@ def test_a_large_import_runs_as_a_task_with_a_status_page_and_is_safe_to_repeat(
     assert partial.startswith('<div id="job"') and "hx-trigger" not in partial  # finished: no polling
     audits = AuditEntry.objects.count()
     job_run(job_id=str(job.pk), work=import_job)  # a second run of a finished job does nothing
-    assert Job.objects.get().messages == job.messages
+    assert Job.objects.get(pk=job.pk).messages == job.messages
     Job.objects.filter(pk=job.pk).update(status="running")  # as if the worker had stopped half way
     job_run(job_id=str(job.pk), work=import_job)
-    assert Job.objects.get().messages == ["Impor selesai: 0 baru, 0 berubah, 6 tetap."]
+    assert Job.objects.get(pk=job.pk).messages == ["Impor selesai: 0 baru, 0 berubah, 6 tetap."]
     assert RtRecord.objects.count() == 6 and AuditEntry.objects.count() == audits
     client.logout()
     client.login(username="askot", password=PASSWORD)
@@ -63,7 +63,7 @@ def test_a_large_import_that_became_invalid_fails_and_writes_nothing(
     Submission.objects.create(kelurahan=tree["bandarharjo"], round=round2024, status="submitted")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("baseline:import_confirm", args=[token]))
-    job = Job.objects.get()
+    job = Job.objects.get(kind="import")
     assert job.status == "failed" and not RtRecord.objects.exists()
     page = client.get(response.url).content.decode()
     assert "Gagal" in page and "Tidak ada data yang disimpan." in page and "Bandarharjo" in page
@@ -99,8 +99,11 @@ def test_a_large_export_is_a_job_whose_file_only_its_owner_downloads(
     client.logout()
     assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        anonymous = client.get(reverse("baseline:export", args=["33.74"]), {"tahun": "2024"})
-    assert client.get(anonymous.url).status_code == 200  # the browser session owns it
+        anonymous = client.get(reverse("baseline:export", args=["33.74"]), {"tahun": "2024"}, follow=True)
+    assert Job.objects.count() == 1  # anonymous visitors never create jobs: they are asked to sign in
+    page = anonymous.content.decode()
+    assert anonymous.redirect_chain[-1][0].startswith(reverse("accounts:login"))
+    assert "hanya untuk pengguna yang masuk" in page and "unduh per kecamatan atau kelurahan" in page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,13 +1,11 @@
-"""Who may see and change what, and protection of the login against guessing."""
+"""Who may see and change what (login throttling: accounts.throttle)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
@@ -104,34 +102,6 @@ def user_scope(user: AbstractBaseUser | AnonymousUser) -> Scope:
     return scope
 
 
-# Guessing from many addresses is also stopped: a user name gets this many times the limit in all.
-ANY_ADDRESS_FACTOR = 4
-
-
-def _failure_keys(username: str, address: str) -> tuple[str, str]:
-    name = username.strip().lower()
-    return f"login-failures:{name}:{address}", f"login-failures:{name}:*"
-
-
-def login_locked(*, username: str, address: str) -> bool:
-    here, anywhere = _failure_keys(username, address)
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return cache.get(here, 0) >= limit or cache.get(anywhere, 0) >= limit * ANY_ADDRESS_FACTOR
-
-
-def login_failed(*, username: str, address: str) -> None:
-    for key in _failure_keys(username, address):
-        cache.add(key, 0, settings.LOGIN_LOCK_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.LOGIN_LOCK_SECONDS)
-
-
-def login_succeeded(*, username: str, address: str) -> None:
-    cache.delete(_failure_keys(username, address)[0])
-
-
 def workflow_step(
     *,
     user: AbstractBaseUser,
@@ -162,10 +132,9 @@ def workflow_step(
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address; behind a trusted reverse proxy, the first X-Forwarded-For entry."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.NOLKUMUH_BEHIND_PROXY and forwarded:
-        return forwarded.split(",")[0].strip()
+    """The client's address. Behind a reverse proxy (NOLKUMUH_BEHIND_PROXY=1) `nolkumuh serve`
+    (waitress) has already put the address the proxy forwarded here, for requests from the trusted
+    proxy only; forwarded headers from anyone else never reach the application."""
     return request.META.get("REMOTE_ADDR", "")
 
 

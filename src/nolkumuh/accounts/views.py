@@ -9,30 +9,42 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nolkumuh.accounts.services import client_address, login_failed, login_locked, login_succeeded, user_scope
+from nolkumuh.accounts.services import client_address, user_scope
+from nolkumuh.accounts.throttle import (
+    client_of,
+    login_failed,
+    login_refusal,
+    login_succeeded,
+    remember_device,
+)
 from nolkumuh.regions.models import Region
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
+    """Sign in; throttled by accounts.throttle (a refused attempt never checks the password)."""
     form = AuthenticationForm(request, data=request.POST or None)
-    address = client_address(request)
+    client = client_of(request, client_address(request))
     username = request.POST.get("username", "")
     if request.method == "POST":
-        if login_locked(username=username, address=address):
-            messages.error(request, _("Terlalu banyak percobaan masuk yang gagal. Coba lagi 15 menit lagi."))
+        refusal = login_refusal(username=username, client=client)
+        if refusal is not None:
+            messages.error(request, refusal.message())
+            # an unbound form: rendering a bound one would check the password after all
+            form = AuthenticationForm(request, initial={"username": username})
         elif form.is_valid():
             login(request, form.get_user())
-            login_succeeded(username=username, address=address)
+            login_succeeded(username=username, client=client)
             target = request.GET.get("next", "")
             safe = url_has_allowed_host_and_scheme(
                 target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             )
-            return redirect(target if target and safe else "accounts:home")
+            response = redirect(target if target and safe else "accounts:home")
+            remember_device(response, username=username, client=client)
+            return response
         else:
-            login_failed(username=username, address=address)
+            login_failed(username=username, client=client)
     return render(request, "accounts/login.html", {"form": form})
 
 

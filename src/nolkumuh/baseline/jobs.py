@@ -1,16 +1,25 @@
-"""The work of the baseline's background jobs: applying a large RT import and exporting a large
-region. Each reads its job's parameters, calls the service, and says what came out."""
+"""The work of the baseline's background jobs: checking (dry run) and applying a large RT import,
+and exporting a large region. Each reads its job's parameters, calls the service, and says what
+came out."""
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
+from django.conf import settings
+from django.db import DatabaseError
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from nolkumuh.baseline import exports
 from nolkumuh.baseline.imports import import_apply, import_plan
 from nolkumuh.baseline.models import DataRound
-from nolkumuh.core.jobs import JobFailed, Outcome, job_owner
+from nolkumuh.core.allornothing import not_saved_message
+from nolkumuh.core.jobs import Action, JobFailed, Outcome, job_owner
 from nolkumuh.core.models import Job
 from nolkumuh.regions.models import Region
 from nolkumuh.scoring import InvalidInput
@@ -27,6 +36,8 @@ def import_job(job: Job) -> Outcome:
         counts = import_apply(user=job.user, plan=plan)
     except InvalidInput as exc:
         raise JobFailed([_("Tidak ada data yang disimpan."), *(i.line() for i in exc.issues)]) from None
+    except DatabaseError as exc:  # a row refused when saved: the whole import was rolled back
+        raise JobFailed([not_saved_message(exc, what=f"RT import job {job.pk}")]) from None
     # the upload stays (swept after NOLKUMUH_UPLOAD_HOURS) so that a job interrupted after writing
     # can run again: every row is then unchanged
     return Outcome([_("Impor selesai: %(new)s baru, %(changed)s berubah, %(unchanged)s tetap.") % counts])
@@ -42,3 +53,62 @@ def export_job(job: Job) -> Outcome:
     if path is None or round is None:
         raise JobFailed([_("Belum ada data yang bisa diunduh untuk wilayah dan tahun ini.")])
     return Outcome([_("Data siap diunduh.")], path, f"nolkumuh_{region.code}_{round.year}.{fmt}")
+
+
+def import_is_large(path: Path) -> bool:
+    """Whether checking this upload belongs in the background: at least ``NOLKUMUH_TASK_BYTES``
+    bytes, or at least ``NOLKUMUH_TASK_ROWS`` rows as counted without parsing (CSV lines, or the
+    dimension an XLSX sheet declares)."""
+    size = path.stat().st_size
+    if size >= settings.NOLKUMUH_TASK_BYTES:
+        return True
+    return (_declared_rows(path) or 0) - 1 >= settings.NOLKUMUH_TASK_ROWS
+
+
+def _declared_rows(path: Path) -> int | None:
+    if path.suffix.lower() != ".xlsx":
+        with path.open("rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 16), b""))
+    try:
+        with zipfile.ZipFile(path) as book:
+            sheet = next((n for n in book.namelist() if n.startswith("xl/worksheets/sheet")), None)
+            if sheet is None:
+                return None
+            with book.open(sheet) as handle:
+                head = handle.read(4096).decode("utf-8", "replace")  # the dimension comes first
+    except (zipfile.BadZipFile, OSError, RuntimeError):
+        return None  # not readable as a workbook: the check itself says why
+    found = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+    return int(found.group(1)) if found else None
+
+
+def import_check_job(job: Job) -> Outcome:
+    """The dry run of a large upload: the counts and the confirm button, or every problem, in the
+    uploader's language (params: path, year, decimal_comma, token, lang)."""
+    with translation.override(job.params.get("lang", "id")):
+        return _import_check(job)
+
+
+def _import_check(job: Job) -> Outcome:
+    path = Path(job.params["path"])
+    round = DataRound.objects.filter(year=job.params["year"]).first()
+    if round is None or not path.is_file():
+        raise JobFailed([_("Berkas unggahan atau tahun data tidak ditemukan lagi; unggah ulang.")])
+    plan = import_plan(user=job.user, round=round, path=path, decimal_comma=bool(job.params["decimal_comma"]))
+    token = job.params["token"]
+    if not plan.ok:
+        count = len(plan.issues)
+        heading = ngettext(
+            "%(n)s masalah ditemukan; tidak ada yang disimpan. Perbaiki lalu unggah lagi.",
+            "%(n)s masalah ditemukan; tidak ada yang disimpan. Perbaiki lalu unggah lagi.",
+            count,
+        ) % {"n": count}
+        marked = Action(
+            _("Unduh berkas dengan sel yang salah ditandai"), reverse("baseline:import_marked", args=[token])
+        )
+        lines = [i.line(job.params.get("lang", "id")) for i in plan.issues]
+        raise JobFailed([heading, *lines], [marked])
+    counts = {"new": plan.count_new, "changed": plan.count_changed, "unchanged": plan.count_unchanged}
+    summary = _("Hasil uji (belum disimpan): %(new)s baris baru, %(changed)s berubah, %(unchanged)s tetap.")
+    confirm = Action(_("Simpan semua"), reverse("baseline:import_confirm", args=[token]), post=True)
+    return Outcome([summary % counts], actions=[confirm])

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from nolkumuh.accounts.services import WorkflowError, user_scope, workflow_step
+from nolkumuh.accounts.services import TRANSITIONS, WorkflowError, user_scope, workflow_step
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission, SubmissionEvent
 from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
 from nolkumuh.core.services import audit_change, audit_record
@@ -99,7 +99,10 @@ def rt_record_save(
 def submission_transition(
     *, user: AbstractBaseUser, kelurahan: Region, round: DataRound, action: str, reason: str = ""
 ) -> Submission:
-    """Move a kelurahan's data of a round one step: submit, verify, approve, reject or unlock."""
+    """Move a kelurahan's data of a round one step: submit, verify, approve, reject or unlock. The
+    role and region are checked before the kelurahan's workflow row is created (scope before write)."""
+    if action in TRANSITIONS and not user_scope(user).may(action, kelurahan):
+        raise PermissionDenied("outside_scope")
     submission = Submission.objects.select_for_update().get(
         pk=submission_get(kelurahan=kelurahan, round=round).pk
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from nolkumuh.baseline.jobs import export_job, import_job
+from nolkumuh.baseline.jobs import export_job, import_check_job, import_job
 from nolkumuh.core.jobs import job_run
 
 
@@ -17,3 +17,8 @@ def import_apply_task(job_id: str) -> None:
 @task()
 def export_task(job_id: str) -> None:
     job_run(job_id=job_id, work=export_job)
+
+
+@task()
+def import_check_task(job_id: str) -> None:
+    job_run(job_id=job_id, work=import_check_job)

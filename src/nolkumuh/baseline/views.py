@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -19,6 +20,8 @@ from nolkumuh.accounts.services import WorkflowError, user_scope
 from nolkumuh.baseline import exports
 from nolkumuh.baseline.forms import ImportForm, NewRtForm, ReasonForm, form_values, rt_form_class
 from nolkumuh.baseline.imports import import_apply, import_plan
+from nolkumuh.baseline.job_starts import export_start, import_check_start
+from nolkumuh.baseline.jobs import import_is_large
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import assess_values, record_values, ruleset_of
 from nolkumuh.baseline.services import (
@@ -27,9 +30,10 @@ from nolkumuh.baseline.services import (
     submission_get,
     submission_transition,
 )
-from nolkumuh.baseline.tasks import export_task, import_apply_task
+from nolkumuh.baseline.tasks import import_apply_task
+from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.downloads import send_once, temporary_file
-from nolkumuh.core.jobs import job_create
+from nolkumuh.core.jobs import JobRefused, job_create
 from nolkumuh.core.uploads import store_upload
 from nolkumuh.exchange import read_sheet
 from nolkumuh.exchange.workbooks import marked_workbook
@@ -247,6 +251,11 @@ def import_start(request: HttpRequest, year: int) -> HttpResponse:
             context.update(refused=exc.lines(get_language() or "id"), name=upload.name)
             return render(request, "baseline/import.html", context)
         decimal_comma = form.cleaned_data["decimal_comma"]
+        if import_is_large(stored):  # checked in the background, the result on the job's page
+            info = {"path": str(stored), "decimal_comma": decimal_comma, "year": year, "name": upload.name}
+            return import_check_start(request, token, info) or render(
+                request, "baseline/import.html", context
+            )
         plan = import_plan(user=request.user, round=round, path=stored, decimal_comma=decimal_comma)
         request.session[f"import-{token}"] = {
             "path": str(stored),
@@ -275,10 +284,16 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     info = _stored_import(request, token)
     round = get_object_or_404(DataRound, year=info["year"])
     if int(info.get("rows", 0)) >= settings.NOLKUMUH_TASK_ROWS:  # large: in the background
-        del request.session[f"import-{token}"]
         params = {"path": info["path"], "year": round.year, "decimal_comma": bool(info["decimal_comma"])}
         title = _("Impor %(name)s") % {"name": info["name"]}
-        job = job_create(request=request, kind="import", title=title, params=params, task=import_apply_task)
+        try:
+            job = job_create(
+                request=request, kind="import", title=title, params=params, task=import_apply_task
+            )
+        except JobRefused as exc:  # the upload stays: the user may confirm again later
+            messages.error(request, exc.message)
+            return redirect("baseline:import", round.year)
+        del request.session[f"import-{token}"]
         return redirect("core:job", job.pk)
     plan = import_plan(
         user=request.user,
@@ -288,11 +303,16 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
     try:
         counts = import_apply(user=request.user, plan=plan)
-    except InvalidInput:
+    except InvalidInput as exc:  # e.g. the kelurahan was submitted since the dry run
+        problems = "; ".join(exc.lines(get_language() or "id")[:3])
         messages.error(
             request,
-            _("Berkas bermasalah; tidak ada data yang disimpan. Unggah ulang untuk melihat masalahnya."),
+            _("Tidak ada data yang disimpan: %(problems)s. Unggah ulang untuk melihat semua masalahnya.")
+            % {"problems": problems},
         )
+        return redirect("baseline:import", round.year)
+    except DatabaseError as exc:  # a row refused when saved: the whole import was rolled back
+        messages.error(request, not_saved_message(exc, what="RT import"))
         return redirect("baseline:import", round.year)
     del request.session[f"import-{token}"]
     Path(str(info["path"])).unlink(missing_ok=True)
@@ -330,10 +350,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse:
         year = None
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     if Rt.objects.filter(within(region.code, "kelurahan__code")).count() >= settings.NOLKUMUH_TASK_ROWS:
-        params = {"code": region.code, "year": year, "fmt": fmt}
-        title = _("Unduh data %(region)s") % {"region": region.display_name}
-        job = job_create(request=request, kind="export", title=title, params=params, task=export_task)
-        return redirect("core:job", job.pk)
+        return export_start(request, region, year, fmt)
     path, round = exports.export_file(user=request.user, region=region, year=year, fmt=fmt)
     if path is None:
         messages.error(request, _("Belum ada data yang bisa diunduh untuk wilayah dan tahun ini."))

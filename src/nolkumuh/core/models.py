@@ -37,6 +37,28 @@ class AuditEntry(models.Model):
         ]
 
 
+class Worker(models.Model):
+    """A process that runs background jobs (`nolkumuh worker`, or a web process when tasks run
+    in the request): where it runs, so that the next worker can tell whether it is still alive."""
+
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    # when the process started (Linux: clock ticks since boot): a new process that was given a
+    # dead worker's pid is not that worker
+    process_start = models.CharField(max_length=32, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField()  # heartbeat, for workers on another host
+
+    class Meta:
+        verbose_name = _("pekerja tugas latar")
+        constraints = [
+            models.UniqueConstraint(fields=["host", "pid", "process_start"], name="worker_process"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"
+
+
 class Job(models.Model):
     """A piece of background work a user asked for (a large import or export): who asked, what it
     is about, where it stands, and what came out (counts, messages, a file to download)."""
@@ -57,7 +79,12 @@ class Job(models.Model):
     messages = models.JSONField(default=list)  # lines for the user: counts, or every problem
     result_path = models.CharField(max_length=500, blank=True)
     result_name = models.CharField(max_length=200, blank=True)
+    # links or buttons the finished job offers (e.g. confirming a checked import): label, url, post
+    actions = models.JSONField(default=list)
+    worker = models.ForeignKey(Worker, null=True, blank=True, on_delete=models.SET_NULL, related_name="jobs")
+    attempts = models.PositiveSmallIntegerField(default=0)  # times a worker started it
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -7,9 +7,10 @@ from __future__ import annotations
 from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.planning.models import PlanLine, Realization
 from nolkumuh.planning.realization import realization_add
@@ -36,11 +37,15 @@ def realization_add_at_kawasan(
         raise ValidationError({"plan_line": "kawasan ini belum punya RT dengan data pada tahun data rencana"})
     parts = [(volume * Decimal(str(share))).quantize(STEP, rounding=ROUND_DOWN) for _r, share in shares]
     parts[-1] += volume - sum(parts)  # the parts add up to the volume exactly
-    made = []
-    for (r, _share), part in zip(shares, parts, strict=True):
-        if part > 0:
-            realization = Realization(
-                rt=rts[r], activity=line.activity, volume=part, year=year, plan_line=line
-            )
-            made.append(realization_add(user=user, realization=realization))
-    return made
+    todo = [(rts[r], part) for (r, _share), part in zip(shares, parts, strict=True) if part > 0]
+    # every kelurahan is checked before the first part is written (scope before write)
+    scope = user_scope(user)
+    if any(not scope.may_edit(rt.kelurahan) for rt, _part in todo):
+        raise PermissionDenied("outside_scope")
+    return [
+        realization_add(
+            user=user,
+            realization=Realization(rt=rt, activity=line.activity, volume=part, year=year, plan_line=line),
+        )
+        for rt, part in todo
+    ]

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -17,12 +18,13 @@ from django.views.decorators.http import require_POST
 
 from nolkumuh.accounts.services import WorkflowError, user_scope
 from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.core.uploads import store_upload
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
-from nolkumuh.planning.imports import plan_lines_apply, plan_lines_plan, template_lines
+from nolkumuh.planning.imports import LinesPlan, plan_lines_apply, plan_lines_plan, template_lines
 from nolkumuh.planning.models import Plan, PlanLine, Realization
 from nolkumuh.planning.realization import realization_add, realization_transition, realized_by_line
 from nolkumuh.planning.realization_kawasan import realization_add_at_kawasan
@@ -200,6 +202,12 @@ def plan_template(request: HttpRequest, pk: int) -> HttpResponse:
     return send_once(path, f"templat_kegiatan_{plan.pk}.xlsx")
 
 
+def _issue_lines(checked: LinesPlan) -> list[str]:
+    lang = get_language() or "id"
+    sheet = _("lembar %(sheet)s, ") % {"sheet": checked.sheet} if checked.sheet else ""
+    return [sheet + i.line(lang) for i in checked.issues]
+
+
 @login_required
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload plan lines: the dry run lists every problem; confirming adds all lines or none."""
@@ -216,9 +224,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "planning/import.html", context)
         request.session[f"rencana-{plan.pk}"] = str(stored)
         checked = plan_lines_plan(user=request.user, plan=plan, path=stored)
-        lang = get_language() or "id"
-        sheet = _("lembar %(sheet)s, ") % {"sheet": checked.sheet} if checked.sheet else ""
-        context.update(checked=checked, issue_lines=[sheet + i.line(lang) for i in checked.issues])
+        context.update(checked=checked, issue_lines=_issue_lines(checked))
     elif request.method == "POST" and request.POST.get("confirm"):
         stored = Path(request.session.get(f"rencana-{plan.pk}", ""))
         if not stored.is_file():
@@ -226,8 +232,17 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
         checked = plan_lines_plan(user=request.user, plan=plan, path=stored)
         try:
             count = plan_lines_apply(user=request.user, plan=plan, checked=checked)
-        except InvalidInput:
+        except InvalidInput:  # e.g. a kawasan of the file was renamed since the dry run
             messages.error(request, _("Berkas bermasalah; tidak ada baris yang ditambahkan."))
+            context.update(checked=checked, issue_lines=_issue_lines(checked))
+        except ValidationError as exc:  # a rule only the save checks: every line was rolled back
+            problems = "; ".join(exc.messages)
+            messages.error(
+                request, _("Tidak ada baris yang ditambahkan: %(problems)s") % {"problems": problems}
+            )
+        except DatabaseError as exc:  # a line refused when saved: every line was rolled back
+            messages.error(request, not_saved_message(exc, what="plan line import"))
+            context.update(checked=checked)  # the same file may be confirmed again
         else:
             stored.unlink(missing_ok=True)
             messages.success(request, _("%(count)s baris rencana ditambahkan.") % {"count": count})

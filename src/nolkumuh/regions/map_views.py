@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
@@ -20,6 +21,7 @@ from django.views.decorators.gzip import gzip_page
 
 from nolkumuh.accounts.services import user_scope, visibility
 from nolkumuh.baseline.models import DataRound
+from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.cache import data_cached
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
 from nolkumuh.core.uploads import store_upload
@@ -231,15 +233,20 @@ def boundary_review(request: HttpRequest, token: str) -> HttpResponse:
         int(k.removeprefix("pilih-")): int(v) for k, v in request.POST.items() if k.startswith("pilih-") and v
     }
     plan, info = _plan_from_session(request, token, choices)
-    if request.method == "POST" and request.POST.get("simpan") and plan.ok:
+    if request.method == "POST" and request.POST.get("simpan") and not plan.ok:  # changed since
+        messages.error(request, _("Tidak ada yang disimpan: periksa lagi hasil uji di bawah."))
+    elif request.method == "POST" and request.POST.get("simpan"):
         try:
             count = boundary_apply(user=request.user, plan=plan)
         except PermissionDenied:
             raise Http404 from None
-        Path(info["checked"]).unlink(missing_ok=True)
-        del request.session[f"batas-{token}"]
-        messages.success(request, _("%(count)s batas wilayah tersimpan.") % {"count": count})
-        return redirect("core:home")
+        except DatabaseError as exc:  # a polygon refused when saved: all were rolled back
+            messages.error(request, not_saved_message(exc, what="boundary import"))
+        else:
+            Path(info["checked"]).unlink(missing_ok=True)
+            del request.session[f"batas-{token}"]
+            messages.success(request, _("%(count)s batas wilayah tersimpan.") % {"count": count})
+            return redirect("core:home")
     lang = get_language() or "id"
     context = {
         "plan": plan,

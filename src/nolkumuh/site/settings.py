@@ -14,6 +14,8 @@ import xstatic.pkg.leaflet as xstatic_leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.site.secret_key import DEMO_SECRET_KEY, secret_key_problem
+
 
 def env_flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -29,10 +31,10 @@ DEMO = env_flag("NOLKUMUH_DEMO")
 DEBUG = env_flag("NOLKUMUH_DEBUG")
 
 SECRET_KEY = os.environ.get("NOLKUMUH_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not (DEMO or DEBUG):
-        raise ImproperlyConfigured("Set NOLKUMUH_SECRET_KEY (or NOLKUMUH_DEMO=1 for the demo).")
-    SECRET_KEY = "demo-only-not-secret-" + "x" * 40
+if DEMO and not SECRET_KEY:
+    SECRET_KEY = DEMO_SECRET_KEY
+elif not DEMO and (problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(problem)
 
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("NOLKUMUH_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
@@ -119,11 +121,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "core:home"
-# Failed logins allowed per user name and address before a pause (accounts.services).
+# Login throttling (accounts.throttle, policy in docs/security.md "Pembatasan login"): failures
+# allowed per account from one address or known browser before a pause of LOGIN_LOCK_SECONDS;
+# failures from one address over all accounts before that address pauses; failures of one account
+# from everywhere within LOGIN_ACCOUNT_WINDOW_SECONDS before only known browsers may still try.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("NOLKUMUH_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCK_SECONDS = int(os.environ.get("NOLKUMUH_LOGIN_LOCK_SECONDS", "900"))
-# Behind a reverse proxy (nginx) that sets X-Forwarded-For, throttle by the real client address.
+LOGIN_ADDRESS_LIMIT = int(os.environ.get("NOLKUMUH_LOGIN_ADDRESS_LIMIT", "30"))
+LOGIN_ACCOUNT_LIMIT = int(os.environ.get("NOLKUMUH_LOGIN_ACCOUNT_LIMIT", "20"))
+LOGIN_ACCOUNT_WINDOW_SECONDS = int(os.environ.get("NOLKUMUH_LOGIN_ACCOUNT_WINDOW_SECONDS", "3600"))
+# A browser where an account signed in successfully is remembered this many days (signed cookie).
+LOGIN_KNOWN_DEVICE_DAYS = int(os.environ.get("NOLKUMUH_LOGIN_KNOWN_DEVICE_DAYS", "180"))
+# Behind a reverse proxy (nginx) at NOLKUMUH_TRUSTED_PROXY that sets X-Forwarded-For and
+# X-Forwarded-Proto: waitress takes the client address and scheme from those headers on requests
+# from that address only (cli.waitress_options); without the flag they are removed.
 NOLKUMUH_BEHIND_PROXY = env_flag("NOLKUMUH_BEHIND_PROXY")
+NOLKUMUH_TRUSTED_PROXY = os.environ.get("NOLKUMUH_TRUSTED_PROXY", "127.0.0.1").strip()
+if NOLKUMUH_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Background tasks (large imports and exports, see docs/adr/0006-background-tasks.md): "database"
 # queues them in the database for the worker that `nolkumuh serve` starts (or `nolkumuh worker`);
 # "immediate" runs them inside the request (the test suite).
@@ -137,6 +152,16 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("NOLKUMUH_TASKS", "
 # Imports with at least this many RT rows, and exports of regions with at least this many RTs, run
 # as background tasks with a status page; smaller ones run at once.
 NOLKUMUH_TASK_ROWS = int(os.environ.get("NOLKUMUH_TASK_ROWS", "2000"))
+# Uploaded RT files of at least this many bytes are checked in the background too, whatever their
+# row count.
+NOLKUMUH_TASK_BYTES = int(os.environ.get("NOLKUMUH_TASK_BYTES", str(2 * 1024 * 1024)))
+# Background jobs one user may start per hour, and may have waiting or running at once.
+NOLKUMUH_JOBS_PER_HOUR = int(os.environ.get("NOLKUMUH_JOBS_PER_HOUR", "20"))
+NOLKUMUH_JOBS_ACTIVE = int(os.environ.get("NOLKUMUH_JOBS_ACTIVE", "2"))
+# A worker on another host that has not said it is alive for this many seconds is taken as dead
+# (its running jobs are failed by the next worker that starts); workers on this host are checked
+# by their process.
+NOLKUMUH_WORKER_STALE_SECONDS = int(os.environ.get("NOLKUMUH_WORKER_STALE_SECONDS", "120"))
 # Uploaded files not confirmed within this many hours are removed.
 NOLKUMUH_UPLOAD_HOURS = int(os.environ.get("NOLKUMUH_UPLOAD_HOURS", "24"))
 
@@ -167,6 +192,12 @@ CACHES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_flag("NOLKUMUH_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS (see deploy/production.env.example and docs/security.md): off by default so that the demo
+# and a local installation work over plain http; a production server behind a TLS proxy turns them on.
+SECURE_SSL_REDIRECT = env_flag("NOLKUMUH_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("NOLKUMUH_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("NOLKUMUH_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_flag("NOLKUMUH_HSTS_PRELOAD")
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024

@@ -1,9 +1,11 @@
 """Check-in on a phone (QR link or fallback code), the participant's session evaluation, and test
-scores. Check-in needs no account: the participant types the number on their name tag."""
+scores. Check-in needs no account: the participant types the number and the PIN on their name tag;
+no name is shown before both match, and every attempt counts towards the limits below."""
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,24 +13,35 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.crypto import constant_time_compare
 
 from nolkumuh.core.services import audit_record
 from nolkumuh.training.measures import expected_at
 from nolkumuh.training.models import Attendance, Evaluation, Participant, Session, TestScore, Topic
 from nolkumuh.training.services import ensure_organiser
 
-# Wrong participant numbers for one session from one address before check-in there pauses
-# (guessing protection). At a venue many phones share one address, so only failures count.
-CHECKIN_FAILURE_LIMIT = 20
+# Every check-in or evaluation attempt for one session from one address counts (a venue's phones
+# share one address, so the limit grows with the event: each participant may mistype twice).
+CHECKIN_ATTEMPT_BASE = 30
+CHECKIN_ATTEMPTS_PER_PARTICIPANT = 2
 CHECKIN_LOCK_SECONDS = 600
+# Wrong PINs for one participant (from anywhere) before their own check-in pauses: guessing one
+# person's PIN from many addresses stops here; the organiser can still tick the register.
+PIN_FAILURE_LIMIT = 5
+PIN_LOCK_SECONDS = 900
+# Unknown session codes from one address before the code page pauses.
+CHECKIN_FAILURE_LIMIT = 20
 
 
 @dataclass(frozen=True)
 class CheckIn:
-    """The outcome: ``ok``, ``already``, ``closed``, ``unknown``, ``not_expected`` or ``locked``."""
+    """The outcome: ``ok``, ``already``, ``closed``, ``mismatch`` (number and PIN do not belong
+    together), ``pin_locked``, ``not_expected`` or ``locked``; ``participant`` only after a match.
+    ``seconds``: how long a pause lasts."""
 
     status: str
     participant: Participant | None = None
+    seconds: int = 0
 
 
 def session_by_code(code: str) -> Session | None:
@@ -40,45 +53,73 @@ def participant_number(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _window(name: str) -> dict[str, float] | None:
+    count = cache.get(name)
+    return count if count and count["until"] > time.time() else None
+
+
+def _count(name: str, seconds: int) -> None:
+    """One more in a fixed window that starts at the first one."""
+    now = time.time()
+    count = _window(name) or {"n": 0, "until": now + seconds}
+    count["n"] += 1
+    cache.set(name, count, max(1, int(count["until"] - now) + 1))
+
+
+def _paused(name: str, limit: int) -> int:
+    """Seconds left of the pause when the window holds ``limit`` or more, else 0."""
+    count = _window(name)
+    return int(count["until"] - time.time()) + 1 if count and count["n"] >= limit else 0
+
+
 def guessing_blocked(key: str) -> bool:
-    return cache.get(f"checkin-failures:{key}", 0) >= CHECKIN_FAILURE_LIMIT
+    return bool(_paused(f"checkin-failures:{key}", CHECKIN_FAILURE_LIMIT))
 
 
 def guess_failed(key: str) -> None:
-    name = f"checkin-failures:{key}"
-    cache.add(name, 0, CHECKIN_LOCK_SECONDS)
-    try:
-        cache.incr(name)
-    except ValueError:
-        cache.set(name, 1, CHECKIN_LOCK_SECONDS)
+    _count(f"checkin-failures:{key}", CHECKIN_LOCK_SECONDS)
 
 
-def participant_by_number(session: Session, number_text: str) -> Participant | None:
+def participant_confirmed(*, session: Session, number_text: str, pin_text: str, address: str) -> CheckIn:
+    """The participant whose name-tag number and PIN were typed (status ``ok``), or why not. Counts
+    the attempt for the session and address, and a wrong PIN for the participant."""
+    attempts = f"checkin-attempts:{session.pk}:{address}"
+    limit = CHECKIN_ATTEMPT_BASE + CHECKIN_ATTEMPTS_PER_PARTICIPANT * session.event.participants.count()
+    if seconds := _paused(attempts, limit):
+        return CheckIn("locked", seconds=seconds)
+    _count(attempts, CHECKIN_LOCK_SECONDS)
     number = participant_number(number_text)
-    if number is None:
-        return None
-    return (
+    participant = (
         Participant.objects.filter(event_id=session.event_id, number=number)
         .select_related("person", "klass")
         .first()
+        if number is not None
+        else None
     )
+    if participant is None:
+        return CheckIn("mismatch")
+    wrong_pins = f"checkin-pin:{participant.pk}"
+    if seconds := _paused(wrong_pins, PIN_FAILURE_LIMIT):
+        return CheckIn("pin_locked", seconds=seconds)
+    if not constant_time_compare(re.sub(r"[\s.-]", "", pin_text or ""), participant.pin):
+        _count(wrong_pins, PIN_LOCK_SECONDS)
+        return CheckIn("mismatch")
+    return CheckIn("ok", participant)
 
 
-def checkin(*, session: Session, number_text: str, method: str, address: str) -> CheckIn:
-    """Mark a participant present at an open session they are expected at (idempotent). Wrong
-    numbers and numbers of other classes are counted per session and address."""
-    key = f"{session.pk}:{address}"
-    if guessing_blocked(key):
-        return CheckIn("locked")
+def checkin(*, session: Session, number_text: str, pin_text: str, method: str, address: str) -> CheckIn:
+    """Mark a participant present at an open session they are expected at (idempotent), once the
+    number and PIN on their name tag match (see :func:`participant_confirmed`)."""
     if not session.checkin_open:
         return CheckIn("closed")
-    participant = participant_by_number(session, number_text)
+    confirmed = participant_confirmed(
+        session=session, number_text=number_text, pin_text=pin_text, address=address
+    )
+    participant = confirmed.participant
     if participant is None:
-        guess_failed(key)
-        return CheckIn("unknown")
+        return confirmed
     venue = participant.klass.venue_id if participant.klass else None
     if not expected_at(session.venue_id, session.klass_id, venue, participant.klass_id):
-        guess_failed(key)
         return CheckIn("not_expected")
     try:
         with transaction.atomic():

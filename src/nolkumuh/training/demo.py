@@ -14,6 +14,7 @@ from django.db import transaction
 from nolkumuh.core.services import audit_record, refresh_statistics
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.training.models import (
+    PIN_DIGITS,
     Attendance,
     CommunityAttendance,
     CommunityTraining,
@@ -23,6 +24,7 @@ from nolkumuh.training.models import (
     NeedsRating,
     NeedsResponse,
     NeedsSurvey,
+    Participant,
     Person,
     Programme,
     Session,
@@ -225,6 +227,15 @@ def _sessions(event: Event, rng: random.Random, topics: list[Topic]) -> list[Ses
     return Session.objects.bulk_create(sessions)
 
 
+def _pins(event: Event, rng: random.Random) -> None:
+    """Check-in PINs drawn from the demo's seed, so every demo installation has the same ones (a
+    real registration draws them at random; see the name tags on the venue's print page)."""
+    participants = list(event.participants.all())
+    for p in participants:
+        p.pin = f"{rng.randrange(10**PIN_DIGITS):0{PIN_DIGITS}d}"
+    Participant.objects.bulk_update(participants, ["pin"])
+
+
 def _attendance_and_tests(event: Event, rng: random.Random, topics: list[Topic]) -> None:
     rows = participant_rows(event=event)
     sessions = list(event.sessions.all())
@@ -397,6 +408,7 @@ def demo_training() -> int:
     staff = [p for p in people if p.role in ("fasilitator", "askot", "korkot", "korkab", "ta")]
     refresh_statistics()
     participants_register(user=admin, event=event, persons=staff)
+    _pins(event, rng)
     event_allocate(user=admin, event=event)
     topics = list(Topic.objects.order_by("order"))
     _sessions(event, rng, topics)

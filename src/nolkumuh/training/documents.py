@@ -19,7 +19,7 @@ from nolkumuh.exchange.write import workbook
 from nolkumuh.training.models import Certificate, Event, Participant
 from nolkumuh.training.selectors import ParticipantRow
 
-LIST_COLUMNS = ["No. peserta", "Nama", "L/P", "Peran", "Kabupaten/kota", "Kelas", "Telepon"]
+LIST_COLUMNS = ["No. peserta", "Nama", "L/P", "Peran", "Kabupaten/kota", "Kelas", "Telepon", "PIN presensi"]
 
 
 def _dates(event: Event) -> str:
@@ -45,7 +45,7 @@ def sheet_names(names: list[str]) -> dict[str, str]:
 
 def participant_lists_xlsx(path: Path, event: Event) -> None:
     """One sheet per venue (and one for those not yet placed), sorted by class and name: the list a
-    hotel and a class secretary need."""
+    hotel and a class secretary need, with each participant's check-in PIN for the name tags."""
     book = workbook(path)
     bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1})
     title = book.add_format({"bold": True, "font_size": 13})
@@ -71,12 +71,13 @@ def participant_lists_xlsx(path: Path, event: Event) -> None:
                     p.person.kabkota.name,
                     p.klass.name if p.klass else "",
                     p.person.phone,
+                    p.pin,
                 ],
             )
         sheet.set_column(0, 0, 11)
         sheet.set_column(1, 1, 30)
         sheet.set_column(3, 4, 28)
-        sheet.set_column(5, 6, 14)
+        sheet.set_column(5, 7, 14)
         sheet.autofilter(2, 0, 2 + len(members), len(LIST_COLUMNS) - 1)
         sheet.freeze_panes(3, 0)
         sheet.repeat_rows(2)

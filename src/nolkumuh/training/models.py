@@ -4,6 +4,7 @@ assessment, and the community trainings facilitators run afterwards (the cascade
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -253,10 +254,21 @@ class Session(models.Model):
         return self.title or (self.topic.title if self.topic else "")
 
 
+PIN_DIGITS = 6
+
+
+def new_pin() -> str:
+    """A random check-in PIN, printed on the participant's name tag."""
+    return f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
+
+
 class Participant(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
     number = models.PositiveIntegerField(_("nomor peserta"))
+    # Check-in on a phone needs the number and this PIN: both are on the participant's name tag
+    # and the organisers' lists, so a number tried by someone else checks no one in.
+    pin = models.CharField(_("PIN presensi"), max_length=PIN_DIGITS, default=new_pin, editable=False)
     klass = models.ForeignKey(
         TrainingClass, verbose_name=_("kelas"), null=True, blank=True, on_delete=models.SET_NULL
     )

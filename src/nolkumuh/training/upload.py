@@ -9,11 +9,13 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.uploads import store_upload
 from nolkumuh.scoring.issues import InvalidInput
 from nolkumuh.training.imports import Checked
@@ -72,6 +74,9 @@ def import_flow(
         except ValidationError as exc:
             checked.issues = []
             context.update(checked=checked, issue_lines=exc.messages, failed=True)
+        except DatabaseError as exc:  # a row refused when saved: the whole import was rolled back
+            messages.error(request, not_saved_message(exc, what=f"import {key}"))
+            context.update(checked=checked)  # the same file may be confirmed again
         else:
             stored.unlink(missing_ok=True)
             messages.success(request, done % {"count": count})

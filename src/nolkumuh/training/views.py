@@ -26,11 +26,13 @@ from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.regions.selectors import region_with_ancestors, within
 from nolkumuh.training import documents
 from nolkumuh.training.checkin import (
+    CHECKIN_LOCK_SECONDS,
+    CheckIn,
     checkin,
     evaluation_submit,
     guess_failed,
     guessing_blocked,
-    participant_by_number,
+    participant_confirmed,
     scores_save,
     session_by_code,
 )
@@ -475,30 +477,45 @@ CHECKIN_MESSAGES = {
     "ok": gettext_lazy("Terima kasih, %(name)s: kehadiran Anda di sesi ini tercatat."),
     "already": gettext_lazy("%(name)s: kehadiran Anda sudah tercatat sebelumnya."),
     "closed": gettext_lazy("Presensi sesi ini belum dibuka atau sudah ditutup. Hubungi panitia kelas."),
-    "unknown": gettext_lazy(
-        "Nomor peserta tidak ditemukan. Lihat nomor pada kartu peserta Anda (mis. P0012)."
+    "mismatch": gettext_lazy(
+        "Nomor peserta dan PIN tidak cocok. Ketik keduanya persis seperti pada kartu nama Anda "
+        "(mis. nomor P0012, PIN 6 angka)."
     ),
     "not_expected": gettext_lazy(
-        "Nomor ini tidak terdaftar di kelas sesi ini. Periksa nomor pada kartu peserta atau tanyakan panitia."
+        "Anda tidak terdaftar di kelas sesi ini. Periksa sesi yang Anda pindai atau tanyakan panitia."
+    ),
+    "pin_locked": gettext_lazy(
+        "PIN untuk nomor ini salah terlalu sering. Presensi lewat ponsel untuk nomor ini dijeda; coba lagi "
+        "dalam %(minutes)s menit atau minta panitia mencentang daftar hadir."
     ),
     "locked": gettext_lazy(
-        "Terlalu banyak nomor salah untuk sesi ini dari jaringan ini. Coba lagi 10 menit lagi atau"
-        " minta panitia mencentang daftar hadir."
+        "Terlalu banyak percobaan presensi untuk sesi ini dari jaringan ini. Coba lagi dalam %(minutes)s "
+        "menit atau minta panitia mencentang daftar hadir."
     ),
 }
 
 
+def _checkin_message(result: CheckIn) -> str:
+    name = result.participant.person.name if result.participant else ""
+    minutes = max(1, -(-result.seconds // 60))
+    return str(CHECKIN_MESSAGES[result.status] % {"name": name, "minutes": minutes})
+
+
 def _evaluate(request: HttpRequest, session: Session) -> dict[str, object]:
-    """A participant's rating of a session they attended (also after check-in has closed)."""
-    key = f"{session.pk}:{client_address(request)}"
-    number = request.POST.get("number", "")
-    participant = None if guessing_blocked(key) else participant_by_number(session, number)
+    """A participant's rating of a session they attended (also after check-in has closed): the
+    number and PIN confirm who rates, as at check-in."""
+    number, pin = request.POST.get("number", ""), request.POST.get("pin", "")
+    confirmed = participant_confirmed(
+        session=session, number_text=number, pin_text=pin, address=client_address(request)
+    )
+    participant = confirmed.participant
+    if confirmed.status in ("locked", "pin_locked"):
+        return {"error": _checkin_message(confirmed)}
     attended = (
         participant is not None
         and Attendance.objects.filter(session=session, participant=participant).exists()
     )
     if not attended:
-        guess_failed(key)
         return {"error": _("Penilaian hanya untuk peserta yang tercatat hadir di sesi ini.")}
     try:
         content, trainer = int(request.POST.get("content", "")), int(request.POST.get("trainer", ""))
@@ -513,6 +530,7 @@ def _evaluate(request: HttpRequest, session: Session) -> dict[str, object]:
         return {
             "error": _("Penilaian tidak tersimpan: pilih nilai 1–5 untuk materi dan pelatih."),
             "number": participant.code,
+            "pin": participant.pin,
             "evaluate": True,
         }
     return {"thanks": True}
@@ -526,14 +544,15 @@ def _checkin_page(request: HttpRequest, session: Session, method: str) -> HttpRe
         result = checkin(
             session=session,
             number_text=request.POST.get("number", ""),
+            pin_text=request.POST.get("pin", ""),
             method=method,
             address=client_address(request),
         )
         ok = result.status in ("ok", "already")
-        name = result.participant.person.name if ok and result.participant else ""
-        context["message"] = CHECKIN_MESSAGES[result.status] % {"name": name}
+        context["message"] = _checkin_message(result)
         context["ok"] = context["evaluate"] = ok
-        context["number"] = result.participant.code if ok and result.participant else ""
+        if ok and result.participant:
+            context["number"], context["pin"] = result.participant.code, result.participant.pin
     return render(request, "training/checkin.html", context)
 
 
@@ -552,7 +571,10 @@ def checkin_code(request: HttpRequest) -> HttpResponse:
     if session is None:
         if code and not blocked:
             guess_failed(key)
-        message = CHECKIN_MESSAGES["locked"] if blocked else _("Kode sesi tidak dikenal.") if code else ""
+        paused = _("Terlalu banyak kode sesi salah dari jaringan ini. Coba lagi dalam %(minutes)s menit.") % {
+            "minutes": CHECKIN_LOCK_SECONDS // 60
+        }
+        message = paused if blocked else _("Kode sesi tidak dikenal.") if code else ""
         return render(request, "training/checkin.html", {"ask_code": True, "code": code, "message": message})
     return _checkin_page(request, session, Attendance.Method.CODE)
 
@@ -675,7 +697,8 @@ def event_lists(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def venue_print(request: HttpRequest, pk: int, venue: int) -> HttpResponse:
-    """The printable participant (rooming) list of one venue."""
+    """The printable participant (rooming) list of one venue with the check-in PINs, or (?kartu=1)
+    its participants' name tags: name, number and PIN for check-in on a phone."""
     event = _event(request, pk)
     _organiser(request, event)
     place = get_object_or_404(event.venues, pk=venue)
@@ -684,7 +707,10 @@ def venue_print(request: HttpRequest, pk: int, venue: int) -> HttpResponse:
         .select_related("person__kabkota", "klass")
         .order_by("klass__name", "person__name")
     )
-    return render(request, "training/venue_print.html", {"event": event, "venue": place, "people": people})
+    tags = request.GET.get("kartu") == "1"
+    return render(
+        request, "training/venue_print.html", {"event": event, "venue": place, "people": people, "tags": tags}
+    )
 
 
 @login_required

@@ -1,0 +1,109 @@
+"""Starting outside demo mode: the secret key must be the operator's own, `nolkumuh demo` refuses,
+and the production environment of deploy/production.env.example passes `check --deploy`."""
+
+import os
+import re
+import secrets
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from nolkumuh.site.secret_key import DEMO_SECRET_KEY, PLACEHOLDERS, secret_key_problem
+from tests.test_cli import NOLKUMUH
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = ROOT / "deploy" / "production.env.example"
+
+
+def env_file(path):
+    """The variables of an env file, as a service manager reads them."""
+    return dict(re.findall(r"^([A-Z_]+)=(.*)$", path.read_text("utf-8"), re.M))
+
+
+def production_env(tmp_path, **changes):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NOLKUMUH_", "DJANGO_", "DATABASE_"))}
+    env.update(env_file(PRODUCTION))
+    env.update(
+        NOLKUMUH_SECRET_KEY=secrets.token_urlsafe(50),
+        NOLKUMUH_DATA_DIR=str(tmp_path),
+        DATABASE_URL="",  # SQLite: the check needs no database server
+    )
+    env.update(changes)
+    return env
+
+
+def nolkumuh(*args, env):
+    return subprocess.run([NOLKUMUH, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.slow
+def test_the_production_environment_passes_check_deploy(tmp_path):
+    done = nolkumuh("manage", "check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues" in done.stdout
+
+
+def test_every_production_variable_is_known_to_the_settings():
+    known = set(env_file(ROOT / ".env.example"))
+    assert set(env_file(PRODUCTION)) - known == set()
+
+
+def test_the_example_keys_of_the_documentation_are_refused():
+    examples = [env_file(ROOT / ".env.example"), env_file(PRODUCTION)]
+    for example in examples:
+        assert example["NOLKUMUH_SECRET_KEY"] in PLACEHOLDERS
+        assert secret_key_problem(example["NOLKUMUH_SECRET_KEY"]) is not None
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        ("", "belum diisi"),
+        ("   ", "belum diisi"),
+        ("change-me", "contoh"),
+        (DEMO_SECRET_KEY, "contoh"),
+        (DEMO_SECRET_KEY + "tambahan", "contoh"),
+        ("ganti-dengan-kunci-acak-sepanjang-minimal-50-karakter-dari-perintah-di-atas", "contoh"),
+        ("a1b2c3d4e5" * 4 + "f6g7h8i9", "terlalu pendek"),  # 48 characters
+        ("ab" * 30, "terlalu pendek atau seragam"),  # long but only two different characters
+    ],
+)
+def test_a_weak_secret_key_is_refused_with_the_reason(key, says):
+    assert says in secret_key_problem(key)
+
+
+def test_a_random_key_of_50_characters_is_accepted():
+    assert secret_key_problem(secrets.token_urlsafe(38)[:50]) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", ["", "change-me", "pendek-sekali", DEMO_SECRET_KEY])
+@pytest.mark.parametrize("command", [["manage", "check"], ["serve", "--no-worker", "--port", "1"]])
+def test_outside_demo_mode_the_app_refuses_to_start_with_a_weak_key(tmp_path, key, command):
+    done = nolkumuh(*command, env=production_env(tmp_path, NOLKUMUH_SECRET_KEY=key))
+    assert done.returncode == 2
+    assert "nolkumuh tidak bisa dijalankan: NOLKUMUH_SECRET_KEY" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_debug_stays_off_unless_asked(tmp_path):
+    env = production_env(tmp_path)
+    env.pop("NOLKUMUH_DEBUG")
+    show = ["manage", "shell", "-c", "from django.conf import settings; print(settings.DEBUG)"]
+    assert nolkumuh(*show, env=env).stdout.split()[-1] == "False"
+    assert nolkumuh(*show, env={**env, "NOLKUMUH_DEBUG": "1"}).stdout.split()[-1] == "True"
+
+
+@pytest.mark.slow
+def test_demo_refuses_outside_demo_mode_and_creates_nothing(tmp_path):
+    env = production_env(tmp_path)
+    assert nolkumuh("manage", "migrate", "-v", "0", env=env).returncode == 0
+    done = nolkumuh("demo", env=env)
+    assert done.returncode == 2
+    assert "hanya berjalan dalam mode demo (NOLKUMUH_DEMO=1)" in done.stderr
+    users = "from django.contrib.auth.models import User; print(User.objects.count())"
+    assert nolkumuh("manage", "shell", "-c", users, env=env).stdout.split()[-1] == "0"
+    regions = "from nolkumuh.regions.models import Region; print(Region.objects.count())"
+    assert nolkumuh("manage", "shell", "-c", regions, env=env).stdout.split()[-1] == "0"
