@@ -158,9 +158,13 @@ def _plan_from_session(request: HttpRequest, token: str, choices: dict[int, int]
     stored.update(choices or {})
     info["choices"] = stored
     request.session[f"batas-{token}"] = info
+    try:
+        features = load_checked(Path(info["checked"]))
+    except (OSError, ValueError, KeyError, TypeError):  # swept away or not ours: start again
+        raise Http404 from None
     plan = boundary_plan(
         user=request.user,
-        features=load_checked(Path(info["checked"])),
+        features=features,
         kind=info["kind"],
         kabkota=kabkota,
         sk_number=info["sk_number"],
