@@ -195,18 +195,20 @@ def cmd_geo_import(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
 
     from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
-    from nolkumuh.regions.models import Region, SkDecree
+    from nolkumuh.regions.models import Region
 
     user = get_user_model().objects.filter(username=args.user).first()
     if user is None:
         return _fail([f"pengguna tidak dikenal: {args.user}"], "id")
     kabkota = Region.objects.filter(code=args.kabkota).first() if args.kabkota else None
-    decree = None
-    if args.sk and kabkota is not None:
-        decree, _created = SkDecree.objects.get_or_create(
-            kabkota=kabkota, number=args.sk, defaults={"year": args.sk_year or 0}
-        )
-    plan = boundary_plan(user=user, path=Path(args.file), kind=args.kind, kabkota=kabkota, decree=decree)
+    plan = boundary_plan(
+        user=user,
+        path=Path(args.file),
+        kind=args.kind,
+        kabkota=kabkota,
+        sk_number=args.sk or "",
+        sk_year=args.sk_year,
+    )
     print(f"{plan.count_matched} cocok, {plan.count_ambiguous} ambigu, {plan.count_unmatched} tidak cocok")
     for warning in plan.warnings:
         print(f"peringatan: {warning.line()}")

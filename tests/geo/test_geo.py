@@ -141,11 +141,11 @@ def test_empty_wrong_type_far_away_and_duplicate_features_are_errors(tmp_path):
 def test_unreadable_files_are_clear_errors(tmp_path):
     bad = tmp_path / "rusak.gpkg"
     bad.write_text("bukan geopackage", encoding="utf-8")
-    assert read_features(bad).issues[0].code == "unreadable_file"
+    assert read_features(bad).issues[0].code == "gis_unreadable"
     empty_zip = tmp_path / "kosong.zip"
     with zipfile.ZipFile(empty_zip, "w") as z:
         z.writestr("readme.txt", "x")
-    assert read_features(empty_zip).issues[0].code == "unreadable_file"
+    assert read_features(empty_zip).issues[0].code == "gis_archive_empty"
 
 
 def test_overlay_share_of_rts_inside_a_kawasan():

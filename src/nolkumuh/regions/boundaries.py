@@ -1,5 +1,9 @@
 """Importing boundaries (kelurahan, RT, kawasan delineations) from GIS files: dry run, then all or
-nothing. Features are matched to regions by code, or by name with a review of what is ambiguous."""
+nothing. Features are matched to regions by code, or by name with a review of what is ambiguous.
+
+A file is read once, bounded (:func:`boundary_features`); the dry run writes nothing, not even the
+decree of a kawasan delineation: that is created when the boundaries are stored, after the scope
+check, in the same transaction."""
 
 from __future__ import annotations
 
@@ -17,10 +21,12 @@ from django.db import transaction
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import RtRecord
 from nolkumuh.core.models import AuditEntry
-from nolkumuh.geo import Feature, geodesic_areas_ha, read_features
+from nolkumuh.exchange.bounds import range_problem
+from nolkumuh.geo import Feature, FeatureSet, geodesic_areas_ha
 from nolkumuh.geo.display import display_geojson
+from nolkumuh.geo.untrusted import read_untrusted
 from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt, SkDecree, number_key
-from nolkumuh.scoring.issues import Issue
+from nolkumuh.scoring.issues import InvalidInput, Issue
 
 CODE_FIELDS = ("kode_kelurahan", "kode", "kd_kel", "kode_desa", "kdepum", "kdcpum", "kode_kel", "id_kel")
 NAME_FIELDS = ("kelurahan", "nama", "desa", "namobj", "wadmkd", "name", "nama_kawasan", "kawasan")
@@ -59,6 +65,8 @@ class BoundaryPlan:
     matches: list[Match] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    sk_number: str = ""  # a decree not stored yet: created by boundary_apply
+    sk_year: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -136,37 +144,58 @@ def _match_kawasan(feature: Feature, kabkota: Region) -> Match:
     return Match(feature, found[0] if len(found) == 1 else None)
 
 
+def boundary_features(path: Path, *, name: str | None = None) -> FeatureSet:
+    """The checked features of a boundary file from outside: guarded, read in a child process within
+    the geometry limits; raises InvalidInput when the file is refused. ``name``: the name the user
+    gave the file (an upload is stored under another)."""
+    return read_untrusted(path, name=name)
+
+
+def _kawasan_context(plan: BoundaryPlan, user: AbstractBaseUser) -> None:
+    """A kawasan delineation needs a kab/kota inside the user's scope; its decree is looked up (never
+    created here)."""
+    if plan.kabkota is None:
+        plan.issues.append(Issue("invalid_field", None, "kabkota", None, {"detail": "pilih kabupaten/kota"}))
+    elif not user_scope(user).covers(plan.kabkota.code):
+        plan.issues.append(Issue("region_outside_scope", None, "kabkota", plan.kabkota.name))
+    elif plan.decree is None and plan.sk_number:
+        plan.decree = SkDecree.objects.filter(kabkota=plan.kabkota, number=plan.sk_number).first()
+        if plan.decree is None:  # created on apply: its year is needed (never stored as 0)
+            problem = None if plan.sk_year is None else range_problem("year", plan.sk_year, "id")
+            if plan.sk_year is None or problem is not None:
+                detail = problem.message("id") if problem else "isi tahun SK yang baru ini"
+                plan.issues.append(Issue("invalid_field", None, "sk_year", None, {"detail": detail}))
+
+
 def boundary_plan(
     *,
     user: AbstractBaseUser,
-    path: Path,
     kind: str,
+    path: Path | None = None,
+    features: FeatureSet | None = None,
     kabkota: Region | None = None,
     decree: SkDecree | None = None,
+    sk_number: str = "",
+    sk_year: int | None = None,
     choices: dict[int, int] | None = None,
 ) -> BoundaryPlan:
-    """Read, check and match a boundary file; nothing is written. ``choices`` settles ambiguous or
-    unmatched features by hand (feature number -> region or kawasan id)."""
-    plan = BoundaryPlan(kind=kind, kabkota=kabkota, decree=decree, source=Path(path).name)
-    features = read_features(path)
+    """Check and match the features of a boundary file (read from ``path`` unless already read);
+    nothing is written. ``sk_number``/``sk_year`` name the decree of a kawasan delineation (created
+    on apply when new). ``choices`` settles ambiguous or unmatched features by hand (feature number
+    -> region or kawasan id)."""
+    if features is None:
+        try:
+            features = boundary_features(Path(path or ""))
+        except InvalidInput as refused:
+            features = FeatureSet(issues=list(refused.issues))
+    source = Path(path).name if path is not None else ""
+    plan = BoundaryPlan(kind, kabkota, decree, source, sk_number=sk_number.strip(), sk_year=sk_year)
     plan.issues, plan.warnings = list(features.issues), list(features.warnings)
-    if kind == Boundary.Kind.KAWASAN and kabkota is None:
-        plan.issues.append(Issue("invalid_field", None, "kabkota", None, {"detail": "pilih kabupaten/kota"}))
-        return plan
-    codes = {dotted(f.get(*CODE_FIELDS)) for f in features.features}
-    by_code = {r.code: r for r in Region.objects.filter(code__in=codes, level=Region.Level.KELURAHAN)}
-    rts = {}
-    if kind == Boundary.Kind.RT:
-        found = Rt.objects.filter(kelurahan__in=by_code.values()).select_related("kelurahan")
-        rts = {(r.kelurahan_id, r.rw_key, r.rt_key): r for r in found}
-    for item in features.features:
-        if kind == Boundary.Kind.KELURAHAN:
-            match = _match_kelurahan(item, kabkota, by_code)
-        elif kind == Boundary.Kind.RT:
-            match = _match_rt(item, by_code, rts)
-        else:
-            match = _match_kawasan(item, kabkota)
-        plan.matches.append(match)
+    if kind == Boundary.Kind.KAWASAN:
+        _kawasan_context(plan, user)
+        if plan.kabkota is None or any(i.code == "region_outside_scope" for i in plan.issues):
+            return plan
+    _match_all(plan, features)
     _apply_choices(plan, choices or {})
     areas = geodesic_areas_ha([m.feature.geometry for m in plan.matches])
     declared = _declared_luas(plan)
@@ -177,6 +206,23 @@ def boundary_plan(
         if match.target is not None and not scope.covers(_code_of(match.target)):
             plan.issues.append(Issue("outside_scope", match.feature.number, None, str(match.target)))
     return plan
+
+
+def _match_all(plan: BoundaryPlan, features: FeatureSet) -> None:
+    codes = {dotted(f.get(*CODE_FIELDS)) for f in features.features}
+    by_code = {r.code: r for r in Region.objects.filter(code__in=codes, level=Region.Level.KELURAHAN)}
+    rts = {}
+    if plan.kind == Boundary.Kind.RT:
+        found = Rt.objects.filter(kelurahan__in=by_code.values()).select_related("kelurahan")
+        rts = {(r.kelurahan_id, r.rw_key, r.rt_key): r for r in found}
+    for item in features.features:
+        if plan.kind == Boundary.Kind.KELURAHAN:
+            match = _match_kelurahan(item, plan.kabkota, by_code)
+        elif plan.kind == Boundary.Kind.RT:
+            match = _match_rt(item, by_code, rts)
+        else:
+            match = _match_kawasan(item, plan.kabkota)
+        plan.matches.append(match)
 
 
 def _apply_choices(plan: BoundaryPlan, choices: dict[int, int]) -> None:
@@ -248,24 +294,39 @@ def _key(
     return kind, {"rt": rt_id, "kelurahan": region_id, "kawasan": kawasan_id}[kind]
 
 
+def _decree_for(*, user: AbstractBaseUser, plan: BoundaryPlan) -> SkDecree:
+    """The decree named in the plan, created now if new: only inside the user's scope."""
+    if plan.kabkota is None or not user_scope(user).covers(plan.kabkota.code):
+        raise PermissionDenied("outside_scope")
+    decree, _created = SkDecree.objects.get_or_create(
+        kabkota=plan.kabkota, number=plan.sk_number, defaults={"year": plan.sk_year}
+    )
+    return decree
+
+
+def _existing(plan: BoundaryPlan) -> dict[tuple[str, int | None], Boundary]:
+    """The stored boundaries of the plan's targets (of its decree, for kawasan), by target."""
+    targets = [m.target for m in plan.matches]
+    found = Boundary.objects.filter(kind=plan.kind, decree=plan.decree if plan.kind == "kawasan" else None)
+    found = found.filter(
+        **{
+            "rt": {"rt__in": targets},
+            "kelurahan": {"region__in": targets},
+            "kawasan": {"kawasan__in": targets},
+        }[plan.kind]
+    )
+    return {_key(b.kind, b.rt_id, b.region_id, b.kawasan_id): b for b in found}
+
+
 @transaction.atomic
 def boundary_apply(*, user: AbstractBaseUser, plan: BoundaryPlan) -> int:
     """Store every matched polygon (replacing the earlier one of the same target); all or nothing.
     Written in bulk: one query to find what exists, then bulk inserts and updates."""
     if not plan.ok:
         raise PermissionDenied("plan_not_ready")
-    existing = {
-        _key(b.kind, b.rt_id, b.region_id, b.kawasan_id): b
-        for b in Boundary.objects.filter(
-            kind=plan.kind, decree=plan.decree if plan.kind == "kawasan" else None
-        ).filter(
-            **{
-                "rt": {"rt__in": [m.target for m in plan.matches]},
-                "kelurahan": {"region__in": [m.target for m in plan.matches]},
-                "kawasan": {"kawasan__in": [m.target for m in plan.matches]},
-            }[plan.kind]
-        )
-    }
+    if plan.kind == Boundary.Kind.KAWASAN and plan.decree is None and plan.sk_number:
+        plan.decree = _decree_for(user=user, plan=plan)
+    existing = _existing(plan)
     new, changed, audits = [], [], []
     fields = ["wkb", "display", "min_lon", "min_lat", "max_lon", "max_lat", "area_ha", "source", "code"]
     for match in plan.matches:

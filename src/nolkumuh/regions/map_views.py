@@ -26,14 +26,18 @@ from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.cache import data_cached
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
 from nolkumuh.core.numbers import NumberField
-from nolkumuh.geo import write_features
+from nolkumuh.core.uploads import store_upload
+from nolkumuh.geo import FeatureSet, write_features
+from nolkumuh.geo.checked import load_checked, save_checked
 from nolkumuh.geo.image import render_png
-from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
+from nolkumuh.geo.untrusted import GIS_KINDS
+from nolkumuh.regions.boundaries import boundary_apply, boundary_features, boundary_plan
 from nolkumuh.regions.decrees import decree_comparison
 from nolkumuh.regions.maps import LEVELS, MapRequest, map_layer
 from nolkumuh.regions.models import Boundary, Region, SkDecree
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.scoring import catalogue
+from nolkumuh.scoring.issues import InvalidInput, Issue
 
 EXPORT_FORMATS = {"geojson": ".geojson", "gpkg": ".gpkg", "kml": ".kml"}
 
@@ -128,7 +132,8 @@ def map_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 
 class BoundaryUploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Berkas GIS (.geojson, .gpkg, .zip berisi shapefile, .kml, .kmz)")
+        label=gettext_lazy("Berkas GIS (.geojson, .gpkg, .zip berisi shapefile, .kml, .kmz)"),
+        allow_empty_file=True,  # answered by the file guard, with what to do instead
     )
     kind = forms.ChoiceField(label=gettext_lazy("Isi berkas"), choices=Boundary.Kind.choices)
     kabkota = forms.CharField(
@@ -143,24 +148,72 @@ class BoundaryUploadForm(forms.Form):
 
 
 def _plan_from_session(request: HttpRequest, token: str, choices: dict[int, int] | None = None):  # type: ignore[no-untyped-def]
+    """The plan of an upload from its checked features (the uploaded file is not read again)."""
     info = request.session.get(f"batas-{token}")
-    if not info or not Path(info["path"]).exists():
+    if not info or "checked" not in info or not Path(info["checked"]).exists():
         raise Http404
     kabkota = Region.objects.filter(code=info["kabkota"]).first() if info["kabkota"] else None
-    decree = SkDecree.objects.filter(pk=info["decree"]).first() if info["decree"] else None
     stored = {int(k): v for k, v in info.get("choices", {}).items()}
     stored.update(choices or {})
     info["choices"] = stored
     request.session[f"batas-{token}"] = info
+    try:
+        features = load_checked(Path(info["checked"]))
+    except (OSError, ValueError, KeyError, TypeError):  # swept away or not ours: start again
+        raise Http404 from None
     plan = boundary_plan(
         user=request.user,
-        path=Path(info["path"]),
+        features=features,
         kind=info["kind"],
         kabkota=kabkota,
-        decree=decree,
+        sk_number=info["sk_number"],
+        sk_year=info["sk_year"],
         choices=stored,
     )
+    plan.source = info["name"]
     return plan, info
+
+
+def _receive(request: HttpRequest, form: BoundaryUploadForm) -> str | None:
+    """Check the scope, then read the uploaded file once (bounded) and keep its checked features
+    for the review; the token of the review, or None with the reasons on the form."""
+    data = form.cleaned_data
+    kabkota = Region.objects.filter(code=data["kabkota"], level=Region.Level.KABKOTA).first()
+    if (
+        data["kind"] == Boundary.Kind.KAWASAN
+        and kabkota
+        and not user_scope(request.user).covers(kabkota.code)
+    ):
+        form.add_error(
+            "kabkota", Issue("region_outside_scope", value=kabkota.name).line(get_language() or "id")
+        )
+        return None
+    token = uuid.uuid4().hex
+    uploaded = None
+    try:
+        uploaded = store_upload(data["file"], key=f"batas-{token}", kinds=GIS_KINDS)
+        features = boundary_features(uploaded, name=Path(data["file"].name).name[:100])
+    except InvalidInput as refused:
+        features = FeatureSet(issues=refused.issues)
+    finally:
+        if uploaded is not None:
+            uploaded.unlink(missing_ok=True)
+    refusals = [i for i in features.issues if i.row is None]
+    if refusals:
+        for issue in refusals:
+            form.add_error("file", issue.line(get_language() or "id"))
+        return None
+    checked = upload_folder() / f"{token}.checked.json"
+    save_checked(features, checked)
+    request.session[f"batas-{token}"] = {
+        "checked": str(checked),
+        "kind": data["kind"],
+        "kabkota": kabkota.code if kabkota else "",
+        "sk_number": data["sk_number"],
+        "sk_year": data["sk_year"],
+        "name": Path(data["file"].name).name[:200],
+    }
+    return token
 
 
 @login_required
@@ -169,27 +222,9 @@ def boundary_import(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = BoundaryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        kabkota = Region.objects.filter(code=data["kabkota"], level=Region.Level.KABKOTA).first()
-        decree = None
-        if data["kind"] == Boundary.Kind.KAWASAN and kabkota and data["sk_number"]:
-            decree, _created = SkDecree.objects.get_or_create(
-                kabkota=kabkota, number=data["sk_number"], defaults={"year": data["sk_year"] or 0}
-            )
-        token = uuid.uuid4().hex
-        folder = upload_folder()
-        stored = folder / f"{token}{Path(data['file'].name).suffix.lower()}"
-        with stored.open("wb") as handle:
-            for chunk in data["file"].chunks():
-                handle.write(chunk)
-        request.session[f"batas-{token}"] = {
-            "path": str(stored),
-            "kind": data["kind"],
-            "kabkota": kabkota.code if kabkota else "",
-            "decree": decree.pk if decree else None,
-            "name": data["file"].name,
-        }
-        return redirect("regions:boundary_review", token)
+        token = _receive(request, form)
+        if token is not None:
+            return redirect("regions:boundary_review", token)
     return render(request, "regions/boundary_import.html", {"form": form})
 
 
@@ -211,7 +246,7 @@ def boundary_review(request: HttpRequest, token: str) -> HttpResponse:
         except DatabaseError as exc:  # a polygon refused when saved: all were rolled back
             messages.error(request, not_saved_message(exc, what="boundary import"))
         else:
-            Path(info["path"]).unlink(missing_ok=True)
+            Path(info["checked"]).unlink(missing_ok=True)
             del request.session[f"batas-{token}"]
             messages.success(request, _("%(count)s batas wilayah tersimpan.") % {"count": count})
             return redirect("core:home")

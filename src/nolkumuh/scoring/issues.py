@@ -288,6 +288,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "berkas tidak berisi fitur poligon",
         "the file holds no polygon features",
     ),
+    "gis_unreadable": (
+        "berkas tidak bisa dibaca: {detail}; buka di QGIS lalu simpan ulang sebagai GeoPackage atau GeoJSON",
+        "the file cannot be read: {detail}; open it in QGIS and save it again as GeoPackage or GeoJSON",
+    ),
+    "gis_empty": (
+        "berkas kosong (0 bita); pilih berkas GIS yang berisi poligon batas wilayah",
+        "the file is empty (0 bytes); choose a GIS file that holds the boundary polygons",
+    ),
+    "gis_json_nested": (
+        "berkas tidak bisa dibaca: JSON bersarang terlalu dalam (daftar di dalam daftar); simpan"
+        " ulang dari QGIS sebagai GeoJSON",
+        "the file cannot be read: the JSON is nested too deeply (lists within lists); save it again"
+        " from QGIS as GeoJSON",
+    ),
+    "gis_archive_empty": (
+        "berkas tidak bisa dibaca: arsip tidak berisi .shp, .gpkg, .geojson atau .kml; masukkan"
+        " shapefile lengkap (.shp, .shx, .dbf, .prj) ke dalam .zip",
+        "the file cannot be read: the archive holds no .shp, .gpkg, .geojson or .kml; put the whole"
+        " shapefile (.shp, .shx, .dbf, .prj) into the .zip",
+    ),
+    "unknown_crs": (
+        "sistem koordinat (CRS) berkas tidak dikenal ({crs}); simpan ulang dari QGIS dalam CRS yang"
+        " dikenal, mis. EPSG:4326 (WGS 84) atau UTM (EPSG:32748-32750)",
+        "the file's coordinate system (CRS) is unknown ({crs}); save it again from QGIS in a known CRS,"
+        " e.g. EPSG:4326 (WGS 84) or UTM (EPSG:32748-32750)",
+    ),
+    "unprojectable": (
+        "koordinat tidak bisa diubah dari {crs} ke WGS 84 ({detail}); periksa CRS berkas di QGIS",
+        "the coordinates cannot be converted from {crs} to WGS 84 ({detail}); check the file's CRS in QGIS",
+    ),
+    "unprojectable_feature": (
+        "titik ke-{position} tidak bisa diubah ke WGS 84; CRS berkas mungkin salah, periksa di QGIS",
+        "point {position} cannot be converted to WGS 84; the file's CRS may be wrong, check it in QGIS",
+    ),
+    "coordinate_not_finite": (
+        "titik ke-{position} berisi koordinat yang bukan angka (NaN atau tak hingga); perbaiki atau"
+        " hapus fitur ini di QGIS",
+        "point {position} has a coordinate that is not a number (NaN or infinite); fix or remove"
+        " the feature in QGIS",
+    ),
+    "too_many_vertices": (
+        "fitur ini punya {count} titik, lebih dari batas {limit}; sederhanakan poligonnya di QGIS"
+        " (Vector > Geometry Tools > Simplify)",
+        "the feature has {count} points, more than the limit of {limit}; simplify the polygon in QGIS"
+        " (Vector > Geometry Tools > Simplify)",
+    ),
+    "too_many_vertices_file": (
+        "berkas berisi {count} titik, lebih dari batas {limit} per berkas; bagi berkas per kecamatan"
+        " atau sederhanakan poligonnya di QGIS",
+        "the file holds {count} points, more than the limit of {limit} per file; split it by"
+        " kecamatan or simplify the polygons in QGIS",
+    ),
     "unknown_activity": (
         "kegiatan tidak dikenal; pakai kode dari lembar petunjuk (mis. sambungan_air)",
         "unknown activity; use a key from the instructions sheet (e.g. sambungan_air)",
