@@ -292,10 +292,10 @@ TABLE: dict[str, Entry] = {
         "LO O OO OO OO OO", "LO O OO OO OO OO"),
     "training:programme": Entry(
         lambda w: f"/pelatihan/program/{w['programme'].pk}/",
-        "LN O ON OO OO OO", "LN O ON OO OO OO"),
+        "LN O ON OO OO OO", "LN - -N -O -O -O", heavy=True),
     "training:event": Entry(
         lambda w: f"/pelatihan/kegiatan/{w['event'].pk}/",
-        "LN O ON OO OO OO", "LN O ON OO OO OO"),
+        "LN O ON OO OO OO", "LN - -N -O -O -O", heavy=True),
     "training:allocate": Entry(
         lambda w: f"/pelatihan/kegiatan/{w['event'].pk}/bagi/",
         "LM M MM MM MM MM", "LN R RN FF FF FF"),
@@ -346,10 +346,10 @@ TABLE: dict[str, Entry] = {
         "LN O OO OO NN NN", "LN O OO OO NN NN"),
     "training:person": Entry(
         lambda w: f"/pelatihan/personel/{w['person'].pk}/",
-        "LN O ON ON ON ON", "LN O ON ON ON ON"),
+        "LN O ON ON ON ON", "LN - -N -N -N -N", heavy=True),
     "training:survey": Entry(
         lambda w: f"/pelatihan/kebutuhan/{w['survey'].pk}/",
-        "LN O ON OO OO OO", "LN O ON OO OO OO"),
+        "LN O ON OO OO OO", "LN - -N -O -O -O", heavy=True),
     "training:survey_import": Entry(
         lambda w: f"/pelatihan/kebutuhan/{w['survey'].pk}/impor/",
         "LN O ON NN NN NN", "LN O ON NN NN NN"),
@@ -477,7 +477,7 @@ def _observe(world, name: str) -> tuple[str, str, list[str]]:  # type: ignore[no
         if entry.heavy and identity not in OUTSIDE:
             posted.append("-")  # a heavy download: the GET answer shows what a POST would do
             continue
-        response, wrote = _request(world["clients"][identity], "post", path)
+        response, wrote = _request(world["clients"][identity], "post", path, count=identity in OUTSIDE)
         posted.append(answer(response))
         if wrote:
             changed.append(identity)
