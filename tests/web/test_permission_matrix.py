@@ -21,6 +21,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -522,3 +523,28 @@ def test_every_post_without_a_csrf_token_is_refused(world):
     refused = {name: _request(client, "post", entry.build(world), csrf=False, count=False)[0].status_code
                for name, entry in TABLE.items()}  # fmt: skip
     assert {name for name, status in refused.items() if status != 403} == set()
+
+
+class _Missing(dict):
+    """A world in which every object is one that does not exist."""
+
+    def __getitem__(self, key: str) -> Any:
+        return SimpleNamespace(pk=999999, checkin_token="tidak-ada")
+
+
+def test_from_outside_an_object_answers_as_if_it_did_not_exist(world):
+    """For the public, a user without a role and every role outside its regions, asking for an
+    object they may not see answers exactly as asking for one that does not exist."""
+    differences = []
+    for name, entry in TABLE.items():
+        path, missing = entry.build(world), entry.build(_Missing())
+        if path == missing:
+            continue  # an address without an object (a region code, a page)
+        for identity in sorted(OUTSIDE):
+            client = world["clients"][identity]
+            real = answer(_request(client, "get", path, count=False)[0])
+            if real != "O" and not _sees(name, identity):  # what one may see exists anyway
+                absent = answer(_request(client, "get", missing, count=False)[0])
+                if absent != real:
+                    differences.append(f"{name} {identity}: {real} for an existing object, {absent} for none")
+    assert differences == []
