@@ -32,6 +32,12 @@ def test_every_response_carries_the_policy(client, path):
     assert found["style-src-elem"] == "'self'"
 
 
+def test_static_files_carry_the_policy_too(client):
+    response = client.get("/static/nolkumuh/map.js")
+    assert response.status_code == 200
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
 def test_the_policy_allows_no_inline_script_and_no_eval():
     found = directives(policy(""))
     for name in ("default-src", "script-src", "connect-src", "style-src-elem"):
