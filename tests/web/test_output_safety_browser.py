@@ -48,22 +48,22 @@ def sign_in(page, server: str, username: str) -> None:
 
 
 def test_hostile_names_show_as_text_in_map_tooltips(watched, live_server):
-    from nolkumuh.regions.models import Kawasan, Rt
+    from nolkumuh.regions.models import Kawasan, Region, Rt
 
     _demo()
     for n, kawasan in enumerate(Kawasan.objects.filter(kabkota__code="33.74")):
         Kawasan.objects.filter(pk=kawasan.pk).update(name=f"{HOSTILE} {n}")
+    Region.objects.filter(code__startswith="33.74.", level="kelurahan").update(name=HOSTILE)
     for n, rt in enumerate(Rt.objects.filter(kelurahan__code__startswith="33.74.")):
-        Rt.objects.filter(pk=rt.pk).update(rw=f"{HOSTILE} {n}")  # as if imported unchecked
-    for level in ("kawasan", "rt"):
+        Rt.objects.filter(pk=rt.pk).update(rw=f"<b>{n}</b>")  # as if imported unchecked
+    for level, shown, tag in (("kawasan", HOSTILE, "img"), ("rt", HOSTILE, "img"), ("rt", "RW <b>", "b")):
         watched.goto(f"{live_server.url}/peta/33.74/?tingkat={level}")
         watched.wait_for_selector("#map[data-ready='true']")
-        polygon = watched.locator("path.leaflet-interactive").first
-        polygon.hover(force=True)
+        watched.locator("path.leaflet-interactive").first.hover(force=True)
         tooltip = watched.locator(".leaflet-tooltip")
         tooltip.wait_for()
-        assert HOSTILE in tooltip.text_content()
-        assert tooltip.locator("img").count() == 0
+        assert shown in tooltip.text_content()
+        assert tooltip.locator(tag).count() == 0
         assert watched.evaluate("window.__xss") is None
 
 
