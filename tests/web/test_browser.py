@@ -88,7 +88,7 @@ def test_enter_an_rt_and_see_its_score_as_you_type(page, live_server, users, rou
     }
     for name, value in values.items():
         page.fill(f"#id_{name}", value)
-    page.wait_for_function("document.querySelector('#preview-total')?.textContent === '24'")
+    page.wait_for_function("() => document.querySelector('#preview-total')?.textContent === '24'")
     assert page.text_content("#preview-class") == "KR"
     shot(page, "entri-rt")
     page.click("text=Simpan")

@@ -11,6 +11,7 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from nolkumuh.exchange.formula import unguard_cell
 from nolkumuh.guard import Limits, check_file, run_isolated
 from nolkumuh.scoring.issues import InvalidInput, Issue
 
@@ -86,8 +87,10 @@ def read_csv(path: Path, *, delimiter: str | None = None, progress: Progress = n
     if delimiter is None:
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # cells written with a protective quote (formula-like text) read back as they were meant
+    rows = ([unguard_cell(cell) for cell in row] for row in reader)
     try:
-        return _collect(progress(reader, None), "csv")
+        return _collect(progress(rows, None), "csv")
     except csv.Error as exc:
         raise InvalidInput([Issue("unreadable_file", params={"kind": "CSV", "detail": str(exc)})]) from None
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import xlsxwriter
 
+from nolkumuh.exchange.formula import guard_cell
 from nolkumuh.exchange.output import OutColumn, OutputTable
 
 # Class colours, the same everywhere in nolkumuh (UX.md): berat red, sedang orange, ringan yellow,
@@ -94,12 +95,13 @@ def _atomic(path: Path) -> Iterator[Path]:
 
 def write_csv(path: Path, table: OutputTable, *, decimal_comma: bool = False) -> None:
     """UTF-8 CSV with a comma; with ``decimal_comma``, decimal commas and a semicolon delimiter
-    (what Excel opens directly under an Indonesian locale)."""
+    (what Excel opens directly under an Indonesian locale). Text that a spreadsheet would run as a
+    formula is written with a quote in front (see :mod:`nolkumuh.exchange.formula`)."""
     delimiter = ";" if decimal_comma else ","
-    columns = [text_values(c, decimal_comma) for c in table.columns]
+    columns = [[guard_cell(text) for text in text_values(c, decimal_comma)] for c in table.columns]
     with _atomic(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
-        writer.writerow([c.name for c in table.columns])
+        writer.writerow([guard_cell(c.name) for c in table.columns])
         writer.writerows(zip(*columns, strict=True))
 
 

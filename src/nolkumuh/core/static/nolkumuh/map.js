@@ -1,10 +1,33 @@
 // nolkumuh map: draws the GeoJSON layer the server prepared (colours, labels, links included).
 // No tiles unless the deployment sets a tile URL: polygons on a plain background work offline.
+// Every name, label and status is put into the page as text, never as HTML: a kawasan or RW name
+// typed by a user must not run script in another visitor's browser (Leaflet treats strings as HTML).
+
+// A DOM node holding ``value`` as plain text (what Leaflet tooltips get instead of a string).
+function textNode(value) {
+  const span = document.createElement("span");
+  span.textContent = value == null ? "" : String(value);
+  return span;
+}
+
+// Leaflet's attribution control only takes HTML strings: escape the deployment's text.
+function escapeHtml(value) {
+  const map = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  return String(value).replace(/[&<>"']/g, (c) => map[c]);
+}
+
+// Follow a feature's link only within this site (never a javascript: or foreign address).
+function openSameSite(url) {
+  if (!url) return;
+  const target = new URL(url, window.location.href);
+  if (target.origin === window.location.origin) window.location.assign(target.href);
+}
+
 const element = document.getElementById("map");
 if (element && window.L) {
   const map = L.map(element, { preferCanvas: false, zoomSnap: 0.25 });
   if (element.dataset.tiles) {
-    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
+    L.tileLayer(element.dataset.tiles, { attribution: escapeHtml(element.dataset.attribution || ""), maxZoom: 19 }).addTo(map);
   }
   map.setView([-7.0, 110.4], 9);
   const status = document.getElementById("map-status");
@@ -17,8 +40,8 @@ if (element && window.L) {
       const layer = L.geoJSON(data, {
         style: (feature) => ({ color: "#333", weight: 1, fillColor: feature.properties.color, fillOpacity: 0.8 }),
         onEachFeature: (feature, shape) => {
-          shape.bindTooltip(feature.properties.tooltip, { sticky: true });
-          shape.on("click", () => { window.location.href = feature.properties.url; });
+          shape.bindTooltip(textNode(feature.properties.tooltip), { sticky: true });
+          shape.on("click", () => openSameSite(feature.properties.url));
         },
       }).addTo(map);
       if (layer.getLayers().length) {
@@ -33,8 +56,8 @@ if (element && window.L) {
         for (const [colour, label] of data.legend) {
           const row = L.DomUtil.create("div", "", box);
           const swatch = L.DomUtil.create("span", "swatch", row);
-          swatch.style.background = colour;
-          row.append(document.createTextNode(" " + label));
+          swatch.style.background = String(colour);
+          row.append(document.createTextNode(" " + String(label)));
         }
         return box;
       };
