@@ -133,8 +133,8 @@ TABLE: dict[str, Entry] = {
         lambda w: f"/data/{K}/2023/submit/",
         "LM M MM MM MM MM", "LN R RN RN RN RN"),
     "baseline:import": Entry(
-        lambda w: "/impor/2023/",
-        "LO O OO OO OO OO", "LO O OO OO OO OO"),
+        lambda w: "/impor/2023/",  # refused before any upload is read without a data-entry role
+        "LF O FF OO FF OO", "LF O FF OO FF OO"),
     "baseline:import_confirm": Entry(
         lambda w: f"/impor/konfirmasi/{TOKEN}/",
         "LM M MM MM MM MM", "LN N NN NN NN NN"),
@@ -315,3 +315,6 @@ PARENT = {
         "training:scores_entry", "training:certificates", "training:participants_import",
     )
 }  # fmt: skip
+# The RT import page of a round: the round is public (the portal lists its years); a signed-in user
+# without a data-entry role is told why it cannot import (403), before any upload is read.
+PARENT["baseline:import"] = "core:home"
