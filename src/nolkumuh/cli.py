@@ -193,7 +193,10 @@ def cmd_geo_import(args: argparse.Namespace) -> int:
     """Import boundaries from a GIS file: a dry run always; stored only when every feature matches."""
     _django()
     from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import DatabaseError
 
+    from nolkumuh.core.allornothing import not_saved_message
     from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
     from nolkumuh.regions.models import Region
 
@@ -226,7 +229,15 @@ def cmd_geo_import(args: argparse.Namespace) -> int:
         return _fail(problems, "id")
     if args.dry_run:
         return 0
-    print(f"{boundary_apply(user=user, plan=plan)} batas wilayah tersimpan")
+    try:
+        saved = boundary_apply(user=user, plan=plan)
+    except PermissionDenied:
+        return _fail(["di luar wilayah kerja Anda; tidak ada yang disimpan"], "id")
+    except ValidationError as exc:
+        return _fail([f"tidak ada yang disimpan: {m}" for m in exc.messages], "id")
+    except DatabaseError as exc:  # a row refused when saved: the whole import was rolled back
+        return _fail([not_saved_message(exc, what="geo import")], "id")
+    print(f"{saved} batas wilayah tersimpan")
     return 0
 
 

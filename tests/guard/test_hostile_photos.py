@@ -65,3 +65,18 @@ def test_a_photo_above_the_size_limit_is_refused_before_it_is_stored(
         )  # fmt: skip
     assert "paling besar 1 MB" in " ".join(exc.value.messages)
     assert not Photo.objects.exists()
+
+
+def test_a_photo_whose_record_is_refused_leaves_no_file(users, line, settings, tmp_path, refuse):
+    """The database refuses the Photo row after the files were written: both files go."""
+    settings.DATA_DIR = tmp_path
+    activity = start(users, line)
+    refuse("monitoring_photo", "NEW.stage = 50")
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError):
+        photo_add(
+            user=users["fasilitator"], activity=activity, stage=50, name="a.jpg", size=100,
+            stream=io.BytesIO(jpeg_bytes()),
+        )  # fmt: skip
+    assert not [p for p in (tmp_path / "photos").rglob("*") if p.is_file()]

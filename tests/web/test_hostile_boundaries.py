@@ -199,3 +199,14 @@ def test_a_new_decree_needs_a_year_within_the_bounds(users, tree, tmp_path, year
     )
     assert not plan.ok and expected in " ".join(i.line() for i in plan.issues)
     assert not SkDecree.objects.filter(number=SK).exists()
+
+
+def test_the_command_line_says_so_when_the_database_refuses_a_boundary(users, tree, tmp_path, capsys, refuse):
+    refuse("regions_boundary", "NEW.kind = 'kawasan'")
+    path = kawasan_file(tmp_path / "kawasan.geojson")
+    arguments = ["geo", "import", str(path), "--kind", "kawasan", "--kabkota", "33.74", "--sk", SK]
+    before = counts()
+    assert main([*arguments, "--sk-year", "2024", "--user", "korkot"]) == 2
+    err = capsys.readouterr().err
+    assert "Data tidak tersimpan" in err and "Traceback" not in err
+    assert counts() == before  # the decree made inside the same transaction is rolled back too

@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 def not_saved_message(exc: DatabaseError, *, what: str) -> str:
     """The user's message after ``what`` (an import) was rolled back because the database refused
     a write; call it only once the import's transaction has ended."""
-    logger.warning("%s refused by the database and rolled back: %s", what, exc, exc_info=exc)
+    logger.warning("%s refused by the database and rolled back: %s", what, exc)
+    logger.debug("the database's refusal of %s", what, exc_info=exc)  # the stack, when asked for
     return _(
         "Data tidak tersimpan: basis data menolak salah satu baris (mungkin data yang sama baru saja"
         " diubah pengguna lain). Tidak ada yang berubah; coba lagi."

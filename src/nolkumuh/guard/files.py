@@ -60,7 +60,7 @@ def check_file(path: Path, *, kinds: Collection[str], limits: Limits | None = No
     limits = limits or limits_from_env()
     size = path.stat().st_size
     if size == 0:
-        raise InvalidInput([Issue("empty_file")])
+        raise InvalidInput([Issue("file_empty")])
     largest = max(limits.max_bytes.get(k, 0) for k in kinds)
     if size > largest:  # checked before reading: the content of a huge file is not looked at
         raise _too_large(size, largest, "/".join(KIND_NAMES[k] for k in kinds))

@@ -104,8 +104,13 @@ def photo_add(
     root = Path(settings.DATA_DIR)
     photo.path = str(target.relative_to(root))
     photo.thumbnail = str(thumbnail.relative_to(root)) if thumbnail.exists() else ""
-    photo.full_clean()
-    photo.save()
+    try:
+        photo.full_clean()
+        photo.save()
+    except Exception:  # files are not rolled back with the transaction: take them away
+        target.unlink(missing_ok=True)
+        thumbnail.unlink(missing_ok=True)
+        raise
     audit_record(
         user=user,
         action="upload",

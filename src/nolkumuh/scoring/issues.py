@@ -156,6 +156,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "berkas CSV bukan UTF-8; simpan ulang dari Excel sebagai 'CSV UTF-8'",
         "the CSV file is not UTF-8; save it again from Excel as 'CSV UTF-8'",
     ),
+    "file_empty": (
+        "berkas kosong (0 byte); simpan berkasnya lagi lalu unggah ulang",
+        "the file is empty (0 bytes); save it again and upload it again",
+    ),
     "file_too_large": (
         "berkas terlalu besar: {size} MB, batas untuk {kind} {limit} MB; bagi datanya menjadi"
         " beberapa berkas atau hapus isi yang tidak perlu",
