@@ -299,3 +299,10 @@ def test_an_anonymous_visitor_gets_the_same_clear_404_for_a_year_out_of_bounds(c
     text = page.content.decode()
     assert page.status_code == 404 and "Halaman tidak ditemukan" in text and "antara 1990 dan 2100" in text
     assert client.get("/wilayah/33.74/?tahun=0001").status_code == 404
+
+
+def test_an_address_without_a_number_gets_no_hint_about_years(client, tree):
+    page = client.get("/wilayah/33.74/tidak-ada/")
+    assert page.status_code == 404
+    text = page.content.decode()
+    assert "kotak pencarian" in text and "tahun di alamat" not in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -15,9 +17,15 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     otherwise what usually goes wrong in an address."""
     message = exception.args[0] if isinstance(exception, OutOfBounds) and exception.args else None
     year = bound("year")
-    hint = _(
-        "Alamat ini tidak ada atau tidak bisa Anda lihat. Periksa alamatnya: tahun di alamat harus"
-        " antara %(low)s dan %(high)s."
-    ) % {"low": int(year.low or 0), "high": int(year.high or 0)}
+    if re.search(r"/[0-9]{1,6}/", request.path):  # a number in the address may be a year
+        hint = _(
+            "Alamat ini tidak ada atau tidak bisa Anda lihat. Periksa alamatnya: tahun di alamat harus"
+            " antara %(low)s dan %(high)s."
+        ) % {"low": int(year.low or 0), "high": int(year.high or 0)}
+    else:
+        hint = _(
+            "Alamat ini tidak ada atau tidak bisa Anda lihat. Periksa alamatnya, atau cari wilayah"
+            " lewat kotak pencarian di atas."
+        )
     context = {"message": message if isinstance(message, str) and message else hint}
     return HttpResponseNotFound(loader.render_to_string("core/404.html", context, request))
