@@ -9,27 +9,18 @@ import zipfile
 from dataclasses import replace
 
 import pytest
-import xlsxwriter
 
 from nolkumuh.exchange.read import read_xlsx
 from nolkumuh.guard import Limits, check_file, limits_from_env, run_isolated, sniff
 from nolkumuh.guard.files import column_letters
 from nolkumuh.scoring.issues import InvalidInput
+from tests.guard.hostile import _workbook
 
 SMALL = replace(Limits(), sheet_rows=1000, sheet_columns=30)
 
 
 def _message(exc: pytest.ExceptionInfo[InvalidInput]) -> str:
     return " ".join(exc.value.lines())
-
-
-def _workbook(path, cells, sheet="rt"):
-    book = xlsxwriter.Workbook(str(path))
-    page = book.add_worksheet(sheet)
-    for (row, col), value in cells.items():
-        page.write(row, col, value)
-    book.close()
-    return path
 
 
 @pytest.mark.parametrize(

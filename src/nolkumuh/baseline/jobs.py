@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from nolkumuh.baseline import exports
-from nolkumuh.baseline.imports import import_apply, import_plan
+from nolkumuh.baseline.imports import ImportPlan, import_apply, import_plan
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.jobs import Action, JobFailed, Outcome, job_owner
@@ -27,11 +27,7 @@ from nolkumuh.scoring import InvalidInput
 
 def import_job(job: Job) -> Outcome:
     """Check the uploaded file again and write every row or none (params: path, year, decimal_comma)."""
-    path = Path(job.params["path"])
-    round = DataRound.objects.filter(year=job.params["year"]).first()
-    if round is None or not path.is_file():
-        raise JobFailed([_("Berkas unggahan atau tahun data tidak ditemukan lagi; unggah ulang.")])
-    plan = import_plan(user=job.user, round=round, path=path, decimal_comma=bool(job.params["decimal_comma"]))
+    plan = _planned(job)
     try:
         counts = import_apply(user=job.user, plan=plan)
     except InvalidInput as exc:
@@ -89,12 +85,17 @@ def import_check_job(job: Job) -> Outcome:
         return _import_check(job)
 
 
-def _import_check(job: Job) -> Outcome:
+def _planned(job: Job) -> ImportPlan:
+    """The dry run of the job's upload (params: path, year, decimal_comma)."""
     path = Path(job.params["path"])
     round = DataRound.objects.filter(year=job.params["year"]).first()
     if round is None or not path.is_file():
         raise JobFailed([_("Berkas unggahan atau tahun data tidak ditemukan lagi; unggah ulang.")])
-    plan = import_plan(user=job.user, round=round, path=path, decimal_comma=bool(job.params["decimal_comma"]))
+    return import_plan(user=job.user, round=round, path=path, decimal_comma=bool(job.params["decimal_comma"]))
+
+
+def _import_check(job: Job) -> Outcome:
+    plan = _planned(job)
     token = job.params["token"]
     if not plan.ok:
         count = len(plan.issues)
