@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -81,7 +82,9 @@ def _account_mark(username: str) -> str:
 
 
 def _name(username: str) -> str:
-    return username.strip().lower()
+    # The sign-in form reads the name in NFKC form ("ｆａｓｉｌ" and "𝐟asil" sign in as "fasil"):
+    # counted in any other form, each spelling would have counts of its own.
+    return unicodedata.normalize("NFKC", username).strip().lower()
 
 
 def _keys(username: str, client: Client) -> dict[str, str]:
