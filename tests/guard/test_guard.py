@@ -278,3 +278,13 @@ def test_references_written_in_any_valid_xml_form_or_place_are_refused(
     with pytest.raises(InvalidInput) as exc:
         check_file(path, kinds={"xlsx"}, limits=SMALL)
     assert expected in _message(exc)
+
+
+def test_rows_without_numbers_are_counted_against_the_limit(tmp_path):
+    # each <row> without r="..." is the next row: 1,001 of them are row 1,001
+    many = _hand_written_workbook(tmp_path / "x.xlsx", b"<row><c><v>1</v></c></row>" * 1001)
+    with pytest.raises(InvalidInput) as exc:
+        check_file(many, kinds={"xlsx"}, limits=SMALL)
+    assert "baris di atas 1.000" in _message(exc)
+    enough = _hand_written_workbook(tmp_path / "y.xlsx", b"<row><c><v>1</v></c></row>" * 1000)
+    assert check_file(enough, kinds={"xlsx"}, limits=SMALL) == "xlsx"

@@ -243,6 +243,9 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     return names
 
 
+_ROW = re.compile(rb"<(?:[\w.-]{1,20}:)?row[\s>/]")
+
+
 def _check_sheets(archive: zipfile.ZipFile, limits: Limits) -> None:
     pattern = _sheet_pattern(limits)
     # The workbook's relations may put a sheet anywhere in the archive under any name: every part
@@ -251,7 +254,7 @@ def _check_sheets(archive: zipfile.ZipFile, limits: Limits) -> None:
     shown = _sheet_names(archive) if sheets else {}
     for name in sheets:
         sheet = shown.get(name, PurePosixPath(name).stem)
-        tail, cells = b"", False
+        tail, cells, rows = b"", False, 0
         try:
             for block in _chunks(archive, name, limits):
                 if not tail:
@@ -262,6 +265,10 @@ def _check_sheets(archive: zipfile.ZipFile, limits: Limits) -> None:
                     cells = start >= 0
                     window = window[start:] if cells else window
                 match = pattern.search(window) if cells else None
+                # rows need not carry their number (each one is the next): count the elements too
+                rows += len(_ROW.findall(window)) - len(_ROW.findall(tail)) if cells else 0
+                if rows > limits.sheet_rows:
+                    raise _sheet_refused(sheet, limits, rows=True)
                 if match:
                     raise _sheet_refused(sheet, limits, rows=match.group(1) is not None)
                 tail = window[-_OVERLAP:]
