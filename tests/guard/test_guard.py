@@ -118,9 +118,10 @@ def test_size_is_checked_before_content(tmp_path):
     assert "berkas terlalu besar: 1.3 MB, batas untuk CSV 1 MB" in _message(exc)
 
 
-def test_csv_rows_beyond_the_limit_are_refused(tmp_path):
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"])
+def test_csv_rows_beyond_the_limit_are_refused(tmp_path, end):
     path = tmp_path / "baris.csv"
-    path.write_bytes(b"tahun,rw\n" + b"2023,1\n" * 1500)
+    path.write_bytes(b"tahun,rw" + end + (b"2023,1" + end) * 1500)
     with pytest.raises(InvalidInput) as exc:
         check_file(path, kinds={"csv"}, limits=SMALL)
     assert "lembar CSV memakai baris di atas 1.000" in _message(exc)

@@ -152,3 +152,10 @@ def test_a_workbook_counts_its_rows_even_without_a_dimension_or_row_numbers(tmp_
     settings.NOLKUMUH_TASK_ROWS = 50
     assert import_is_large(_rows_without_numbers(tmp_path / "banyak.xlsx", 60))
     assert not import_is_large(_rows_without_numbers(tmp_path / "sedikit.xlsx", 40))
+
+
+def test_csv_lines_ended_by_a_carriage_return_alone_are_counted(tmp_path, settings):
+    settings.NOLKUMUH_TASK_ROWS = 50
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"tahun,rw\r" + b"2023,1\r" * 60)
+    assert import_is_large(path)

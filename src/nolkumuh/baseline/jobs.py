@@ -75,8 +75,9 @@ def _declared_rows(path: Path) -> int | None:
     was checked in the request for half a minute). Files this small unpack to at most
     ``NOLKUMUH_TASK_BYTES`` times the guard's zip ratio."""
     if path.suffix.lower() != ".xlsx":
-        with path.open("rb") as handle:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 16), b""))
+        with path.open("rb") as handle:  # lines may end in a carriage return alone
+            counts = [(c.count(b"\n"), c.count(b"\r")) for c in iter(lambda: handle.read(1 << 16), b"")]
+        return max(sum(n for n, _r in counts), sum(r for _n, r in counts))
     most = 0
     try:
         with zipfile.ZipFile(path) as book:

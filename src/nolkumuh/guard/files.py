@@ -280,10 +280,13 @@ def _check_sheets(archive: zipfile.ZipFile, limits: Limits) -> None:
 
 
 def _check_csv(path: Path, limits: Limits) -> None:
-    lines = 0
+    # Lines may end in a carriage return alone (the CSV reader takes it as a line end too).
+    lines = returns = 0
     with path.open("rb") as handle:
         while block := handle.read(_CHUNK):
             lines += block.count(b"\n")
+            returns += block.count(b"\r")
+    lines = max(lines, returns)
     if lines > limits.sheet_rows:
         params = {"sheet": "CSV", "limit": f"{limits.sheet_rows:,}".replace(",", ".")}
         raise InvalidInput([Issue("sheet_rows", params=params)])
