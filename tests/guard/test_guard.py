@@ -109,9 +109,10 @@ def test_size_is_checked_before_content(tmp_path):
     assert "berkas terlalu besar: 1.3 MB, batas untuk CSV 1 MB" in _message(exc)
 
 
-def test_csv_rows_beyond_the_limit_are_refused(tmp_path):
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r"])
+def test_csv_rows_beyond_the_limit_are_refused(tmp_path, end):
     path = tmp_path / "baris.csv"
-    path.write_bytes(b"tahun,rw\n" + b"2023,1\n" * 1500)
+    path.write_bytes(b"tahun,rw" + end + (b"2023,1" + end) * 1500)
     with pytest.raises(InvalidInput) as exc:
         check_file(path, kinds={"csv"}, limits=SMALL)
     assert "lembar CSV memakai baris di atas 1.000" in _message(exc)
@@ -200,3 +201,82 @@ def test_a_parsers_own_problems_come_back_as_they_are(tmp_path):
 def test_the_isolated_result_equals_the_direct_one(tmp_path):
     path = _workbook(tmp_path / "x.xlsx", {(0, 0): "tahun", (0, 1): "rw", (1, 0): 2023, (1, 1): "001"})
     assert run_isolated(read_xlsx, path) == read_xlsx(path)
+
+
+def _hand_written_workbook(path, rows_xml: bytes, sheet_part: str = "xl/worksheets/sheet1.xml"):
+    """A workbook whose one sheet is the given XML, at the given place in the archive."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/package/2006/relationships"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{relations}"><Relationship Id="rId1" '
+            f'Type="{office}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{office}"><sheets>'
+            '<sheet name="rt" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{relations}"><Relationship Id="rId1" Type="{office}/worksheet" '
+            f'Target="/{sheet_part}"/></Relationships>',
+        )
+        archive.writestr(
+            sheet_part,
+            f'<worksheet xmlns="{main}"><sheetData>'.encode() + rows_xml + b"</sheetData></worksheet>",
+        )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rows_xml", "sheet_part", "expected"),
+    [
+        (
+            b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",
+            "xl/worksheets/sheet1.xml",
+            "baris di atas 1.000",
+        ),
+        (b'<row r = "5"><c r = "XFD5"><v>1</v></c></row>', "xl/worksheets/sheet1.xml", "kanan kolom AD"),
+        (b'<row><c r="xfd1048576"><v>1</v></c></row>', "xl/worksheets/sheet1.xml", "baris di atas 1.000"),
+        (b'<row><c r="zz7"><v>1</v></c></row>', "xl/worksheets/sheet1.xml", "kanan kolom AD"),
+        (b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', "xl/elsewhere.xml", "baris di atas 1.000"),
+        (
+            b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+            "xl/worksheets/sheet1.XML",
+            "baris di atas 1.000",
+        ),
+    ],
+    ids=[
+        "single-quotes",
+        "spaces-around-equals",
+        "lower-case",
+        "lower-case-column",
+        "sheet-elsewhere",
+        "upper-case-suffix",
+    ],
+)
+def test_references_written_in_any_valid_xml_form_or_place_are_refused(
+    tmp_path, rows_xml, sheet_part, expected
+):
+    path = _hand_written_workbook(tmp_path / "x.xlsx", rows_xml, sheet_part)
+    with pytest.raises(InvalidInput) as exc:
+        check_file(path, kinds={"xlsx"}, limits=SMALL)
+    assert expected in _message(exc)
+
+
+def test_rows_without_numbers_are_counted_against_the_limit(tmp_path):
+    # each <row> without r="..." is the next row: 1,001 of them are row 1,001
+    many = _hand_written_workbook(tmp_path / "x.xlsx", b"<row><c><v>1</v></c></row>" * 1001)
+    with pytest.raises(InvalidInput) as exc:
+        check_file(many, kinds={"xlsx"}, limits=SMALL)
+    assert "baris di atas 1.000" in _message(exc)
+    enough = _hand_written_workbook(tmp_path / "y.xlsx", b"<row><c><v>1</v></c></row>" * 1000)
+    assert check_file(enough, kinds={"xlsx"}, limits=SMALL) == "xlsx"

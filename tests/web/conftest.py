@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 
 from nolkumuh.accounts.models import Membership, Role
 from nolkumuh.baseline.models import DataRound
@@ -16,8 +16,9 @@ PASSWORD = "rahasia-uji-123"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Login failure counts live in the shared cache: start every test without any."""
-    cache.clear()
+    """Login failure counts live in the shared caches: start every test without any."""
+    for cache in caches.all():
+        cache.clear()
 
 
 def _region(code: str, name: str, level: str, parent: Region | None, kind: str = "") -> Region:

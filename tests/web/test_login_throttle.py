@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -137,3 +138,28 @@ def test_a_paused_attempt_does_not_check_the_password(users):
     wrong = attempt(guesser, "fasil", "salah lagi", "10.9.9.9").content.decode()
     assert "Nama pengguna atau kata sandi salah" not in right + wrong
     assert "Coba lagi dalam 15 menit" in right and "Coba lagi dalam 15 menit" in wrong
+
+
+@pytest.mark.parametrize("variant", ["ｆａｓｉｌ", "𝐟asil", "ᶠasil"])
+def test_a_user_name_written_in_other_unicode_forms_counts_for_the_same_account(users, variant):
+    # The sign-in form reads names in NFKC form ("ｆａｓｉｌ" signs in as "fasil"), so the counts must too.
+    guesser = Client()
+    for _ in range(5):
+        attempt(guesser, "fasil", "salah", "10.9.9.9")
+    refused = attempt(guesser, variant, PASSWORD, "10.9.9.9")
+    assert not signed_in(refused)
+    assert "Coba lagi dalam 15 menit" in refused.content.decode()
+
+
+def test_a_full_data_cache_does_not_sweep_the_pause_away(users):
+    # anonymous page views fill the data cache (a profile per year range); when it is full it drops
+    # entries at random, which must never be the login counts
+    guesser = Client()
+    for _ in range(5):
+        attempt(guesser, "fasil", "salah", "10.9.9.9")
+    full = caches["default"]._max_entries * 10  # about thirty sweeps of a third each
+    for n in range(full):
+        caches["default"].set(f"data:{n}", n)
+    refused = attempt(guesser, "fasil", PASSWORD, "10.9.9.9")
+    assert not signed_in(refused)
+    assert "Coba lagi dalam 15 menit" in refused.content.decode()

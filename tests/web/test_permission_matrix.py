@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -173,7 +173,8 @@ def _observe(world, name: str) -> tuple[str, str, list[str]]:  # type: ignore[no
     entry = TABLE[name]
     path = entry.build(world)
     got, posted, changed = [], [], []
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     for identity in IDENTITIES:
         response, _changed = _request(world["clients"][identity], "get", path, count=False)
         got.append(answer(response))

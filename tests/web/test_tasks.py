@@ -2,12 +2,14 @@
 the file at the end, safe to run twice; the database queue with the real worker."""
 
 import io
+import re
+import zipfile
 
 import openpyxl
 import pytest
 from django.urls import reverse
 
-from nolkumuh.baseline.jobs import import_job
+from nolkumuh.baseline.jobs import import_is_large, import_job
 from nolkumuh.baseline.models import RtRecord, Submission
 from nolkumuh.core.jobs import job_run
 from nolkumuh.core.models import AuditEntry, Job
@@ -125,3 +127,35 @@ def test_the_database_queue_waits_for_the_worker(client, tree, users, round2024,
     assert main(["worker", "--batch"]) == 0
     job.refresh_from_db()
     assert job.status == "done" and job.result_name == "nolkumuh_33.74_2024.xlsx"
+
+
+def _rows_without_numbers(path, rows):
+    """A workbook whose sheet declares no dimension and whose rows and cells carry no numbers."""
+    book = openpyxl.Workbook()
+    book.active.title = "rt"
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    body = b"".join(b"<row><c><v>1</v></c></row>" for _ in range(rows))
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    sheet = re.sub(rb"<dimension [^>]*/>", b"", sheet)
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b"<sheetData></sheetData>", b"<sheetData>" + body + b"</sheetData>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return path
+
+
+def test_a_workbook_counts_its_rows_even_without_a_dimension_or_row_numbers(tmp_path, settings):
+    settings.NOLKUMUH_TASK_ROWS = 50
+    assert import_is_large(_rows_without_numbers(tmp_path / "banyak.xlsx", 60))
+    assert not import_is_large(_rows_without_numbers(tmp_path / "sedikit.xlsx", 40))
+
+
+def test_csv_lines_ended_by_a_carriage_return_alone_are_counted(tmp_path, settings):
+    settings.NOLKUMUH_TASK_ROWS = 50
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"tahun,rw\r" + b"2023,1\r" * 60)
+    assert import_is_large(path)

@@ -22,11 +22,12 @@ from __future__ import annotations
 import math
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy
@@ -81,7 +82,9 @@ def _account_mark(username: str) -> str:
 
 
 def _name(username: str) -> str:
-    return username.strip().lower()
+    # The sign-in form reads the name in NFKC form ("ｆａｓｉｌ" and "𝐟asil" sign in as "fasil"):
+    # counted in any other form, each spelling would have counts of its own.
+    return unicodedata.normalize("NFKC", username).strip().lower()
 
 
 def _keys(username: str, client: Client) -> dict[str, str]:
@@ -110,7 +113,7 @@ def login_refusal(*, username: str, client: Client) -> Refusal | None:
     for rule, key in _keys(username, client).items():
         if known and rule != "client":
             continue
-        count = cache.get(key)
+        count = caches["counters"].get(key)
         if count and count["n"] >= _limits()[rule][0] and count["until"] > now:
             return Refusal(rule=rule, seconds=math.ceil(count["until"] - now))
     return None
@@ -121,17 +124,17 @@ def login_failed(*, username: str, client: Client) -> None:
     now = time.time()
     for rule, key in _keys(username, client).items():
         seconds = _limits()[rule][1]
-        count = cache.get(key)
+        count = caches["counters"].get(key)
         if not count or count["until"] <= now:
             count = {"n": 0, "until": now + seconds}
         count["n"] += 1
-        cache.set(key, count, max(1, math.ceil(count["until"] - now)))
+        caches["counters"].set(key, count, max(1, math.ceil(count["until"] - now)))
 
 
 def login_succeeded(*, username: str, client: Client) -> None:
     """A correct password: this client's own count starts again (the account's count stays, so an
     attacker elsewhere stays limited)."""
-    cache.delete(_keys(username, client)["client"])
+    caches["counters"].delete(_keys(username, client)["client"])
 
 
 def client_of(request: HttpRequest, address: str) -> Client:

@@ -189,7 +189,15 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
-    }
+    },
+    # The abuse counters (login throttling, QR check-in) apart from the data cache: a full cache
+    # drops a third of its entries at random, and anonymous page views fill the data cache, so
+    # there they could be swept away by anyone (docs/security.md).
+    "counters": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "counters"),
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
 }
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_flag("NOLKUMUH_SECURE_COOKIES")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare
@@ -55,7 +55,7 @@ def participant_number(text: str) -> int | None:
 
 
 def _window(name: str) -> dict[str, float] | None:
-    count = cache.get(name)
+    count = caches["counters"].get(name)
     return count if count and count["until"] > time.time() else None
 
 
@@ -64,7 +64,7 @@ def _count(name: str, seconds: int) -> None:
     now = time.time()
     count = _window(name) or {"n": 0, "until": now + seconds}
     count["n"] += 1
-    cache.set(name, count, max(1, int(count["until"] - now) + 1))
+    caches["counters"].set(name, count, max(1, int(count["until"] - now) + 1))
 
 
 def _paused(name: str, limit: int) -> int:
