@@ -1,4 +1,4 @@
-"""Import rules of docs/architecture.md: the pure packages never import Django or the apps."""
+"""Import rules of docs/architecture.md: the floors, and the pure packages never import Django or the apps."""
 
 import ast
 from pathlib import Path
@@ -9,6 +9,80 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "nolkumuh"
 PURE = ("scoring", "exchange", "geo", "guard")
 APPS = ("site", "core", "accounts", "regions", "baseline", "planning", "monitoring", "training", "cli")
 
+# The floors of docs/architecture.md ("Floors"): a module imports its own floor and the floors
+# below, never a higher one (not even inside a function). `nolkumuh` is the root __init__.py,
+# which only holds the version.
+FLOORS = {
+    "nolkumuh": 0,
+    "scoring": 0,
+    "exchange": 0,
+    "geo": 0,
+    "guard": 0,
+    "core": 1,
+    "regions": 2,
+    "accounts": 3,
+    "baseline": 4,
+    "training": 4,
+    "planning": 5,
+    "monitoring": 6,
+    "site": 7,
+    "cli": 7,
+    "supervise": 7,
+}
+FLOOR_NAMES = {
+    0: "pure",
+    1: "core",
+    2: "regions",
+    3: "accounts",
+    4: "baseline and training",
+    5: "planning",
+    6: "monitoring",
+    7: "entry points",
+}
+# Same floor, yet they never import each other.
+SIBLINGS = {"baseline", "training"}
+
+# Today's upward imports, as (importing module, imported package). Issue 12 removes them one by
+# one; the test fails when one of them is gone and still listed here, so the list only shrinks.
+# Never add to it: move the code up a floor, or pass in what the lower floor needs.
+KNOWN_UPWARD = {
+    # core (infrastructure) holds the portal home and search, which read the region tree and its
+    # cached profiles, and the context processor that asks accounts for the user's scope: the
+    # portal moves up to the entry points, the scope is passed in.
+    ("core.context", "accounts"),
+    ("core.views", "regions"),
+    # regions services and views ask accounts for the user's scope (boundary import, decrees).
+    ("regions.boundaries", "accounts"),
+    ("regions.map_views", "accounts"),
+    ("regions.services", "accounts"),
+    ("regions.views", "accounts"),
+    # Region profiles and maps are a read view over the data rounds, yet live in regions, which
+    # the data depends on: they move up to the read views over everything.
+    ("regions.boundaries", "baseline"),
+    ("regions.map_views", "baseline"),
+    ("regions.maps", "baseline"),
+    ("regions.views", "baseline"),
+    # The kelurahan data page and the export show planning's realizations.
+    ("baseline.exports", "planning"),
+    ("baseline.views", "planning"),
+    # The demo fills every app: it moves up to the entry points.
+    ("baseline.demo", "monitoring"),
+    ("baseline.demo", "planning"),
+    ("baseline.demo", "training"),
+}
+
+
+def _modules() -> list[tuple[str, Path]]:
+    """Every module under src/nolkumuh but the migrations, as ("regions.maps", path)."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        if "migrations" in parts:
+            continue
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts) or "nolkumuh"
+        found.append((name, path))
+    return found
+
 
 def _imports(path: Path) -> set[str]:
     names: set[str] = set()
@@ -18,6 +92,75 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
     return names
+
+
+def _package_imports(module: str, path: Path) -> list[tuple[int, str, str]]:
+    """(line, statement target, nolkumuh package) of every import of a nolkumuh module, wherever it
+    stands in the module (function bodies included); relative imports resolved."""
+    here = ["nolkumuh", *([] if module == "nolkumuh" else module.split("."))]
+    if path.name != "__init__.py":
+        here = here[:-1]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(here[: len(here) - node.level + 1] + ([base] if base else []))
+            # `from nolkumuh import x`: x is a package, or a name of the root __init__.py.
+            targets = [f"{base}.{alias.name}" for alias in node.names] if base == "nolkumuh" else [base]
+        else:
+            continue
+        for target in targets:
+            parts = target.split(".")
+            if parts[0] != "nolkumuh":
+                continue
+            package = parts[1] if len(parts) > 1 else "nolkumuh"
+            if not ((SRC / package).is_dir() or (SRC / f"{package}.py").is_file()):
+                package = "nolkumuh"
+            found.append((node.lineno, target, package))
+    return found
+
+
+def _floor(package: str) -> str:
+    return f"floor {FLOORS[package]} {FLOOR_NAMES[FLOORS[package]]}"
+
+
+def _upward_imports() -> dict[tuple[str, str], list[str]]:
+    """Every import to a higher floor or between siblings: (module, package) -> why, per statement."""
+    upward: dict[tuple[str, str], list[str]] = {}
+    for module, path in _modules():
+        own = module.split(".")[0]
+        for line, target, package in _package_imports(module, path):
+            higher = FLOORS[package] > FLOORS[own]
+            sideways = package != own and {package, own} <= SIBLINGS
+            if higher or sideways:
+                why = "a higher floor" if higher else "its sibling"
+                upward.setdefault((module, package), []).append(
+                    f"nolkumuh.{module} ({_floor(own)}) imports {target} ({_floor(package)}, {why})"
+                    f" at {path.relative_to(SRC.parent)}:{line}"
+                )
+    return upward
+
+
+def test_every_package_stands_on_a_floor():
+    packages = {module.split(".")[0] for module, _ in _modules()}
+    missing = sorted(packages - FLOORS.keys())
+    assert not missing, f"give these packages a floor in docs/architecture.md and FLOORS: {missing}"
+
+
+def test_no_module_imports_a_higher_floor_or_its_sibling():
+    new = [why for key, whys in sorted(_upward_imports().items()) if key not in KNOWN_UPWARD for why in whys]
+    assert not new, (
+        "a lower floor never imports a higher one, and baseline and training never import each other"
+        " (docs/architecture.md, Floors):\n" + "\n".join(new)
+    )
+
+
+def test_every_known_upward_import_still_exists():
+    gone = sorted(KNOWN_UPWARD - _upward_imports().keys())
+    assert not gone, f"these upward imports are gone: remove them from KNOWN_UPWARD: {gone}"
 
 
 def _pure_files():
