@@ -280,3 +280,16 @@ def test_rows_without_numbers_are_counted_against_the_limit(tmp_path):
     assert "baris di atas 1.000" in _message(exc)
     enough = _hand_written_workbook(tmp_path / "y.xlsx", b"<row><c><v>1</v></c></row>" * 1000)
     assert check_file(enough, kinds={"xlsx"}, limits=SMALL) == "xlsx"
+
+
+@pytest.mark.parametrize(("cells", "refused"), [(30, False), (31, True), (16_384, True)])
+def test_cells_without_columns_are_counted_per_row_against_the_limit(tmp_path, cells, refused):
+    # each <c> without r="..." is the next column: 31 of them in one row reach column AE
+    row = b"<row>" + b"<c><v>1</v></c>" * cells + b"</row>"
+    path = _hand_written_workbook(tmp_path / "breit.xlsx", b"<row><c><v>1</v></c></row>" * 5 + row)
+    if not refused:
+        assert check_file(path, kinds={"xlsx"}, limits=SMALL) == "xlsx"
+        return
+    with pytest.raises(InvalidInput) as exc:
+        check_file(path, kinds={"xlsx"}, limits=SMALL)
+    assert "memakai kolom di kanan kolom AD" in _message(exc)

@@ -246,6 +246,33 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
 _ROW = re.compile(rb"<(?:[\w.-]{1,20}:)?row[\s>/]")
 
 
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]{0,20}:)?row\s*>")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c[\s>/]")
+
+
+def _cells(part: bytes, room: int, prefixed: bool) -> int:
+    """Cells in ``part``, exactly where it matters: ``<c`` counts an upper bound (inside sheet data
+    no other tag starts so); the exact count is taken only where that bound passes ``room``."""
+    rough = len(_CELL.findall(part)) if prefixed else part.count(b"<c")
+    return rough if prefixed or rough <= room else len(_CELL.findall(part))
+
+
+def _cells_per_row(data: bytes, carried: int, sheet: str, limits: Limits) -> int:
+    """Cells of each row of ``data`` (the row left open at its end carries over to the next block)
+    against the column limit: one row of 16,384 cells without ``r`` asks for as much as XFD."""
+    prefixed = b":c" in data or b":row" in data  # namespace prefixes: the regular expressions
+    parts = _ROW_END.split(data) if prefixed else data.split(b"</row>")
+    limit = limits.sheet_columns
+    for part in parts[:-1]:
+        if carried + _cells(part, limit - carried, prefixed) > limit:
+            raise _sheet_refused(sheet, limits, rows=False)
+        carried = 0
+    carried += _cells(parts[-1], limit - carried, prefixed)
+    if carried > limit:
+        raise _sheet_refused(sheet, limits, rows=False)
+    return carried
+
+
 def _check_sheets(archive: zipfile.ZipFile, limits: Limits) -> None:
     pattern = _sheet_pattern(limits)
     # The workbook's relations may put a sheet anywhere in the archive under any name: every part
@@ -254,16 +281,19 @@ def _check_sheets(archive: zipfile.ZipFile, limits: Limits) -> None:
     shown = _sheet_names(archive) if sheets else {}
     for name in sheets:
         sheet = shown.get(name, PurePosixPath(name).stem)
-        tail, cells, rows = b"", False, 0
+        tail, cells, rows, in_row = b"", False, 0, 0
         try:
             for block in _chunks(archive, name, limits):
                 if not tail:
                     _check_dimension(block[:65536], sheet, limits)
                 window = tail + block
+                fresh = block
                 if not cells:  # other parts use an ``r`` attribute too (a theme's rectangles)
                     start = window.find(b"sheetData")
                     cells = start >= 0
-                    window = window[start:] if cells else window
+                    window = fresh = window[start:] if cells else window
+                if cells:  # cells need not carry their column either: count them per row
+                    in_row = _cells_per_row(fresh, in_row, sheet, limits)
                 match = pattern.search(window) if cells else None
                 # rows need not carry their number (each one is the next): count the elements too
                 rows += len(_ROW.findall(window)) - len(_ROW.findall(tail)) if cells else 0
