@@ -11,6 +11,20 @@ from tests.web.conftest import rt_values
 
 _fresh_cache, round2024, tree, users = web._fresh_cache, web.round2024, web.tree, web.users
 
+# One good plan line at RT 001/001 of Bandarharjo, as a row of the plan-line import sheet.
+LINE_ROW = {
+    "tahun": 2025,
+    "kode_kelurahan": "33.74.02.1001",
+    "rw": "001",
+    "rt": "001",
+    "kegiatan": "apar",
+    "volume": 3,
+    "harga_satuan": "",
+    "sumber_dana": "csr",
+    "pelaksana": "PT Baik",
+    "status": "agreed",
+}
+
 
 @pytest.fixture
 def rts(users, round2024, tree):

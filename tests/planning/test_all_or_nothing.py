@@ -9,19 +9,10 @@ from nolkumuh.regions.models import Kawasan
 from nolkumuh.regions.services import kawasan_save
 from tests.exchange.conftest import write_xlsx
 from tests.helpers import changed_tables, database_state
+from tests.planning.conftest import LINE_ROW
 from tests.web.conftest import PASSWORD
 
-AT_RT = {
-    "tahun": 2025,
-    "kode_kelurahan": "33.74.02.1001",
-    "rw": "001",
-    "rt": "001",
-    "kegiatan": "apar",
-    "volume": 3,
-    "sumber_dana": "csr",
-    "pelaksana": "PT Baik",
-    "kawasan": "",
-}
+AT_RT = {k: v for k, v in LINE_ROW.items() if k not in ("harga_satuan", "status")} | {"kawasan": ""}
 AT_KAWASAN = {**AT_RT, "kode_kelurahan": "", "rw": "", "rt": "", "kegiatan": "tps3r", "volume": 1}
 REFUSED = "PT Ditolak"  # the agency of the third line: the database refuses to store it
 

@@ -9,20 +9,10 @@ from nolkumuh.accounts.models import Role
 from nolkumuh.planning.imports import plan_lines_plan
 from nolkumuh.planning.models import PlanLine, UnitCost
 from tests.exchange.conftest import write_xlsx
+from tests.planning.conftest import LINE_ROW
 from tests.web.conftest import PASSWORD, make_user
 
-GOOD = {
-    "tahun": 2025,
-    "kode_kelurahan": "33.74.02.1001",
-    "rw": "001",
-    "rt": "001",
-    "kegiatan": "apar",
-    "volume": 3,
-    "harga_satuan": "",
-    "sumber_dana": "csr",
-    "pelaksana": "PT Baik",
-    "status": "agreed",
-}
+GOOD = LINE_ROW
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from nolkumuh.planning.models import PlanLine
 from nolkumuh.planning.selectors import collaboration_matrix, plan_simulation
 from nolkumuh.planning.services import plan_line_add
 from nolkumuh.regions.services import rt_get_or_create
-from tests.planning.conftest import line
+from tests.planning.conftest import LINE_ROW, line
 from tests.web.conftest import PASSWORD
 
 
@@ -111,18 +111,7 @@ def test_word_and_excel_documents_read_back(client, users, plan, rts):
 def test_plan_lines_from_excel_dry_run_then_all_or_nothing(client, users, plan, rts, tmp_path):
     from tests.exchange.conftest import write_xlsx
 
-    good = {
-        "tahun": 2025,
-        "kode_kelurahan": "33.74.02.1001",
-        "rw": "001",
-        "rt": "001",
-        "kegiatan": "apar",
-        "volume": 3,
-        "harga_satuan": "",
-        "sumber_dana": "csr",
-        "pelaksana": "PT Baik",
-        "status": "agreed",
-    }
+    good = dict(LINE_ROW)
     bad = [
         {**good, "kegiatan": "roket"},
         {**good, "tahun": 2031, "sumber_dana": "bank dunia"},
