@@ -30,10 +30,10 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from pyogrio import raw  # noqa: E402
 
-from nolkumuh.baseline.demo import demo_load  # noqa: E402
 from nolkumuh.baseline.models import Submission  # noqa: E402
+from nolkumuh.demo import demo_load  # noqa: E402
 from nolkumuh.geo import geodesic_area_ha, geodesic_areas_ha  # noqa: E402
-from nolkumuh.regions.boundaries import boundary_apply, boundary_plan  # noqa: E402
+from nolkumuh.portal.boundary_import import boundary_apply, boundary_plan  # noqa: E402
 from nolkumuh.regions.models import Region, Rt  # noqa: E402
 
 TEGAL = "33.76"

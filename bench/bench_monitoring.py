@@ -30,8 +30,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from nolkumuh.baseline.demo import demo_load  # noqa: E402
 from nolkumuh.baseline.models import RtRecord  # noqa: E402
+from nolkumuh.demo import demo_load  # noqa: E402
 from nolkumuh.monitoring.kpi import kpi_status  # noqa: E402
 from nolkumuh.monitoring.models import Activity, Kpp, KppAssessment, WeeklyReport  # noqa: E402
 from nolkumuh.monitoring.scurve import default_plan  # noqa: E402

@@ -28,9 +28,9 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from nolkumuh.baseline.demo import demo_load  # noqa: E402
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission  # noqa: E402
 from nolkumuh.baseline.scoring import new_record, ruleset_of, score_records  # noqa: E402
+from nolkumuh.demo import demo_load  # noqa: E402
 from nolkumuh.exchange.synthetic import rt_header, rt_volumes  # noqa: E402
 from nolkumuh.regions.models import Region, Rt, number_key  # noqa: E402
 

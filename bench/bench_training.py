@@ -28,7 +28,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from nolkumuh.baseline.demo import demo_load  # noqa: E402
+from nolkumuh.demo import demo_load  # noqa: E402
 from nolkumuh.training.allocate import Hall, Room, Seat, allocate  # noqa: E402
 from nolkumuh.training.models import Event  # noqa: E402
 from nolkumuh.training.services import event_allocate  # noqa: E402

@@ -28,10 +28,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from nolkumuh.baseline.demo import demo_load  # noqa: E402
 from nolkumuh.baseline.imports import import_apply, import_plan  # noqa: E402
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission  # noqa: E402
 from nolkumuh.baseline.scoring import new_record, ruleset_of, score_records  # noqa: E402
+from nolkumuh.demo import demo_load  # noqa: E402
 from nolkumuh.exchange.synthetic import Place, generate_rows, rt_header, rt_volumes  # noqa: E402
 from nolkumuh.exchange.write import write_rows_xlsx  # noqa: E402
 from nolkumuh.regions.models import Region  # noqa: E402

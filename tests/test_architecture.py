@@ -1,13 +1,13 @@
 """Import rules of docs/architecture.md: the floors, and the pure packages never import Django or the apps."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "nolkumuh"
 PURE = ("scoring", "exchange", "geo", "guard")
-APPS = ("site", "core", "accounts", "regions", "baseline", "planning", "monitoring", "training", "cli")
 
 # The floors of docs/architecture.md ("Floors"): a module imports its own floor and the floors
 # below, never a higher one (not even inside a function). `nolkumuh` is the root __init__.py,
@@ -25,6 +25,8 @@ FLOORS = {
     "training": 4,
     "planning": 5,
     "monitoring": 6,
+    "portal": 7,
+    "demo": 7,
     "site": 7,
     "cli": 7,
     "supervise": 7,
@@ -41,35 +43,6 @@ FLOOR_NAMES = {
 }
 # Same floor, yet they never import each other.
 SIBLINGS = {"baseline", "training"}
-
-# Today's upward imports, as (importing module, imported package). Issue 12 removes them one by
-# one; the test fails when one of them is gone and still listed here, so the list only shrinks.
-# Never add to it: move the code up a floor, or pass in what the lower floor needs.
-KNOWN_UPWARD = {
-    # core (infrastructure) holds the portal home and search, which read the region tree and its
-    # cached profiles, and the context processor that asks accounts for the user's scope: the
-    # portal moves up to the entry points, the scope is passed in.
-    ("core.context", "accounts"),
-    ("core.views", "regions"),
-    # regions services and views ask accounts for the user's scope (boundary import, decrees).
-    ("regions.boundaries", "accounts"),
-    ("regions.map_views", "accounts"),
-    ("regions.services", "accounts"),
-    ("regions.views", "accounts"),
-    # Region profiles and maps are a read view over the data rounds, yet live in regions, which
-    # the data depends on: they move up to the read views over everything.
-    ("regions.boundaries", "baseline"),
-    ("regions.map_views", "baseline"),
-    ("regions.maps", "baseline"),
-    ("regions.views", "baseline"),
-    # The kelurahan data page and the export show planning's realizations.
-    ("baseline.exports", "planning"),
-    ("baseline.views", "planning"),
-    # The demo fills every app: it moves up to the entry points.
-    ("baseline.demo", "monitoring"),
-    ("baseline.demo", "planning"),
-    ("baseline.demo", "training"),
-}
 
 
 def _modules() -> list[tuple[str, Path]]:
@@ -151,16 +124,11 @@ def test_every_package_stands_on_a_floor():
 
 
 def test_no_module_imports_a_higher_floor_or_its_sibling():
-    new = [why for key, whys in sorted(_upward_imports().items()) if key not in KNOWN_UPWARD for why in whys]
+    new = [why for _key, whys in sorted(_upward_imports().items()) for why in whys]
     assert not new, (
         "a lower floor never imports a higher one, and baseline and training never import each other"
         " (docs/architecture.md, Floors):\n" + "\n".join(new)
     )
-
-
-def test_every_known_upward_import_still_exists():
-    gone = sorted(KNOWN_UPWARD - _upward_imports().keys())
-    assert not gone, f"these upward imports are gone: remove them from KNOWN_UPWARD: {gone}"
 
 
 def _pure_files():
@@ -179,3 +147,75 @@ def test_pure_packages_import_neither_django_nor_the_apps(path):
 def test_scoring_does_not_depend_on_exchange():
     for path in sorted((SRC / "scoring").rglob("*.py")):
         assert not any(n.startswith("nolkumuh.exchange") for n in _imports(path)), path.name
+
+
+# Modules that are a page, a form or a task: an app's own business. Another app reaches its data
+# through models, services and selectors; only the wiring on the top floor (site's urls, the command
+# line) names another app's views.
+PAGE_MODULES = ("views", "forms", "tasks")
+WIRING = {"site", "cli", "supervise"}
+
+
+def _is_page_module(target: str) -> bool:
+    last = target.split(".")[-1]
+    return last in PAGE_MODULES or last.endswith("_views")
+
+
+def test_apps_import_no_other_apps_views_forms_or_tasks():
+    found = []
+    for module, path in _modules():
+        own = module.split(".")[0]
+        if own in WIRING:
+            continue
+        for line, target, package in _package_imports(module, path):
+            if package != own and _is_page_module(target):
+                found.append(f"nolkumuh.{module} imports {target} at {path.relative_to(SRC.parent)}:{line}")
+    assert not found, "an app imports another app's models, services and selectors only:\n" + "\n".join(found)
+
+
+def test_the_walker_sees_imports_inside_functions_and_relative_ones(tmp_path):
+    """The floor test is only as good as its reading of import statements: an upward import hidden
+    in a function body, a relative one and a `from nolkumuh import x` are all found."""
+    module = tmp_path / "boundaries.py"
+    module.write_text(
+        "def f():\n"
+        "    from nolkumuh.baseline.models import RtRecord\n"
+        "    from ..accounts import services\n"
+        "    from nolkumuh import planning\n"
+    )
+    found = {(target, package) for _line, target, package in _package_imports("regions.boundaries", module)}
+    assert found == {
+        ("nolkumuh.baseline.models", "baseline"),
+        ("nolkumuh.accounts", "accounts"),
+        ("nolkumuh.planning", "planning"),
+    }
+    assert all(FLOORS[package] > FLOORS["regions"] for _target, package in found)
+
+
+def _layout_in_the_docs() -> set[str]:
+    """The entries of the `src/nolkumuh/` tree drawn at the top of docs/architecture.md."""
+    text = (SRC.parent.parent / "docs" / "architecture.md").read_text("utf-8")
+    block = text.split("```")[1]
+    return {m[1] for m in re.finditer(r"^  (\w+/|\w+\.py)\s", block, re.MULTILINE)}
+
+
+def test_the_layout_in_the_docs_is_the_one_in_the_tree():
+    tree = {
+        f"{p.name}/" if p.is_dir() else p.name
+        for p in SRC.iterdir()
+        if p.name not in {"__init__.py", "__pycache__"}
+        and (p.suffix == ".py" or (p.is_dir() and any(p.iterdir())))
+    }
+    drawn = _layout_in_the_docs()
+    assert drawn == tree, (
+        f"only in the docs: {sorted(drawn - tree)}; only in the tree: {sorted(tree - drawn)}"
+    )
+
+
+def test_every_package_of_the_floors_table_is_a_package_of_the_tree():
+    text = (SRC.parent.parent / "docs" / "architecture.md").read_text("utf-8")
+    table = text[text.index("## Floors") : text.index("A lower floor never imports")]
+    named = set(re.findall(r"`(\w+)(?:\.py)?`", table)) & (set(FLOORS) | {p.name for p in SRC.iterdir()})
+    assert named >= set(FLOORS) - {"nolkumuh"}, (
+        f"not in the floors table: {sorted(set(FLOORS) - named - {'nolkumuh'})}"
+    )

@@ -171,7 +171,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _django()
     from django.conf import settings
 
-    from nolkumuh.baseline.demo import demo_load, demo_logins
+    from nolkumuh.demo import demo_load, demo_logins
 
     if not settings.DEMO:
         print(
@@ -197,7 +197,7 @@ def cmd_geo_import(args: argparse.Namespace) -> int:
     from django.db import DatabaseError
 
     from nolkumuh.core.allornothing import not_saved_message
-    from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
+    from nolkumuh.portal.boundary_import import boundary_apply, boundary_plan
     from nolkumuh.regions.models import Region
 
     user = get_user_model().objects.filter(username=args.user).first()

@@ -6,11 +6,10 @@ import pytest
 from django.urls import reverse
 
 from nolkumuh.regions.models import Kawasan
-from nolkumuh.regions.services import kawasan_save
 from tests.exchange.conftest import write_xlsx
 from tests.helpers import changed_tables, database_state
 from tests.planning.conftest import LINE_ROW
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, save_kawasan
 
 AT_RT = {k: v for k, v in LINE_ROW.items() if k not in ("harga_satuan", "status")} | {"kawasan": ""}
 AT_KAWASAN = {**AT_RT, "kode_kelurahan": "", "rw": "", "rt": "", "kegiatan": "tps3r", "volume": 1}
@@ -71,7 +70,7 @@ def test_a_kawasan_renamed_between_the_dry_run_and_the_confirm_stops_the_plan_im
     dry_run(client, plan, lines_file(tmp_path, third))
     kawasan = Kawasan.objects.get(name="Kawasan Bulu Lor")
     kawasan.name = "Kawasan Bulu Lor Baru"
-    kawasan_save(user=users["provinsi"], kawasan=kawasan, kelurahan=[tree["bululor"]], rts=[])
+    save_kawasan(users["provinsi"], kawasan, [tree["bululor"]], [])
     before = database_state()
     page = confirm(client, plan)
     assert "tidak ada baris yang ditambahkan" in page and "baris 4, kolom kawasan" in page

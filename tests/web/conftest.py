@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 
 from nolkumuh.accounts.models import Membership, Role
+from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.regions.models import Kawasan, Region
+from nolkumuh.regions.services import kawasan_save
 from tests.helpers import oracle_row
 
 PASSWORD = "rahasia-uji-123"
@@ -66,6 +68,11 @@ def users(tree):
         "korkot": make_user("korkot", Role.KORKOT, tree["semarang"]),
         "provinsi": make_user("prov", Role.PROVINSI, tree["jateng"]),
     }
+
+
+def save_kawasan(user, kawasan: Kawasan, kelurahan: list[Region], rts: list) -> Kawasan:  # type: ignore[no-untyped-def]
+    """Store a kawasan as this user, with the user's own scope (as the kawasan page does)."""
+    return kawasan_save(user=user, scope=user_scope(user), kawasan=kawasan, kelurahan=kelurahan, rts=rts)
 
 
 def rt_values(**changes: str) -> dict[str, str]:

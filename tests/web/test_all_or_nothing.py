@@ -9,13 +9,13 @@ from django.urls import reverse
 from nolkumuh.baseline.imports import import_apply, import_plan
 from nolkumuh.baseline.services import rt_record_save, submission_transition
 from nolkumuh.core.models import Job
-from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
+from nolkumuh.portal.boundary_import import boundary_apply, boundary_plan
 from nolkumuh.regions.models import Boundary, Kawasan
-from nolkumuh.regions.services import kawasan_save, rt_get_or_create
+from nolkumuh.regions.services import rt_get_or_create
 from nolkumuh.scoring import InvalidInput
 from tests.exchange.conftest import write_xlsx
 from tests.helpers import changed_tables, database_state
-from tests.web.conftest import PASSWORD, rt_values
+from tests.web.conftest import PASSWORD, rt_values, save_kawasan
 from tests.web.test_imports import rows_for
 from tests.web.test_maps import cell, rts, write_geojson  # noqa: F401
 from tests.web.test_tasks import upload
@@ -212,7 +212,7 @@ def test_a_kawasan_renamed_between_the_dry_run_and_the_confirm_stops_the_boundar
     assert changed_tables(before) == {}
     kawasan = Kawasan.objects.get(name="Kawasan Bulu Lor")
     kawasan.name = "Kawasan Bulu Lor Baru"
-    kawasan_save(user=users["provinsi"], kawasan=kawasan, kelurahan=[tree["bululor"]], rts=[])
+    save_kawasan(users["provinsi"], kawasan, [tree["bululor"]], [])
     before = database_state()
     page = page_of(client.post(review, {"simpan": "1"}, follow=True))
     assert "1 cocok, 0 perlu dipilih, 1 tidak cocok" in page

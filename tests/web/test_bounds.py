@@ -219,8 +219,8 @@ def _all_form_classes() -> list[type]:
 
     from django import forms
 
-    modules = ["baseline.forms", "planning.forms", "monitoring.forms", "training.forms", "regions.forms"]
-    modules += ["regions.map_views"]
+    modules = ["baseline.forms", "planning.forms", "monitoring.forms", "training.forms", "portal.forms"]
+    modules += ["portal.map_views"]
     for name in modules:
         import_module(f"nolkumuh.{name}")
     found, todo = [], [forms.Form, forms.ModelForm]

@@ -2,9 +2,9 @@
 
 import pytest
 
-from nolkumuh.baseline.demo import demo_load
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.core.models import AuditEntry
+from nolkumuh.demo import demo_load
 from nolkumuh.regions.models import Region
 from nolkumuh.regions.services import UnknownProvince, regions_load
 

@@ -14,7 +14,7 @@ from shapely.geometry import box
 
 from nolkumuh.cli import main
 from nolkumuh.core.models import AuditEntry
-from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
+from nolkumuh.portal.boundary_import import boundary_apply, boundary_plan
 from nolkumuh.regions.models import Boundary, SkDecree
 from tests.geo.hostile import CASES, LAT, LON, _collection, circle
 from tests.web.conftest import PASSWORD

@@ -4,12 +4,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import Submission
 from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.regions.models import Kawasan
 from nolkumuh.regions.services import kawasan_save, rt_get_or_create
-from tests.web.conftest import PASSWORD, rt_values
+from tests.web.conftest import PASSWORD, rt_values, save_kawasan
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def test_korkot_creates_a_kawasan_with_its_rts_and_the_change_is_audited(users, 
     kawasan = Kawasan(
         kabkota=tree["semarang"], name="Kawasan Tambak Lorok", sk_number="050/123/2024", sk_year=2024
     )
-    kawasan_save(user=users["korkot"], kawasan=kawasan, kelurahan=[tree["bandarharjo"]], rts=rts[:1])
+    save_kawasan(users["korkot"], kawasan, [tree["bandarharjo"]], rts[:1])
     assert list(kawasan.rts.all()) == rts[:1]
     entry = AuditEntry.objects.get(object_type="kawasan")
     assert entry.user == users["korkot"] and entry.after["name"] == "Kawasan Tambak Lorok"
@@ -39,6 +40,7 @@ def test_a_fasilitator_may_not_change_kawasan(users, tree, rts):
     with pytest.raises(PermissionDenied):
         kawasan_save(
             user=users["fasilitator"],
+            scope=user_scope(users["fasilitator"]),
             kawasan=Kawasan(kabkota=tree["semarang"], name="X"),
             kelurahan=[],
             rts=[],
@@ -54,7 +56,7 @@ def test_kawasan_page_shows_type_priority_and_pattern_once_assessed(client, user
         status_lahan=True,
         sesuai_tata_ruang=False,
     )
-    kawasan_save(user=users["korkot"], kawasan=kawasan, kelurahan=[tree["bandarharjo"]], rts=rts)
+    save_kawasan(users["korkot"], kawasan, [tree["bandarharjo"]], rts)
     page = client.get(reverse("regions:kawasan", args=[kawasan.pk])).content.decode()
     # 1,200 people on 5.32 ha = 225.56 jiwa/ha -> 4; strategic 5; no potential 1: sum 10 (sedang);
     # illegal land; class KR -> type C4, priority 6, pemukiman kembali
@@ -106,6 +108,6 @@ def test_rt_page_shows_the_change_history_to_staff_only(client, users, tree, rts
 def test_editing_a_kawasan_keeps_the_old_values_in_the_audit_trail(users, tree, rts):
     kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
     kawasan.sk_number = "050/999/2024"
-    kawasan_save(user=users["korkot"], kawasan=kawasan, kelurahan=[tree["bandarharjo"]], rts=rts)
+    save_kawasan(users["korkot"], kawasan, [tree["bandarharjo"]], rts)
     entry = AuditEntry.objects.filter(object_type="kawasan").latest("id")
     assert entry.before["sk_number"] == "050/1/2016" and entry.after["sk_number"] == "050/999/2024"

@@ -1,4 +1,4 @@
-"""Boundaries from GIS files, map layers with scores, GIS exports (regions.boundaries, regions.maps)."""
+"""Boundaries from GIS files, map layers with scores, GIS exports (regions.boundaries, portal.maps)."""
 
 import json
 
@@ -16,8 +16,9 @@ from nolkumuh.baseline.models import Submission
 from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.geo import geodesic_area_ha, read_features
-from nolkumuh.regions.boundaries import boundary_apply, boundary_plan
-from nolkumuh.regions.maps import CLASS_COLOURS, NO_DATA, MapRequest, map_layer
+from nolkumuh.geo.display import CLASS_COLOURS, NO_DATA
+from nolkumuh.portal.boundary_import import boundary_apply, boundary_plan
+from nolkumuh.portal.maps import MapRequest, map_layer
 from nolkumuh.regions.models import Boundary, Region
 from nolkumuh.regions.services import rt_get_or_create
 from tests.web.conftest import PASSWORD, rt_values

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nolkumuh.baseline.demo import PASSWORD, demo_load
+from nolkumuh.demo import PASSWORD, demo_load
 from tests.web.test_browser import CHROMIUM, FLAGS, browser, pytestmark  # noqa: F401
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'

@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.crypto import get_random_string
 
 from nolkumuh.accounts.models import Membership, Role
-from nolkumuh.baseline.demo import demo_load
+from nolkumuh.demo import demo_load
 from tests.web.permission_table import IDENTITIES, OUTSIDE, PARENT, TABLE
 
 # identity -> (role, region codes); the demo users are the inside ones

@@ -1,53 +1,26 @@
-"""The demo: Jawa Tengah's regions, kawasan and RTs in five cities/regencies, a 2017 baseline and
-yearly rounds to 2023 that improve, and a user for every role. Deterministic and idempotent."""
+"""The demo's data rounds: kawasan and RTs in five cities/regencies of Jawa Tengah, a 2017 baseline
+and yearly rounds to 2023 that improve. Deterministic and idempotent; `nolkumuh.demo` runs it
+after the region tree and the users, and before the other apps' demo data."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
-from django.db import transaction
-
-from nolkumuh.accounts.models import Membership, Role
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import new_record, ruleset_of, score_records
 from nolkumuh.core.services import audit_record
 from nolkumuh.exchange.synthetic import rt_header, rt_volumes
-from nolkumuh.monitoring.demo import demo_monitoring
-from nolkumuh.planning.demo import demo_plan
-from nolkumuh.regions.demo_geo import demo_boundaries
 from nolkumuh.regions.models import Kawasan, Region
-from nolkumuh.regions.services import regions_load, rt_get_or_create
-from nolkumuh.training.demo import demo_training
+from nolkumuh.regions.services import rt_get_or_create
 
-PROVINCE = "33"
 # kab/kota code -> number of program kelurahan in the demo
 CITIES = {"33.74": 6, "33.72": 4, "33.75": 4, "33.21": 3, "33.24": 3}
 RTS_PER_KELURAHAN = 8
 ROUNDS = [(2017, "permen-pupr-02-2016", True)] + [
     (y, "permen-pupr-14-2018", False) for y in range(2018, 2024)
 ]
-PASSWORD = "nolkumuh-demo"
 LAST_YEAR = ROUNDS[-1][0]
 LAST_ROUND_STATUS = {"33.74.02.1001": "draft", "33.74.03.1001": "submitted"}
-
-
-@dataclass(frozen=True)
-class DemoUser:
-    username: str
-    role: str
-    regions: tuple[str, ...]
-
-
-USERS = [
-    DemoUser("admin", Role.ADMIN, ()),
-    DemoUser("provinsi", Role.PROVINSI, ("33",)),
-    DemoUser("korkot", Role.KORKOT, ("33.74",)),
-    DemoUser("askot", Role.ASKOT, ("33.74",)),
-    DemoUser("fasilitator", Role.FASILITATOR, ("33.74.02.1001",)),
-    DemoUser("fasilitator2", Role.FASILITATOR, ("33.74.03.1001",)),
-]
 
 
 def _program_kelurahan() -> list[Region]:
@@ -66,39 +39,18 @@ def _program_kelurahan() -> list[Region]:
     return chosen
 
 
-def _users() -> list[DemoUser]:
-    model = get_user_model()
-    for demo in USERS:
-        user, created = model.objects.get_or_create(username=demo.username)
-        if created:
-            user.set_password(PASSWORD)
-            user.is_superuser = user.is_staff = demo.role == Role.ADMIN
-            user.save()
-        membership, _ = Membership.objects.get_or_create(user=user, defaults={"role": demo.role})
-        membership.regions.set(Region.objects.filter(code__in=demo.regions))
-    return USERS
-
-
-@transaction.atomic
-def demo_load() -> dict[str, int]:
-    """Load the demo; a second run finds everything in place and changes nothing."""
-    regions_load(province_code=PROVINCE)
+def demo_rounds() -> int:
+    """The rounds 2017-2023, the program kelurahan's kawasan and RTs, and every round's scored
+    records with their submissions (the latest round still being worked on); the number of records
+    created (0 when they exist already)."""
     rounds = []
     for year, ruleset_id, baseline in ROUNDS:
         rnd, _ = DataRound.objects.get_or_create(
             year=year, defaults={"ruleset_id": ruleset_id, "is_baseline": baseline, "name": f"Data {year}"}
         )
         rounds.append(rnd)
-    _users()
     if RtRecord.objects.exists():
-        plan_lines = demo_plan()
-        return {
-            "records": 0,
-            "boundaries": demo_boundaries(),
-            "plan_lines": plan_lines,
-            "construction": demo_monitoring(),
-            "participants": demo_training(),
-        }
+        return 0
     rng = random.Random(2017)
     richest = ruleset_of("permen-pupr-02-2016")
     plans = []
@@ -142,19 +94,7 @@ def demo_load() -> dict[str, int]:
                 rotation = [Submission.Status.DRAFT, Submission.Status.SUBMITTED, Submission.Status.APPROVED]
                 status = LAST_ROUND_STATUS.get(kelurahan.code, rotation[i % 3])
             Submission.objects.get_or_create(kelurahan=kelurahan, round=rnd, defaults={"status": status})
-    boundaries = demo_boundaries()
     audit_record(
         user=None, action="demo_load", object_type="demo", object_id="jateng", summary=f"{created} RT records"
     )
-    plan_lines = demo_plan()
-    return {
-        "records": created,
-        "boundaries": boundaries,
-        "plan_lines": plan_lines,
-        "construction": demo_monitoring(),
-        "participants": demo_training(),
-    }
-
-
-def demo_logins() -> list[tuple[str, str, str]]:
-    return [(u.username, PASSWORD, Role(u.role).label) for u in USERS]
+    return created

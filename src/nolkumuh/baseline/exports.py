@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,16 @@ from nolkumuh.baseline.selectors import visible_records
 from nolkumuh.core.downloads import temporary_file
 from nolkumuh.exchange import RawSheet, parse_sheet, score_input, write_table
 from nolkumuh.exchange.workbooks import template_columns, template_workbook
-from nolkumuh.planning.realization import realized_volumes
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import HEADER_FIELDS
+
+# What approved completed activities handled since a record: the deficient volume handled per
+# criterion key and RT (in the order of the RTs given) by realizations completed after
+# ``after_year`` and up to ``up_to_year``. Planning knows it (`planning.realization.realized_volumes`);
+# it stands above the data rounds, so site/urls.py hands it to the template download
+# (docs/adr/0008-floors.md).
+HandledVolumes = Callable[..., dict[str, Any]]
 
 
 def _identity(rt: Rt) -> dict[str, str]:
@@ -47,7 +54,7 @@ def _row(record: RtRecord | None, rt: Rt, year: int) -> dict[str, Any]:
     return row
 
 
-def template_file(*, region: Region, round: DataRound, lang: str) -> Path:
+def template_file(*, region: Region, round: DataRound, lang: str, handled: HandledVolumes) -> Path:
     """The exchange-format template for a region (a kelurahan, or a whole city) and round: its
     RTs with this round's values where they exist; otherwise the previous round's values less what
     approved completed activities (realization) have handled since, as a starting point."""
@@ -57,7 +64,7 @@ def template_file(*, region: Region, round: DataRound, lang: str) -> Path:
     records = {r.rt_id: r for r in RtRecord.objects.filter(in_region, round=round)}
     ruleset = ruleset_of(round.ruleset_id)
     rows = [_row(records.get(rt.pk), rt, round.year) for rt in rts]
-    carried = _carried_forward([rt for rt in rts if rt.pk not in records], round, ruleset.keys)
+    carried = _carried_forward([rt for rt in rts if rt.pk not in records], round, ruleset.keys, handled)
     for row, rt in zip(rows, rts, strict=True):
         row.update(carried.get(rt.pk, {}))
     path = temporary_file(".xlsx")
@@ -65,7 +72,9 @@ def template_file(*, region: Region, round: DataRound, lang: str) -> Path:
     return path
 
 
-def _carried_forward(rts: list[Rt], round: DataRound, keys: tuple[str, ...]) -> dict[int, dict[str, Any]]:
+def _carried_forward(
+    rts: Sequence[Rt], round: DataRound, keys: tuple[str, ...], handled_since: HandledVolumes
+) -> dict[int, dict[str, Any]]:
     """Header and volumes of each RT's latest earlier record, with approved realizations completed
     after that record's year (up to this round's year) subtracted (never below zero)."""
     previous: dict[int, RtRecord] = {}
@@ -78,7 +87,7 @@ def _carried_forward(rts: list[Rt], round: DataRound, keys: tuple[str, ...]) -> 
     carried: dict[int, dict[str, Any]] = {}
     for year in sorted({r.round.year for r in previous.values()}):
         group = [rt for rt in rts if rt.pk in previous and previous[rt.pk].round.year == year]
-        handled = realized_volumes(group, keys, after_year=year, up_to_year=round.year)
+        handled = handled_since(group, keys, after_year=year, up_to_year=round.year)
         for i, rt in enumerate(group):
             values = record_values(previous[rt.pk])
             row: dict[str, Any] = {f: float(values[f]) for f in HEADER_FIELDS}

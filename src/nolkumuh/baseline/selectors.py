@@ -319,3 +319,13 @@ def polygon_areas(records: Sequence[dict[str, Any]]) -> dict[int, float]:
 
     rt_ids = {r["rt_id"] for r in records}
     return dict(Boundary.objects.filter(kind="rt", rt_id__in=rt_ids).values_list("rt_id", "area_ha"))
+
+
+def latest_luas(rt_ids: list[int]) -> dict[int, float]:
+    """The luas (ha) each RT declared in its latest round, by RT id (RTs without a record left out)."""
+    latest: dict[int, float] = {}
+    for rt_id, luas in (
+        RtRecord.objects.filter(rt_id__in=rt_ids).order_by("round__year").values_list("rt_id", "luas")
+    ):
+        latest[rt_id] = float(luas)
+    return latest

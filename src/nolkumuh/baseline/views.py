@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -38,13 +39,10 @@ from nolkumuh.core.jobs import JobRefused, job_create
 from nolkumuh.core.uploads import store_upload
 from nolkumuh.exchange import read_sheet
 from nolkumuh.exchange.workbooks import marked_workbook
-from nolkumuh.planning.models import Realization
-from nolkumuh.planning.realization import plan_lines_for_kelurahan
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import region_with_ancestors, within
 from nolkumuh.regions.services import rt_get_or_create
 from nolkumuh.scoring import InvalidInput, catalogue
-from nolkumuh.scoring.activities import default_activities
 
 
 def _kelurahan(request: HttpRequest, code: str) -> Region:
@@ -59,8 +57,16 @@ def _kelurahan(request: HttpRequest, code: str) -> Region:
     return region
 
 
+# A part of the kelurahan data page that a higher floor supplies (planning's realizations), wired
+# in site/urls.py rather than imported (docs/adr/0008-floors.md): called with the request, the
+# kelurahan, the round and its RTs, it returns its HTML (rendered by its own template).
+PageSection = Callable[[HttpRequest, Region, DataRound, list[Rt]], str]
+
+
 @login_required
-def kelurahan_data(request: HttpRequest, code: str, year: int) -> HttpResponse:
+def kelurahan_data(
+    request: HttpRequest, code: str, year: int, *, sections: Sequence[PageSection]
+) -> HttpResponse:
     kelurahan = _kelurahan(request, code)
     rounds = list(DataRound.objects.order_by("year"))
     round = next((r for r in rounds if r.year == year), None)
@@ -89,11 +95,7 @@ def kelurahan_data(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "editable": scope.may_edit(kelurahan) and submission.status == Submission.Status.DRAFT,
             "actions": actions,
             "new_rt_form": NewRtForm(),
-            "realizations": Realization.objects.filter(rt__kelurahan=kelurahan).select_related(
-                "rt", "plan_line__plan"
-            ),
-            "plan_lines": plan_lines_for_kelurahan(kelurahan),
-            "activities": default_activities().values(),
+            "sections": [section(request, kelurahan, round, rts) for section in sections],
             "reason_form": ReasonForm(),
         },
     )
@@ -224,13 +226,16 @@ def transition(request: HttpRequest, code: str, year: int, action: str) -> HttpR
 
 
 @login_required
-def template_download(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    """The entry template of a kelurahan, or of any region the user covers (a korkot's city)."""
+def template_download(
+    request: HttpRequest, code: str, year: int, *, handled: exports.HandledVolumes
+) -> HttpResponse:
+    """The entry template of a kelurahan, or of any region the user covers (a korkot's city).
+    ``handled`` (wired in site/urls.py) is what completed activities handled since a record."""
     region = Region.objects.filter(code=code).first()
     if region is None or not user_scope(request.user).covers(region.code):
         raise Http404
     round = get_object_or_404(DataRound, year=year)
-    path = exports.template_file(region=region, round=round, lang=get_language() or "id")
+    path = exports.template_file(region=region, round=round, lang=get_language() or "id", handled=handled)
     return send_once(path, f"templat_{region.code}_{year}.xlsx")
 
 

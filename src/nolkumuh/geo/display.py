@@ -9,6 +9,9 @@ from shapely.geometry.base import BaseGeometry
 
 TOLERANCE_DEGREES = 0.00001
 PRECISION = 6
+# Colours of the slum classes on web maps and map pictures, and of a unit without data.
+CLASS_COLOURS = {"KB": "#c0392b", "KS": "#e67e22", "KR": "#f1c40f", "TK": "#27ae60"}
+NO_DATA = "#bdc3c7"
 
 
 def display_geojson(geometry: BaseGeometry) -> str:

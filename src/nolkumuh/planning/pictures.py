@@ -10,10 +10,10 @@ import shapely
 from PIL import Image, ImageDraw, ImageFont
 
 from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.geo.display import CLASS_COLOURS, NO_DATA
 from nolkumuh.geo.image import render_png
 from nolkumuh.planning.models import Plan
 from nolkumuh.planning.selectors import AspectRow, PlanSimulation
-from nolkumuh.regions.maps import CLASS_COLOURS, NO_DATA
 from nolkumuh.regions.models import Boundary
 from nolkumuh.regions.selectors import within
 

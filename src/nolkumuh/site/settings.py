@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "nolkumuh.planning",
     "nolkumuh.training",
     "nolkumuh.monitoring",
+    "nolkumuh.portal",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "nolkumuh.core.context.site",
+                "nolkumuh.portal.context.site",
             ],
         },
     },

@@ -3,7 +3,6 @@ from django.urls import include, path, register_converter
 from nolkumuh.accounts import views as accounts
 from nolkumuh.baseline import views as baseline
 from nolkumuh.core import job_views as core_jobs
-from nolkumuh.core import views as core
 from nolkumuh.core.bounds import YearConverter
 from nolkumuh.monitoring import construction_views as construction
 from nolkumuh.monitoring import edit_views as monitoring_edit
@@ -11,8 +10,11 @@ from nolkumuh.monitoring import kpp_views as kpp
 from nolkumuh.monitoring import views as monitoring
 from nolkumuh.planning import cost_views as planning_costs
 from nolkumuh.planning import views as planning
-from nolkumuh.regions import map_views as maps
-from nolkumuh.regions import views as regions
+from nolkumuh.planning.realization import realized_volumes
+from nolkumuh.planning.realization_section import kelurahan_realizations
+from nolkumuh.portal import map_views as maps
+from nolkumuh.portal import profiles as regions
+from nolkumuh.portal import views as portal
 from nolkumuh.training import people_views as people
 from nolkumuh.training import views as training
 
@@ -22,10 +24,10 @@ handler404 = "nolkumuh.core.errors.not_found"
 
 core_urls = (
     [
-        path("", core.home, name="home"),
-        path("cari/", core.search, name="search"),
-        path("bantuan/", core.help_page, name="help"),
-        path("bantuan/img/<str:name>", core.help_image, name="help_image"),
+        path("", portal.home, name="home"),
+        path("cari/", portal.search, name="search"),
+        path("bantuan/", portal.help_page, name="help"),
+        path("bantuan/img/<str:name>", portal.help_image, name="help_image"),
         path("tugas/<uuid:pk>/", core_jobs.job_page, name="job"),
         path("tugas/<uuid:pk>/unduh/", core_jobs.job_download, name="job_download"),
     ],
@@ -59,11 +61,22 @@ regions_urls = (
 )
 baseline_urls = (
     [
-        path("data/<str:code>/<year:year>/", baseline.kelurahan_data, name="kelurahan"),
+        # planning stands above the data rounds: its parts of these pages are handed in here
+        path(
+            "data/<str:code>/<year:year>/",
+            baseline.kelurahan_data,
+            {"sections": [kelurahan_realizations]},
+            name="kelurahan",
+        ),
         path("data/<str:code>/<year:year>/rt-baru/", baseline.rt_new, name="rt_new"),
         path("data/<str:code>/<year:year>/rt/<int:pk>/", baseline.rt_edit, name="rt_edit"),
         path("data/<str:code>/<year:year>/pratinjau/", baseline.rt_preview, name="rt_preview"),
-        path("data/<str:code>/<year:year>/templat.xlsx", baseline.template_download, name="template"),
+        path(
+            "data/<str:code>/<year:year>/templat.xlsx",
+            baseline.template_download,
+            {"handled": realized_volumes},
+            name="template",
+        ),
         path("data/<str:code>/<year:year>/<str:action>/", baseline.transition, name="transition"),
         path("impor/<year:year>/", baseline.import_start, name="import"),
         path("impor/konfirmasi/<str:token>/", baseline.import_confirm, name="import_confirm"),

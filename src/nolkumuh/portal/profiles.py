@@ -28,8 +28,8 @@ from nolkumuh.baseline.selectors import (
 from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.cache import data_cached
 from nolkumuh.core.models import AuditEntry
+from nolkumuh.portal.forms import KawasanForm
 from nolkumuh.regions.decrees import kawasan_delineation
-from nolkumuh.regions.forms import KawasanForm
 from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt, SkDecree
 from nolkumuh.regions.selectors import region_children, region_with_ancestors
 from nolkumuh.regions.services import kawasan_save
@@ -155,7 +155,7 @@ def region_profile(request: HttpRequest, code: str) -> HttpResponse:
             )
     context.update(region=region, ancestors=ancestors, labels=labels, links=links, here=region.display_name)
     context.update(map_context(region.code, "kelurahan" if region.level == Region.Level.PROVINSI else "rt"))
-    return render(request, "regions/profile.html", context)
+    return render(request, "portal/profile.html", context)
 
 
 def kawasan_profile(request: HttpRequest, pk: int) -> HttpResponse:
@@ -177,7 +177,7 @@ def kawasan_profile(request: HttpRequest, pk: int) -> HttpResponse:
         labels=labels,
         links={key: ("regions:rt", key) for key in labels},
     )
-    return render(request, "regions/kawasan.html", context)
+    return render(request, "portal/kawasan.html", context)
 
 
 def rt_profile(request: HttpRequest, pk: int) -> HttpResponse:
@@ -191,7 +191,7 @@ def rt_profile(request: HttpRequest, pk: int) -> HttpResponse:
             object_type="rt_record", object_id__in=record_ids
         ).select_related("user")[:50]
     context.update(rt=rt, ancestors=[*ancestors, rt.kelurahan], here=str(rt))
-    return render(request, "regions/rt.html", context)
+    return render(request, "portal/rt.html", context)
 
 
 @login_required
@@ -207,6 +207,7 @@ def kawasan_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
         try:
             kawasan_save(
                 user=request.user,
+                scope=user_scope(request.user),
                 kawasan=kawasan,
                 kelurahan=list(form.cleaned_data["kelurahan"]),
                 rts=list(form.cleaned_data["rts"]),
@@ -219,7 +220,7 @@ def kawasan_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
     _region, ancestors = region_with_ancestors(code=kabkota.code)
     return render(
         request,
-        "regions/kawasan_form.html",
+        "portal/kawasan_form.html",
         {
             "form": form,
             "kawasan": kawasan,

@@ -31,9 +31,10 @@ from nolkumuh.geo import FeatureSet, write_features
 from nolkumuh.geo.checked import load_checked, save_checked
 from nolkumuh.geo.image import render_png
 from nolkumuh.geo.untrusted import GIS_KINDS
-from nolkumuh.regions.boundaries import boundary_apply, boundary_features, boundary_plan
+from nolkumuh.portal.boundary_import import boundary_apply, boundary_plan
+from nolkumuh.portal.maps import LEVELS, MapRequest, map_layer
+from nolkumuh.regions.boundaries import boundary_features
 from nolkumuh.regions.decrees import decree_comparison
-from nolkumuh.regions.maps import LEVELS, MapRequest, map_layer
 from nolkumuh.regions.models import Boundary, Region, SkDecree
 from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.scoring import catalogue
@@ -94,7 +95,7 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
         "levels": LEVELS,
         "has_boundaries": Boundary.objects.filter(code__startswith=region.code).exists(),
     }
-    return render(request, "regions/map.html", context)
+    return render(request, "portal/map.html", context)
 
 
 @gzip_page
@@ -225,7 +226,7 @@ def boundary_import(request: HttpRequest) -> HttpResponse:
         token = _receive(request, form)
         if token is not None:
             return redirect("regions:boundary_review", token)
-    return render(request, "regions/boundary_import.html", {"form": form})
+    return render(request, "portal/boundary_import.html", {"form": form})
 
 
 @login_required
@@ -260,7 +261,7 @@ def boundary_review(request: HttpRequest, token: str) -> HttpResponse:
         "flagged": plan.flagged(),
         "percent": settings.NOLKUMUH_AREA_WARNING_PERCENT,
     }
-    return render(request, "regions/boundary_review.html", context)
+    return render(request, "portal/boundary_review.html", context)
 
 
 def _decrees(request: HttpRequest, region: Region) -> tuple[list[SkDecree], SkDecree | None, SkDecree | None]:
@@ -290,7 +291,7 @@ def decree_compare(request: HttpRequest, code: str) -> HttpResponse:
         "tile_url": settings.NOLKUMUH_TILE_URL,
         "tile_attribution": settings.NOLKUMUH_TILE_ATTRIBUTION,
     }
-    return render(request, "regions/decrees.html", context)
+    return render(request, "portal/decrees.html", context)
 
 
 @gzip_page

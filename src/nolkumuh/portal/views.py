@@ -10,8 +10,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from nolkumuh.portal.profiles import cached_profile
 from nolkumuh.regions.selectors import provinces, region_children, region_search
-from nolkumuh.regions.views import cached_profile
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,14 +27,16 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         sections.append(context)
     return render(
-        request, "core/home.html", {"sections": sections, "rounds": sections[0]["rounds"] if sections else []}
+        request,
+        "portal/home.html",
+        {"sections": sections, "rounds": sections[0]["rounds"] if sections else []},
     )
 
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     regions, kawasan = region_search(query=query)
-    return render(request, "core/search.html", {"query": query, "regions": regions, "kawasan": kawasan})
+    return render(request, "portal/search.html", {"query": query, "regions": regions, "kawasan": kawasan})
 
 
 def _docs_dir() -> Path:
@@ -48,7 +50,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
     if guide.is_file():
         text = guide.read_text("utf-8").replace("](img/", "](" + reverse("core:help") + "img/")
         html = markdown.markdown(text, extensions=["tables"])
-    return render(request, "core/help.html", {"guide": html})
+    return render(request, "portal/help.html", {"guide": html})
 
 
 def help_image(request: HttpRequest, name: str) -> HttpResponse:

@@ -13,11 +13,10 @@ from django.urls import reverse
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.baseline.selectors import load_records, summarize
+from nolkumuh.geo.display import CLASS_COLOURS, NO_DATA
 from nolkumuh.regions.models import Boundary, Region
 from nolkumuh.regions.selectors import within
 
-CLASS_COLOURS = {"KB": "#c0392b", "KS": "#e67e22", "KR": "#f1c40f", "TK": "#27ae60"}
-NO_DATA = "#bdc3c7"
 SCORE_COLOURS = {0: "#27ae60", 1: "#f1c40f", 3: "#e67e22", 5: "#c0392b"}
 CHANGE_STEPS = [
     (-10, "#1a9850", "turun ≥ 10"),
