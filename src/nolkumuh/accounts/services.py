@@ -39,6 +39,58 @@ WORKFLOW_MESSAGES = {
         "Verifikasi dan persetujuan harus oleh orang lain daripada yang melakukan langkah sebelumnya."
     ),
 }
+# The workflow's words, in one place: each status, each step as a button and as a line of the
+# history, who acts next in each status, and what a locked status means for editing.
+STATUS_WORDS = {
+    "draft": gettext_lazy("draf"),
+    "submitted": gettext_lazy("diajukan"),
+    "verified": gettext_lazy("diverifikasi"),
+    "approved": gettext_lazy("disetujui"),
+}
+ACTION_BUTTONS = {
+    "submit": gettext_lazy("Ajukan"),
+    "verify": gettext_lazy("Verifikasi"),
+    "approve": gettext_lazy("Setujui"),
+    "reject": gettext_lazy("Tolak"),
+    "unlock": gettext_lazy("Buka kunci"),
+}
+ACTION_DONE = {
+    "submit": gettext_lazy("diajukan"),
+    "verify": gettext_lazy("diverifikasi"),
+    "approve": gettext_lazy("disetujui"),
+    "reject": gettext_lazy("ditolak"),
+    "unlock": gettext_lazy("dibuka kembali"),
+}
+WAITING_FOR = {
+    "draft": gettext_lazy("Menunggu pengajuan oleh fasilitator"),
+    "submitted": gettext_lazy("Menunggu verifikasi askot"),
+    "verified": gettext_lazy("Menunggu persetujuan korkot"),
+    "approved": gettext_lazy("Selesai: data disetujui"),
+}
+LOCK_NOTICES = {
+    "submitted": gettext_lazy(
+        "Data terkunci selama diperiksa. Askot atau korkot dapat menolaknya dengan alasan; "
+        "setelah itu data kembali menjadi draf dan bisa diubah."
+    ),
+    "verified": gettext_lazy(
+        "Data terkunci selama menunggu persetujuan. Korkot atau manajer provinsi dapat menolaknya "
+        "dengan alasan; setelah itu data kembali menjadi draf dan bisa diubah."
+    ),
+    "approved": gettext_lazy(
+        "Data disetujui dan terkunci. Hanya manajer provinsi atau administrator yang dapat "
+        "membukanya kembali, dengan alasan."
+    ),
+}
+
+
+def status_word(status: str) -> str:
+    """The workflow status in the user's language (draf, diajukan, diverifikasi, disetujui)."""
+    return str(STATUS_WORDS.get(status, status))
+
+
+def action_done_word(action: str) -> str:
+    """A step of the history in the user's language (diajukan, ..., ditolak, dibuka kembali)."""
+    return str(ACTION_DONE.get(action, action))
 
 
 class WorkflowError(Exception):
@@ -102,6 +154,32 @@ def user_scope(user: AbstractBaseUser | AnonymousUser) -> Scope:
     return scope
 
 
+def step_refusal(
+    *,
+    scope: Scope,
+    user_id: int | None,
+    kelurahan: Region,
+    status: str,
+    action: str,
+    previous_actor_id: int | None,
+) -> str | None:
+    """Why this user may not take this step now, or None when they may: the one rule the pages ask
+    for their buttons and the services enforce. The reasons: ``unknown_action``, ``outside_scope``
+    (the role may not take this step, or not in this kelurahan), ``wrong_status`` (the step does
+    not start from this status), ``same_person`` (verifying and approving are done by someone other
+    than the previous actor; administrators excepted)."""
+    if action not in TRANSITIONS:
+        return "unknown_action"
+    allowed_from, _to_status, _roles = TRANSITIONS[action]
+    if not scope.may(action, kelurahan):
+        return "outside_scope"
+    if status not in allowed_from.split("|"):
+        return "wrong_status"
+    if action in SECOND_PAIR_OF_EYES and scope.role != Role.ADMIN and previous_actor_id == user_id:
+        return "same_person"
+    return None
+
+
 def workflow_step(
     *,
     user: AbstractBaseUser,
@@ -112,23 +190,113 @@ def workflow_step(
     previous_actor_id: int | None,
 ) -> str:
     """The status after one step (submit, verify, approve, reject, unlock) of anything approved like
-    RT data, after checking the rules: the role may act in this kelurahan, the current status allows
-    the step, rejecting and unlocking have a reason, and verifying and approving are done by someone
-    other than the previous actor (administrators excepted). Raises PermissionDenied or
-    WorkflowError."""
-    if action not in TRANSITIONS:
-        raise WorkflowError("unknown_action")
-    allowed_from, to_status, _roles = TRANSITIONS[action]
-    scope = user_scope(user)
-    if not scope.may(action, kelurahan):
+    RT data, after checking the rules (:func:`step_refusal`) and that rejecting and unlocking have a
+    reason. Raises PermissionDenied or WorkflowError."""
+    refusal = step_refusal(
+        scope=user_scope(user),
+        user_id=user.pk,
+        kelurahan=kelurahan,
+        status=status,
+        action=action,
+        previous_actor_id=previous_actor_id,
+    )
+    if refusal == "outside_scope":
         raise PermissionDenied("outside_scope")
-    if status not in allowed_from.split("|"):
-        raise WorkflowError("wrong_status")
+    if refusal is not None:
+        raise WorkflowError(refusal)
     if action in REASON_NEEDED and not reason.strip():
         raise WorkflowError("reason_required")
-    if action in SECOND_PAIR_OF_EYES and scope.role != Role.ADMIN and previous_actor_id == user.pk:
-        raise WorkflowError("same_person")
-    return to_status
+    return TRANSITIONS[action][1]
+
+
+@dataclass(frozen=True)
+class WorkflowAction:
+    """A step a page offers as a button: its key (the URL's action), its label, and whether the
+    page asks for a reason with it."""
+
+    key: str
+    label: str
+    needs_reason: bool
+
+
+@dataclass(frozen=True)
+class WorkflowState:
+    """What a page shows of a record's workflow to one viewer: the status in words, the steps this
+    viewer may take now, who acts next, and whether (and why not) the data can be changed."""
+
+    status: str
+    word: str
+    actions: tuple[WorkflowAction, ...]
+    waiting: str
+    lock_notice: str
+    may_edit: bool
+
+    @property
+    def locked(self) -> bool:
+        return self.status != "draft"
+
+    @property
+    def needs_reason(self) -> bool:
+        return any(a.needs_reason for a in self.actions)
+
+
+def allowed_actions(
+    *, user: AbstractBaseUser | AnonymousUser, kelurahan: Region, status: str, previous_actor_id: int | None
+) -> list[str]:
+    """The workflow steps this user may take now on a record of this kelurahan in this status."""
+    scope = user_scope(user)
+    return [
+        action
+        for action in TRANSITIONS
+        if step_refusal(
+            scope=scope,
+            user_id=user.pk,
+            kelurahan=kelurahan,
+            status=status,
+            action=action,
+            previous_actor_id=previous_actor_id,
+        )
+        is None
+    ]
+
+
+def edit_refusal(*, scope: Scope, kelurahan: Region, status: str) -> str | None:
+    """Why this user may not change the data (``outside_scope``, ``locked``), or None: only editors
+    of the kelurahan change it, and only while it is a draft."""
+    if not scope.may_edit(kelurahan):
+        return "outside_scope"
+    if status != "draft":
+        return "locked"
+    return None
+
+
+def workflow_state(
+    *, user: AbstractBaseUser | AnonymousUser, kelurahan: Region, status: str, previous_actor_id: int | None
+) -> WorkflowState:
+    """The workflow as this viewer sees it (see :class:`WorkflowState`); the templates only ask this."""
+    actions = allowed_actions(
+        user=user, kelurahan=kelurahan, status=status, previous_actor_id=previous_actor_id
+    )
+    return WorkflowState(
+        status=status,
+        word=status_word(status),
+        actions=tuple(WorkflowAction(a, str(ACTION_BUTTONS[a]), a in REASON_NEEDED) for a in actions),
+        waiting=str(WAITING_FOR.get(status, "")),
+        lock_notice=str(LOCK_NOTICES.get(status, "")),
+        may_edit=edit_refusal(scope=user_scope(user), kelurahan=kelurahan, status=status) is None,
+    )
+
+
+def previous_actors(*, object_type: str, ids: list[int]) -> dict[int, int | None]:
+    """Per record of an audited workflow (realizations, KPI values): who took its latest step, the
+    author of its latest audit entry (one query)."""
+    from nolkumuh.core.models import AuditEntry
+
+    latest: dict[int, int | None] = {}
+    rows = AuditEntry.objects.filter(object_type=object_type, object_id__in=[str(i) for i in ids])
+    for object_id, user_id in rows.order_by("-at", "-id").values_list("object_id", "user_id"):
+        latest.setdefault(int(object_id), user_id)
+    return latest
 
 
 def client_address(request: HttpRequest) -> str:

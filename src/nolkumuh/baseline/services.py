@@ -13,7 +13,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from nolkumuh.accounts.services import TRANSITIONS, WorkflowError, user_scope, workflow_step
+from nolkumuh.accounts.services import (
+    TRANSITIONS,
+    WorkflowError,
+    edit_refusal,
+    status_word,
+    user_scope,
+    workflow_step,
+)
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission, SubmissionEvent
 from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
 from nolkumuh.core.bounds import validated
@@ -39,8 +46,9 @@ def ensure_editable(*, user: AbstractBaseUser, kelurahan: Region, round: DataRou
     submission = submission_get(kelurahan=kelurahan, round=round)
     with transaction.atomic():  # a savepoint inside the caller's transaction keeps the lock there
         status = Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
-    if status != Submission.Status.DRAFT:
-        raise PermissionDenied("locked")
+    refusal = edit_refusal(scope=user_scope(user), kelurahan=kelurahan, status=status)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
 
 
 def _stored_fields(values: Mapping[str, str], keys: tuple[str, ...]) -> dict[str, object]:
@@ -156,6 +164,6 @@ def submission_transition(
         object_id=submission.pk,
         before={"status": before},
         after={"status": to_status, "reason": reason.strip()},
-        summary=f"{kelurahan.name} {round.year}: {before} -> {to_status}",
+        summary=f"{kelurahan.name} {round.year}: {status_word(before)} → {status_word(to_status)}",
     )
     return submission

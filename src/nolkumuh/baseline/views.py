@@ -23,7 +23,7 @@ from nolkumuh.baseline.forms import ImportForm, NewRtForm, ReasonForm, form_valu
 from nolkumuh.baseline.imports import import_apply, import_plan
 from nolkumuh.baseline.job_starts import export_start, import_check_start
 from nolkumuh.baseline.jobs import import_is_large
-from nolkumuh.baseline.models import DataRound, RtRecord, Submission
+from nolkumuh.baseline.models import DataRound, RtRecord
 from nolkumuh.baseline.scoring import assess_values, record_values, ruleset_of
 from nolkumuh.baseline.services import (
     ensure_editable,
@@ -32,6 +32,7 @@ from nolkumuh.baseline.services import (
     submission_transition,
 )
 from nolkumuh.baseline.tasks import import_apply_task
+from nolkumuh.baseline.workflow import kelurahan_workflow, submission_state
 from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.downloads import send_once, temporary_file
@@ -76,8 +77,7 @@ def kelurahan_data(
     records = {r.rt_id: r for r in RtRecord.objects.filter(round=round, rt__kelurahan=kelurahan)}
     rts = list(Rt.objects.filter(kelurahan=kelurahan).select_related("kawasan"))
     ruleset = ruleset_of(round.ruleset_id)
-    scope = user_scope(request.user)
-    actions = [a for a in ("submit", "verify", "approve", "reject", "unlock") if scope.may(a, kelurahan)]
+    workflow = kelurahan_workflow(user=request.user, submission=submission)
     _region, ancestors = region_with_ancestors(code=kelurahan.code)
     return render(
         request,
@@ -89,11 +89,9 @@ def kelurahan_data(
             "round": round,
             "rounds": rounds,
             "submission": submission,
-            "events": submission.events.select_related("user")[:20],
+            **workflow,
             "rows": [(rt, records.get(rt.pk)) for rt in rts],
             "criteria": ruleset.criteria,
-            "editable": scope.may_edit(kelurahan) and submission.status == Submission.Status.DRAFT,
-            "actions": actions,
             "new_rt_form": NewRtForm(),
             "sections": [section(request, kelurahan, round, rts) for section in sections],
             "reason_form": ReasonForm(),
@@ -135,9 +133,13 @@ def rt_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse
     rt = get_object_or_404(Rt, pk=pk, kelurahan=kelurahan)
     record = RtRecord.objects.filter(round=round, rt=rt).first()
     initial = record_values(record) if record else None
-    ruleset, form = _rt_form(round, request.POST or None, initial)
+    state = submission_state(user=request.user, submission=submission_get(kelurahan=kelurahan, round=round))
+    # locked or not the viewer's to change: the values as text, nothing to type into or to lose
+    ruleset, form = _rt_form(round, request.POST or None if state.may_edit else None, initial)
     problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not state.may_edit:
+        problems.append(_("Data ini tidak bisa diubah sekarang; perubahan tidak disimpan."))
+    elif request.method == "POST" and form.is_valid():
         try:
             rt_record_save(user=request.user, round=round, rt=rt, values=form_values(form.cleaned_data))
         except InvalidInput as exc:
@@ -166,6 +168,7 @@ def rt_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse
             "form": form,
             "record": record,
             "problems": problems,
+            "state": state,
             "ruleset": ruleset,
             "ancestors": [*ancestors, kelurahan],
             "here": str(rt),

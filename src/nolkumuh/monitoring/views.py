@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nolkumuh.accounts.services import WorkflowError, user_scope
+from nolkumuh.accounts.services import WorkflowError, previous_actors, user_scope, workflow_state
 from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.monitoring.construction_views import _errors, _region
@@ -94,18 +94,29 @@ def kpi_page(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("monitoring:kpi", region.code)
     framework = default_framework()
     names = {i.key: i for i in framework.indicators}
-    values = (
+    values = list(
         KpiValue.objects.filter(within(region.code, "region__code"))
         .select_related("region")
-        .order_by("-year", "indicator", "region__code")
+        .order_by("-year", "indicator", "region__code")[:200]
     )
+    actors = previous_actors(object_type="kpi_value", ids=[v.pk for v in values])
     targets = KpiTarget.objects.filter(region=region).order_by("indicator", "year")
     context = {
         "region": region,
         "ancestors": [*ancestors, region],
         "here": _("KPI"),
         "framework": framework,
-        "values": [(v, names.get(v.indicator)) for v in values[:200]],
+        # each value with the steps this viewer may take on it now (the rule the service enforces)
+        "values": [
+            (
+                v,
+                names.get(v.indicator),
+                workflow_state(
+                    user=request.user, kelurahan=v.region, status=v.status, previous_actor_id=actors.get(v.pk)
+                ),
+            )
+            for v in values
+        ],
         "targets": [(t, names.get(t.indicator)) for t in targets],
         "value_form": value_form,
         "target_form": target_form,
