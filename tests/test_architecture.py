@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "nolkumuh"
-PURE = ("scoring", "exchange", "geo", "guard")
+PURE = ("scoring", "planmath", "exchange", "geo", "guard")
 APPS = ("site", "core", "accounts", "regions", "baseline", "planning", "monitoring", "training", "cli")
 
 # The floors of docs/architecture.md ("Floors"): a module imports its own floor and the floors
@@ -15,6 +15,7 @@ APPS = ("site", "core", "accounts", "regions", "baseline", "planning", "monitori
 FLOORS = {
     "nolkumuh": 0,
     "scoring": 0,
+    "planmath": 0,
     "exchange": 0,
     "geo": 0,
     "guard": 0,
@@ -179,3 +180,16 @@ def test_pure_packages_import_neither_django_nor_the_apps(path):
 def test_scoring_does_not_depend_on_exchange():
     for path in sorted((SRC / "scoring").rglob("*.py")):
         assert not any(n.startswith("nolkumuh.exchange") for n in _imports(path)), path.name
+
+
+def test_scoring_does_not_depend_on_planmath():
+    """scoring holds the rules of the regulation; the planning mathematics builds on them, never the
+    other way round (docs/architecture.md, Import rules). Relative imports and function bodies count."""
+    found = [
+        f"nolkumuh.{module} imports {target} at {path.relative_to(SRC.parent)}:{line}"
+        for module, path in _modules()
+        if module.split(".")[0] == "scoring"
+        for line, target, package in _package_imports(module, path)
+        if package == "planmath"
+    ]
+    assert not found, "scoring never imports planmath:\n" + "\n".join(found)

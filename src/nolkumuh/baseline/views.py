@@ -38,13 +38,13 @@ from nolkumuh.core.jobs import JobRefused, job_create
 from nolkumuh.core.uploads import store_upload
 from nolkumuh.exchange import read_sheet
 from nolkumuh.exchange.workbooks import marked_workbook
+from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.models import Realization
 from nolkumuh.planning.realization import plan_lines_for_kelurahan
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import region_with_ancestors, within
 from nolkumuh.regions.services import rt_get_or_create
 from nolkumuh.scoring import InvalidInput, catalogue
-from nolkumuh.scoring.activities import default_activities
 
 
 def _kelurahan(request: HttpRequest, code: str) -> Region:
