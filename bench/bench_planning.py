@@ -12,12 +12,12 @@ import time
 from dataclasses import replace
 
 from bench_scoring import generate
+from nolkumuh.planmath.activities import default_activities
+from nolkumuh.planmath.budget import Budget
+from nolkumuh.planmath.greedy import greedy
+from nolkumuh.planmath.optimize import optimize
+from nolkumuh.planmath.simulate import PlanLine, simulate
 from nolkumuh.scoring import RtTable, load_ruleset
-from nolkumuh.scoring.activities import default_activities
-from nolkumuh.scoring.budget import Budget
-from nolkumuh.scoring.greedy import greedy
-from nolkumuh.scoring.optimize import optimize
-from nolkumuh.scoring.simulate import PlanLine, simulate
 
 RTS = 500
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "nolkumuh"
-PURE = ("scoring", "exchange", "geo", "guard")
+PURE = ("scoring", "planmath", "exchange", "geo", "guard")
 
 # The floors of docs/architecture.md ("Floors"): a module imports its own floor and the floors
 # below, never a higher one (not even inside a function). `nolkumuh` is the root __init__.py,
@@ -15,6 +15,7 @@ PURE = ("scoring", "exchange", "geo", "guard")
 FLOORS = {
     "nolkumuh": 0,
     "scoring": 0,
+    "planmath": 0,
     "exchange": 0,
     "geo": 0,
     "guard": 0,
@@ -219,3 +220,16 @@ def test_every_package_of_the_floors_table_is_a_package_of_the_tree():
     assert named >= set(FLOORS) - {"nolkumuh"}, (
         f"not in the floors table: {sorted(set(FLOORS) - named - {'nolkumuh'})}"
     )
+
+
+def test_scoring_does_not_depend_on_planmath():
+    """scoring holds the rules of the regulation; the planning mathematics builds on them, never the
+    other way round (docs/architecture.md, Import rules). Relative imports and function bodies count."""
+    found = [
+        f"nolkumuh.{module} imports {target} at {path.relative_to(SRC.parent)}:{line}"
+        for module, path in _modules()
+        if module.split(".")[0] == "scoring"
+        for line, target, package in _package_imports(module, path)
+        if package == "planmath"
+    ]
+    assert not found, "scoring never imports planmath:\n" + "\n".join(found)

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from nolkumuh.accounts.models import Role
 from nolkumuh.core.models import AuditEntry
+from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.costs import activities_for, unit_costs_save
 from nolkumuh.planning.models import PlanLine, UnitCost
 from nolkumuh.planning.services import plan_line_add
-from nolkumuh.scoring.activities import default_activities
 from tests.planning.conftest import line
 from tests.web.conftest import PASSWORD, make_user, memorandum
 

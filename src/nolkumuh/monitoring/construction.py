@@ -19,10 +19,10 @@ from nolkumuh.monitoring.assets import asset_condition_at_handover
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.models import Activity, Kpp, QualityCheck, WeeklyReport
 from nolkumuh.monitoring.scurve import PlanError, check_plan, default_plan
+from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.models import PlanLine, Realization
 from nolkumuh.planning.realization import realization_add, realization_transition
 from nolkumuh.regions.models import Boundary, Region, Rt
-from nolkumuh.scoring.activities import default_activities
 
 PLAN_MESSAGES = {
     "no_weeks": "rencana mingguan kosong",

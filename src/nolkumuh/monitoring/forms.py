@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from nolkumuh.core.numbers import ModelForm, NumberField
 from nolkumuh.monitoring.framework import default_framework
 from nolkumuh.monitoring.models import CONTRACT_FIELDS, Activity, AssetCondition, Institution, Kpp, Member
+from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.models import PlanLine
 from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import within
-from nolkumuh.scoring.activities import default_activities
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

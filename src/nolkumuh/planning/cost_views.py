@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.numbers import NumberField
+from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.costs import LEVELS, unit_cost_table, unit_costs_save
 from nolkumuh.regions.selectors import region_with_ancestors
-from nolkumuh.scoring.activities import default_activities
 
 
 def _year(text: str | None) -> int:

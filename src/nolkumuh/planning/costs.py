@@ -1,6 +1,6 @@
 """Unit costs per region and year: an administrator's overrides of the activity catalogue.
 
-The catalogue file (``scoring/data/activities.toml``) stays the default. An override belongs to a
+The catalogue file (``planmath/data/activities.toml``) stays the default. An override belongs to a
 province or a city/regency and applies from its year on. For a plan the cost of an activity is the
 override of the most specific region above the plan's region (city before province), the latest
 one whose year is not after the year asked; otherwise the catalogue's. Plan lines take it as their
@@ -18,9 +18,9 @@ from django.db import transaction
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.services import audit_change
+from nolkumuh.planmath.activities import Activity, default_activities
 from nolkumuh.planning.models import UnitCost
 from nolkumuh.regions.models import Region
-from nolkumuh.scoring.activities import Activity, default_activities
 
 LEVELS = (Region.Level.PROVINSI, Region.Level.KABKOTA)
 

@@ -6,9 +6,9 @@ import random
 from decimal import Decimal
 
 from nolkumuh.baseline.models import DataRound, RtRecord
+from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.models import Plan, PlanLine, UnitCost
 from nolkumuh.regions.models import Region
-from nolkumuh.scoring.activities import default_activities
 
 SOURCES = ["apbn", "apbd_provinsi", "apbd_kabkota", "dana_desa", "csr", "swadaya"]
 

@@ -20,11 +20,11 @@ from docx.shared import Cm, Pt
 
 from nolkumuh.core.documents import add_table, new_document, number, rupiah
 from nolkumuh.exchange.write import workbook
+from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.models import Plan
 from nolkumuh.planning.pictures import aspect_chart, before_after_maps, cost_chart
 from nolkumuh.planning.selectors import PlanSimulation, collaboration_matrix, plan_simulation, plan_total
 from nolkumuh.scoring import catalogue
-from nolkumuh.scoring.activities import default_activities
 
 
 def memorandum_docx(plan: Plan) -> bytes:

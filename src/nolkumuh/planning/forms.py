@@ -4,11 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.core.numbers import ModelForm, NumberField, NumberInput
+from nolkumuh.planmath.budget import Budget
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.regions.models import Kawasan, Rt
 from nolkumuh.regions.selectors import within
-from nolkumuh.scoring.budget import Budget
 
 
 class PlanForm(ModelForm):

@@ -15,12 +15,12 @@ from nolkumuh.exchange.numbers import NumberError, parse_number
 from nolkumuh.exchange.parse import cell_text
 from nolkumuh.exchange.read import normalize_name, read_sheet
 from nolkumuh.exchange.write import workbook
+from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.planning.services import ensure_planner, plan_line_add, within_code
 from nolkumuh.regions.models import Kawasan, Rt, number_key
 from nolkumuh.regions.selectors import within
-from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.issues import InvalidInput, Issue
 
 SHEET = "kegiatan"  # the sheet of the template; another workbook may use its first sheet

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.core.bounds import within
+from nolkumuh.planmath.activities import default_activities
 from nolkumuh.regions.models import Kawasan, Region, Rt
-from nolkumuh.scoring.activities import default_activities
 
 
 class Plan(models.Model):

@@ -17,11 +17,11 @@ from django.db.models import Q
 
 from nolkumuh.accounts.services import audited_step, user_scope
 from nolkumuh.core.services import audit_change
+from nolkumuh.planmath.activities import default_activities
+from nolkumuh.planmath.simulate import PlanLine as EngineLine
+from nolkumuh.planmath.simulate import handled_volumes
 from nolkumuh.planning.models import PlanLine, Realization
 from nolkumuh.regions.models import Region, Rt
-from nolkumuh.scoring.activities import default_activities
-from nolkumuh.scoring.simulate import PlanLine as EngineLine
-from nolkumuh.scoring.simulate import handled_volumes
 
 
 @transaction.atomic

@@ -9,10 +9,10 @@ from django.template.loader import render_to_string
 
 from nolkumuh.accounts.services import previous_actors, user_scope, workflow_state
 from nolkumuh.baseline.models import DataRound
+from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.models import Realization
 from nolkumuh.planning.realization import plan_lines_for_kelurahan
 from nolkumuh.regions.models import Region, Rt
-from nolkumuh.scoring.activities import default_activities
 
 
 def kelurahan_realizations(request: HttpRequest, kelurahan: Region, round: DataRound, rts: list[Rt]) -> str:

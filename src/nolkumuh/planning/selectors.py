@@ -8,17 +8,17 @@ from typing import Any
 
 from nolkumuh.baseline.models import RtRecord
 from nolkumuh.baseline.scoring import record_values, ruleset_of, table_of
+from nolkumuh.planmath.activities import default_activities
+from nolkumuh.planmath.simulate import PlanLine as EngineLine
+from nolkumuh.planmath.simulate import simulate
 from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.planning.realization import realized_volumes
 from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import Groups, aggregate, assess, catalogue, sanitation_access_hundredths, slum_area
 from nolkumuh.scoring import water_access_hundredths as water_access
-from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.assess import Assessment
 from nolkumuh.scoring.handling import apply_handling
-from nolkumuh.scoring.simulate import PlanLine as EngineLine
-from nolkumuh.scoring.simulate import simulate
 
 
 @dataclass

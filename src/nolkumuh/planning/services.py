@@ -11,11 +11,11 @@ from django.db import transaction
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.services import audit_change
+from nolkumuh.planmath.activities import Activity
+from nolkumuh.planmath.optimize import Proposal
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
 from nolkumuh.regions.models import Rt
-from nolkumuh.scoring.activities import Activity
-from nolkumuh.scoring.optimize import Proposal
 
 
 def ensure_planner(user: AbstractBaseUser, plan: Plan) -> None:

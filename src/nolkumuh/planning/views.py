@@ -23,6 +23,8 @@ from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.core.numbers import NumberField
 from nolkumuh.core.uploads import store_upload
 from nolkumuh.exchange.bounds import range_problem
+from nolkumuh.planmath.activities import default_activities
+from nolkumuh.planmath.optimize import Proposal, optimize
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.documents import memorandum_docx, memorandum_xlsx
 from nolkumuh.planning.forms import OptimizeForm, PlanForm, PlanLineForm
@@ -40,9 +42,7 @@ from nolkumuh.planning.selectors import (
 from nolkumuh.planning.services import plan_adopt, plan_create, plan_line_add
 from nolkumuh.regions.models import Rt
 from nolkumuh.regions.selectors import region_with_ancestors
-from nolkumuh.scoring.activities import default_activities
 from nolkumuh.scoring.issues import InvalidInput
-from nolkumuh.scoring.optimize import Proposal, optimize
 
 
 def _visible_plan(request: HttpRequest, pk: int) -> Plan:

@@ -1,4 +1,8 @@
-"""The scoring engine: pure Python and numpy, no Django. See docs/scoring.md and docs/architecture.md."""
+"""The scoring engine, the rules of the regulation only: pure Python and numpy, no Django.
+
+See docs/scoring.md and docs/architecture.md. The planning mathematics (activity catalogue,
+simulation, budget, optimizer) builds on it in :mod:`nolkumuh.planmath`.
+"""
 
 from nolkumuh.scoring.aggregate import aggregate, group_counts
 from nolkumuh.scoring.assess import Assessment, assess

@@ -7,10 +7,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import replace
 
-from nolkumuh.scoring.activities import Activity
+from nolkumuh.planmath.activities import Activity
+from nolkumuh.planmath.budget import Budget, first_fit, spendable
+from nolkumuh.planmath.optimize import Choice, Proposal, assign_cells
 from nolkumuh.scoring.assess import assess
-from nolkumuh.scoring.budget import Budget, first_fit, spendable
-from nolkumuh.scoring.optimize import Choice, Proposal, assign_cells
 from nolkumuh.scoring.rulesets import Ruleset
 from nolkumuh.scoring.table import RtTable
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nolkumuh.scoring.activities import Activity
+from nolkumuh.planmath.activities import Activity
 from nolkumuh.scoring.assess import Assessment, assess
 from nolkumuh.scoring.handling import apply_handling
 from nolkumuh.scoring.rulesets import Ruleset

@@ -22,7 +22,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 
-from nolkumuh.scoring.milp import Model
+from nolkumuh.planmath.milp import Model
 
 Cell = tuple[int | None, str | None]  # (year, funder); None where the budget does not split by it
 SLACK = 1.0  # rupiah allowed over a cap only if solver round-off leaves no exact allocation

@@ -59,7 +59,7 @@ def parse_activities(data: dict) -> dict[str, Activity]:
 
 @cache
 def default_activities() -> dict[str, Activity]:
-    text = resources.files("nolkumuh.scoring").joinpath("data/activities.toml").read_text("utf-8")
+    text = resources.files("nolkumuh.planmath").joinpath("data/activities.toml").read_text("utf-8")
     return parse_activities(tomllib.loads(text))
 
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from nolkumuh.scoring.activities import Activity
+from nolkumuh.planmath.activities import Activity
+from nolkumuh.planmath.budget import Budget, Cell, allocate, first_fit, preference, spendable, whole_money
+from nolkumuh.planmath.milp import Model
 from nolkumuh.scoring.assess import Assessment, assess
-from nolkumuh.scoring.budget import Budget, Cell, allocate, first_fit, preference, spendable, whole_money
-from nolkumuh.scoring.milp import Model
 from nolkumuh.scoring.rulesets import Ruleset
 from nolkumuh.scoring.table import RtTable
 

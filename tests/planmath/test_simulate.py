@@ -2,10 +2,10 @@
 
 import pytest
 
+from nolkumuh.planmath.activities import default_activities, parse_activities
+from nolkumuh.planmath.simulate import PlanLine, handled_volumes, simulate
 from nolkumuh.scoring import load_ruleset, no_longer_slum
-from nolkumuh.scoring.activities import default_activities, parse_activities
 from nolkumuh.scoring.issues import InvalidInput
-from nolkumuh.scoring.simulate import PlanLine, handled_volumes, simulate
 from tests import reference_impl
 from tests.helpers import oracle_row, table_of
 

@@ -8,13 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from nolkumuh.planmath.activities import Activity
+from nolkumuh.planmath.budget import Budget, allocate, first_fit, spendable
+from nolkumuh.planmath.greedy import greedy
+from nolkumuh.planmath.optimize import optimize
+from nolkumuh.planmath.simulate import PlanLine, simulate
 from nolkumuh.scoring import load_ruleset
-from nolkumuh.scoring.activities import Activity
 from nolkumuh.scoring.assess import assess
-from nolkumuh.scoring.budget import Budget, allocate, first_fit, spendable
-from nolkumuh.scoring.greedy import greedy
-from nolkumuh.scoring.optimize import optimize
-from nolkumuh.scoring.simulate import PlanLine, simulate
 from tests.helpers import oracle_row, table_of
 
 RULESET = load_ruleset("permen-pupr-14-2018")
