@@ -15,8 +15,12 @@ from nolkumuh.planning.realization_section import kelurahan_realizations
 from nolkumuh.portal import map_views as maps
 from nolkumuh.portal import profiles as regions
 from nolkumuh.portal import views as portal
+from nolkumuh.training import checkin_views as checkin
+from nolkumuh.training import event_views as events
+from nolkumuh.training import participant_views as participants
 from nolkumuh.training import people_views as people
-from nolkumuh.training import views as training
+from nolkumuh.training import report_views as reports
+from nolkumuh.training import score_views as scores
 
 # <year:year>: four digits within the bounds table (1990-2100); other years answer 404
 register_converter(YearConverter, "year")
@@ -106,23 +110,25 @@ planning_urls = (
 
 training_urls = (
     [
-        path("", training.training_home, name="home"),
-        path("program/<int:pk>/", training.programme_page, name="programme"),
-        path("kegiatan/<int:pk>/", training.event_page, name="event"),
-        path("kegiatan/<int:pk>/bagi/", training.event_allocate_view, name="allocate"),
-        path("kegiatan/<int:pk>/peserta/", training.event_participants, name="participants"),
-        path("kegiatan/<int:pk>/peserta/impor/", training.participants_import, name="participants_import"),
-        path("kegiatan/<int:pk>/peserta.xlsx", training.event_lists, name="lists"),
-        path("kegiatan/<int:pk>/tempat/<int:venue>/cetak/", training.venue_print, name="venue_print"),
-        path("kegiatan/<int:pk>/nilai/", training.event_scores, name="scores"),
-        path("kegiatan/<int:pk>/nilai/isi/", training.event_scores_entry, name="scores_entry"),
-        path("kegiatan/<int:pk>/laporan/", training.event_report_view, name="report"),
-        path("kegiatan/<int:pk>/sertifikat.docx", training.event_certificates, name="certificates"),
-        path("peserta/<int:pk>/pindah/", training.participant_move_view, name="move"),
-        path("sesi/<int:pk>/", training.session_page, name="session"),
-        path("sesi/<int:pk>/qr.svg", training.session_qr, name="session_qr"),
-        path("hadir/", training.checkin_code, name="checkin_code"),
-        path("hadir/<str:token>/", training.checkin_token, name="checkin"),
+        path("", events.training_home, name="home"),
+        path("program/<int:pk>/", events.programme_page, name="programme"),
+        path("kegiatan/<int:pk>/", events.event_page, name="event"),
+        path("kegiatan/<int:pk>/bagi/", events.event_allocate_view, name="allocate"),
+        path("kegiatan/<int:pk>/peserta/", participants.event_participants, name="participants"),
+        path(
+            "kegiatan/<int:pk>/peserta/impor/", participants.participants_import, name="participants_import"
+        ),
+        path("kegiatan/<int:pk>/peserta.xlsx", participants.event_lists, name="lists"),
+        path("kegiatan/<int:pk>/tempat/<int:venue>/cetak/", participants.venue_print, name="venue_print"),
+        path("kegiatan/<int:pk>/nilai/", scores.event_scores, name="scores"),
+        path("kegiatan/<int:pk>/nilai/isi/", scores.event_scores_entry, name="scores_entry"),
+        path("kegiatan/<int:pk>/laporan/", reports.event_report_view, name="report"),
+        path("kegiatan/<int:pk>/sertifikat.docx", reports.event_certificates, name="certificates"),
+        path("peserta/<int:pk>/pindah/", participants.participant_move_view, name="move"),
+        path("sesi/<int:pk>/", checkin.session_page, name="session"),
+        path("sesi/<int:pk>/qr.svg", checkin.session_qr, name="session_qr"),
+        path("hadir/", checkin.checkin_code, name="checkin_code"),
+        path("hadir/<str:token>/", checkin.checkin_token, name="checkin"),
         path("personel/", people.persons, name="persons"),
         path("personel/impor/", people.persons_import, name="persons_import"),
         path("personel/<int:pk>/", people.person_page, name="person"),

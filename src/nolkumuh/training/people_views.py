@@ -46,8 +46,7 @@ from nolkumuh.training.services import (
     person_save,
 )
 from nolkumuh.training.upload import as_id, import_flow
-
-PAGE = 100
+from nolkumuh.training.view_helpers import PAGE, visible_or_404
 
 
 def _home_region(request: HttpRequest) -> Region:
@@ -96,10 +95,9 @@ def persons(request: HttpRequest) -> HttpResponse:
 
 
 def _person(request: HttpRequest, pk: int) -> Person:
-    person = get_object_or_404(Person.objects.select_related("kabkota", "kelurahan"), pk=pk)
-    if not may_see(request.user, person.kabkota):
-        raise Http404
-    return person
+    return visible_or_404(
+        request, Person.objects.select_related("kabkota", "kelurahan"), pk, lambda p: p.kabkota
+    )
 
 
 @login_required
@@ -154,10 +152,7 @@ def persons_import(request: HttpRequest) -> HttpResponse:
 
 
 def _survey(request: HttpRequest, pk: int) -> NeedsSurvey:
-    survey = get_object_or_404(NeedsSurvey.objects.select_related("region"), pk=pk)
-    if not may_see(request.user, survey.region):
-        raise Http404
-    return survey
+    return visible_or_404(request, NeedsSurvey.objects.select_related("region"), pk, lambda s: s.region)
 
 
 @login_required
