@@ -95,6 +95,7 @@ class Summary:
     criteria: list[dict[str, Any]] = field(default_factory=list)
     aspects: list[dict[str, Any]] = field(default_factory=list)
     area_by_class: list[dict[str, Any]] = field(default_factory=list)
+    class_marks: list[str] = field(default_factory=list)  # the class bounds' marks, if not all REG
     luas: float = 0.0
     population: float = 0.0
     slum_area: float = 0.0
@@ -217,9 +218,12 @@ def summarize(
             "label": c.label,
             "area": float(area.of(c.code)[0]),
             "count": int((per_rt.class_index == i).sum()),
+            "confidence": c.confidence,
         }
         for i, c in enumerate(ruleset.classes)
     ]
+    marks = {c.confidence for c in ruleset.classes}
+    summary.class_marks = sorted(marks) if marks != {"REG"} else []
     water, sanitation = water_access_hundredths(one), sanitation_access_hundredths(one)
     summary.water_access = None if water is None else int(water[0]) / 100
     summary.sanitation_access = None if sanitation is None else int(sanitation[0]) / 100
@@ -284,6 +288,7 @@ def kawasan_assessment(kawasan: Any, summary: Summary) -> dict[str, Any] | None:
     of a kawasan in the summary's round; None until all four questions are answered."""
     from nolkumuh.scoring import (
         assess_nonphysical,
+        assessment_marks,
         handling_pattern,
         is_legal,
         kawasan_type,
@@ -309,7 +314,7 @@ def kawasan_assessment(kawasan: Any, summary: Summary) -> dict[str, Any] | None:
         "type": kawasan_type(ruleset, summary.class_code, level, legal),
         "priority": priority_rank(ruleset, summary.class_code, level),
         "pattern": handling_pattern(ruleset, summary.class_code, legal),
-        "confidence": ruleset.notes["nonphysical"].confidence,
+        "marks": assessment_marks(ruleset),
     }
 
 

@@ -14,6 +14,7 @@ from nolkumuh.scoring.issues import InvalidInput, Issue
 from nolkumuh.scoring.nonphysical import (
     NonPhysical,
     assess_nonphysical,
+    assessment_marks,
     handling_pattern,
     is_legal,
     kawasan_type,
@@ -43,6 +44,7 @@ __all__ = [
     "apply_handling",
     "assess",
     "assess_nonphysical",
+    "assessment_marks",
     "catalogue",
     "group_counts",
     "handling_contribution",
