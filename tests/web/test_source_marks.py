@@ -1,4 +1,4 @@
-"""The confidence marks of the class bounds on the profile pages (RULES.md §4)."""
+"""The confidence marks of the class bounds and denominators on the profile pages (RULES.md §2, §4)."""
 
 import re
 
@@ -47,4 +47,14 @@ def test_02_2016_class_bounds_are_shown_as_secondary_with_what_that_means(kelura
 def test_14_2018_class_bounds_from_the_regulation_carry_no_mark(kelurahan_page):
     page = kelurahan_page(2024, "permen-pupr-14-2018")
     assert _class_row(page, "KR").endswith("kumuh ringan")
-    assert "sekunder" not in page and "Tanda sumber" not in page
+    assert "sekunder" not in page and "Tanda sumber" not in page and "pembagi:" not in page
+
+
+def test_02_2016_denominators_of_4c_4d_6c_are_shown_as_recall(kelurahan_page):
+    page = kelurahan_page(2017, "permen-pupr-02-2016")
+    rows = re.findall(r"<tr><td>(\w+)</td><td title=.*?</tr>", page)
+    marked = re.findall(
+        r"<tr><td>(\w+)</td><td title=[^\n]*?\(pembagi: RECALL\)", page.replace("</tr>", "</tr>\n")
+    )
+    assert len(rows) == 19 and marked == ["4c", "4d", "6c"]
+    assert "<strong>RECALL</strong> — belum terkonfirmasi dari sumber primer" in page

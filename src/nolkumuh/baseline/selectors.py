@@ -96,6 +96,7 @@ class Summary:
     aspects: list[dict[str, Any]] = field(default_factory=list)
     area_by_class: list[dict[str, Any]] = field(default_factory=list)
     class_marks: list[str] = field(default_factory=list)  # the class bounds' marks, if not all REG
+    criteria_marks: list[str] = field(default_factory=list)  # marks other than REG in the criteria
     luas: float = 0.0
     population: float = 0.0
     slum_area: float = 0.0
@@ -183,8 +184,11 @@ def summarize(
                 "percent": int(one.hundredths[j, 0]) / 100,
                 "score": int(one.scores[j, 0]),
                 "confidence": item.confidence,
+                "denominator_confidence": item.denominator_confidence,
             }
         )
+    marked = {c.confidence for c in ruleset.criteria} | {c.denominator_confidence for c in ruleset.criteria}
+    summary.criteria_marks = sorted(marked - {"REG"})
     for j, aspect in enumerate(ruleset.aspects):
         average = int(one.aspect_hundredths[j, 0]) / 100
         width = round(average * 3, 1)  # bar chart: 300 px for 100 %
