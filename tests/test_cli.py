@@ -171,6 +171,7 @@ def test_rulesets_list_and_show():
     assert "permen-pupr-14-2018 (default)" in listed and "permen-pupr-02-2016" in listed
     shown = run("rulesets", "permen-pupr-02-2016", check_code=0).stdout
     assert "| 4c | `drainase_tidak_terhubung`" in shown and "RECALL" in shown
+    assert "| KB | kumuh berat | 71–95 | SECONDARY |" in shown and "- **priority** [SECONDARY]" in shown
     assert run("rulesets", "tidak-ada", check_code=2).returncode == 2
 
 

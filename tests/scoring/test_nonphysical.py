@@ -83,3 +83,19 @@ def test_legal_only_when_both_checks_are_positive():
     assert is_legal(status_lahan=True, sesuai_tata_ruang=True)
     assert not is_legal(status_lahan=True, sesuai_tata_ruang=False)
     assert not is_legal(status_lahan=False, sesuai_tata_ruang=True)
+
+
+@pytest.mark.parametrize("ruleset_id", ["permen-pupr-14-2018", "permen-pupr-02-2016"])
+def test_priority_of_the_types_a1_to_c6_is_the_order_the_rules_list(ruleset_id):
+    # RULES.md §8 [SECONDARY]: a city regulation's appendix ranks A1...C6 as listed here;
+    # legality (the odd and even numbers) does not change the priority
+    ruleset = load_ruleset(ruleset_id)
+    cell = {number: key for key, number in ruleset.type_numbers.items()}
+    ranks = {}
+    for class_code in CLASSES:
+        for number in range(1, 7):
+            level, legal = cell[number]
+            ranks[kawasan_type(ruleset, class_code, level, legal)] = priority_rank(ruleset, class_code, level)
+    assert list(ranks) == [f"{letter}{n}" for letter in "ABC" for n in range(1, 7)]
+    assert list(ranks.values()) == [1, 1, 4, 4, 7, 7, 2, 2, 5, 5, 8, 8, 3, 3, 6, 6, 9, 9]
+    assert ruleset.notes["priority"].confidence == "SECONDARY"

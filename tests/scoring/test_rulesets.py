@@ -1,6 +1,9 @@
+import tomllib
+
 import pytest
 
 from nolkumuh.scoring import InvalidInput, all_rulesets, load_ruleset, shipped_ids
+from nolkumuh.scoring.rulesets import CONFIDENCE_MARKS, parse_ruleset
 
 CUSTOM = """
 id = "kota-contoh-2025"
@@ -102,3 +105,79 @@ def test_unreadable_and_unknown_rulesets_are_clear_errors(tmp_path):
     with pytest.raises(InvalidInput) as caught:
         load_ruleset("permen-pupr-99-2030")
     assert "permen-pupr-14-2018" in caught.value.lines("en")[0]
+
+
+# The confidence marks RULES.md gives, rule by rule; a mark changed in the data fails here.
+NOTE_MARKS = {
+    "bands": "REG",
+    "exit_rule": "REG",
+    "nonphysical": "RECALL",
+    "legality": "RECALL",
+    "typology": "RECALL",
+    "type_matrix": "RECALL",
+    "priority": "SECONDARY",
+    "handling_pattern": "REG",
+}
+CLASS_MARKS = {
+    "permen-pupr-14-2018": {"KB": "REG", "KS": "REG", "KR": "REG", "TK": "REG"},
+    "permen-pupr-02-2016": {"KB": "SECONDARY", "KS": "SECONDARY", "KR": "SECONDARY", "TK": "REG"},
+}
+DENOMINATOR_RECALL = {"permen-pupr-14-2018": set(), "permen-pupr-02-2016": {"4c", "4d", "6c"}}
+
+
+@pytest.mark.parametrize("ruleset_id", ["permen-pupr-14-2018", "permen-pupr-02-2016"])
+def test_every_mark_of_the_shipped_rulesets_is_the_one_the_rules_give(ruleset_id):
+    ruleset = load_ruleset(ruleset_id)
+    assert {name: note.confidence for name, note in ruleset.notes.items()} == NOTE_MARKS
+    assert {c.code: c.confidence for c in ruleset.classes} == CLASS_MARKS[ruleset_id]
+    assert {c.confidence for c in ruleset.criteria} == {"REG"}
+    recall = {c.code for c in ruleset.criteria if c.denominator_confidence == "RECALL"}
+    assert recall == DENOMINATOR_RECALL[ruleset_id]
+
+
+def test_02_2016_class_bands_are_secondary_but_below_19_is_regulation():
+    ruleset = load_ruleset("permen-pupr-02-2016")
+    bands = {c.code: (c.min_total, c.confidence) for c in ruleset.classes}
+    assert bands == {
+        "KB": (71, "SECONDARY"),
+        "KS": (45, "SECONDARY"),
+        "KR": (19, "SECONDARY"),
+        "TK": (0, "REG"),
+    }
+    assert any("KB 71-95, KS 45-70, KR 19-44 [SECONDARY" in s for s in ruleset.sources)
+    assert any("'below 19 is no longer slum' [REG]" in s for s in ruleset.sources)
+
+
+def test_a_custom_ruleset_may_mark_a_rule_secondary(tmp_path):
+    path = tmp_path / "custom.toml"
+    path.write_text(
+        CUSTOM.replace('min_total = 10\nconfidence = "RECALL"', 'min_total = 10\nconfidence = "SECONDARY"')
+    )
+    ruleset = load_ruleset(str(path))
+    assert ruleset.slum_class("KB").confidence == "SECONDARY"
+    assert CONFIDENCE_MARKS == ("REG", "PRACTICE", "SECONDARY", "RECALL")
+
+
+@pytest.mark.parametrize("written", ['"SEKUNDER"', '"secondary"', '""', "3"])
+def test_an_unknown_mark_is_refused_naming_the_field_and_the_marks_allowed(tmp_path, written):
+    path = tmp_path / "custom.toml"
+    path.write_text(
+        CUSTOM.replace('min_total = 10\nconfidence = "RECALL"', f"min_total = 10\nconfidence = {written}")
+    )
+    with pytest.raises(InvalidInput) as caught:
+        load_ruleset(str(path))
+    lines = caught.value.lines("en")
+    assert len(lines) == 1, lines
+    assert "classes[0].confidence: unknown confidence mark" in lines[0]
+    assert "write one of REG, PRACTICE, SECONDARY, RECALL" in lines[0]
+    assert "berkas ruleset tidak sah: classes[0].confidence" in caught.value.lines()[0]
+
+
+def test_a_missing_mark_is_reported_once():
+    with pytest.raises(InvalidInput) as caught:
+        parse_ruleset(
+            tomllib.loads(CUSTOM.replace('min_total = 10\nconfidence = "RECALL"\n', "min_total = 10\n"))
+        )
+    assert [line for line in caught.value.lines("en") if "classes[0].confidence" in line] == [
+        "the ruleset file is not valid: classes[0].confidence: expected text, missing"
+    ]

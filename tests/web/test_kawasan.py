@@ -1,4 +1,6 @@
-"""Kawasan: the decree's slum areas, their coverage, and the non-physical assessment (RECALL)."""
+"""Kawasan: the decree's slum areas, their coverage, and the non-physical assessment with its marks."""
+
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -62,7 +64,41 @@ def test_kawasan_page_shows_type_priority_and_pattern_once_assessed(client, user
     # illegal land; class KR -> type C4, priority 6, pemukiman kembali
     assert "225,56" in page and "(sedang)" in page
     assert ">C4<" in page and ">6<" in page and "pemukiman kembali" in page
-    assert "RECALL" in page
+
+
+def _marked(page: str, label: str, mark: str) -> bool:
+    """Whether the row ``label`` of the page carries the confidence mark ``mark``."""
+    pattern = re.escape(label) + r'(?:</\w+>)?\s*<span class="muted mark">\(' + re.escape(mark) + r"\)</span>"
+    return re.search(pattern, page) is not None
+
+
+def test_kawasan_page_shows_the_source_mark_of_each_table_and_what_it_means(client, users, tree, rts):
+    kawasan = Kawasan(
+        kabkota=tree["semarang"],
+        name="K",
+        strategis=True,
+        potensi=True,
+        status_lahan=True,
+        sesuai_tata_ruang=True,
+    )
+    kawasan_save(user=users["korkot"], kawasan=kawasan, kelurahan=[tree["bandarharjo"]], rts=rts)
+    page = client.get(reverse("regions:kawasan", args=[kawasan.pk])).content.decode()
+    assert _marked(page, "Urutan prioritas", "sekunder")
+    assert _marked(page, "Pola penanganan", "regulasi")
+    assert _marked(page, "Tipe", "RECALL") and _marked(page, "Legalitas lahan", "RECALL")
+    assert _marked(page, "Nilai lokasi strategis", "RECALL")
+    assert "Tanda sumber" in page
+    assert "<strong>sekunder</strong> — tidak terlihat dalam teks regulasinya sendiri" in page
+    assert "<strong>RECALL</strong> — belum terkonfirmasi dari sumber primer" in page
+    assert "<strong>regulasi</strong> — terlihat dalam teks regulasi" in page
+
+
+def test_kawasan_form_names_the_marks_of_the_tables_its_answers_feed(client, users, tree, rts):
+    client.login(username="korkot", password=PASSWORD)
+    page = client.get(reverse("regions:kawasan_new", args=["33.74"])).content.decode()
+    assert "urutan prioritas (sekunder)" in page and "pola penanganan (regulasi)" in page
+    assert "pertimbangan lain (RECALL)" in page
+    assert "<strong>sekunder</strong> — tidak terlihat dalam teks regulasinya sendiri" in page
 
 
 def test_kawasan_form_saves_through_the_page(client, users, tree, rts):

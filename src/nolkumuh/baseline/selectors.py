@@ -95,6 +95,8 @@ class Summary:
     criteria: list[dict[str, Any]] = field(default_factory=list)
     aspects: list[dict[str, Any]] = field(default_factory=list)
     area_by_class: list[dict[str, Any]] = field(default_factory=list)
+    class_marks: list[str] = field(default_factory=list)  # the class bounds' marks, if not all REG
+    criteria_marks: list[str] = field(default_factory=list)  # marks other than REG in the criteria
     luas: float = 0.0
     population: float = 0.0
     slum_area: float = 0.0
@@ -182,8 +184,11 @@ def summarize(
                 "percent": int(one.hundredths[j, 0]) / 100,
                 "score": int(one.scores[j, 0]),
                 "confidence": item.confidence,
+                "denominator_confidence": item.denominator_confidence,
             }
         )
+    marked = {c.confidence for c in ruleset.criteria} | {c.denominator_confidence for c in ruleset.criteria}
+    summary.criteria_marks = sorted(marked - {"REG"})
     for j, aspect in enumerate(ruleset.aspects):
         average = int(one.aspect_hundredths[j, 0]) / 100
         width = round(average * 3, 1)  # bar chart: 300 px for 100 %
@@ -217,9 +222,12 @@ def summarize(
             "label": c.label,
             "area": float(area.of(c.code)[0]),
             "count": int((per_rt.class_index == i).sum()),
+            "confidence": c.confidence,
         }
         for i, c in enumerate(ruleset.classes)
     ]
+    marks = {c.confidence for c in ruleset.classes}
+    summary.class_marks = sorted(marks) if marks != {"REG"} else []
     water, sanitation = water_access_hundredths(one), sanitation_access_hundredths(one)
     summary.water_access = None if water is None else int(water[0]) / 100
     summary.sanitation_access = None if sanitation is None else int(sanitation[0]) / 100
@@ -284,6 +292,7 @@ def kawasan_assessment(kawasan: Any, summary: Summary) -> dict[str, Any] | None:
     of a kawasan in the summary's round; None until all four questions are answered."""
     from nolkumuh.scoring import (
         assess_nonphysical,
+        assessment_marks,
         handling_pattern,
         is_legal,
         kawasan_type,
@@ -309,7 +318,7 @@ def kawasan_assessment(kawasan: Any, summary: Summary) -> dict[str, Any] | None:
         "type": kawasan_type(ruleset, summary.class_code, level, legal),
         "priority": priority_rank(ruleset, summary.class_code, level),
         "pattern": handling_pattern(ruleset, summary.class_code, legal),
-        "confidence": ruleset.notes["nonphysical"].confidence,
+        "marks": assessment_marks(ruleset),
     }
 
 

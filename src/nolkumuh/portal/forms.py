@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.core.numbers import ModelForm
 from nolkumuh.regions.models import Kawasan, Region, Rt
-from nolkumuh.scoring import DEFAULT_RULESET, load_ruleset
+from nolkumuh.scoring import DEFAULT_RULESET, assessment_marks, load_ruleset
 
 YES_NO_UNKNOWN = [("", _("belum dinilai")), ("true", _("ya")), ("false", _("tidak"))]
 
@@ -46,7 +46,9 @@ class KawasanForm(ModelForm):
 
     def __init__(self, *args: object, kabkota: Region, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        typologies = load_ruleset(DEFAULT_RULESET).typologies
+        ruleset = load_ruleset(DEFAULT_RULESET)
+        typologies = ruleset.typologies
+        self.marks = assessment_marks(ruleset)  # shown next to the questions they feed
         self.fields["typology"] = forms.ChoiceField(
             label=_("Tipologi"), choices=[("", "–"), *((t, t) for t in typologies)], required=False
         )

@@ -18,6 +18,7 @@ from nolkumuh.scoring.issues import InvalidInput, Issue
 from nolkumuh.scoring.nonphysical import (
     NonPhysical,
     assess_nonphysical,
+    assessment_marks,
     handling_pattern,
     is_legal,
     kawasan_type,
@@ -47,6 +48,7 @@ __all__ = [
     "apply_handling",
     "assess",
     "assess_nonphysical",
+    "assessment_marks",
     "catalogue",
     "group_counts",
     "handling_contribution",

@@ -1,6 +1,7 @@
 """Non-physical assessment, land legality, type A1-C6, priority and handling pattern (RULES.md §8).
 
-All tables come from the ruleset ([RECALL] data an administrator can change).
+All tables come from the ruleset, data an administrator can change; the confidence mark of each
+table (RECALL, SECONDARY, REG) is in ``Ruleset.notes`` and shown next to it in the UI.
 """
 
 from __future__ import annotations
@@ -66,7 +67,11 @@ def kawasan_type(ruleset: Ruleset, class_code: str, level: str, legal: bool) -> 
 
 
 def priority_rank(ruleset: Ruleset, class_code: str, level: str) -> int | None:
-    """1 = first priority (tinggi and berat); None when not a slum."""
+    """1 = first priority (tinggi and berat); None when not a slum.
+
+    Legality does not enter: under the shipped orders the types A1...C6 rank
+    1 1 4 4 7 7 2 2 5 5 8 8 3 3 6 6 9 9.
+    """
     if class_code not in ruleset.priority_classes:
         return None
     per_level = len(ruleset.priority_classes)
@@ -76,3 +81,18 @@ def priority_rank(ruleset: Ruleset, class_code: str, level: str) -> int | None:
 def handling_pattern(ruleset: Ruleset, class_code: str, legal: bool) -> str | None:
     """Pemugaran, peremajaan or pemukiman kembali; None when not a slum."""
     return ruleset.handling_pattern.get((class_code, legal))
+
+
+# The parts of a kawasan assessment as pages show them, and the ruleset section each comes from.
+_SECTIONS = (
+    ("nonphysical", "nonphysical"),
+    ("legality", "legality"),
+    ("type", "type_matrix"),
+    ("priority", "priority"),
+    ("pattern", "handling_pattern"),
+)
+
+
+def assessment_marks(ruleset: Ruleset) -> dict[str, str]:
+    """The confidence mark of each part of a kawasan assessment (non-physical ... pattern)."""
+    return {part: ruleset.notes[section].confidence for part, section in _SECTIONS}

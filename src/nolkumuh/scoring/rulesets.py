@@ -16,9 +16,9 @@ from typing import Any
 
 from nolkumuh.scoring.criteria import HEADER_FIELDS, Criterion, catalogue
 from nolkumuh.scoring.issues import InvalidInput, Issue
+from nolkumuh.scoring.rulesets_parse import CONFIDENCE_MARKS as CONFIDENCE_MARKS  # re-exported
 from nolkumuh.scoring.rulesets_parse import RulesetParser, to_hundredths
 
-CONFIDENCE_MARKS = ("REG", "PRACTICE", "RECALL")
 DEFAULT_RULESET = "permen-pupr-14-2018"
 
 

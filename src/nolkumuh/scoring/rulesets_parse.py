@@ -8,6 +8,11 @@ from typing import Any
 
 _STEP = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?")
 
+# How sure a rule is (RULES.md): seen in the regulation, in real KOTAKU data, stated alike by at
+# least two independent secondary sources, or only widely repeated. A closed set: a ruleset file
+# naming another mark is refused.
+CONFIDENCE_MARKS = ("REG", "PRACTICE", "SECONDARY", "RECALL")
+
 
 def to_hundredths(text: str) -> int:
     """'76.00' -> 7600; a percentage written in a ruleset as hundredths of a percent."""
@@ -66,9 +71,13 @@ class RulesetParser:
         return bool(self._typed(path, bool, "true or false", None))
 
     def confidence(self, path: str, *, default: str | None = None) -> str:
+        """A confidence mark, one of ``CONFIDENCE_MARKS`` exactly as written there."""
+        before = len(self.problems)
         value = self.text(path, default=default)
-        if value and value not in ("REG", "PRACTICE", "RECALL"):
-            self.problems.append(f"{path}: confidence must be REG, PRACTICE or RECALL, found {value!r}")
+        if len(self.problems) == before and value not in CONFIDENCE_MARKS:
+            self.problems.append(
+                f"{path}: unknown confidence mark {value!r}; write one of {', '.join(CONFIDENCE_MARKS)}"
+            )
         return value
 
     def table_list(self, path: str) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Template helpers: Indonesian number forms and the class colours used everywhere."""
+"""Template helpers: Indonesian number forms, the class colours and the rules' confidence marks."""
 
 from __future__ import annotations
 
@@ -6,11 +6,34 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from nolkumuh.scoring.rulesets import CONFIDENCE_MARKS
 
 register = template.Library()
 
 CLASS_CSS = {"KB": "kb", "KS": "ks", "KR": "kr", "TK": "tk"}
 CLASS_SEVERITY = {"TK": 0, "KR": 1, "KS": 2, "KB": 3}
+
+# How the UI names and explains the confidence marks of the ruleset data (RULES.md), one term each,
+# wherever a rule is shown with its mark.
+MARKS: dict[str, tuple[str | Promise, Promise]] = {
+    "REG": (_("regulasi"), _("terlihat dalam teks regulasi atau halaman resmi program")),
+    "PRACTICE": (_("praktik"), _("terlihat dalam data baseline KOTAKU yang nyata")),
+    "SECONDARY": (
+        _("sekunder"),
+        _(
+            "tidak terlihat dalam teks regulasinya sendiri, tetapi dinyatakan sama oleh sedikitnya dua "
+            "sumber sekunder yang independen (lampiran peraturan wali kota/bupati, perda, atau penerapan "
+            "yang ditulis pada masanya); administrator dapat mengubahnya sebagai data ruleset"
+        ),
+    ),
+    "RECALL": (
+        "RECALL",
+        _("belum terkonfirmasi dari sumber primer; administrator dapat mengubahnya sebagai data ruleset"),
+    ),
+}
 
 
 @register.filter
@@ -63,3 +86,24 @@ def pct(value: float | None, places: int = 1) -> str:
     if value is None:
         return "–"
     return f"{num(float(value) * 100, places)} %"
+
+
+@register.filter
+def mark(code: str) -> str:
+    """The UI's name of a confidence mark ('SECONDARY' -> 'sekunder'), shown next to a rule."""
+    return str(MARKS[code][0]) if code in MARKS else str(code)
+
+
+@register.inclusion_tag("core/_marks.html")
+def mark_notes(*codes: str | list[str] | dict[str, str]) -> dict[str, object]:
+    """A note explaining each mark used among ``codes`` (marks, lists of marks or their values)."""
+    used: set[str] = set()
+    for item in codes:
+        if isinstance(item, dict):
+            used.update(item.values())
+        elif isinstance(item, (list, tuple)):
+            used.update(item)
+        else:
+            used.add(item)
+    marks = [{"label": MARKS[c][0], "meaning": MARKS[c][1]} for c in CONFIDENCE_MARKS if c in used]
+    return {"marks": marks}
