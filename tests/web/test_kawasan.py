@@ -81,7 +81,7 @@ def test_kawasan_page_shows_the_source_mark_of_each_table_and_what_it_means(clie
         status_lahan=True,
         sesuai_tata_ruang=True,
     )
-    kawasan_save(user=users["korkot"], kawasan=kawasan, kelurahan=[tree["bandarharjo"]], rts=rts)
+    save_kawasan(users["korkot"], kawasan, [tree["bandarharjo"]], rts)
     page = client.get(reverse("regions:kawasan", args=[kawasan.pk])).content.decode()
     assert _marked(page, "Urutan prioritas", "sekunder")
     assert _marked(page, "Pola penanganan", "regulasi")
