@@ -233,3 +233,22 @@ def test_many_rts_are_checked_at_once():
     flags = check_quality(QualityData(columns, CRITERIA, city=np.repeat([1, 2], n // 2)))
     rows_flagged = {f.row for f in flags if f.field == "jiwa_per_kk"}
     assert {7, 4000} <= rows_flagged
+
+
+def test_docs_describe_every_shipped_check_and_say_it_is_not_regulation():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "quality.md").read_text("utf-8")
+    assert "not regulation" in text
+    for check in load_quality_rules().checks:
+        assert f"`{check.kind}`" in text, f"docs/quality.md does not describe {check.kind}"
+        for name, value in check.params.items():
+            if isinstance(value, int | float) and name not in ("low", "high"):
+                assert f"`{name} = {value}`" in text, f"docs/quality.md: {check.kind} {name} = {value}"
+
+
+def test_the_rules_file_says_it_is_not_regulation():
+    from importlib import resources
+
+    text = resources.files("nolkumuh.scoring").joinpath("data/quality.toml").read_text("utf-8")
+    assert "NOT regulation" in text
