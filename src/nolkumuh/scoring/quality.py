@@ -113,6 +113,12 @@ class QualityData:
     def column(self, name: str) -> np.ndarray:
         return np.asarray(self.columns[name], dtype=np.float64)
 
+    def reported(self, hit: np.ndarray) -> np.ndarray:
+        """Positions of the RTs hit by a check that are to be reported."""
+        if self.report is not None:
+            hit = hit & np.asarray(self.report, dtype=bool)
+        return np.flatnonzero(hit)
+
 
 def _problems(i: int, item: Any) -> list[str]:
     if not isinstance(item, dict):
@@ -193,7 +199,7 @@ def _header_jump(data: QualityData, check: Check) -> list[Flag]:
         with np.errstate(divide="ignore", invalid="ignore"):
             relative = np.where(before > 0, change / np.where(before > 0, before, 1), np.inf)
         hit = np.isfinite(before) & (change >= p["min_absolute"]) & (relative > p["max_change"] + SLACK)
-        for i in np.flatnonzero(hit):
+        for i in data.reported(hit):
             b = float(before[i])
             flags.append(
                 Flag(
@@ -225,7 +231,7 @@ def _volume_jump(data: QualityData, check: Check) -> list[Flag]:
         now, before = _percent(now_v, now_d), _percent(before_v, before_d)
         with np.errstate(invalid="ignore"):
             hit = np.abs(now - before) > limit + SLACK  # NaN (no previous record, zero denominator) is False
-        for i in np.flatnonzero(hit):
+        for i in data.reported(hit):
             b = float(before[i])
             flags.append(
                 Flag(
@@ -260,7 +266,7 @@ def _ratio_range(data: QualityData, check: Check) -> list[Flag]:
             {},
             (float(top[i]), float(bottom[i])),
         )
-        for i in np.flatnonzero(hit)
+        for i in data.reported(hit)
     ]
 
 
@@ -283,7 +289,7 @@ def _area_polygon(data: QualityData, check: Check) -> list[Flag]:
             {"polygon": float(polygon[i])},
             (float(luas[i]), round(float(polygon[i]), 4)),
         )
-        for i in np.flatnonzero(hit)
+        for i in data.reported(hit)
     ]
 
 
@@ -302,7 +308,7 @@ def _same_as_previous(data: QualityData, check: Check) -> list[Flag]:
         Flag(
             "same_as_previous", int(i), "", None, None, None, check.severity, {}, _row_values(data, names, i)
         )
-        for i in np.flatnonzero(same)
+        for i in data.reported(same)
     ]
 
 
@@ -320,7 +326,7 @@ def _all_zero(data: QualityData, check: Check) -> list[Flag]:
     keys = [k for k, _d in data.criteria]
     return [
         Flag("all_zero", int(i), "", 0.0, None, None, check.severity, {}, _row_values(data, keys, i))
-        for i in np.flatnonzero((volumes == 0).all(axis=0))
+        for i in data.reported((volumes == 0).all(axis=0))
     ]
 
 
@@ -334,7 +340,7 @@ def _all_max(data: QualityData, check: Check) -> list[Flag]:
     names = [*(k for k, _d in data.criteria), *sorted({d for _k, d in data.criteria})]
     return [
         Flag("all_max", int(i), "", 100.0, None, None, check.severity, {}, _row_values(data, names, i))
-        for i in np.flatnonzero(full)
+        for i in data.reported(full)
     ]
 
 
@@ -367,7 +373,10 @@ def _city_outlier(data: QualityData, check: Check) -> list[Flag]:
     for name in p["ratios"]:
         top, bottom, ratio = _ratio(data, name)
         for a, b in itertools.pairwise(starts):
-            rows, median, spread = _outliers_in(ratio, order[a:b], p)
+            members = order[a:b]
+            if data.report is not None and not np.asarray(data.report, dtype=bool)[members].any():
+                continue  # no RT of this city is reported on
+            rows, median, spread = _outliers_in(ratio, members, p)
             reach = p["max_score"] * spread
             flags.extend(
                 Flag(
@@ -382,6 +391,7 @@ def _city_outlier(data: QualityData, check: Check) -> list[Flag]:
                     (float(top[i]), float(bottom[i])),
                 )
                 for i in rows
+                if data.report is None or data.report[i]
             )
     return flags
 
@@ -404,7 +414,4 @@ def check_quality(data: QualityData, rules: QualityRules | None = None) -> list[
     if len(data) == 0:
         return []
     flags = [f for check in rules.checks for f in CHECKS[check.kind](data, check)]
-    if data.report is not None:
-        report = np.asarray(data.report, dtype=bool)
-        flags = [f for f in flags if report[f.row]]
     return sorted(flags, key=lambda f: f.row)  # stable: within an RT, the file's order
