@@ -7,11 +7,12 @@ from __future__ import annotations
 from django.urls import reverse
 
 from nolkumuh.baseline.models import DataRound, FlagReview, RtRecord
-from nolkumuh.baseline.quality import stored_flags
+from nolkumuh.baseline.quality import KIND_LABELS, flag_message, stored_flags
 from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.regions.services import rt_get_or_create
-from nolkumuh.scoring import HEADER_FIELDS
+from nolkumuh.scoring import HEADER_FIELDS, load_ruleset
+from nolkumuh.scoring.quality import KIND_PARAMS, Flag
 from tests.exchange.conftest import sample_rows, write_xlsx
 from tests.web.conftest import PASSWORD, rt_values
 
@@ -68,7 +69,7 @@ def test_previous_round_jump_is_worded_with_the_fields_label(client, users, tree
     rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values(jumlah_kk="70"))
     login(client, users["askot"])
     text = client.get(f"/data/{K}/2024/").content.decode()
-    assert "Jumlah KK 70 — tahun 2023 42, di luar kisaran wajar 21–63; periksa isian ini." in text
+    assert "Jumlah KK 70 (tahun 2023: 42) — di luar kisaran wajar 21–63; periksa isian ini." in text
     section = text.split('id="quality-flags"')[1].split("</table>")[0]
     assert "<td>jumlah_kk" not in section and "jumlah_kk 70" not in section
 
@@ -110,7 +111,7 @@ def test_askot_marks_a_flag_reviewed_with_a_note_audited_and_closed_while_values
     assert "Ditandai sudah diperiksa" in text and "Dicek di lapangan: rumah kos." in text
     audit = AuditEntry.objects.get(object_type="flag_review")
     assert audit.user == users["askot"] and audit.before is None
-    assert audit.after["note"] == "Dicek di lapangan: rumah kos." and audit.after["value"] == "9,8"
+    assert audit.after["note"] == "Dicek di lapangan: rumah kos." and audit.after["value"] == "9,8095"
     region = client.get("/kualitas/33.74/?tahun=2024").content.decode()
     assert "0 tanda terbuka, 1 sudah diperiksa." in region
     # a second note replaces the first, audited with before and after
@@ -177,3 +178,31 @@ def test_region_page_is_only_for_the_users_own_regions(client, users, tree, roun
     client.logout()
     login(client, users["fasilitator"])
     assert f"/kualitas/{K}/?tahun=2024" in client.get(f"/data/{K}/2024/").content.decode()
+
+
+def test_every_kind_is_worded_with_labels_not_keys():
+    ruleset = load_ruleset("permen-pupr-14-2018")
+    cases = {
+        "header_jump": Flag("header_jump", 0, "luas", 4.0, 1.0, 3.0, "x", {"previous": 2.0}),
+        "volume_jump": Flag("volume_jump", 0, "jalan_cakupan", 70.0, 0.0, 60.0, "x", {"previous": 10.0}),
+        "ratio_range": Flag("ratio_range", 0, "bangunan_per_ha", 400.0, 1.0, 300.0, "x"),
+        "area_polygon": Flag("area_polygon", 0, "luas", 1.31, 0.7, 1.3, "x", {"polygon": 1.0}),
+        "same_as_previous": Flag("same_as_previous", 0, "", None, None, None, "x"),
+        "all_zero": Flag("all_zero", 0, "", 0.0, None, None, "x"),
+        "all_max": Flag("all_max", 0, "", 100.0, None, None, "x"),
+        "city_outlier": Flag("city_outlier", 0, "jiwa_per_ha", 900.0, 0.0, 500.0, "x", {"median": 250.0}),
+    }
+    assert set(cases) == set(KIND_PARAMS) == set(KIND_LABELS)
+    texts = {kind: flag_message(flag, ruleset, 2023) for kind, flag in cases.items()}
+    assert texts["header_jump"].startswith("Luas verifikasi 4 (tahun 2023: 2) — di luar kisaran wajar 1–3")
+    assert texts["volume_jump"].startswith(
+        "Persentase 2a Jaringan jalan tidak melayani seluruh lingkungan 70 % (tahun 2023: 10 %)"
+    )
+    assert texts["ratio_range"] == (
+        "Jumlah bangunan per hektare 400 — di luar kisaran wajar 1–300; periksa jumlah bangunan atau luas."
+    )
+    assert "(peta batas RT: 1 ha) — di luar kisaran wajar 0,7–1,3 ha" in texts["area_polygon"]
+    assert "tahun 2023" in texts["same_as_previous"]
+    assert "median 250" in texts["city_outlier"]
+    for text in texts.values():
+        assert "%(" not in text and "_" not in text

@@ -81,14 +81,15 @@ class ShownFlag:
         return str(SEVERITY_LABELS.get(self.severity, self.severity))
 
 
-def num(value: float | None) -> str:
-    """A number in the user's format: whole numbers without decimals, others with one or two."""
+def num(value: float | None, places: int = 2) -> str:
+    """A number in the user's format with at most ``places`` decimals, no trailing zeros."""
     if value is None or not np.isfinite(value):
         return "–"
-    if float(value).is_integer():
-        return number_format(int(value), force_grouping=True)
-    places = 1 if abs(value) >= 1 else 2
-    return number_format(round(float(value), places), decimal_pos=places, force_grouping=True)
+    rounded = round(float(value), places)
+    if rounded.is_integer():
+        return number_format(int(rounded), force_grouping=True)
+    shown = next(p for p in range(1, places + 1) if round(rounded, p) == rounded)
+    return number_format(rounded, decimal_pos=shown, force_grouping=True)
 
 
 def field_label(name: str, ruleset: Ruleset) -> str:
@@ -107,26 +108,27 @@ def field_label(name: str, ruleset: Ruleset) -> str:
 
 def flag_message(flag: Flag, ruleset: Ruleset, previous_year: int | None) -> str:
     """The warning in plain words, with the value, the expected range and what to check."""
+    places = 1 if flag.field in RATIO_LABELS else 2  # a ratio to one decimal (9,8 jiwa per KK)
     words = {
         "field": field_label(flag.field, ruleset),
-        "value": num(flag.value),
-        "low": num(flag.low),
-        "high": num(flag.high),
+        "value": num(flag.value, places),
+        "low": num(flag.low, places),
+        "high": num(flag.high, places),
         "year": previous_year or "",
-        **{k: num(v) for k, v in flag.params.items()},
+        **{k: num(v, places) for k, v in flag.params.items()},
     }
     texts = {
         "header_jump": _(
-            "%(field)s %(value)s — tahun %(year)s %(previous)s, di luar kisaran wajar %(low)s–%(high)s; "
-            "periksa isian ini."
+            "%(field)s %(value)s (tahun %(year)s: %(previous)s) — di luar kisaran wajar "
+            "%(low)s–%(high)s; periksa isian ini."
         ),
         "volume_jump": _(
-            "Persentase %(field)s %(value)s %% — tahun %(year)s %(previous)s %%, di luar kisaran wajar "
-            "%(low)s–%(high)s %%; periksa volume dan pembaginya."
+            "Persentase %(field)s %(value)s %% (tahun %(year)s: %(previous)s %%) — di luar kisaran "
+            "wajar %(low)s–%(high)s %%; periksa volume dan pembaginya."
         ),
         "ratio_range": _("%(field)s %(value)s — di luar kisaran wajar %(low)s–%(high)s; %(hint)s."),
         "area_polygon": _(
-            "Luas verifikasi %(value)s ha — peta batas RT %(polygon)s ha, di luar kisaran wajar "
+            "Luas verifikasi %(value)s ha (peta batas RT: %(polygon)s ha) — di luar kisaran wajar "
             "%(low)s–%(high)s ha; periksa luas atau batas RT."
         ),
         "same_as_previous": _(
@@ -226,7 +228,7 @@ def shown(
             field=f.field,
             severity=f.severity,
             message=flag_message(f, ruleset, year),
-            value=num(f.value)[:80],
+            value=num(f.value, 4)[:80],
             fingerprint=f.fingerprint,
         )
         for f in flags
