@@ -93,6 +93,22 @@ def test_import_dry_run_lists_warnings_by_row_and_column_and_still_saves(
     assert RtRecord.objects.filter(rt__kelurahan=tree["bandarharjo"]).count() == len(rows)
 
 
+def test_import_dry_run_with_problems_lists_the_warnings_beside_them(
+    client, users, tree, round2024, tmp_path
+):
+    rows = [r for r in sample_rows(years=[2024]) if r["kode_kelurahan"] == K]
+    rows[1]["jumlah_penduduk"] = int(rows[1]["jumlah_kk"]) * 12
+    rows[3]["kode_kelurahan"] = "33.74.02.1999"  # a row problem (cell problems stop the reading)
+    path = write_xlsx(tmp_path / "isian.xlsx", rows)
+    login(client, users["fasilitator"])
+    with path.open("rb") as handle:
+        text = client.post("/impor/2024/", {"file": handle}).content.decode()
+    assert "baris 5" in text.split('id="import-issues"')[1].split("</ul>")[0]
+    warnings = text.split('id="import-warnings"')[1].split("</table>")[0]
+    assert "<td>3</td><td>jumlah_penduduk, jumlah_kk</td>" in warnings
+    assert 'id="confirm-import"' not in text  # the problems block saving, the warnings do not
+
+
 def test_askot_marks_a_flag_reviewed_with_a_note_audited_and_closed_while_values_hold(
     client, users, tree, round2024
 ):

@@ -307,9 +307,10 @@ class ImportWarning:
 
 
 def import_flags(plan: ImportPlan) -> list[ImportWarning]:
-    """The flags of a checked import's rows, against the stored data of their cities (the rows
-    the file replaces left out) and each RT's previous round."""
-    if not plan.ok or plan.data is None or not plan.rows:
+    """The flags of a checked import's rows (those that passed the row checks, also when other
+    rows have problems), against the stored data of their cities (the rows the file replaces left
+    out) and each RT's previous round."""
+    if plan.data is None or not plan.rows:  # rows with problems are left out of plan.rows
         return []
     columns = plan.data.columns
     rts = {
