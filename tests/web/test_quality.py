@@ -60,6 +60,9 @@ def test_preview_warns_as_the_user_types(client, users, tree, round2024):
     assert MESSAGE in text and 'id="preview-total">24<' in text
     plain = client.post(f"/data/{K}/2024/pratinjau/?rt={rt.pk}", rt_values(luas="2,66")).content.decode()
     assert "perlu diperiksa" not in plain
+    for hostile in ("abc", "9" * 30, "-1", ""):
+        response = client.post(f"/data/{K}/2024/pratinjau/?rt={hostile}", typed)
+        assert response.status_code == 200 and 'id="preview-total">24<' in response.content.decode()
 
 
 def test_previous_round_jump_is_worded_with_the_fields_label(client, users, tree, round2024):
@@ -164,6 +167,9 @@ def test_a_review_needs_a_note_and_a_verifier(client, users, tree, round2024):
     assert not FlagReview.objects.exists()
     gone = client.post(f"/data/{K}/2024/kualitas/periksa/", {**post, "kind": "all_max"}, follow=True)
     assert "sudah tidak ada" in gone.content.decode()
+    for hostile in ("abc", "9" * 30):
+        response = client.post(f"/data/{K}/2024/kualitas/periksa/", {**post, "rt": hostile}, follow=True)
+        assert "sudah tidak ada" in response.content.decode()
 
 
 def test_region_page_counts_open_flags_by_kind_and_kelurahan(client, users, tree, round2024):

@@ -150,6 +150,11 @@ def flag_message(flag: Flag, ruleset: Ruleset, previous_year: int | None) -> str
     return texts[flag.kind] % words
 
 
+def id_or_zero(text: str) -> int:
+    """A record id typed into an address or a form: digits within a database integer, else 0."""
+    return int(text) if text.isdigit() and len(text) <= 9 else 0
+
+
 def previous_round(round: DataRound) -> DataRound | None:
     return DataRound.objects.filter(year__lt=round.year).order_by("-year").first()
 

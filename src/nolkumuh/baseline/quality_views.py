@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound
-from nolkumuh.baseline.quality import KIND_LABELS, stored_flags
+from nolkumuh.baseline.quality import KIND_LABELS, id_or_zero, stored_flags
 from nolkumuh.baseline.services import flag_review_save
 from nolkumuh.baseline.views import _kelurahan
 from nolkumuh.core.bounds import year_or_404
@@ -72,8 +72,7 @@ def flag_review(request: HttpRequest, code: str, year: int) -> HttpResponse:
     stored data (what the form posted only names it)."""
     kelurahan = _kelurahan(request, code)
     round = get_object_or_404(DataRound, year=year)
-    rt_id = request.POST.get("rt", "")
-    rt = Rt.objects.filter(pk=int(rt_id) if rt_id.isdigit() else 0, kelurahan=kelurahan).first()
+    rt = Rt.objects.filter(pk=id_or_zero(request.POST.get("rt", "")), kelurahan=kelurahan).first()
     kind, field = request.POST.get("kind", ""), request.POST.get("field", "")
     flags = stored_flags(round=round, code=kelurahan.code) if rt else []
     flag = next((f for f in flags if (f.rt_id, f.kind, f.field) == (rt.pk, kind, field)), None)

@@ -24,7 +24,7 @@ from nolkumuh.baseline.imports import import_apply, import_plan
 from nolkumuh.baseline.job_starts import export_start, import_check_start
 from nolkumuh.baseline.jobs import import_is_large
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
-from nolkumuh.baseline.quality import import_flags, kelurahan_quality, rt_flags
+from nolkumuh.baseline.quality import id_or_zero, import_flags, kelurahan_quality, rt_flags
 from nolkumuh.baseline.scoring import assess_values, record_values, ruleset_of
 from nolkumuh.baseline.services import (
     ensure_editable,
@@ -186,7 +186,7 @@ def rt_preview(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """htmx: the percentages, scores, total and class for the values typed so far."""
     kelurahan = _kelurahan(request, code)
     round = get_object_or_404(DataRound, year=year)
-    rt = Rt.objects.filter(pk=request.GET.get("rt") or 0, kelurahan=kelurahan).first()
+    rt = Rt.objects.filter(pk=id_or_zero(request.GET.get("rt", "")), kelurahan=kelurahan).first()
     ruleset, form = _rt_form(round, request.POST)
     if not form.is_valid():
         return render(request, "baseline/_preview.html", {"incomplete": True})
