@@ -147,6 +147,12 @@ TABLE: dict[str, Entry] = {
     "baseline:completeness": Entry(
         lambda w: f"/kelengkapan/{C}/",
         "LO O OO OO OO OO", "LO O OO OO OO OO"),
+    "baseline:quality": Entry(
+        lambda w: f"/kualitas/{K}/?tahun=2023",
+        "LN O ON ON ON ON", "LN O ON ON ON ON"),
+    "baseline:flag_review": Entry(
+        lambda w: f"/data/{K}/2023/kualitas/periksa/",
+        "LM M MM MM MM MM", "LN R RN RN RN RN"),
     "planning:list": Entry(
         lambda w: f"/rencana/wilayah/{C}/",
         "LN O ON ON ON NN", "LN O ON ON ON NN"),

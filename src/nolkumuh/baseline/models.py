@@ -124,3 +124,31 @@ class SubmissionEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class FlagReview(models.Model):
+    """An askot's "sudah diperiksa" on one data-quality flag of one RT in one round, with a note.
+
+    A flag is keyed by its kind and field; the review holds while the RT's values behind the flag
+    are unchanged (``fingerprint``, from nolkumuh.scoring.quality.Flag): when they change, the flag
+    is open again.
+    """
+
+    round = models.ForeignKey(DataRound, on_delete=models.CASCADE, related_name="flag_reviews")
+    rt = models.ForeignKey(Rt, on_delete=models.CASCADE, related_name="flag_reviews")
+    kind = models.CharField(_("jenis pemeriksaan"), max_length=40)
+    field = models.CharField(_("isian"), max_length=80, blank=True)
+    fingerprint = models.CharField(max_length=64)
+    value = models.CharField(_("nilai"), max_length=80, blank=True)  # as shown when reviewed
+    note = models.TextField(_("catatan"), validators=within("note"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pemeriksaan kualitas data")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "rt", "kind", "field"], name="one_review_per_flag"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rt} {self.round} {self.kind} {self.field}"

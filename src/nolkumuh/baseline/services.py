@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import (
     TRANSITIONS,
@@ -21,13 +23,16 @@ from nolkumuh.accounts.services import (
     user_scope,
     workflow_step,
 )
-from nolkumuh.baseline.models import DataRound, RtRecord, Submission, SubmissionEvent
+from nolkumuh.baseline.models import DataRound, FlagReview, RtRecord, Submission, SubmissionEvent
 from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
 from nolkumuh.core.bounds import validated
 from nolkumuh.core.services import audit_change, audit_record
 from nolkumuh.exchange.bounds import range_params, range_problem
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue
+
+if TYPE_CHECKING:  # the flags are worded in baseline.quality, which imports the import plan
+    from nolkumuh.baseline.quality import ShownFlag
 
 
 def submission_get(*, kelurahan: Region, round: DataRound) -> Submission:
@@ -167,3 +172,42 @@ def submission_transition(
         summary=f"{kelurahan.name} {round.year}: {status_word(before)} → {status_word(to_status)}",
     )
     return submission
+
+
+@transaction.atomic
+def flag_review_save(
+    *, user: AbstractBaseUser, round: DataRound, rt: Rt, flag: ShownFlag, note: str
+) -> FlagReview:
+    """Mark a data-quality flag "sudah diperiksa" with a note (askot, korkot, admin of the
+    kelurahan). The review holds while the RT's values behind the flag are unchanged; marking again
+    replaces it. Audited with the review before and after."""
+    if not user_scope(user).may("verify", rt.kelurahan):
+        raise PermissionDenied("outside_scope")
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Tuliskan catatan pemeriksaannya: apa yang dicek dan hasilnya."))
+    review = FlagReview.objects.filter(round=round, rt=rt, kind=flag.kind, field=flag.field).first()
+    before = _review_snapshot(review) if review else None
+    review = review or FlagReview(round=round, rt=rt, kind=flag.kind, field=flag.field)
+    review.fingerprint, review.value, review.note, review.user = flag.fingerprint, flag.value, note, user
+    review.full_clean(exclude=["round", "rt", "user"])
+    review.save()
+    audit_change(
+        user=user,
+        object_type="flag_review",
+        object_id=review.pk,
+        before=before,
+        after=_review_snapshot(review),
+        summary=f"{rt.kelurahan.name} RW {rt.rw} RT {rt.rt} {round.year}: {flag.kind} {flag.field}",
+    )
+    return review
+
+
+def _review_snapshot(review: FlagReview) -> dict[str, object]:
+    return {
+        "kind": review.kind,
+        "field": review.field,
+        "value": review.value,
+        "fingerprint": review.fingerprint,
+        "note": review.note,
+    }

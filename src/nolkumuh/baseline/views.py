@@ -24,6 +24,7 @@ from nolkumuh.baseline.imports import import_apply, import_plan
 from nolkumuh.baseline.job_starts import export_start, import_check_start
 from nolkumuh.baseline.jobs import import_is_large
 from nolkumuh.baseline.models import DataRound, RtRecord
+from nolkumuh.baseline.quality import id_or_zero, import_flags, kelurahan_quality, rt_flags
 from nolkumuh.baseline.scoring import assess_values, record_values, ruleset_of
 from nolkumuh.baseline.services import (
     ensure_editable,
@@ -95,6 +96,7 @@ def kelurahan_data(
             "new_rt_form": NewRtForm(),
             "sections": [section(request, kelurahan, round, rts) for section in sections],
             "reason_form": ReasonForm(),
+            **kelurahan_quality(scope=user_scope(request.user), kelurahan=kelurahan, round=round),
         },
     )
 
@@ -154,6 +156,10 @@ def rt_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse
             )
         else:
             messages.success(request, _("Data RT tersimpan."))
+            for flag in rt_flags(
+                round=round, rt=rt, values=form_values(form.cleaned_data)
+            ):  # warnings, never blocking
+                messages.warning(request, _("Perlu diperiksa: %(message)s") % {"message": flag.message})
             return redirect("baseline:kelurahan", code, year)
     _region, ancestors = region_with_ancestors(code=kelurahan.code)
     aspects = [catalogue().aspects[n] for n in ruleset.aspects]
@@ -172,6 +178,7 @@ def rt_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse
             "ruleset": ruleset,
             "ancestors": [*ancestors, kelurahan],
             "here": str(rt),
+            "flags": rt_flags(round=round, rt=rt, values=initial) if initial and not form.is_bound else [],
         },
     )
 
@@ -180,8 +187,9 @@ def rt_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse
 @require_POST
 def rt_preview(request: HttpRequest, code: str, year: int) -> HttpResponse:
     """htmx: the percentages, scores, total and class for the values typed so far."""
-    _kelurahan(request, code)
+    kelurahan = _kelurahan(request, code)
     round = get_object_or_404(DataRound, year=year)
+    rt = Rt.objects.filter(pk=id_or_zero(request.GET.get("rt", "")), kelurahan=kelurahan).first()
     ruleset, form = _rt_form(round, request.POST)
     if not form.is_valid():
         return render(request, "baseline/_preview.html", {"incomplete": True})
@@ -202,6 +210,9 @@ def rt_preview(request: HttpRequest, code: str, year: int) -> HttpResponse:
         "class_code": str(assessment.class_codes()[0]),
         "class_label": str(assessment.class_labels()[0]),
         "max_total": ruleset.max_total,
+        "flags": rt_flags(round=round, rt=rt, values=form_values(form.cleaned_data))
+        if rt and not issues
+        else [],
     }
     return render(request, "baseline/_preview.html", context)
 
@@ -275,7 +286,11 @@ def import_start(request: HttpRequest, year: int) -> HttpResponse:
         }
         lang = get_language() or "id"
         context.update(
-            plan=plan, token=token, issue_lines=[i.line(lang) for i in plan.issues], name=upload.name
+            plan=plan,
+            token=token,
+            issue_lines=[i.line(lang) for i in plan.issues],
+            name=upload.name,
+            warnings=import_flags(plan),
         )
     return render(request, "baseline/import.html", context)
 
@@ -386,5 +401,6 @@ def completeness(request: HttpRequest, code: str) -> HttpResponse:
             "rounds": rounds,
             "rows": rows,
             "missing": missing,
+            "may_quality": user_scope(request.user).covers(region.code),
         },
     )

@@ -1,6 +1,7 @@
 from django.urls import include, path, register_converter
 
 from nolkumuh.accounts import views as accounts
+from nolkumuh.baseline import quality_views as baseline_quality
 from nolkumuh.baseline import views as baseline
 from nolkumuh.core import job_views as core_jobs
 from nolkumuh.core.bounds import YearConverter
@@ -87,6 +88,10 @@ baseline_urls = (
         path("impor/tandai/<str:token>/", baseline.import_marked, name="import_marked"),
         path("unduh/<str:code>/", baseline.export, name="export"),
         path("kelengkapan/<str:code>/", baseline.completeness, name="completeness"),
+        path("kualitas/<str:code>/", baseline_quality.quality_region, name="quality"),
+        path(
+            "data/<str:code>/<year:year>/kualitas/periksa/", baseline_quality.flag_review, name="flag_review"
+        ),
     ],
     "baseline",
 )
