@@ -85,7 +85,7 @@ def test_the_rendered_pages_show_one_figure_with_its_coverage(demo):
     # the officer also sees the unapproved data, labelled as such, never as the headline
     assert "termasuk 40 RT yang belum disetujui" in officer_profile
     assert "termasuk 40 RT yang belum disetujui" in dashboard
-    assert "belum disetujui" not in public
+    assert "RT yang belum disetujui" not in public
 
 
 def test_a_partial_round_is_marked_in_the_trend_not_drawn_as_a_drop(demo):

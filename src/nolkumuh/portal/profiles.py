@@ -84,6 +84,7 @@ def profile_context(
         "s": None,
         "h": None,
         "classed": classed,
+        "chart_id": "sebagian-" + unit.replace(".", "-"),
     }
     if chosen is None:
         return context
