@@ -107,3 +107,15 @@ def test_regions_show_rts_per_class_and_rts_and_kawasan_their_class(demo):
     assert "Tingkat kekumuhan" in page
     page = client.get(reverse("regions:kawasan", args=[rt.kawasan.pk]), {"tahun": "2022"}).content.decode()
     assert "Tingkat kekumuhan" in page
+
+
+def test_the_plan_shows_the_official_figure_of_its_base_round_beside_its_projection(demo):
+    from nolkumuh.planning.models import Plan
+
+    plan = Plan.objects.select_related("region", "base_round").order_by("pk").first()
+    official = region_headline(code=plan.region.code, year=plan.base_round.year)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    line = re.search(r'id="official-figure">([^<]*)', page).group(1)
+    assert f"Luas kumuh resmi tahun itu: {number(official.slum_area)} ha ({official.coverage.text()})" in line
