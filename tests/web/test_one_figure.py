@@ -119,3 +119,31 @@ def test_the_plan_shows_the_official_figure_of_its_base_round_beside_its_project
     page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
     line = re.search(r'id="official-figure">([^<]*)', page).group(1)
     assert f"Luas kumuh resmi tahun itu: {number(official.slum_area)} ha ({official.coverage.text()})" in line
+
+
+def test_the_map_colours_a_kelurahan_by_its_rts_not_by_a_class_of_its_own(demo):
+    from nolkumuh.geo.display import CLASS_COLOURS
+
+    figure = region_headline(code="33", year=2022)
+    url = reverse("regions:map_geojson", args=["33"])
+    layer = Client().get(url, {"tingkat": "kelurahan", "tahun": "2022"}).json()
+    rows = {r.key: r for r in region_headline_rows(figure)}
+    coloured = 0
+    for feature in layer["features"]:
+        props = feature["properties"]
+        code = props["url"].rstrip("/").rsplit("/", 1)[-1]
+        assert props["class"] == ""
+        if code in rows:
+            worst = next(c["code"] for c in rows[code].by_class if c["rts"])
+            assert props["color"] == CLASS_COLOURS[worst]
+            assert " RT" in props["tooltip"] and "luas kumuh" in props["tooltip"]
+            coloured += 1
+    assert coloured >= 10
+
+
+def region_headline_rows(figure):  # type: ignore[no-untyped-def]
+    """The kelurahan rows of a province's headline (computed again with a kelurahan key)."""
+    from nolkumuh.baseline.figures import headline
+
+    records = load_records(user=AnonymousUser(), code="33")
+    return headline(records, figure.round, child_key=lambda r: r["rt__kelurahan__code"]).rows
