@@ -147,3 +147,19 @@ def region_headline_rows(figure):  # type: ignore[no-untyped-def]
 
     records = load_records(user=AnonymousUser(), code="33")
     return headline(records, figure.round, child_key=lambda r: r["rt__kelurahan__code"]).rows
+
+
+def test_the_memorandum_states_the_official_figure_beside_the_plans_kumuh_awal(demo):
+    import io
+
+    import docx
+
+    from nolkumuh.planning.models import Plan
+
+    plan = Plan.objects.select_related("region", "base_round").order_by("pk").first()
+    official = region_headline(code=plan.region.code, year=plan.base_round.year)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    document = docx.Document(io.BytesIO(client.get(reverse("planning:docx", args=[plan.pk])).content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert f"luas kumuh resmi tahun itu: {number(official.slum_area)} ha ({official.coverage.text()})" in text
