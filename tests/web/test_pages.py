@@ -199,7 +199,7 @@ def test_a_round_still_being_approved_is_not_the_default_and_is_flagged(client, 
     Submission.objects.filter(round=round2023).update(status="approved")
     Submission.objects.filter(round=round2024, kelurahan=tree["bandarharjo"]).update(status="approved")
     page = client.get(reverse("regions:profile", args=["33.74"])).content.decode()
-    assert "Tingkat kekumuhan 2023" in page and "baru mencakup" not in page
+    assert "Luas kumuh 2023" in page and "baru mencakup" not in page
     flagged = client.get(reverse("regions:profile", args=["33.74"]) + "?tahun=2024").content.decode()
     assert "Data tahun ini baru mencakup 1 dari 2 kelurahan" in flagged
 

@@ -43,17 +43,20 @@ RECORD_FIELDS = (
 )
 
 
-def visible_records(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[RtRecord]:
-    """Approved data for everyone; a signed-in user also sees unapproved data of their regions."""
+def is_approved() -> Exists:
+    """Whether a record's kelurahan submission of its round is approved (an EXISTS over rows)."""
     # EXISTS rather than a join: no duplicate rows, so no DISTINCT over wide rows (which made a
     # province page take tens of seconds)
-    approved = Q(
-        Exists(
-            Submission.objects.filter(
-                kelurahan_id=OuterRef("rt__kelurahan_id"), round_id=OuterRef("round_id"), status="approved"
-            )
+    return Exists(
+        Submission.objects.filter(
+            kelurahan_id=OuterRef("rt__kelurahan_id"), round_id=OuterRef("round_id"), status="approved"
         )
     )
+
+
+def visible_records(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[RtRecord]:
+    """Approved data for everyone; a signed-in user also sees unapproved data of their regions."""
+    approved = Q(is_approved())
     scope = user_scope(user)
     if scope.is_admin:
         return RtRecord.objects.all()
@@ -79,6 +82,7 @@ class Row:
     sectoral: float
     slum_area: float
     luas: float
+    by_class: list[dict[str, Any]] = field(default_factory=list)  # code, rts, area per RT class
 
 
 @dataclass
@@ -109,6 +113,7 @@ class Summary:
     slum_area_map: float | None = None
     area_by_class_map: list[float] = field(default_factory=list)
     chart_height: int = 0
+    coverage: Any = None  # baseline.figures.Coverage: how many RTs, on which basis
 
 
 def _table(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> RtTable:
@@ -125,15 +130,18 @@ def load_records(
     kawasan_id: int | None = None,
     rt_id: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The visible records (all rounds) of a region by code prefix, of a kawasan, or of one RT."""
-    qs = visible_records(user=user)
+    """The visible records (all rounds) of a region by code prefix, of a kawasan, or of one RT; each
+    says whether it is approved (``approved``), the basis of the headline figures (baseline.figures)."""
+    qs = visible_records(user=user).annotate(approved=is_approved())
     if code is not None:
         qs = qs.filter(within(code, "rt__kelurahan__code"))
     if kawasan_id is not None:
         qs = qs.filter(rt__kawasan_id=kawasan_id)
     if rt_id is not None:
         qs = qs.filter(rt_id=rt_id)
-    return list(qs.values(*RECORD_FIELDS).order_by("rt__kelurahan__code", "rt__rw_key", "rt__rt_key"))
+    return list(
+        qs.values(*RECORD_FIELDS, "approved").order_by("rt__kelurahan__code", "rt__rw_key", "rt__rt_key")
+    )
 
 
 def approved_pairs(round_ids: Sequence[int]) -> set[tuple[str, int]]:
@@ -243,6 +251,9 @@ def _rows(mine, table, per_rt, ruleset, child_key) -> list[Row]:
     counts = np.bincount(groups.codes, minlength=len(groups))
     luas = np.bincount(groups.codes, weights=table["luas"], minlength=len(groups))
     codes, labels = scored.class_codes(), scored.class_labels()
+    cells = np.bincount(
+        groups.codes * len(ruleset.classes) + per_rt.class_index, minlength=len(groups) * len(ruleset.classes)
+    ).reshape(len(groups), len(ruleset.classes))
     return [
         Row(
             key,
@@ -253,38 +264,13 @@ def _rows(mine, table, per_rt, ruleset, child_key) -> list[Row]:
             float(scored.sectoral_hundredths[g]) / 100,
             float(area.slum[g]),
             float(luas[g]),
+            [
+                {"code": c.code, "label": c.label, "rts": int(cells[g, i]), "area": float(area.of(c.code)[g])}
+                for i, c in enumerate(ruleset.classes)
+            ],
         )
         for g, key in enumerate(groups.keys)
     ]
-
-
-def trend(records: Sequence[dict[str, Any]], all_rounds: Sequence[DataRound]) -> list[Summary]:
-    """The unit's summary in every round that has data (oldest first)."""
-    present = {r["round_id"] for r in records}
-    return [summarize(records, rnd) for rnd in all_rounds if rnd.pk in present]
-
-
-@dataclass(frozen=True)
-class TrendBar:
-    year: int
-    x: int
-    height: float
-    y: float
-    value: float
-    class_code: str
-    total: int
-
-
-def trend_chart(summaries: Sequence[Summary], height: int = 160) -> tuple[list[TrendBar], float]:
-    """Bars of slum area per round (coloured by the unit's class), scaled to the largest."""
-    largest = max((s.slum_area for s in summaries), default=0.0) or 1.0
-    bars = []
-    for i, s in enumerate(summaries):
-        h = round(s.slum_area / largest * (height - 40), 1)
-        bars.append(
-            TrendBar(s.round.year, 40 + i * 80, h, height - 20 - h, s.slum_area, s.class_code, s.total)
-        )
-    return bars, largest
 
 
 def kawasan_assessment(kawasan: Any, summary: Summary) -> dict[str, Any] | None:

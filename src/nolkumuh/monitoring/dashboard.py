@@ -117,10 +117,10 @@ def dashboard(
     today = today or timezone.localdate()
     children = [] if region.level == Region.Level.KELURAHAN else list(region_children(region=region))
     rows = {c.code: ChildRow(c) for c in children}
-    slum = slum_overview(user=user, region=region)
+    slum = slum_overview(user=user, region=region, year=year)
     for code, child in slum["by_child"].items():
         if code in rows:
-            rows[code].slum_area, rows[code].class_code = child.slum_area, child.class_code
+            rows[code].slum_area, rows[code].by_class = child.slum_area, child.by_class
     construction = _construction(region, rows, today)
     kpp = _kpp(region, rows, today)
     kpis = _kpis(region, children, rows, year)
@@ -130,6 +130,7 @@ def dashboard(
         "year": year,
         "today": today,
         "slum": slum["summary"],
+        "slum_visible": slum["visible"],
         "construction": construction,
         "kpp": kpp,
         "kpis": kpis,

@@ -3,8 +3,8 @@ data/kpi.toml. Each takes a :class:`KpiBatch` (region codes and a year) and retu
 :class:`Reading` per code, for the region and everything below it, with a constant number of
 queries however many codes are asked for.
 
-Slum area, 100-0-100 access and improved access come from the baseline app's approved RT data and
-its stored scores (baseline.selectors.summarize): nothing is scored again here. Indicators whose
+Slum area, 100-0-100 access and improved access come from the baseline app's approved RT data
+through the one definition of the headline figures (baseline.figures.headline, ADR 0009). Indicators whose
 data lives in an app that does not exist yet have no source (see :data:`NO_SOURCE`).
 """
 
@@ -17,9 +17,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 
+from nolkumuh.baseline.figures import headline
 from nolkumuh.baseline.models import DataRound, RtRecord
-from nolkumuh.baseline.selectors import RECORD_FIELDS, summarize, visible_records
+from nolkumuh.baseline.selectors import RECORD_FIELDS, is_approved, visible_records
 from nolkumuh.core.documents import number
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.kpimath import share
@@ -37,6 +39,7 @@ class Reading:
     note: str = ""
     baseline: float | None = None  # the value at the baseline data round, where the source knows it
     available: bool = True
+    figure: float | None = None  # the headline figure behind the value (slum area, ha), ADR 0009
 
 
 NO_SOURCE = Reading(None, "belum ada sumber data (modul pelatihan belum terhubung)", available=False)
@@ -141,8 +144,8 @@ def _rounds(batch: KpiBatch) -> tuple[DataRound | None, DataRound | None]:
 
 
 def _slum(batch: KpiBatch) -> dict[str, Any]:
-    """Approved records of the baseline round and the year's round, grouped by batch code (one
-    query), restricted to RTs present in both so the comparison is like for like."""
+    """Approved records of every round, grouped by batch code (one query shared by the trend's
+    batches), with the baseline round and the year's round."""
     if "slum" in batch.memo:
         return batch.memo["slum"]
     base, now = _rounds(batch)
@@ -153,70 +156,107 @@ def _slum(batch: KpiBatch) -> dict[str, Any]:
             lambda: list(
                 visible_records(user=AnonymousUser())
                 .filter(batch.within_roots("rt__kelurahan__code"))
-                .values(*RECORD_FIELDS, "class_code", "sectoral_hundredths")
+                .annotate(approved=is_approved())
+                .values(*RECORD_FIELDS, "approved", "class_code", "sectoral_hundredths")
             ),
         )
-        records = [r for r in every if r["round_id"] in (base.pk, now.pk)]
-        in_base = {r["rt_id"] for r in records if r["round_id"] == base.pk}
-        in_now = {r["rt_id"] for r in records if r["round_id"] == now.pk}
-        both = in_base & in_now
-        for record in records:
-            if record["rt_id"] in both:
-                for code in batch.owners(record["rt__kelurahan__code"]):
-                    grouped[code].append(record)
+        for record in every:
+            for code in batch.owners(record["rt__kelurahan__code"]):
+                grouped[code].append(record)
     batch.memo["slum"] = {"base": base, "now": now, "grouped": grouped}
     return batch.memo["slum"]
 
 
-def _summaries(batch: KpiBatch, code: str) -> tuple[Any, Any] | None:
+@dataclass(frozen=True)
+class SlumPair:
+    """A region's figures for a KPI: ``now`` is the headline of the year's round (the figure the
+    profile and the dashboard show); ``before`` and ``after`` compare like for like, over the RTs
+    with approved data in both the baseline round and the year's round."""
+
+    before: Any
+    after: Any
+    now: Any
+    same_rts: int
+
+
+def _summaries(batch: KpiBatch, code: str) -> SlumPair | None:
     data = _slum(batch)
     key = f"summary:{code}"
     if key not in batch.memo:
-        mine = data["grouped"].get(code)
-        batch.memo[key] = (
-            (summarize(mine, data["base"]), summarize(mine, data["now"])) if mine and data["now"] else None
-        )
+        batch.memo[key] = _pair(data["grouped"].get(code) or [], data["base"], data["now"])
     return batch.memo[key]
 
 
-def _each(batch: KpiBatch, reading: Callable[[Any, Any, Any], Reading]) -> dict[str, Reading]:
+def _pair(records: list[dict[str, Any]], base: DataRound | None, now: DataRound | None) -> SlumPair | None:
+    if base is None or now is None or not records:
+        return None
+    current = headline(records, now)
+    if not current.n_rt:
+        return None
+    in_base = {r["rt_id"] for r in records if r["round_id"] == base.pk}
+    in_now = {r["rt_id"] for r in records if r["round_id"] == now.pk}
+    both = in_base & in_now
+    like = [r for r in records if r["rt_id"] in both and r["round_id"] in (base.pk, now.pk)]
+    after = current if both == in_now else headline(like, now)
+    return SlumPair(headline(like, base), after, current, len(both))
+
+
+def _each(batch: KpiBatch, reading: Callable[[SlumPair, Any], Reading]) -> dict[str, Reading]:
     data = _slum(batch)
     result = {}
     for code in batch.codes:
         pair = _summaries(batch, code)
         result[code] = (
-            Reading(None, "belum ada data RT yang disetujui") if pair is None else reading(*pair, data)
+            Reading(None, "belum ada data RT yang disetujui") if pair is None else reading(pair, data)
         )
     return result
 
 
 @register_source("slum_area_reduced")
 def slum_area_reduced(batch: KpiBatch) -> dict[str, Reading]:
-    """(slum ha at baseline - slum ha now) / slum ha at baseline, over RTs with data in both."""
+    """(slum ha at baseline - slum ha now) / slum ha at baseline, over RTs with data in both; the
+    note gives the year's headline slum area with its coverage, then the like-for-like pair."""
 
-    def reading(before: Any, now: Any, data: Any) -> Reading:
-        value = share(before.slum_area - now.slum_area, before.slum_area)
-        note = (
-            f"{number(before.slum_area)} → {number(now.slum_area)} ha "
-            f"(data {data['base'].year}–{data['now'].year})"
-        )
-        return Reading(value, note, 0.0)
+    def reading(pair: SlumPair, data: Any) -> Reading:
+        value = share(pair.before.slum_area - pair.after.slum_area, pair.before.slum_area)
+        now = _("%(year)s: %(area)s ha (%(coverage)s)") % {
+            "year": data["now"].year,
+            "area": number(pair.now.slum_area),
+            "coverage": pair.now.coverage.text(),
+        }
+        like = _("%(base)s pada %(n)s RT yang sama: %(before)s → %(after)s ha") % {
+            "base": data["base"].year,
+            "n": pair.same_rts,
+            "before": number(pair.before.slum_area),
+            "after": number(pair.after.slum_area),
+        }
+        note = f"{now}; {like}"
+        return Reading(value, note, 0.0, figure=pair.now.slum_area)
 
     return _each(batch, reading)
 
 
+def _access_note(pair: SlumPair, data: Any) -> str:
+    return _("data %(year)s (%(coverage)s); baseline %(base)s pada %(n)s RT yang sama") % {
+        "year": data["now"].year,
+        "coverage": pair.now.coverage.text(),
+        "base": data["base"].year,
+        "n": pair.same_rts,
+    }
+
+
 @register_source("water_access")
 def water_access(batch: KpiBatch) -> dict[str, Reading]:
-    def reading(before: Any, now: Any, data: Any) -> Reading:
-        return Reading(now.water_access, f"data {data['now'].year}", before.water_access)
+    def reading(pair: SlumPair, data: Any) -> Reading:
+        return Reading(pair.now.water_access, _access_note(pair, data), pair.before.water_access)
 
     return _each(batch, reading)
 
 
 @register_source("sanitation_access")
 def sanitation_access(batch: KpiBatch) -> dict[str, Reading]:
-    def reading(before: Any, now: Any, data: Any) -> Reading:
-        return Reading(now.sanitation_access, f"data {data['now'].year}", before.sanitation_access)
+    def reading(pair: SlumPair, data: Any) -> Reading:
+        return Reading(pair.now.sanitation_access, _access_note(pair, data), pair.before.sanitation_access)
 
     return _each(batch, reading)
 
@@ -224,17 +264,18 @@ def sanitation_access(batch: KpiBatch) -> dict[str, Reading]:
 @register_source("people_improved_access")
 def people_improved_access(batch: KpiBatch) -> dict[str, Reading]:
     """Residents (now) of RTs that were slum at baseline and whose average deficiency (stored
-    sectoral score) has fallen, as a share of the residents of those RTs."""
+    sectoral score) has fallen, as a share of the residents of those RTs (RTs with approved data
+    in both rounds)."""
     data = _slum(batch)
     result = {}
     for code in batch.codes:
-        records = data["grouped"].get(code, [])
-        if not records:
+        records = [r for r in data["grouped"].get(code, []) if r["approved"]]
+        base = {r["rt_id"]: r for r in records if data["base"] and r["round_id"] == data["base"].pk}
+        now = {r["rt_id"]: r for r in records if data["now"] and r["round_id"] == data["now"].pk}
+        if not (base.keys() & now.keys()):
             result[code] = Reading(None, "belum ada data RT yang disetujui")
             continue
-        base = {r["rt_id"]: r for r in records if r["round_id"] == data["base"].pk}
-        now = {r["rt_id"]: r for r in records if r["round_id"] == data["now"].pk}
-        slum = [rt for rt, r in base.items() if r["class_code"] != "TK"]
+        slum = [rt for rt, r in base.items() if rt in now and r["class_code"] != "TK"]
         people = sum(now[rt]["jumlah_penduduk"] for rt in slum)
         better = sum(
             now[rt]["jumlah_penduduk"]

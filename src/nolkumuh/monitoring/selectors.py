@@ -11,8 +11,9 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
 
+from nolkumuh.baseline.figures import VISIBLE, headline, round_up_to
 from nolkumuh.baseline.models import DataRound, Submission
-from nolkumuh.baseline.selectors import load_records, summarize
+from nolkumuh.baseline.selectors import load_records
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.models import Activity, Kpp
 from nolkumuh.monitoring.scurve import planned_at, schedule_status, week_of
@@ -98,7 +99,7 @@ def child_of(region: Region, code: str) -> str:
 class ChildRow:
     region: Region
     slum_area: float | None = None
-    class_code: str = ""
+    by_class: list[dict[str, Any]] = field(default_factory=list)  # RTs and hectares per RT class
     activities: int = 0
     behind: int = 0
     progress: float | None = None
@@ -130,18 +131,22 @@ def missing_data(*, region: Region) -> tuple[DataRound | None, list[dict[str, An
     return latest, missing
 
 
-def slum_overview(*, user: AbstractBaseUser | AnonymousUser, region: Region) -> dict[str, Any]:
-    """Slum area and class counts of the latest round with data, in total and per child region."""
+def slum_overview(*, user: AbstractBaseUser | AnonymousUser, region: Region, year: int) -> dict[str, Any]:
+    """Slum area and RTs per class in the round of ``year`` (the latest round up to it, as the
+    KPIs take it), in total and per child region: the approved headline figures
+    (baseline.figures), and, labelled apart, the officer's view including unapproved data."""
     records = load_records(user=user, code=region.code)
-    present = {r["round_id"] for r in records}
-    rounds = [r for r in DataRound.objects.order_by("year") if r.pk in present]
-    if not rounds:
-        return {"summary": None, "by_child": {}}
+    chosen = round_up_to(year, list(DataRound.objects.order_by("year")))
+    if chosen is None or not any(r["round_id"] == chosen.pk for r in records):
+        return {"summary": None, "visible": None, "by_child": {}}
     depth = len(region.code.split(".")) + 1
     child_key = (
         None
         if region.level == Region.Level.KELURAHAN
         else (lambda r: ".".join(r["rt__kelurahan__code"].split(".")[:depth]))
     )
-    summary = summarize(records, rounds[-1], child_key)
-    return {"summary": summary, "by_child": {row.key: row for row in summary.rows}}
+    summary = headline(records, chosen, child_key=child_key)
+    visible = None
+    if any(not r["approved"] for r in records if r["round_id"] == chosen.pk):
+        visible = headline(records, chosen, basis=VISIBLE)
+    return {"summary": summary, "visible": visible, "by_child": {row.key: row for row in summary.rows}}

@@ -18,6 +18,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from nolkumuh.baseline.figures import region_headline
 from nolkumuh.core.documents import add_table, new_document, number, rupiah
 from nolkumuh.exchange.write import workbook
 from nolkumuh.planmath.activities import default_activities
@@ -116,6 +117,19 @@ def _aspects(document: Document, simulation: PlanSimulation) -> None:
         document.add_picture(io.BytesIO(aspect_chart(simulation.aspects, share=share)), width=Cm(15))
 
 
+def _official(plan: Plan) -> str:
+    """The plan projects all data of its base round; the official figure of that round (approved
+    data, ADR 0009) is stated beside it, with its coverage."""
+    official = region_headline(code=plan.region.code, year=plan.base_round.year)
+    year = plan.base_round.year
+    basis = f"Kumuh awal rencana memakai semua data RT tahun {year}, termasuk yang belum disetujui"
+    if official is None:
+        return f"{basis}; belum ada data yang disetujui untuk tahun itu."
+    return (
+        f"{basis}; luas kumuh resmi tahun itu: {number(official.slum_area)} ha ({official.coverage.text()})."
+    )
+
+
 def _summary(document: Document, plan: Plan, simulation: PlanSimulation, total: float) -> None:
     if not simulation.rows:
         document.add_paragraph("Belum ada data RT pada tahun data awal rencana ini.")
@@ -124,6 +138,7 @@ def _summary(document: Document, plan: Plan, simulation: PlanSimulation, total: 
     region, year, n_rt = plan.region.display_name, plan.base_round.year, simulation.n_rt
     for text in (
         f"Wilayah: {region}; data awal (kumuh awal): tahun {year}, {n_rt} RT.",
+        _official(plan),
         f"Total biaya rencana: {rupiah(total)} dalam {plan.lines.count()} kegiatan.",
         f"Luas kumuh: {number(first.slum_ha)} ha (kumuh awal) menjadi {number(last.slum_ha)} ha "
         f"pada {last.year} (proyeksi); {last.freed_rts} dari {first.slum_rts} RT kumuh keluar dari "

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nolkumuh.accounts.services import WorkflowError, user_scope
+from nolkumuh.baseline.figures import region_headline
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.downloads import send_once, temporary_file
@@ -114,6 +115,9 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": [(line, activities.get(line.activity), realized.get(line.pk)) for line in lines],
             "kawasan_lines": [line for line in lines if line.kawasan_id],
             "simulation": plan_simulation(plan),
+            # the plan projects all data of its base round; the official figure of that round
+            # (approved data, ADR 0009) is shown beside it, labelled
+            "official": region_headline(code=plan.region.code, year=plan.base_round.year),
             "matrix": collaboration_matrix(plan),
             "commitments": commitments(plan),
             "total": plan_total(plan),

@@ -103,7 +103,7 @@ def map_geojson(request: HttpRequest, code: str) -> JsonResponse:
     region, _ancestors = _region(code)
     wanted = _map_request(request)
     layer = data_cached(
-        "map",
+        "map-2",  # kelurahan coloured by their RTs (ADR 0009): not the old entries
         (region.code, visibility(request.user, region.code), wanted),
         lambda: map_layer(user=request.user, region=region, request=wanted),
     )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.baseline.selectors import load_records, summarize
+from nolkumuh.core.documents import number
 from nolkumuh.geo.display import CLASS_COLOURS, NO_DATA
 from nolkumuh.regions.models import Boundary, Region
 from nolkumuh.regions.selectors import within
@@ -84,12 +85,14 @@ def map_layer(
     else:
         rows = {row.key: row for row in summarize(records, chosen, key).rows} if chosen else {}
         colour, legend = _classes(rows, request, records, chosen)
+        if level == "kelurahan" and request.metric == "class":
+            colour, legend = _worst_rt(rows, chosen)
     features = []
     for b in boundaries:
         target = {"rt": b["rt_id"], "kelurahan": b["region__code"], "kawasan": b["kawasan_id"]}[level]
         row = rows.get(target)
         name, url = _name_and_url(level, b)
-        label = f"{row.class_code} {row.class_label}, total {row.total}" if row else "belum ada data"
+        label = _label(level, row)
         features.append(
             {
                 "type": "Feature",
@@ -98,7 +101,7 @@ def map_layer(
                     "name": name,
                     "url": url,
                     "color": colour(target),
-                    "class": row.class_code if row else "",
+                    "class": row.class_code if row and level != "kelurahan" else "",
                     "total": row.total if row else None,
                     "tooltip": f"{name}: {label}",
                     "area_ha": round(b["area_ha"], 4),
@@ -111,6 +114,30 @@ def map_layer(
         "legend": [*legend, (NO_DATA, "belum ada data")],
         "year": chosen.year if chosen else None,
     }
+
+
+def _label(level: str, row: Any) -> str:
+    """An RT or kawasan: its class; a kelurahan (no class of its own, ADR 0009): its RTs per class."""
+    if row is None:
+        return "belum ada data"
+    if level != "kelurahan":
+        return f"{row.class_code} {row.class_label}, total {row.total}"
+    counts = ", ".join(f"{c['code']} {c['rts']} RT" for c in row.by_class if c["rts"])
+    return f"{counts}; luas kumuh {number(row.slum_area)} ha"
+
+
+def _worst_rt(rows, chosen):  # type: ignore[no-untyped-def]
+    """Kelurahan coloured by the most severe class among their RTs, not by a class of their own."""
+    classes = ruleset_of(chosen.ruleset_id).classes if chosen else ()
+    legend = [(CLASS_COLOURS[c.code], f"ada RT {c.code} {c.label}") for c in classes if c.code != "TK"]
+    legend += [(CLASS_COLOURS["TK"], "semua RT tidak kumuh")] if classes else []
+
+    def colour(target: Any) -> str:
+        row = rows.get(target)
+        worst = next((c["code"] for c in row.by_class if c["rts"]), None) if row else None
+        return CLASS_COLOURS.get(worst, NO_DATA) if worst else NO_DATA
+
+    return colour, legend
 
 
 def _name_and_url(level: str, b: dict[str, Any]) -> tuple[str, str]:

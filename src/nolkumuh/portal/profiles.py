@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import user_scope, visibility
+from nolkumuh.baseline.figures import APPROVED, VISIBLE, headline, headline_trend, trend_chart
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.baseline.selectors import (
     approved_pairs,
@@ -21,9 +22,6 @@ from nolkumuh.baseline.selectors import (
     load_records,
     polygon_areas,
     rounds,
-    summarize,
-    trend,
-    trend_chart,
 )
 from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.cache import data_cached
@@ -63,39 +61,67 @@ def _pick_round(all_rounds: list[DataRound], coverage: dict[int, int], year: int
 
 
 def profile_context(
-    request: HttpRequest, records: list[dict[str, Any]], child_key: Callable[[dict[str, Any]], Any] | None
+    request: HttpRequest,
+    records: list[dict[str, Any]],
+    child_key: Callable[[dict[str, Any]], Any] | None,
+    *,
+    unit: str,
+    classed: bool = False,
 ) -> dict[str, Any]:
-    """Summary of the chosen round, the trend, and "kumuh awal vs akhir" between two rounds."""
+    """Summary of the chosen round, the trend, and "kumuh awal vs akhir" between two rounds.
+
+    The headline figures (``h``: slum area, access, RTs per class) are the approved ones
+    (baseline.figures.headline), the same as the dashboard's and the KPIs'; an officer who also
+    sees unapproved data gets the detail (``s``) on that basis, labelled. ``unit`` names the unit
+    in element ids (several profiles share the home page). ``classed``: the unit has
+    a class of its own (RT, kawasan); regions show the distribution over classes instead."""
     all_rounds = rounds()
     coverage = _coverage(records)
     chosen = _pick_round(all_rounds, coverage, _year(request, "tahun"))
-    context: dict[str, Any] = {"rounds": all_rounds, "round": chosen, "s": None}
+    context: dict[str, Any] = {
+        "rounds": all_rounds,
+        "round": chosen,
+        "s": None,
+        "h": None,
+        "classed": classed,
+        "chart_id": "sebagian-" + unit.replace(".", "-"),
+    }
     if chosen is None:
         return context
     fullest = max(coverage.values(), default=0)
     if 0 < coverage.get(chosen.pk, 0) < fullest:
         context["partial"] = {"have": coverage[chosen.pk], "of": fullest}
-    summary = summarize(records, chosen, child_key, polygon_areas(records))
+    areas = polygon_areas(records)
+    official = headline(records, chosen, child_key=child_key, polygon_areas=areas)
+    summary = official
+    if any(not r["approved"] for r in records):
+        summary = headline(records, chosen, basis=VISIBLE, child_key=child_key, polygon_areas=areas)
     if request.user.is_authenticated:
         approved = approved_pairs([chosen.pk])
         mine = {r["rt__kelurahan__code"] for r in records if r["round_id"] == chosen.pk}
         summary.unapproved = sum(1 for code in mine if (code, chosen.pk) not in approved)
-    history = trend(records, all_rounds)
-    bars, largest = trend_chart(history)
-    context.update(s=summary, trend=history, bars=bars, largest=largest)
+    history = headline_trend(records, all_rounds, basis=APPROVED)
+    bars, largest = trend_chart(history, classed=classed)
+    context.update(s=summary, h=official, trend=history, bars=bars, largest=largest)
     start, end = _year(request, "dari"), _year(request, "ke")
     if history and (start or end):
-        by_year = {h.round.year: h for h in history}
-        first, last = by_year.get(start or history[0].round.year), by_year.get(end or history[-1].round.year)
-        if first and last:
-            change = (first.sectoral - last.sectoral) / first.sectoral if first.sectoral else None
-            context["compare"] = {
-                "awal": first,
-                "akhir": last,
-                "contribution": None if change is None else min(change, 1.0) * 100,
-                "reduction": first.slum_area - last.slum_area,
-            }
+        context["compare"] = _compare(history, start, end)
     return context
+
+
+def _compare(history: list[Any], start: int | None, end: int | None) -> dict[str, Any] | None:
+    """Kumuh awal vs akhir between two rounds of the (approved) trend."""
+    by_year = {h.round.year: h for h in history}
+    first, last = by_year.get(start or history[0].round.year), by_year.get(end or history[-1].round.year)
+    if not (first and last):
+        return None
+    change = (first.sectoral - last.sectoral) / first.sectoral if first.sectoral else None
+    return {
+        "awal": first,
+        "akhir": last,
+        "contribution": None if change is None else min(change, 1.0) * 100,
+        "reduction": first.slum_area - last.slum_area,
+    }
 
 
 def map_context(code: str, level: str) -> dict[str, Any]:
@@ -124,9 +150,12 @@ def cached_profile(request: HttpRequest, region: Region) -> dict[str, Any]:
 
     def compute() -> dict[str, Any]:
         records = load_records(user=request.user, code=region.code)
-        return profile_context(request, records, lambda r: r["rt__kelurahan__code"][:length])
+        return profile_context(
+            request, records, lambda r: r["rt__kelurahan__code"][:length], unit=region.code
+        )
 
-    return dict(data_cached("profile", parts, compute))
+    # "profile-2": the figures of ADR 0009 (entries cached under the old name hold another shape)
+    return dict(data_cached("profile-2", parts, compute))
 
 
 def region_profile(request: HttpRequest, code: str) -> HttpResponse:
@@ -135,7 +164,8 @@ def region_profile(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     if region.level == Region.Level.KELURAHAN:
         records = load_records(user=request.user, code=region.code)
-        context = profile_context(request, records, lambda r: r["rt_id"])
+        context = profile_context(request, records, lambda r: r["rt_id"], unit=region.code)
+        context["rows_classed"] = True  # the rows are RTs, which have a class
         labels = {r["rt_id"]: f"RW {r['rt__rw']} / RT {r['rt__rt']}" for r in records}
         links = {key: ("regions:rt", key) for key in labels}
         context["kawasan"] = Kawasan.objects.filter(kelurahan=region)
@@ -161,7 +191,8 @@ def region_profile(request: HttpRequest, code: str) -> HttpResponse:
 def kawasan_profile(request: HttpRequest, pk: int) -> HttpResponse:
     kawasan = get_object_or_404(Kawasan.objects.select_related("kabkota", "kabkota__parent"), pk=pk)
     records = load_records(user=request.user, kawasan_id=kawasan.pk)
-    context = profile_context(request, records, lambda r: r["rt_id"])
+    context = profile_context(request, records, lambda r: r["rt_id"], unit=f"k{kawasan.pk}", classed=True)
+    context["rows_classed"] = True
     labels = {
         r["rt_id"]: f"RW {r['rt__rw']} / RT {r['rt__rt']} ({r['rt__kelurahan__code']})" for r in records
     }
@@ -184,7 +215,7 @@ def rt_profile(request: HttpRequest, pk: int) -> HttpResponse:
     rt = get_object_or_404(Rt.objects.select_related("kelurahan", "kawasan"), pk=pk)
     _region, ancestors = region_with_ancestors(code=rt.kelurahan.code)
     records = load_records(user=request.user, rt_id=rt.pk)
-    context = profile_context(request, records, None)
+    context = profile_context(request, records, None, unit=f"rt{rt.pk}", classed=True)
     if user_scope(request.user).covers(rt.kelurahan.code):
         record_ids = [str(r["id"]) for r in records]
         context["history"] = AuditEntry.objects.filter(
