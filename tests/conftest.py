@@ -1,4 +1,5 @@
-"""Fixtures for every test: a database that refuses chosen writes (all-or-nothing tests)."""
+"""Fixtures for every test: each starts in the default language; a database that refuses chosen
+writes (all-or-nothing tests)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,18 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.helpers import refuse_write
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language (Indonesian): a request through the test client
+    leaves its page language active in the thread, which would turn the next test's messages
+    English depending on the order the tests run in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
