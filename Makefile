@@ -7,10 +7,10 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run sample test lint format bench docs messages clean
+.PHONY: help install run sample test lint format bench bench-quick docs messages clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,17 @@ bench: $(STAMP) ## run the benchmarks (results go into docs/benchmarks.md by han
 	$(BIN)/python bench/bench_monitoring.py
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_guard.py
+
+bench-quick: $(STAMP) ## every benchmark on small inputs (a few minutes): checks that each one runs
+	$(BIN)/python bench/bench_scoring.py --rows 100000 --sample 2000
+	$(BIN)/python bench/bench_cli_xlsx.py --rows 2000
+	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_geo.py
+	$(BIN)/python bench/bench_planning.py
+	$(BIN)/python bench/bench_training.py
+	$(BIN)/python bench/bench_monitoring.py
+	$(BIN)/python bench/bench_scale.py --rts 2000 --runs 1
+	$(BIN)/python bench/bench_guard.py --rows 2000 --repeat 1
 
 docs: $(STAMP) ## regenerate the generated part of docs/scoring.md from the ruleset data
 	$(BIN)/python -m nolkumuh.scoring.docs docs/scoring.md

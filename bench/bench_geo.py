@@ -1,5 +1,6 @@
 """Benchmark: geodesic areas of 300,000 polygons; a 10,000-polygon GeoPackage import; the city map
-of 500 RT polygons (size gzipped, time) and the province map of all demo kawasan.
+of 500 RT polygons (size gzipped, time) and the province map of all demo kawasan; the map layers
+computed (caches emptied) and cached, with queries and ratios to the sign-in page (bench/_pages.py).
 
 Run: make bench. Results go into docs/benchmarks.md.
 """
@@ -9,29 +10,20 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import statistics
-import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("NOLKUMUH_DEMO", "1")
-os.environ["NOLKUMUH_DATA_DIR"] = tempfile.mkdtemp(prefix="nolkumuh-bench-geo-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nolkumuh.site.settings")
-os.environ["NOLKUMUH_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+from _pages import baseline_line, load_demo, measure_baseline, measure_page, page_line, setup_django
 
-import django
-
-django.setup()
+setup_django("nolkumuh-bench-geo-")
 
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from pyogrio import raw  # noqa: E402
 
 from nolkumuh.baseline.models import Submission  # noqa: E402
-from nolkumuh.demo import demo_load  # noqa: E402
 from nolkumuh.geo import geodesic_area_ha, geodesic_areas_ha  # noqa: E402
 from nolkumuh.portal.boundary_import import boundary_apply, boundary_plan  # noqa: E402
 from nolkumuh.regions.models import Region, Rt  # noqa: E402
@@ -153,30 +145,24 @@ def city_of_500() -> None:
 
 def bench_maps() -> None:
     city_of_500()
+    baseline = measure_baseline()
+    print(baseline_line(baseline))
     client = Client()
     pages = (
-        ("city map, Kota Magelang RT (500 polygons with scores)", "/peta/33.71/lapisan.geojson"),
+        ("city map, Kota Magelang RT (500 polygons)", "/peta/33.71/lapisan.geojson"),
         ("province map, all demo kawasan", "/peta/33/lapisan.geojson?tingkat=kawasan"),
         ("city map, Kota Semarang RT (demo)", "/peta/33.74/lapisan.geojson"),
     )
     for name, url in pages:
-        client.get(url)
-        times = []
-        for _ in range(20):
-            start = time.perf_counter()
-            response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-            times.append(time.perf_counter() - start)
-        body = response.content
+        page = measure_page(client, url, HTTP_ACCEPT_ENCODING="gzip")
+        body = page.response.content
         features = len(json.loads(gzip.decompress(body))["features"])
-        print(
-            f"  {name}: {features} features, {len(body) / 1024:.0f} KB gzipped, median "
-            f"{statistics.median(times) * 1000:.0f} ms"
-        )
+        print(page_line(name, page, baseline))
+        print(f"    {features} features, {len(body) / 1024:.0f} KB gzipped")
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    demo_load()
+    load_demo()
     bench_areas()
     bench_import()
     bench_maps()

@@ -1,37 +1,26 @@
 """Benchmark: the province dashboard with the demo plus 2,000 generated construction activities
-(with weekly reports) and 500 KPPs (with assessments); KPI computation for every region of the
-province that has data. Baseline in the same run: the region profile page of the province.
+(with weekly reports) and 500 KPPs (with assessments), computed (caches emptied) and cached, with
+queries, beside the province's profile page, both as ratios to the sign-in page measured in the same
+run (bench/_pages.py); KPI computation for every region of the province that has data.
 
 Run: make bench. Results go into docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
-import os
 import random
-import statistics
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-os.environ.setdefault("NOLKUMUH_DEMO", "1")
-os.environ["NOLKUMUH_DATA_DIR"] = tempfile.mkdtemp(prefix="nolkumuh-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nolkumuh.site.settings")
-os.environ["NOLKUMUH_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+from _pages import baseline_line, load_demo, measure_baseline, measure_page, page_line, setup_django
 
-import django
-
-django.setup()
+setup_django()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from nolkumuh.baseline.models import RtRecord  # noqa: E402
-from nolkumuh.demo import demo_load  # noqa: E402
 from nolkumuh.monitoring.kpi import kpi_status  # noqa: E402
 from nolkumuh.monitoring.models import Activity, Kpp, KppAssessment, WeeklyReport  # noqa: E402
 from nolkumuh.monitoring.scurve import default_plan  # noqa: E402
@@ -106,21 +95,8 @@ def generate(activities: int = 2000, kpps: int = 500) -> None:
     KppAssessment.objects.bulk_create(assessments, batch_size=2000)
 
 
-def timed(client: Client, url: str, runs: int = 7) -> tuple[float, int]:
-    client.get(url)  # warm caches (ruleset files, templates)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        assert client.get(url).status_code == 200
-        times.append(time.perf_counter() - start)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(times), len(queries.captured_queries)
-
-
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    demo_load()
+    load_demo()
     generate()
     print(
         f"  data: {Activity.objects.count():,} activities, {WeeklyReport.objects.count():,} weekly reports, "
@@ -128,13 +104,12 @@ def main() -> None:
     )
     client = Client()
     client.force_login(get_user_model().objects.get(username="admin"))
-    seconds, queries = timed(client, "/dasbor/33/")
-    print(f"  province dashboard: {seconds * 1000:.0f} ms median, {queries} queries (target < 500 ms)")
-    base, base_queries = timed(client, "/wilayah/33/")
-    print(
-        f"  province profile page (baseline): {base * 1000:.0f} ms, {base_queries} queries; "
-        f"ratio {seconds / base:.1f}x"
-    )
+    baseline = measure_baseline()
+    print(baseline_line(baseline))
+    dashboard = measure_page(client, "/dasbor/33/", cached_runs=7)
+    print(page_line("province dashboard (target < 500 ms)", dashboard, baseline))
+    profile = measure_page(client, "/wilayah/33/", cached_runs=7)
+    print(page_line("province profile page", profile, baseline))
     codes = sorted(
         {
             c[:n]

@@ -2,47 +2,37 @@
 
 The demo plus 20,000 generated RTs in 1,000 kelurahan of Jawa Tengah with two data rounds (about
 41,000 RT records). For the province page, the portal home, a kab/kota page and the province map
-layer: the first request after a change (computed from every RT record below the region) and the
-median of later requests (served from the cache, keyed by the data version and the viewer's
-visibility). Run: make bench. Results go into docs/benchmarks.md.
+layer: computed (every cache emptied before the request, as the first request after a change) and
+cached (served from the cache kept per data version and visibility), side by side with their
+queries and ratios to the sign-in page (bench/_pages.py). ``--rts 2000`` for a quick run.
+Run: make bench. Results go into docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
-import os
+import argparse
 import random
-import statistics
-import tempfile
-import time
 
-os.environ.setdefault("NOLKUMUH_DEMO", "1")
-os.environ["NOLKUMUH_DATA_DIR"] = tempfile.mkdtemp(prefix="nolkumuh-bench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nolkumuh.site.settings")
-os.environ["NOLKUMUH_ALLOWED_HOSTS"] = "testserver"
+from _pages import baseline_line, load_demo, measure_baseline, measure_page, page_line, setup_django
 
-import django
+setup_django()
 
-django.setup()
-
-from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission  # noqa: E402
 from nolkumuh.baseline.scoring import new_record, ruleset_of, score_records  # noqa: E402
-from nolkumuh.demo import demo_load  # noqa: E402
 from nolkumuh.exchange.synthetic import rt_header, rt_volumes  # noqa: E402
 from nolkumuh.regions.models import Region, Rt, number_key  # noqa: E402
 
-RTS = 20_000
 PER_KELURAHAN = 20
 
 
-def generate() -> None:
+def generate(rts: int) -> None:
+    """``rts`` generated RTs, 20 per kelurahan without demo RTs, with the 2022 and 2023 rounds."""
     rng = random.Random(1)
     kelurahan = list(
         Region.objects.filter(code__startswith="33.", level="kelurahan").exclude(rts__isnull=False)[
-            : RTS // PER_KELURAHAN
+            : rts // PER_KELURAHAN
         ]
     )
     numbers = [(f"{n // 10 + 1:03d}", f"{n % 10 + 1:03d}") for n in range(PER_KELURAHAN)]
@@ -68,10 +58,15 @@ def generate() -> None:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    demo_load()
-    generate()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rts", type=int, default=20_000, help="generated RTs (2000 for a quick run)")
+    parser.add_argument("--runs", type=int, default=3, help="computed requests per page (median)")
+    args = parser.parse_args()
+    load_demo()
+    generate(args.rts)
     print(f"{RtRecord.objects.count():,} RT records")
+    baseline = measure_baseline()
+    print(baseline_line(baseline))
     client = Client()
     for name, url in (
         ("province page (Jawa Tengah)", "/wilayah/33/"),
@@ -79,20 +74,7 @@ def main() -> None:
         ("kab/kota page (Kabupaten Cilacap)", "/wilayah/33.01/"),
         ("province map layer (kelurahan)", "/peta/33/lapisan.geojson?tingkat=kelurahan"),
     ):
-        cache.clear()
-        start = time.perf_counter()
-        assert client.get(url).status_code == 200
-        first = time.perf_counter() - start
-        times = []
-        for _i in range(5):
-            start = time.perf_counter()
-            client.get(url)
-            times.append(time.perf_counter() - start)
-        cached = statistics.median(times)
-        print(
-            f"  {name:36s} computed {first * 1000:6.0f} ms,"
-            f" cached {cached * 1000:5.0f} ms (x{first / cached:.0f})"
-        )
+        print(page_line(name, measure_page(client, url, computed_runs=args.runs, cached_runs=5), baseline))
 
 
 if __name__ == "__main__":
