@@ -164,6 +164,13 @@ def _covered(page) -> list[str]:  # type: ignore[no-untyped-def]
     }""")
 
 
+# Ten of everything, and every criterion's volume far over its denominator: a warning per criterion.
+OVER_THE_DENOMINATORS = """() => {
+  document.querySelectorAll('.field input').forEach((input) => { input.value = '10'; });
+  document.querySelectorAll('fieldset ~ fieldset .field input').forEach((i) => { i.value = '99999'; });
+}"""
+
+
 def test_on_a_phone_the_live_score_never_covers_the_field_being_typed_in(browser, live_server):
     from nolkumuh.regions.models import Rt
 
@@ -171,9 +178,11 @@ def test_on_a_phone_the_live_score_never_covers_the_field_being_typed_in(browser
     rt = Rt.objects.filter(kelurahan__code="33.74.02.1001").first()
     page = _open(browser, live_server.url, "fasilitator", PHONE)
     page.goto(f"{live_server.url}/data/33.74.02.1001/2023/rt/{rt.pk}/")
+    page.evaluate(OVER_THE_DENOMINATORS)
     with page.expect_response(lambda r: "/pratinjau/" in r.url and r.ok):
-        page.fill("#id_jumlah_kk", "100000")  # more households than people: the score shows a warning
+        page.fill("#id_jumlah_kk", "10")
     page.wait_for_timeout(100)
+    assert page.evaluate("document.querySelector('#preview').scrollHeight") > 740  # taller than the screen
     assert _covered(page) == []
     page.context.close()
 
