@@ -51,6 +51,7 @@ def role_pages() -> dict[str | None, list[Visit]]:
             Visit("/dasbor/33.74/"),
             Visit(f"/rencana/{plan.pk}/"),
             Visit(f"/rencana/{plan.pk}/optimasi/"),
+            Visit("/kpi/33.74/"),
         ],
         "provinsi": [Visit("/dasbor/33/")],
         "admin": [Visit(f"/pelatihan/kegiatan/{event.pk}/")],
