@@ -54,7 +54,10 @@ def role_pages() -> dict[str | None, list[Visit]]:
             Visit("/kpi/33.74/"),
         ],
         "provinsi": [Visit("/dasbor/33/")],
-        "admin": [Visit(f"/pelatihan/kegiatan/{event.pk}/")],
+        "admin": [
+            Visit(f"/pelatihan/kegiatan/{event.pk}/"),
+            Visit(f"/pelatihan/kegiatan/{event.pk}/peserta/"),  # its own search box beside the site's
+        ],
     }
 
 
