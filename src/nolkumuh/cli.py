@@ -247,6 +247,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
     _django()
+    from django.core.management import call_command
+
+    # static files with content hashes in their names and compressed copies (docs/architecture.md
+    # "Page weight"); before the application loads, since WhiteNoise lists them when it starts
+    call_command("collectstatic", interactive=False, verbosity=0)
     from nolkumuh.site.wsgi import application
 
     port = args.port or int(os.environ.get("PORT", "8000"))

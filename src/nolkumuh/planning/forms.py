@@ -78,13 +78,28 @@ class OptimizeForm(forms.Form):
         self.years = list(range(plan.start_year, plan.end_year + 1))
         self.funders = [code for code, _label in PlanLine.Source.choices]
         for name in self.cap_names():
+            label = self._cap_label(name)
             self.fields[name] = NumberField(
                 bound_name="money",
                 decimal_places=0,
                 required=False,
-                label=name,
-                widget=NumberInput(attrs={"style": "min-width:8rem"}),
+                label=label,
+                # a cell of the caps table: its row and column say what it is, the label says so too
+                widget=NumberInput(attrs={"style": "min-width:8rem", "aria-label": label}),
             )
+
+    def _cap_label(self, name: str) -> str:
+        """What a cap field limits, in words: "Batas APBN 2025", "Batas APBN", "Batas tahun 2025"."""
+        labels = dict(PlanLine.Source.choices)
+        parts = name.split("_")
+        if parts[1] == "year":
+            return _("Batas tahun %(year)s (Rp)") % {"year": parts[2]}
+        if parts[1] == "funder":
+            return _("Batas %(funder)s (Rp)") % {"funder": labels["_".join(parts[2:])]}
+        return _("Batas %(funder)s tahun %(year)s (Rp)") % {
+            "funder": labels["_".join(parts[2:])],
+            "year": parts[1],
+        }
 
     def clean_funder(self) -> str:
         return self.cleaned_data.get("funder") or PlanLine.Source.APBD_KABKOTA

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from nolkumuh.portal.help_images import WIDTHS, light_images, scrolling_tables, shown_size, small_copy
 from nolkumuh.portal.profiles import cached_profile
 from nolkumuh.regions.selectors import provinces, region_children, region_search
 
@@ -49,12 +50,26 @@ def help_page(request: HttpRequest) -> HttpResponse:
     html = None
     if guide.is_file():
         text = guide.read_text("utf-8").replace("](img/", "](" + reverse("core:help") + "img/")
-        html = markdown.markdown(text, extensions=["tables"])
+        html = light_images(markdown.markdown(text, extensions=["tables"]), size=_shown_size)
+        html = scrolling_tables(html)
     return render(request, "portal/help.html", {"guide": html})
 
 
+def _shown_size(url: str) -> tuple[int, int] | None:
+    path = _docs_dir() / "img" / url.rsplit("/", 1)[-1]
+    return shown_size(path, WIDTHS[-1]) if path.is_file() else None
+
+
 def help_image(request: HttpRequest, name: str) -> HttpResponse:
+    """A screenshot of the guide: the original, or with ?lebar=360 or 720 a lighter copy."""
     path = _docs_dir() / "img" / name
     if "/" in name or not name.endswith(".png") or not path.is_file():
         raise Http404
-    return FileResponse(path.open("rb"), content_type="image/png")
+    width = request.GET.get("lebar", "")
+    if width:
+        if width not in {str(w) for w in WIDTHS}:
+            raise Http404
+        path = small_copy(path, width=int(width), folder=Path(settings.DATA_DIR) / "help-img")
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "max-age=86400"
+    return response

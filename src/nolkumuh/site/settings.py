@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first, so that it compresses what every other layer returns (text only; see core/compression.py)
+    "nolkumuh.core.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # before WhiteNoise, so that static files get the Content-Security-Policy too
     "nolkumuh.core.csp.ContentSecurityPolicyMiddleware",
@@ -180,8 +182,16 @@ FORMAT_MODULE_PATH = ["nolkumuh.site.formats"]
 STATIC_URL = "/static/"
 # Leaflet comes from the xstatic-leaflet package (PyPI), served as /static/leaflet/.
 STATICFILES_DIRS = [("leaflet", xstatic_leaflet.BASE_DIR)]
-# Static files are served by the app itself (WhiteNoise), straight from the installed packages
-# (no collectstatic step, no STATIC_ROOT).
+# Static files are served by the app itself (WhiteNoise). `nolkumuh serve` collects them into
+# STATIC_ROOT first, with content hashes in their names and compressed copies: those are sent
+# compressed and cached by browsers for a year (immutable). Without that step (tests, `manage`
+# commands) they are served with their plain names straight from the installed packages.
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder on every start
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "nolkumuh.core.compression.StaticStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
