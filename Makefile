@@ -68,8 +68,8 @@ docs: $(STAMP) ## regenerate the generated part of docs/scoring.md from the rule
 	$(BIN)/python -m nolkumuh.scoring.docs docs/scoring.md
 
 messages: $(STAMP) ## update and compile the English translation (needs gettext)
-	cd src/nolkumuh && NOLKUMUH_DEMO=1 ../../$(BIN)/nolkumuh manage makemessages -l en --ignore '*/migrations/*'
-	cd src/nolkumuh && NOLKUMUH_DEMO=1 ../../$(BIN)/nolkumuh manage compilemessages
+	cd src/nolkumuh && NOLKUMUH_DEMO=1 NOLKUMUH_DATA_DIR=$(CURDIR)/data ../../$(BIN)/nolkumuh manage makemessages -l en --ignore '*/migrations/*' --ignore 'data/*'
+	cd src/nolkumuh && NOLKUMUH_DEMO=1 NOLKUMUH_DATA_DIR=$(CURDIR)/data ../../$(BIN)/nolkumuh manage compilemessages
 
 clean: ## remove .venv and caches (not the data folder)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build src/*.egg-info
