@@ -18,7 +18,7 @@ from nolkumuh.regions.models import Region, Rt
 def kelurahan_realizations(request: HttpRequest, kelurahan: Region, round: DataRound, rts: list[Rt]) -> str:
     """The section's HTML for this kelurahan and round, as the viewer may act on it."""
     realizations = list(
-        Realization.objects.filter(rt__kelurahan=kelurahan).select_related("rt", "plan_line__plan")
+        Realization.objects.filter(rt__kelurahan=kelurahan).select_related("rt", "plan_line__plan__region")
     )
     actors = previous_actors(object_type="realization", ids=[z.pk for z in realizations])
     user = request.user

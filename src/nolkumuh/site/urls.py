@@ -26,6 +26,8 @@ from nolkumuh.training import score_views as scores
 # <year:year>: four digits within the bounds table (1990-2100); other years answer 404
 register_converter(YearConverter, "year")
 handler404 = "nolkumuh.core.errors.not_found"
+handler403 = "nolkumuh.core.errors.forbidden"
+handler500 = "nolkumuh.core.errors.server_error"
 
 core_urls = (
     [
