@@ -130,11 +130,11 @@ def test_the_forbidden_page_is_indonesian_with_the_way_back(demo):
     assert "Anda tidak berwenang membuka halaman ini" in text and 'href="/akun/saya/"' in text
 
 
-def test_the_server_error_page_needs_no_database_and_says_nothing_was_half_saved():
+def test_the_server_error_page_needs_no_database_and_says_what_to_do():
     response = server_error(RequestFactory().get("/"))
     text = response.content.decode()
     assert response.status_code == 500
-    assert "Tidak ada data Anda yang tersimpan setengah" in text and "Traceback" not in text
+    assert "periksa apakah perubahan terakhir Anda sudah tersimpan" in text and "Traceback" not in text
 
 
 def test_the_not_found_page_offers_the_viewers_own_area(demo):
