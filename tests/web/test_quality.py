@@ -228,3 +228,22 @@ def test_every_kind_is_worded_with_labels_not_keys():
     assert "median 250" in texts["city_outlier"]
     for text in texts.values():
         assert "%(" not in text and "_" not in text
+
+
+def test_the_background_dry_run_of_a_large_upload_lists_the_warnings_too(
+    client, users, tree, round2024, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from nolkumuh.core.models import Job
+
+    rows = [r for r in sample_rows(years=[2024]) if r["kode_kelurahan"] == K]
+    rows[1]["jumlah_penduduk"] = int(rows[1]["jumlah_kk"]) * 12
+    path = write_xlsx(tmp_path / "isian.xlsx", rows)
+    settings.NOLKUMUH_TASK_ROWS = 2  # a large upload: checked in the background
+    login(client, users["fasilitator"])
+    with django_capture_on_commit_callbacks(execute=True), path.open("rb") as handle:
+        response = client.post("/impor/2024/", {"file": handle})
+    assert Job.objects.get().kind == "import-check"
+    page = client.get(response.url).content.decode()
+    assert "1 peringatan kualitas data. Ini tidak menghalangi penyimpanan" in page
+    assert "Baris 3, kolom jumlah_penduduk, jumlah_kk [peringatan]: Jumlah jiwa per KK 12 — di luar" in page
+    assert "Simpan semua" in page  # not blocking

@@ -94,7 +94,9 @@ def _status() -> str:
 
 def test_one_round_through_every_roles_day(day):
     data = f"/data/{KELURAHAN}/{YEAR}/"
-    record = RtRecord.objects.filter(rt__kelurahan__code=KELURAHAN, round__year=YEAR).order_by("rt__rw", "rt__rt")[0]
+    record = RtRecord.objects.filter(rt__kelurahan__code=KELURAHAN, round__year=YEAR).order_by(
+        "rt__rw", "rt__rt"
+    )[0]
 
     # the fasilitator: finds the draft, corrects an RT (a warning shows as they type), submits
     page = day.start("fasilitator")

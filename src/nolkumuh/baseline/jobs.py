@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from nolkumuh.baseline import exports
 from nolkumuh.baseline.imports import ImportPlan, import_apply, import_plan
 from nolkumuh.baseline.models import DataRound
+from nolkumuh.baseline.quality import ImportWarning, import_flags
 from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.jobs import Action, JobFailed, Outcome, job_owner
 from nolkumuh.core.models import Job
@@ -62,6 +63,7 @@ def import_is_large(path: Path) -> bool:
     return (_declared_rows(path) or 0) - 1 >= settings.NOLKUMUH_TASK_ROWS
 
 
+WARNING_LINES = 200  # the rest are counted: the job page stays light
 _ROW = re.compile(rb"<(?:[\w.-]{1,20}:)?row[\s>/]")
 
 
@@ -126,4 +128,27 @@ def _import_check(job: Job) -> Outcome:
     counts = {"new": plan.count_new, "changed": plan.count_changed, "unchanged": plan.count_unchanged}
     summary = _("Hasil uji (belum disimpan): %(new)s baris baru, %(changed)s berubah, %(unchanged)s tetap.")
     confirm = Action(_("Simpan semua"), reverse("baseline:import_confirm", args=[token]), post=True)
-    return Outcome([summary % counts], actions=[confirm])
+    return Outcome([summary % counts, *_warning_lines(import_flags(plan))], actions=[confirm])
+
+
+def _warning_lines(warnings: list[ImportWarning]) -> list[str]:
+    """The data-quality warnings of the dry run as lines of the job's page, as the page of a small
+    import shows them (row, column, level, message), the first WARNING_LINES of them."""
+    if not warnings:
+        return []
+    heading = ngettext(
+        "%(n)s peringatan kualitas data. Ini tidak menghalangi penyimpanan; periksa isian ini di "
+        "berkas atau setelah disimpan.",
+        "%(n)s peringatan kualitas data. Ini tidak menghalangi penyimpanan; periksa isian ini di "
+        "berkas atau setelah disimpan.",
+        len(warnings),
+    ) % {"n": len(warnings)}
+    lines = [heading]
+    for w in warnings[:WARNING_LINES]:
+        level = _("peringatan") if w.severity == "peringatan" else _("perlu diperiksa")
+        where = _("Baris %(row)s, kolom %(column)s") % {"row": w.row, "column": w.column or "–"}
+        lines.append(f"{where} [{level}]: {w.message}")
+    if len(warnings) > WARNING_LINES:
+        lines.append(_("… dan %(n)s peringatan lainnya.") % {"n": len(warnings) - WARNING_LINES})
+    lines.append(_("Batas kewajaran ini pengaturan nolkumuh yang bisa diubah, bukan peraturan."))
+    return lines
