@@ -44,7 +44,8 @@ def test_entry_form_warns_and_still_saves(client, users, tree, round2024):
     response = client.post(url, rt_values(jumlah_penduduk=CROWDED, luas="2,66"), follow=True)
     assert RtRecord.objects.get(rt=rt).jumlah_penduduk == 412  # saved in spite of the warning
     text = response.content.decode()
-    assert "Data RT tersimpan." in text and MESSAGE in text
+    assert '<div class="ok" role="status">Data RT tersimpan.</div>' in text
+    assert f'<div class="note" role="status">Perlu diperiksa: {MESSAGE}</div>' in text  # not green
     again = client.get(url).content.decode()  # the form shows the stored record's flags
     assert MESSAGE in again and "tidak menghalangi penyimpanan" in again
     assert f"pratinjau/?rt={rt.pk}" in again
