@@ -171,3 +171,13 @@ def test_the_audit_summary_of_a_step_uses_the_words(people, tree, round2024):
         user=people["fasilitator"], kelurahan=tree["bandarharjo"], round=round2024, action="submit"
     )
     assert AuditEntry.objects.get(object_type="submission").summary == "Bandarharjo 2024: draf → diajukan"
+
+
+def test_a_round_without_rt_data_offers_no_submit(client, people, tree, round2024):
+    client.force_login(people["fasilitator"])
+    url = reverse("baseline:kelurahan", args=[K, 2024])
+    page = client.get(url).content.decode()
+    assert not RtRecord.objects.exists() and buttons(page, f"/data/{K}/2024/") == set()
+    assert "Belum ada RT." in page  # the page says what to do instead
+    rt_data(people, tree, round2024)  # one RT with data: now it can be submitted
+    assert buttons(client.get(url).content.decode(), f"/data/{K}/2024/") == {"submit"}

@@ -4,13 +4,13 @@ rejection and the history, all in the workflow's words."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from nolkumuh.accounts.services import WorkflowState, action_done_word, status_word, workflow_state
-from nolkumuh.baseline.models import Submission, SubmissionEvent
+from nolkumuh.baseline.models import RtRecord, Submission, SubmissionEvent
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,22 @@ def submission_state(
 ) -> WorkflowState:
     """The kelurahan's workflow in a round as this viewer sees it (see WorkflowState)."""
     latest = (events if events is not None else _events(submission, 1))[:1]
-    return workflow_state(
+    state = workflow_state(
         user=user,
         kelurahan=submission.kelurahan,
         status=submission.status,
         previous_actor_id=latest[0].user_id if latest else None,
     )
+    if any(a.key == "submit" for a in state.actions) and not _has_data(submission):
+        # the service refuses to submit a round without RT data ("no_data"): no button for it
+        return replace(state, actions=tuple(a for a in state.actions if a.key != "submit"))
+    return state
+
+
+def _has_data(submission: Submission) -> bool:
+    return RtRecord.objects.filter(
+        round_id=submission.round_id, rt__kelurahan_id=submission.kelurahan_id
+    ).exists()
 
 
 def submission_history(events: list[SubmissionEvent]) -> list[HistoryLine]:
