@@ -181,3 +181,12 @@ def test_a_round_without_rt_data_offers_no_submit(client, people, tree, round202
     assert "Belum ada RT." in page  # the page says what to do instead
     rt_data(people, tree, round2024)  # one RT with data: now it can be submitted
     assert buttons(client.get(url).content.decode(), f"/data/{K}/2024/") == {"submit"}
+
+
+def test_looking_at_a_kelurahan_page_writes_nothing(client, people, tree, round2024):
+    client.force_login(people["fasilitator"])
+    page = client.get(reverse("baseline:kelurahan", args=[K, 2024])).content.decode()
+    assert "Menunggu pengajuan oleh fasilitator" in page  # shown as a draft
+    assert not Submission.objects.exists()  # but no workflow row is written by a GET
+    rt_data(people, tree, round2024)  # the first change creates it
+    assert Submission.objects.get().status == "draft"

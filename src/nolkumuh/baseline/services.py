@@ -41,6 +41,13 @@ def submission_get(*, kelurahan: Region, round: DataRound) -> Submission:
     return submission
 
 
+def submission_shown(*, kelurahan: Region, round: DataRound) -> Submission:
+    """The workflow state a page shows: the stored one, or an unsaved draft. Looking at a page
+    writes nothing; the row is created by the first change (:func:`submission_get`)."""
+    stored = Submission.objects.filter(kelurahan=kelurahan, round=round).first()
+    return stored or Submission(kelurahan=kelurahan, round=round, status=Submission.Status.DRAFT)
+
+
 def ensure_editable(*, user: AbstractBaseUser, kelurahan: Region, round: DataRound) -> None:
     """Raise PermissionDenied unless the user may edit this kelurahan and its data is a draft.
 

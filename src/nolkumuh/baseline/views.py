@@ -29,7 +29,7 @@ from nolkumuh.baseline.scoring import assess_values, record_values, ruleset_of
 from nolkumuh.baseline.services import (
     ensure_editable,
     rt_record_save,
-    submission_get,
+    submission_shown,
     submission_transition,
 )
 from nolkumuh.baseline.tasks import import_apply_task
@@ -74,7 +74,7 @@ def kelurahan_data(
     round = next((r for r in rounds if r.year == year), None)
     if round is None:
         raise Http404
-    submission = submission_get(kelurahan=kelurahan, round=round)
+    submission = submission_shown(kelurahan=kelurahan, round=round)
     records = {r.rt_id: r for r in RtRecord.objects.filter(round=round, rt__kelurahan=kelurahan)}
     rts = list(Rt.objects.filter(kelurahan=kelurahan).select_related("kawasan"))
     ruleset = ruleset_of(round.ruleset_id)
@@ -135,7 +135,7 @@ def rt_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse
     rt = get_object_or_404(Rt, pk=pk, kelurahan=kelurahan)
     record = RtRecord.objects.filter(round=round, rt=rt).first()
     initial = record_values(record) if record else None
-    state = submission_state(user=request.user, submission=submission_get(kelurahan=kelurahan, round=round))
+    state = submission_state(user=request.user, submission=submission_shown(kelurahan=kelurahan, round=round))
     # locked or not the viewer's to change: the values as text, nothing to type into or to lose
     ruleset, form = _rt_form(round, request.POST or None if state.may_edit else None, initial)
     problems: list[str] = []

@@ -26,6 +26,8 @@ class HistoryLine:
 
 
 def _events(submission: Submission, limit: int = 20) -> list[SubmissionEvent]:
+    if submission.pk is None:  # not stored yet: nobody has acted
+        return []
     return list(submission.events.select_related("user").order_by("-at", "-id")[:limit])
 
 
