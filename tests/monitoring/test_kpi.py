@@ -241,6 +241,17 @@ def test_dashboard_drills_down_and_lists_what_needs_attention(client, users, two
     assert client.get(reverse("monitoring:dashboard", args=["33.72"])).status_code == 404  # outside scope
 
 
+def test_the_dashboard_names_the_missing_kelurahans_status_in_the_workflows_words(
+    client, users, two_rounds, tree, round2024
+):
+    Submission.objects.filter(round=round2024).update(status="submitted")
+    Submission.objects.create(kelurahan=tree["bululor"], round=two_rounds, status="approved")
+    client.force_login(users["korkot"])
+    page = client.get(reverse("monitoring:dashboard", args=["33.74"]) + "?tahun=2024").content.decode()
+    assert "Bandarharjo</a>: diajukan</li>" in page
+    assert "Bulu Lor</a>: belum ada data</li>" in page  # in the program, nothing in the latest round
+
+
 def test_a_registered_source_replaces_no_source_for_its_indicator(tree):
     """The extension point the training app will use: one function per compute name."""
     from nolkumuh.monitoring.kpi_sources import SOURCES, Reading, register_source

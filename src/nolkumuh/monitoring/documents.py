@@ -17,7 +17,6 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from nolkumuh.accounts.services import status_word
 from nolkumuh.core.documents import add_table, number, rupiah
 from nolkumuh.exchange.write import workbook
 from nolkumuh.monitoring.framework import default_settings
@@ -49,11 +48,6 @@ LIGHTS = {
     "grey": "abu-abu (belum ada data)",
 }
 SCHEDULE = {"behind": "terlambat", "on_track": "sesuai rencana", "ahead": "lebih cepat", "done": "selesai"}
-
-
-def _status(status: str | None) -> str:
-    """A kelurahan's workflow status in words (draf, diajukan...), or that it has no data yet."""
-    return status_word(status) if status else "belum ada"
 
 
 @dataclass(frozen=True)
@@ -273,7 +267,7 @@ def progress_docx(report: dict[str, Any], path: Path) -> None:
         )
     for m in report["missing"]:
         document.add_paragraph(
-            f"Kelurahan {m['name']}: data putaran terakhir belum disetujui ({_status(m['status'])})",
+            f"Kelurahan {m['name']}: data putaran terakhir belum disetujui ({m['word']})",
             style="List Bullet",
         )
     document.save(str(path))
@@ -353,7 +347,7 @@ def progress_xlsx(report: dict[str, Any], path: Path) -> None:
     sheet(
         "perlu_perhatian",
         ["Kode", "Kelurahan", "Status data"],
-        [[m["code"], m["name"], _status(m["status"])] for m in report["missing"]],
+        [[m["code"], m["name"], m["word"]] for m in report["missing"]],
         {},
     )
     book.close()

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from nolkumuh.accounts.services import status_word
 from nolkumuh.baseline.figures import VISIBLE, headline, round_up_to
 from nolkumuh.baseline.models import DataRound, Submission
 from nolkumuh.baseline.selectors import load_records
@@ -108,9 +110,14 @@ class ChildRow:
     lights: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _status_word(status: str) -> str:
+    """A kelurahan's workflow status in the workflow's words, or that it has no data yet."""
+    return status_word(status) if status else gettext("belum ada data")
+
+
 def missing_data(*, region: Region) -> tuple[DataRound | None, list[dict[str, Any]]]:
     """Program kelurahan (with a submission in any round) whose data of the latest round is not
-    approved yet, with the status they are in (one query for the round, one for submissions)."""
+    approved yet, with the status they are in and its word (one query for the round, one for submissions)."""
     latest = DataRound.objects.order_by("-year").first()
     if latest is None:
         return None, []
@@ -124,7 +131,7 @@ def missing_data(*, region: Region) -> tuple[DataRound | None, list[dict[str, An
         if row["round_id"] == latest.pk:
             status[row["kelurahan__code"]] = row["status"]
     missing = [
-        {"code": c, "name": n, "status": status.get(c, "")}
+        {"code": c, "name": n, "status": status.get(c, ""), "word": _status_word(status.get(c, ""))}
         for c, n in sorted(program.items())
         if status.get(c) != Submission.Status.APPROVED
     ]
