@@ -4,13 +4,17 @@ Every change to data is recorded in the audit trail, one row per change, so the 
 audit entry is a version of all the data: a result stored under it can never be stale. The heavy
 read-only computations (province and city profiles, their maps, the portal home) are computed once
 per data version and per visibility (what the viewer may see), then served from the cache until
-the next change anywhere.
+the next change anywhere. The cache lives on disk across upgrades, so the keys also carry a
+fingerprint of the code (:func:`code_fingerprint`): a new version never reads an entry of another
+shape written by the old one.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -30,9 +34,25 @@ def data_version() -> tuple[int, int]:
     return found["newest"] or 0, found["count"]
 
 
+def code_fingerprint(root: Path) -> str:
+    """A hash of the code and templates under ``root`` (names and contents): it changes with
+    every change of what computes or shows a cached result."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".html", ".toml") and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _this_code() -> str:
+    return code_fingerprint(Path(__file__).resolve().parent.parent)
+
+
 def data_cached(name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """``compute()`` once per name, parts and data version."""
-    key = "data:" + hashlib.sha256(repr((name, parts, data_version())).encode()).hexdigest()
+    """``compute()`` once per name, parts, data version and code fingerprint."""
+    version = (name, parts, data_version(), _this_code())
+    key = "data:" + hashlib.sha256(repr(version).encode()).hexdigest()
     value = cache.get(key)
     if value is None:
         value = compute()
