@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nolkumuh.core.numbers import ModelForm, NumberField
+from nolkumuh.core.numbers import ModelForm, NumberField, RupiahField
 from nolkumuh.monitoring.framework import default_framework
 from nolkumuh.monitoring.models import CONTRACT_FIELDS, Activity, AssetCondition, Institution, Kpp, Member
 from nolkumuh.planmath.activities import default_activities
@@ -80,7 +80,7 @@ class ActivityEditForm(ModelForm):
 class ReportForm(forms.Form):
     week = NumberField(bound_name="week", label=_("Minggu ke"))
     physical = NumberField(bound_name="percent", decimal_places=2, label=_("Progres fisik kumulatif (%)"))
-    disbursed = NumberField(bound_name="money", decimal_places=2, label=_("Pencairan kumulatif (Rp)"))
+    disbursed = RupiahField(label=_("Pencairan kumulatif (Rp)"))
     note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
