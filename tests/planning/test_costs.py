@@ -82,19 +82,21 @@ def test_unit_cost_page_saves_all_or_nothing_and_is_read_only_for_others(client,
     client.login(username="admin", password=PASSWORD)
     page = client.get(url, {"tahun": "2025"}).content.decode()
     assert "perkiraan untuk perencanaan yang dapat diubah, bukan ketentuan" in page
-    bad = client.post(url, {"tahun": "2025", "cost_apar": "1.750.000,25", "cost_hidran": "mahal"})
+    bad = client.post(url, {"tahun": "2025", "cost_apar": "1.750.000", "cost_hidran": "mahal"})
     assert "mahal" in bad.content.decode() and not UnitCost.objects.exists()
-    client.post(url, {"tahun": "2025", "cost_apar": "1.750.000,25", "cost_hidran": "", "note": "SSH"})
+    sen = client.post(url, {"tahun": "2025", "cost_apar": "1.750.000,25"}).content.decode()
+    assert "Rupiah ditulis tanpa sen" in sen and "1.750.000" in sen and not UnitCost.objects.exists()
+    client.post(url, {"tahun": "2025", "cost_apar": "Rp 1.750.000", "cost_hidran": "", "note": "SSH"})
     saved = UnitCost.objects.get()
-    assert (saved.activity, saved.unit_cost, saved.note) == ("apar", Decimal("1750000.25"), "SSH")
-    assert 'value="1750000.25"' in client.get(url, {"tahun": "2025"}).content.decode()
+    assert (saved.activity, saved.unit_cost, saved.note) == ("apar", Decimal("1750000"), "SSH")
+    assert 'value="1.750.000"' in client.get(url, {"tahun": "2025"}).content.decode()
     client.logout()
     client.login(username="korkot", password=PASSWORD)
     page = client.get(url, {"tahun": "2025"}).content.decode()
     assert "cost_apar" not in page
     assert "1.750.000" in page
     client.post(url, {"tahun": "2025", "cost_apar": "1"})
-    assert UnitCost.objects.get().unit_cost == Decimal("1750000.25")
+    assert UnitCost.objects.get().unit_cost == Decimal("1750000")
     assert client.get(reverse("planning:unit_costs", args=["33.74.02.1001"])).status_code == 404
     client.logout()
     client.login(username="fasil_solo", password=PASSWORD)

@@ -15,6 +15,7 @@ from nolkumuh.baseline.scoring import record_values, ruleset_of
 from nolkumuh.baseline.selectors import visible_records
 from nolkumuh.core.downloads import temporary_file
 from nolkumuh.exchange import RawSheet, parse_sheet, score_input, write_table
+from nolkumuh.exchange.bounds import rw_rt
 from nolkumuh.exchange.workbooks import template_columns, template_workbook
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import within
@@ -40,8 +41,8 @@ def _identity(rt: Rt) -> dict[str, str]:
         "kecamatan": kecamatan.name if kecamatan else "",
         "kelurahan": kelurahan.name,
         "kawasan": rt.kawasan.name if rt.kawasan else "",
-        "rw": rt.rw,
-        "rt": rt.rt,
+        "rw": rw_rt(rt.rw),
+        "rt": rw_rt(rt.rt),
     }
 
 

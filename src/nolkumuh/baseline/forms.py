@@ -60,6 +60,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+# RW/RT are numbers written in digits (leading zeros kept): the digit keypad on a phone
+DIGITS = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+
 class NewRtForm(forms.Form):
-    rw = forms.CharField(label=_("RW"), max_length=10, validators=within("rw_rt"))
-    rt = forms.CharField(label=_("RT"), max_length=10, validators=within("rw_rt"))
+    rw = forms.CharField(label=_("RW"), max_length=10, validators=within("rw_rt"), widget=DIGITS)
+    rt = forms.CharField(label=_("RT"), max_length=10, validators=within("rw_rt"), widget=DIGITS)

@@ -88,5 +88,5 @@ def flag_review(request: HttpRequest, code: str, year: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Ditandai sudah diperiksa: %(rt)s.") % {"rt": f"RW {rt.rw} RT {rt.rt}"})
+        messages.success(request, _("Ditandai sudah diperiksa: %(rt)s.") % {"rt": rt.rw_rt})
     return redirect("baseline:kelurahan", code, year)

@@ -4,7 +4,13 @@
 (Indonesian 1.234,5, English 1,234.5; an ambiguous value is an error saying how to write it) and
 checks it against its bound in ``exchange/data/bounds.toml``. ``ModelForm`` gives every numeric
 model field such a field, bound taken from the model field's validators, so a form refuses what
-``full_clean()`` refuses with the same message. On a failed submit the form shows what was typed.
+``full_clean()`` refuses with the same message. On a failed submit the form shows what was typed;
+otherwise a stored number is shown in the active language (531,1 in Indonesian, 531.1 in English),
+also when a view gives it as machine text ("531.1"), so a saved form re-submits unchanged.
+
+``RupiahField`` (every money field, bound ``money``) reads whole Rupiah with or without thousands
+separators and "Rp" (5.000.000.000, 5000000000, Rp 5.000.000.000; 5,000,000,000 in English) and
+shows its value grouped the same way.
 """
 
 from __future__ import annotations
@@ -20,11 +26,15 @@ from django.utils.text import capfirst
 
 from nolkumuh.core.bounds import bound_of, message_language, refuse
 from nolkumuh.exchange.bounds import Problem, bound, range_problem
-from nolkumuh.exchange.numbers import NumberError, parse_number, write
+from nolkumuh.exchange.numbers import PLAIN_NUMBER, NumberError, grouped, parse_number, parse_rupiah, write
 
 # Coordinates have no thousands: one point or one comma is always the decimal separator.
 COORDINATES = frozenset({"latitude", "longitude"})
 COORDINATE = re.compile(r"[-+]?[0-9]{1,3}(?:[.,][0-9]{1,10})?")
+
+
+class Typed(str):
+    """Text a person typed into a number field (shown back as typed, never reformatted)."""
 
 
 class NumberInput(forms.TextInput):
@@ -55,11 +65,19 @@ class NumberField(forms.Field):
         if self.integer:
             self.widget.attrs["inputmode"] = "numeric"
 
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        """What was typed, marked so that :meth:`prepare_value` shows it back unchanged."""
+        if self.disabled:
+            return initial
+        return Typed(data) if isinstance(data, str) and not isinstance(data, Typed) else data
+
     def prepare_value(self, value: Any) -> Any:
         """Stored numbers shown in the active language's form (typed text is shown as typed)."""
-        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-            return value
-        return write(Decimal(str(value)), message_language())
+        number = stored_number(value)
+        return value if number is None else self.shown(number)
+
+    def shown(self, number: Decimal) -> str:
+        return write(number, message_language())
 
     def to_python(self, value: Any) -> Decimal | int | None:
         if value is None or (isinstance(value, int | Decimal) and not isinstance(value, bool)):
@@ -86,6 +104,47 @@ class NumberField(forms.Field):
         return int(number) if self.integer else number
 
 
+def stored_number(value: Any) -> Decimal | None:
+    """A stored value as a number: ints, Decimals, floats and machine text ("531.1") a view gave
+    as the initial value; None for typed text, blanks and anything else."""
+    if isinstance(value, bool | Typed):
+        return None
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value.strip()):
+        return Decimal(value.strip())
+    return None
+
+
+class RupiahField(NumberField):
+    """An amount of whole Rupiah (bound ``money``): typed with or without thousands separators
+    and "Rp", shown grouped in the active language (5.000.000.000, in English 5,000,000,000)."""
+
+    def __init__(self, *, bound_name: str = "money", **kwargs: Any) -> None:
+        kwargs.pop("integer", None)
+        kwargs.pop("decimal_places", None)
+        super().__init__(bound_name=bound_name, integer=False, **kwargs)
+        self.widget.attrs["inputmode"] = "numeric"  # whole Rupiah: the digit keypad on a phone
+
+    def shown(self, number: Decimal) -> str:
+        return grouped(number, message_language())
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value is None or (isinstance(value, int | Decimal) and not isinstance(value, bool)):
+            return None if value is None else self._within(Decimal(value))
+        try:
+            number = parse_rupiah(str(value), lang=message_language())
+        except NumberError as exc:
+            raise refuse(exc.problem) from None
+        return None if number is None else self._within(number)
+
+    def _within(self, number: Decimal) -> Decimal:
+        problem = range_problem(self.bound_name or "money", number, message_language())
+        if problem is not None:
+            raise refuse(problem)
+        return number
+
+
 _NUMERIC = (models.IntegerField, models.DecimalField, models.FloatField)
 
 
@@ -106,6 +165,8 @@ def model_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None
     if db_field.has_default():
         defaults["initial"] = db_field.default() if callable(db_field.default) else db_field.default
     defaults.update({k: v for k, v in kwargs.items() if k in ("label", "help_text", "required", "widget")})
+    if defaults["bound_name"] == "money":
+        return RupiahField(**defaults)
     return NumberField(**defaults)
 
 

@@ -157,6 +157,12 @@ def digits_problem(name: str, text: str) -> Problem | None:
     return Problem("bad_digits", {"limit": limit})
 
 
+def rw_rt(value: object) -> str:
+    """An RW or RT number as every page, export, document and message shows it: three digits with
+    the leading zeros kept ('1' and '01' show as '001'); other text is shown as it is."""
+    return "" if value is None else padded("rw_rt", str(value))
+
+
 def padded(name: str, text: str) -> str:
     """A digits value as stored: zero-padded to the bound's length ('2' becomes '002').
 

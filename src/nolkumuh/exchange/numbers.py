@@ -11,7 +11,7 @@ fullwidth "１２"), NaN, infinity and over-long text are refused. Used by the w
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from nolkumuh.exchange.bounds import Problem, bound
 
@@ -22,6 +22,8 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
 _DIGITS = re.compile(r"[0-9]+")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:G[0-9]{3})+")
 _PLAIN = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# the decimal text nolkumuh stores and hands between its parts: 531.1, -2, 1234.50 (no grouping)
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 class NumberError(ValueError):
@@ -85,6 +87,60 @@ def write(value: Decimal, lang: str) -> str:
     """A number in the language's own form (no grouping), as a suggestion in messages."""
     text = format(value.normalize(), "f")
     return text.replace(".", ",") if lang == "id" else text
+
+
+def grouped(value: Decimal | int, lang: str) -> str:
+    """A number with its thousands grouped, as people write amounts: 5.000.000.000 in Indonesian,
+    5,000,000,000 in English; decimals only when they are not zero (12.345,5)."""
+    number = Decimal(value)
+    decimal, group = SEPARATORS.get(lang, SEPARATORS["id"])
+    whole, _sep, fraction = format(abs(number), "f").partition(".")
+    fraction = fraction.rstrip("0")
+    text = f"{int(whole):,d}".replace(",", group) + (decimal + fraction if fraction else "")
+    return "-" + text if number < 0 else text
+
+
+# "Rp 5.000.000", "Rp. 5.000.000", "rp5000000"; the ",-" of "Rp 5.000.000,-" ends an amount
+_RUPIAH_PREFIX = re.compile(r"^\s*rp\.?", re.IGNORECASE)
+_RUPIAH_SUFFIX = re.compile(r"[,.]-\s*$")
+
+
+def parse_rupiah(text: str, *, lang: str) -> Decimal | None:
+    """An amount of whole Rupiah typed by a person in ``lang`` (id or en).
+
+    Indonesian: 5.000.000.000, 5000000000, Rp 5.000.000.000 and 5.000.000,00 (zero sen) are read;
+    a comma with sen (5.000,50), a comma between thousands (5,000,000) or a point before exactly
+    three digits in English (5.000) is a :class:`NumberError` saying how to write the amount.
+    """
+    body = _RUPIAH_SUFFIX.sub("", _RUPIAH_PREFIX.sub("", text, count=1))
+    try:
+        value = parse_number(body, lang=lang)
+    except NumberError as exc:
+        if exc.problem.code == "number_ambiguous":
+            raise _rupiah_ambiguous(body.strip().translate(_SPACES), lang) from None
+        raise
+    if value is None:
+        return None
+    decimal = SEPARATORS.get(lang, SEPARATORS["id"])[0]
+    fraction = body.translate(_SPACES).partition(decimal)[2]
+    if len(fraction) == 3 and lang == "en":
+        raise _rupiah_ambiguous(body.strip().translate(_SPACES), lang)
+    if value != value.to_integral_value():
+        rounded = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        raise NumberError("rupiah_decimals", example=grouped(rounded, lang))
+    return value.quantize(Decimal(1))
+
+
+def _rupiah_ambiguous(text: str, lang: str) -> NumberError:
+    """An amount written with the other language's separators: say how, with the amount meant."""
+    other = "en" if lang == "id" else "id"
+    compact = text.lstrip("+")
+    try:
+        meant = _read(compact, other)
+    except InvalidOperation:
+        meant = None
+    example = grouped(meant, lang) if meant is not None and meant == meant.to_integral_value() else None
+    return NumberError("rupiah_ambiguous", example=example or grouped(5000000, lang))
 
 
 def _ambiguous(text: str, lang: str) -> NumberError:

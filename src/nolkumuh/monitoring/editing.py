@@ -12,7 +12,9 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
+from nolkumuh.core.bounds import message_language
 from nolkumuh.core.services import audit_change
+from nolkumuh.exchange.numbers import grouped
 from nolkumuh.monitoring.construction import (
     contract_problems,
     contract_weeks,
@@ -38,7 +40,7 @@ def _problems(activity: Activity, stored: Activity) -> dict[str, str]:
     if activity.contract_value < stored.disbursed:
         problems["contract_value"] = (
             f"nilai kontrak tidak boleh lebih kecil dari pencairan yang sudah dilaporkan "
-            f"(Rp {stored.disbursed})"
+            f"(Rp {grouped(stored.disbursed, message_language())})"
         )
     if activity.start_date and activity.end_date and contract_weeks(activity) < stored.last_week:
         problems["end_date"] = _(

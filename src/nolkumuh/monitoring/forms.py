@@ -4,7 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nolkumuh.core.numbers import ModelForm, NumberField
+from nolkumuh.core.bounds import message_language
+from nolkumuh.core.numbers import ModelForm, NumberField, RupiahField
+from nolkumuh.exchange.numbers import write
 from nolkumuh.monitoring.framework import default_framework
 from nolkumuh.monitoring.models import CONTRACT_FIELDS, Activity, AssetCondition, Institution, Kpp, Member
 from nolkumuh.planmath.activities import default_activities
@@ -42,7 +44,7 @@ class ActivityForm(ModelForm):
         self.fields["plan_line"].label_from_instance = lambda line: (
             f"{line.year} · "
             f"{activities[line.activity].name_id if line.activity in activities else line.activity}"
-            f" · {line.volume} · {line.location} ({line.plan.title})"
+            f" · {write(line.volume, message_language())} · {line.location} ({line.plan.title})"
         )
         self.fields["name"].required = False
         self.fields["name"].help_text = _("Kosongkan untuk nama kegiatan dan lokasinya.")
@@ -80,7 +82,7 @@ class ActivityEditForm(ModelForm):
 class ReportForm(forms.Form):
     week = NumberField(bound_name="week", label=_("Minggu ke"))
     physical = NumberField(bound_name="percent", decimal_places=2, label=_("Progres fisik kumulatif (%)"))
-    disbursed = NumberField(bound_name="money", decimal_places=2, label=_("Pencairan kumulatif (Rp)"))
+    disbursed = RupiahField(label=_("Pencairan kumulatif (Rp)"))
     note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

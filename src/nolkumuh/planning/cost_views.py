@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import user_scope
-from nolkumuh.core.bounds import year_or_404
-from nolkumuh.core.numbers import NumberField
+from nolkumuh.core.bounds import message_language, year_or_404
+from nolkumuh.core.numbers import RupiahField
+from nolkumuh.exchange.numbers import grouped
 from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.costs import LEVELS, unit_cost_table, unit_costs_save
 from nolkumuh.regions.selectors import region_with_ancestors
@@ -78,10 +79,10 @@ def _shown(own: Decimal | None, posted: str | None, problems: list[str]) -> str:
     """What an input shows: what was typed when nothing was saved, else the stored value."""
     if problems:
         return posted or ""
-    return "" if own is None else f"{own.normalize():f}"
+    return "" if own is None else grouped(own, message_language())
 
 
-COST = NumberField(bound_name="money", decimal_places=2, required=False)
+COST = RupiahField(required=False)
 
 
 def _parse_costs(request: HttpRequest) -> tuple[dict[str, Decimal | None], list[str]]:

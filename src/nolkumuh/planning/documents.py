@@ -20,6 +20,7 @@ from docx.shared import Cm, Pt
 
 from nolkumuh.baseline.figures import region_headline
 from nolkumuh.core.documents import add_table, new_document, number, rupiah
+from nolkumuh.exchange.bounds import rw_rt
 from nolkumuh.exchange.write import workbook
 from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.models import Plan
@@ -240,8 +241,8 @@ def memorandum_xlsx(plan: Plan, path: Path) -> None:
                 line.year,
                 line.rt.kelurahan.code if line.rt_id else "",
                 line.rt.kelurahan.name if line.rt_id else "",
-                line.rt.rw if line.rt_id else "",
-                line.rt.rt if line.rt_id else "",
+                rw_rt(line.rt.rw) if line.rt_id else "",
+                rw_rt(line.rt.rt) if line.rt_id else "",
                 line.activity,
                 float(line.volume),
                 activities[line.activity].unit if line.activity in activities else "",

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nolkumuh.core.numbers import ModelForm, NumberField, NumberInput
+from nolkumuh.core.bounds import message_language
+from nolkumuh.core.numbers import ModelForm, NumberInput, RupiahField
+from nolkumuh.exchange.numbers import grouped
 from nolkumuh.planmath.budget import Budget
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
@@ -19,9 +21,7 @@ class PlanForm(ModelForm):
 
 class PlanLineForm(ModelForm):
     activity = forms.ChoiceField(label=_("Kegiatan"))
-    unit_cost = NumberField(
-        bound_name="money",
-        decimal_places=2,
+    unit_cost = RupiahField(
         label=_("Harga satuan (Rp, kosong: harga katalog)"),
         required=False,
     )
@@ -36,14 +36,14 @@ class PlanLineForm(ModelForm):
         self.fields["rt"].queryset = Rt.objects.filter(within(code, "kelurahan__code")).select_related(
             "kelurahan"
         )
-        self.fields["rt"].label_from_instance = lambda rt: f"{rt.kelurahan.name} · RW {rt.rw} / RT {rt.rt}"
+        self.fields["rt"].label_from_instance = lambda rt: f"{rt.kelurahan.name} · {rt.rw_rt}"
         city = code[:5]
         self.fields["kawasan"].queryset = Kawasan.objects.filter(kabkota__code=city)
         self.fields["rt"].help_text = _(
             "Isi RT, atau kawasan untuk kegiatan skala kawasan (dibagi ke RT-nya)."
         )
         self.fields["activity"].choices = [
-            (a.key, f"{a.name_id} ({a.unit}, Rp {a.unit_cost:,.0f})")
+            (a.key, f"{a.name_id} ({a.unit}, Rp {grouped(round(a.unit_cost), message_language())})")
             for a in activities_for(region=plan.region, year=plan.start_year).values()
         ]
 
@@ -51,7 +51,7 @@ class PlanLineForm(ModelForm):
 class OptimizeForm(forms.Form):
     """Budget, objective and optional caps: per year, per funder and per (year, funder)."""
 
-    budget = NumberField(bound_name="money", decimal_places=0, label=_("Anggaran (Rp)"))
+    budget = RupiahField(label=_("Anggaran (Rp)"))
     objective = forms.ChoiceField(
         label=_("Tujuan"),
         choices=[
@@ -79,9 +79,7 @@ class OptimizeForm(forms.Form):
         self.funders = [code for code, _label in PlanLine.Source.choices]
         for name in self.cap_names():
             label = self._cap_label(name)
-            self.fields[name] = NumberField(
-                bound_name="money",
-                decimal_places=0,
+            self.fields[name] = RupiahField(
                 required=False,
                 label=label,
                 # a cell of the caps table: its row and column say what it is, the label says so too

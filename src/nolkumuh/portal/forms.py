@@ -62,4 +62,4 @@ class KawasanForm(ModelForm):
             required=False,
             initial=list(self.instance.rts.values_list("pk", flat=True)) if self.instance.pk else [],
         )
-        self.fields["rts"].label_from_instance = lambda rt: f"{rt.kelurahan.name} · RW {rt.rw} / RT {rt.rt}"
+        self.fields["rts"].label_from_instance = lambda rt: f"{rt.kelurahan.name} · {rt.rw_rt}"

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.core.bounds import within
+from nolkumuh.exchange.bounds import rw_rt
 
 
 class Region(models.Model):
@@ -123,7 +124,12 @@ class Rt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"RT {self.rt} / RW {self.rw}"
+        return f"RT {rw_rt(self.rt)} / RW {rw_rt(self.rw)}"
+
+    @property
+    def rw_rt(self) -> str:
+        """'RW 001 / RT 002': the numbers as every list of RTs shows them."""
+        return f"RW {rw_rt(self.rw)} / RT {rw_rt(self.rt)}"
 
 
 def number_key(value: str) -> str:

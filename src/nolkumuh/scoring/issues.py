@@ -85,6 +85,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "paling banyak {places} angka di belakang koma",
         "at most {places} decimal places",
     ),
+    "rupiah_decimals": (
+        "Rupiah ditulis tanpa sen (tanpa angka di belakang koma); bulatkan, misalnya {example}",
+        "Rupiah are written without cents (no decimals); round the amount, for example {example}",
+    ),
+    "rupiah_ambiguous": (
+        "penulisan Rupiah tidak jelas: titik memisahkan ribuan dan tidak ada desimal; tulis misalnya"
+        " {example} (atau tanpa titik)",
+        "the amount is ambiguous: in English a comma separates thousands and there are no decimals;"
+        " write for example {example} (or without commas)",
+    ),
     "number_too_long": (
         "angka terlalu panjang: paling banyak {limit} karakter",
         "the number is too long: at most {limit} characters",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from nolkumuh.core.bounds import message_language
 from nolkumuh.core.downloads import send_once, temporary_file
+from nolkumuh.exchange.numbers import write
 from nolkumuh.training.checkin import scores_save
 from nolkumuh.training.imports import parse_score, scores_apply, scores_check, scores_template
 from nolkumuh.training.models import TestScore, Topic, TrainingClass
@@ -44,7 +45,7 @@ def event_scores(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _plain(value: Decimal | None) -> str:
     """A stored score as typed back into the form: 50.5, 80 (no trailing zeros)."""
-    return "" if value is None else format(value.normalize(), "f")
+    return "" if value is None else write(value, message_language())
 
 
 @login_required

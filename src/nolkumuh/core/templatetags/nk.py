@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.exchange.bounds import rw_rt
 from nolkumuh.scoring.rulesets import CONFIDENCE_MARKS
 
 register = template.Library()
@@ -46,6 +47,12 @@ def num(value: object, places: int = 2) -> str:
     except InvalidOperation:
         return str(value)
     return number_format(rounded, decimal_pos=int(places), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def rwrt(value: object) -> str:
+    """An RW or RT number with its leading zeros: '1' -> '001' (one rule: ``exchange.bounds.rw_rt``)."""
+    return rw_rt(value)
 
 
 @register.filter
