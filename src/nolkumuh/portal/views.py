@@ -6,8 +6,9 @@ from pathlib import Path
 
 import markdown
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 
 from nolkumuh.portal.help_images import WIDTHS, light_images, scrolling_tables, shown_size, small_copy
@@ -71,5 +72,13 @@ def help_image(request: HttpRequest, name: str) -> HttpResponse:
             raise Http404
         path = small_copy(path, width=int(width), folder=Path(settings.DATA_DIR) / "help-img")
     response = FileResponse(path.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "max-age=86400"
+    return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on their own: the site's SVG icon (a temporary redirect,
+    kept a day, since the icon's fingerprinted address changes with the icon)."""
+    response = HttpResponseRedirect(static("nolkumuh/favicon.svg"))
     response["Cache-Control"] = "max-age=86400"
     return response
