@@ -3,7 +3,9 @@ each section, and every screenshot the guide names is in docs/img (and none is l
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -33,3 +35,14 @@ def test_every_screenshot_the_guide_names_is_there_and_none_is_left_over():
     named = set(re.findall(r"\]\(img/([^)]+\.png)\)", GUIDE.read_text("utf-8")))
     present = {path.name for path in (GUIDE.parent / "img").glob("*.png")}
     assert named and named == present
+
+
+def test_the_screenshot_script_makes_every_screenshot_the_guide_names():
+    """`make screenshots` (scripts/screenshots.py) photographs each picture of the guide."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
+    spec = importlib.util.spec_from_file_location("screenshots", path)
+    script = importlib.util.module_from_spec(spec)
+    sys.modules["screenshots"] = script  # its dataclasses look their module up
+    spec.loader.exec_module(script)
+    made = [shot.name for shot in script.SHOTS] + list(script.PICTURES)
+    assert len(made) == len(set(made)) and set(made) == script.named_in_guide()
