@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run sample test lint format bench bench-quick docs messages clean
+.PHONY: help install run sample test lint format bench bench-quick docs messages screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ docs: $(STAMP) ## regenerate the generated part of docs/scoring.md from the rule
 messages: $(STAMP) ## update and compile the English translation (needs gettext)
 	cd src/nolkumuh && NOLKUMUH_DEMO=1 NOLKUMUH_DATA_DIR=$(CURDIR)/data ../../$(BIN)/nolkumuh manage makemessages -l en --ignore '*/migrations/*' --ignore 'data/*'
 	cd src/nolkumuh && NOLKUMUH_DEMO=1 NOLKUMUH_DATA_DIR=$(CURDIR)/data ../../$(BIN)/nolkumuh manage compilemessages
+
+screenshots: $(STAMP) ## regenerate the user guide's screenshots (docs/img) from a fresh demo, with Chromium
+	$(BIN)/python scripts/screenshots.py
 
 clean: ## remove .venv and caches (not the data folder)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build src/*.egg-info

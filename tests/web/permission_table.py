@@ -60,6 +60,9 @@ TABLE: dict[str, Entry] = {
     "core:help_image": Entry(
         lambda w: "/bantuan/img/beranda.png",
         "OO O OO OO OO OO", "OO O OO OO OO OO"),
+    "core:favicon": Entry(
+        lambda w: "/favicon.ico",
+        "RR R RR RR RR RR", "RR R RR RR RR RR"),
     "core:job": Entry(
         lambda w: f"/tugas/{w['job'].pk}/",
         "NN N NN ON NN NN", "NN N NN ON NN NN"),

@@ -147,3 +147,12 @@ def test_every_page_names_its_icon(demo):
     assert re.search(
         r'<link rel="icon" type="image/svg\+xml" href="/static/nolkumuh/favicon[^"]*\.svg"', text
     )
+
+
+def test_favicon_ico_leads_to_the_sites_icon(client, db):
+    """Browsers ask for /favicon.ico on their own: it leads to the SVG icon, which is served."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and "max-age=86400" in response["Cache-Control"]
+    assert re.fullmatch(r"/static/nolkumuh/favicon[^/]*\.svg", response["Location"])
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200 and b"<svg" in b"".join(icon.streaming_content)

@@ -47,15 +47,54 @@ class AspectRow:
     score_after: int
 
 
+# The kinds of line warnings (planmath's LineWarning.code) in the order the plan page shows them:
+# a line in an RT that lacks nothing is wasted whole, one beyond what remains only in part.
+WARNING_KINDS = ("not_lacking", "over_handling")
+SHOWN_FIRST = 3  # lines of each kind listed before "show the others"
+
+
+@dataclass
+class WarningGroup:
+    """The plan lines warned of one kind, each with the criteria concerned (in plan order)."""
+
+    kind: str
+    lines: list[tuple[PlanLine, list[str]]]
+
+    @property
+    def count(self) -> int:
+        return len(self.lines)
+
+    @property
+    def first(self) -> list[tuple[PlanLine, list[str]]]:
+        return self.lines[:SHOWN_FIRST]
+
+    @property
+    def rest(self) -> list[tuple[PlanLine, list[str]]]:
+        return self.lines[SHOWN_FIRST:]
+
+
+def warning_groups(warnings: list[tuple[PlanLine, str, str]]) -> list[WarningGroup]:
+    """The warnings grouped by kind, one entry per plan line with its criteria; empty kinds left out."""
+    by_kind: dict[str, dict[int, tuple[PlanLine, list[str]]]] = {kind: {} for kind in WARNING_KINDS}
+    for line, kind, criterion in warnings:
+        entry = by_kind.setdefault(kind, {}).setdefault(line.pk, (line, []))
+        entry[1].append(criterion)
+    return [WarningGroup(kind, list(lines.values())) for kind, lines in by_kind.items() if lines]
+
+
 @dataclass
 class PlanSimulation:
     rows: list[YearRow] = field(default_factory=list)
-    warnings: list[tuple[PlanLine, str, str]] = field(default_factory=list)
+    warnings: list[tuple[PlanLine, str, str]] = field(default_factory=list)  # (line, kind, criterion)
     rts: list[Rt] = field(default_factory=list)
     n_rt: int = 0
     aspects: list[AspectRow] = field(default_factory=list)
     classes_before: dict[int, str] = field(default_factory=dict)  # RT id -> class code
     classes_after: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def warning_groups(self) -> list[WarningGroup]:
+        return warning_groups(self.warnings)
 
 
 def base_table(plan: Plan) -> tuple[list[Rt], Any]:

@@ -35,6 +35,7 @@ core_urls = (
         path("cari/", portal.search, name="search"),
         path("bantuan/", portal.help_page, name="help"),
         path("bantuan/img/<str:name>", portal.help_image, name="help_image"),
+        path("favicon.ico", portal.favicon, name="favicon"),
         path("tugas/<uuid:pk>/", core_jobs.job_page, name="job"),
         path("tugas/<uuid:pk>/unduh/", core_jobs.job_download, name="job_download"),
     ],

@@ -19,6 +19,7 @@ from nolkumuh.regions.selectors import region_with_ancestors
 from nolkumuh.training.forms import EventForm, ProgrammeForm, SessionForm, SurveyForm, VenueForm
 from nolkumuh.training.models import Event, NeedsSurvey, Person, Programme, TrainingClass
 from nolkumuh.training.needs import survey_create
+from nolkumuh.training.reallocation import MOVES_LISTED, Move, allocation_moves, event_has_attendance
 from nolkumuh.training.selectors import cascade_coverage, chosen_region, event_report, working_regions
 from nolkumuh.training.services import (
     event_allocate,
@@ -195,12 +196,28 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def event_allocate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Allocate the participants. Once anyone has attended a session, the organiser first sees who
+    would move (count and names) and confirms; without attendance it goes straight."""
     event = visible_event(request, pk)
     require_organiser(request, event)
     try:
+        if "confirm" not in request.POST and event_has_attendance(event):
+            moves = allocation_moves(event=event)
+            if moves:
+                return render(request, "training/allocate_confirm.html", _confirmation(event, moves))
         count = event_allocate(user=request.user, event=event)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("%(count)s peserta sudah dibagi ke tempat dan kelas.") % {"count": count})
     return redirect("training:event", event.pk)
+
+
+def _confirmation(event: Event, moves: list[Move]) -> dict[str, object]:
+    return {
+        "event": event,
+        "moves": moves[:MOVES_LISTED],
+        "count": len(moves),
+        "venue_changes": sum(1 for m in moves if m.changes_venue),
+        "more": max(0, len(moves) - MOVES_LISTED),
+    }

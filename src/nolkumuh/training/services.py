@@ -17,7 +17,6 @@ from nolkumuh.accounts.services import user_scope
 from nolkumuh.core.bounds import validated
 from nolkumuh.core.services import audit_change, audit_record
 from nolkumuh.regions.models import Region
-from nolkumuh.training.allocate import Hall, NotEnoughPlaces, Room, Seat, allocate
 from nolkumuh.training.models import (
     Attendance,
     Certificate,
@@ -28,16 +27,15 @@ from nolkumuh.training.models import (
     Participant,
     Person,
     Programme,
-    Role,
     Session,
     Topic,
     TrainingClass,
     Venue,
 )
+from nolkumuh.training.reallocation import event_classes, planned_allocation
 
 ORGANISERS = frozenset({UserRole.ADMIN, UserRole.PROVINSI, UserRole.KORKOT})
 CODE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-ROLE_RANK = {role: i for i, role in enumerate(Role.values)}
 
 
 def may_organise(user: AbstractBaseUser, region: Region) -> bool:
@@ -207,35 +205,9 @@ def event_allocate(*, user: AbstractBaseUser, event: Event) -> int:
     ValidationError when there are not enough places, and then nothing changes."""
     ensure_organiser(user, event.programme.region)
     participants = list(event.participants.select_related("person__kabkota").select_for_update(of=("self",)))
-    classes = list(TrainingClass.objects.filter(venue__event=event).select_related("venue"))
-    if not classes:
-        raise ValidationError(_("Tambahkan dulu tempat dan kelasnya."))
-    seats = [
-        Seat(
-            id=p.pk,
-            city=p.person.kabkota.name,
-            role=p.person.role,
-            role_rank=ROLE_RANK[p.person.role],
-            pinned_class=p.klass_id if p.pinned else None,
-        )
-        for p in participants
-    ]
-    rooms = [
-        Room(id=c.pk, venue=c.venue_id, name=f"{c.venue.name} · {c.name}", capacity=c.capacity)
-        for c in classes
-    ]
-    halls = [Hall(id=v.pk, name=v.name, capacity=v.capacity) for v in {c.venue for c in classes}]
-    try:
-        result = allocate(seats, rooms, halls, event.class_mode)
-    except NotEnoughPlaces as exc:
-        raise ValidationError(
-            _(
-                "%(needed)s peserta belum punya tempat, tetapi hanya ada %(available)s tempat kosong."
-                " Tambahkan"
-                " %(missing)s tempat (kapasitas tempat atau kelas) lalu bagi lagi."
-            ),
-            params={"needed": exc.needed, "available": exc.available, "missing": exc.needed - exc.available},
-        ) from exc
+    classes = event_classes(event)
+    result = planned_allocation(event, participants, classes)
+    venues = len({c.venue_id for c in classes})
     before = {p.pk: p.klass_id for p in participants}
     for p in participants:
         p.klass_id = result.klass[p.pk]
@@ -248,7 +220,7 @@ def event_allocate(*, user: AbstractBaseUser, event: Event) -> int:
         object_id=event.pk,
         before={str(k): v for k, v in before.items() if v != result.klass[k]},
         after={str(p.pk): p.klass_id for p in participants if before[p.pk] != p.klass_id},
-        summary=f"{len(participants)} peserta dibagi ke {len(halls)} tempat",
+        summary=f"{len(participants)} peserta dibagi ke {venues} tempat",
     )
     return len(participants)
 
