@@ -59,7 +59,7 @@ def test_one_bad_cell_means_nothing_is_written_and_the_cell_is_marked(users, rou
     plan = import_plan(user=user, round=round2024, path=path)
     assert not plan.ok
     assert [issue.line("en") for issue in plan.issues] == [
-        "row 5, column luas: negative values are not allowed; enter 0 or more (-2)"
+        "row 5, column luas (Verified area): negative values are not allowed; enter 0 or more (-2)"
     ]
     with pytest.raises(InvalidInput):
         import_apply(user=user, plan=plan)
@@ -114,7 +114,8 @@ def test_huge_numbers_are_refused_by_the_bounds_table_in_the_dry_run(users, roun
     rows[1]["jumlah_penduduk"] = 1e16
     plan = import_plan(user=users["fasilitator"], round=round2024, path=write_xlsx(tmp_path / "d.xlsx", rows))
     assert [i.line() for i in plan.issues] == [
-        "baris 3, kolom jumlah_penduduk: harus antara 0 dan 100000; periksa angkanya (10000000000000000)"
+        "baris 3, kolom jumlah_penduduk (Jumlah penduduk)"
+        ": harus antara 0 dan 100000; periksa angkanya (10000000000000000)"
     ]
 
 

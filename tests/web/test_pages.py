@@ -86,7 +86,7 @@ def test_data_entry_form_saves_and_shows_errors_next_to_fields(client, users, da
     bad = client.post(url, rt_values(luas="2,66", air_minum_akses="50"))  # typed as in Indonesian
     assert bad.status_code == 200
     text = bad.content.decode()
-    assert "volume lebih besar dari jumlah_kk" in text and 'value="50"' in text  # nothing lost
+    assert "volume lebih besar dari Jumlah KK (" in text and 'value="50"' in text  # nothing lost
     good = client.post(url, rt_values(luas="4,5"))  # Indonesian decimal comma
     assert good.status_code == 302
     assert str(data.records.get().luas) == "4.5000"
