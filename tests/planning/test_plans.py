@@ -1,5 +1,6 @@
 """Plans on the real database: lines, simulation of kumuh akhir, collaboration, optimizer adoption."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,10 +16,11 @@ from tests.planning.conftest import LINE_ROW, line
 from tests.web.conftest import PASSWORD
 
 
-def test_plan_lines_project_kumuh_akhir_year_by_year(users, plan, rts):
+def test_plan_lines_project_kumuh_akhir_year_by_year(client, users, plan, rts):
     plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "gerobak_sampah", "1", 2025))
     plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "apar", "7", 2026, "csr"))
     simulation = plan_simulation(plan)
+    client.login(username="korkot", password=PASSWORD)
     assert [r.year for r in simulation.rows] == ["awal", 2025, 2026, 2027]
     assert [r.slum_rts for r in simulation.rows] == [2, 2, 1, 1]  # RT 001: 24 -> 19 -> 14 (TK)
     assert simulation.rows[-1].freed_rts == 1
@@ -26,9 +28,12 @@ def test_plan_lines_project_kumuh_akhir_year_by_year(users, plan, rts):
         2.66
     )
     # one cart serves 75 KK where 42 lack it; 7 extinguishers serve 35 buildings where 33 lack them
+    page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    assert "melebihi sisa kekurangan (6a Prasarana dan sarana persampahan" in page
+    assert "sampah_sarpras" not in page and "kebakaran_sarana" not in page
     assert [(w[1], w[2]) for w in simulation.warnings] == [
-        ("over_handling", "sampah_sarpras"),
-        ("over_handling", "kebakaran_sarana"),
+        ("over_handling", "6a Prasarana dan sarana persampahan tidak sesuai persyaratan teknis"),
+        ("over_handling", "7b Ketidaktersediaan sarana proteksi kebakaran"),
     ]
     assert AuditEntry.objects.filter(object_type="plan_line").count() == 2
 
@@ -64,6 +69,9 @@ def test_plan_pages_and_optimizer_adoption(client, users, plan, rts):
     query = {"budget": "200000000", "objective": "hectares", "year": "2025"}
     proposal = client.get(url, query).content.decode()
     assert "Terbukti optimal" in proposal and "RT keluar dari status kumuh" in proposal
+    reasons = re.findall(r"([^<>;]+): nilai \d → \d", proposal)
+    assert reasons and all(re.match(r"\s*[1-7][a-e] [A-Z]", r) for r in reasons), reasons  # "6a Prasarana …"
+    assert not any("_" in r for r in reasons)  # never the key (sampah_sarpras)
     client.post(url, {**query, "adopt": "1"})
     assert plan.lines.exists()
     assert plan_simulation(plan).rows[-1].freed_rts >= 1
