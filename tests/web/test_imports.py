@@ -11,6 +11,7 @@ from nolkumuh.exchange.workbooks import marked_workbook
 from nolkumuh.scoring import InvalidInput
 from tests.exchange.conftest import PLACES, write_xlsx
 from tests.exchange.conftest import sample_rows as exchange_rows
+from tests.web.conftest import PASSWORD
 
 
 def rows_for(*codes):
@@ -136,3 +137,23 @@ def test_confirming_twice_writes_once(users, round2024, workbook):
     assert import_apply(user=user, plan=first)["new"] == 6
     assert import_apply(user=user, plan=second) == {"new": 0, "changed": 0, "unchanged": 6}
     assert RtRecord.objects.count() == 6
+
+
+def test_the_downloaded_template_with_its_label_row_imports_back_unchanged_then_changed(
+    client, users, round2024, workbook, tmp_path
+):
+    user = users["fasilitator"]
+    import_apply(user=user, plan=import_plan(user=user, round=round2024, path=workbook))
+    client.login(username="fasil", password=PASSWORD)
+    response = client.get("/data/33.74.02.1001/2024/templat.xlsx")
+    path = tmp_path / "templat.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    book = openpyxl.load_workbook(path)
+    labels, keys = ([c.value for c in row] for row in book["rt"].iter_rows(min_row=1, max_row=2))
+    assert labels[keys.index("v_jalan_cakupan")] == "2a Jaringan jalan tidak melayani seluruh lingkungan (m)"
+    same = import_plan(user=user, round=round2024, path=path)
+    assert same.ok and same.count("unchanged") == 6, [i.line() for i in same.issues]
+    book["rt"].cell(3, keys.index("v_jalan_cakupan") + 1).value = 0  # the first RT, typed by a facilitator
+    book.save(path)
+    changed = import_plan(user=user, round=round2024, path=path)
+    assert (changed.count("changed"), changed.count("unchanged")) == (1, 5)

@@ -108,8 +108,13 @@ def test_template_download_holds_the_kelurahans_rts(client, users, data):
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.sheetnames == ["rt", "petunjuk"]
     rows = list(book["rt"].iter_rows(values_only=True))
-    header = list(rows[0])
-    assert rows[1][header.index("rw")] == "007" and rows[1][header.index("luas")] == 9.87
+    labels, header = list(rows[0]), list(rows[1])  # words for people above the keys for the import
+    assert rows[2][header.index("rw")] == "007" and rows[2][header.index("luas")] == 9.87
+    assert labels[header.index("v_bangunan_tidak_teratur")] == "1a Ketidakteraturan bangunan (unit)"
+    prompts = [v.prompt for v in book["rt"].data_validations.dataValidation]
+    assert any(
+        p.startswith("Ketidakteraturan bangunan. Satuan: unit. Pembagi: Jumlah bangunan") for p in prompts
+    )
 
 
 def test_completeness_page_lists_kelurahan_not_yet_submitted(client, users, data):

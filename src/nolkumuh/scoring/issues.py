@@ -116,6 +116,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "volume columns use ruleset codes (such as {code}); state the ruleset with --ruleset"
         " or a ruleset column",
     ),
+    "too_many_title_rows": (
+        "baris judul kolom (yang memuat tahun dan rt) ada di baris {header}, di bawah {above} baris"
+        " lain; paling banyak {limit} baris judul atau label boleh di atasnya: hapus baris yang lebih",
+        "the header row (the one holding tahun and rt) is row {header}, below {above} other rows; at"
+        " most {limit} title or label rows may stand above it: delete the extra rows",
+    ),
     "empty_file": (
         "berkas kosong: tidak ada baris judul kolom",
         "the file is empty: there is no header row",
