@@ -162,7 +162,28 @@ def test_export_csv_is_in_the_exchange_format(client, data):
     response = client.get(reverse("baseline:export", args=["33.74"]) + "?tahun=2024&format=csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [r["rt"] for r in rows] == ["001", "002"]
-    assert rows[0]["total_nilai"] == "24" and rows[0]["tingkat"] == "KR"
+    assert rows[0]["total_nilai"] == "24" and rows[0]["tingkat"] == "KR"  # one header row: for programs
+
+
+def test_export_xlsx_names_its_columns_in_words_above_the_keys_and_reads_back(client, data, tmp_path):
+    import openpyxl
+
+    from nolkumuh.exchange import read_rt_file
+
+    response = client.get(reverse("baseline:export", args=["33.74"]) + "?tahun=2024&format=xlsx")
+    path = tmp_path / "ekspor.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    sheet = openpyxl.load_workbook(path)["rt"]
+    labels, keys = ([c.value for c in row] for row in sheet.iter_rows(min_row=1, max_row=2))
+    words = dict(zip(keys, labels, strict=True))
+    assert words["v_bangunan_tidak_teratur"] == "1a Ketidakteraturan bangunan (unit)"
+    assert words["persen_bangunan_tidak_teratur"] == "Persentase 1a Ketidakteraturan bangunan (%)"
+    assert words["nilai_bangunan_tidak_teratur"] == "Nilai 1a Ketidakteraturan bangunan"
+    assert words["rata_aspek_1"] == "Rata-rata aspek 1: Kondisi bangunan gedung (%)"
+    assert words["total_nilai"] == "Total nilai" and words["luas"] == "Luas verifikasi (ha)"
+    assert not any(str(label).startswith(("v_", "persen_", "nilai_")) for label in labels)
+    again = read_rt_file(path)  # re-imported: the header row is found below the words
+    assert again.sheet.header_row == 2 and list(again.text["rt"]) == ["001", "002"]
 
 
 def test_help_page_shows_the_user_guide_with_its_screenshots(client, db):

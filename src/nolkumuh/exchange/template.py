@@ -54,6 +54,15 @@ _OTHER: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+# (Indonesian, English) words of the score columns that an output adds (FORMAT.md, output columns)
+_OUTPUT: dict[str, tuple[str, str]] = {
+    "rata_sektoral": ("Rata-rata sektoral (%)", "Sectoral average (%)"),
+    "total_nilai": ("Total nilai", "Total score"),
+    "tingkat": ("Tingkat kekumuhan", "Slum class"),
+    "tingkat_label": ("Tingkat kekumuhan (nama)", "Slum class (name)"),
+}
+
+
 def template_columns(ruleset: Ruleset) -> list[str]:
     """The exchange-format columns of a template for ``ruleset`` (volumes by key)."""
     return ["tahun", *TEXT_COLUMNS, *HEADER_FIELDS, *(f"v_{k}" for k in ruleset.keys), "ruleset"]
@@ -64,6 +73,18 @@ def column_label(name: str, ruleset: Ruleset, lang: str = "id") -> str:
     if name in _OTHER:
         return _OTHER[name][1 if lang == "en" else 0]
     return field_label(name, ruleset, lang)
+
+
+def output_label(name: str, ruleset: Ruleset, lang: str = "id") -> str:
+    """The label-row words of any exchange-format column, the scores of an output included."""
+    en = lang == "en"
+    if name in _OUTPUT:
+        return _OUTPUT[name][1 if en else 0]
+    aspect = name.removeprefix("rata_aspek_")
+    if aspect != name and aspect.isdigit() and int(aspect) in catalogue().aspects:
+        words = catalogue().aspects[int(aspect)].name(lang)
+        return f"Aspect {aspect} average: {words} (%)" if en else f"Rata-rata aspek {aspect}: {words} (%)"
+    return column_label(name, ruleset, lang)
 
 
 def _range_text(name: str, lang: str) -> tuple[str, Any]:
