@@ -98,6 +98,11 @@ def test_live_preview_scores_as_the_user_types(client, users, data):
     response = client.post("/data/33.72.01.1001/2024/pratinjau/", typed, HTTP_HX_REQUEST="true")
     text = response.content.decode()
     assert 'id="preview-total">24<' in text and ">KR<" in text
+    too_many = rt_values(luas="2,66", air_minum_akses="500")  # more KK lacking water than there are KK
+    response = client.post("/data/33.72.01.1001/2024/pratinjau/", too_many, HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert "volume lebih besar dari Jumlah KK (" in text
+    assert "(3a Ketidaktersediaan akses aman air minum)" in text and "(air_minum_akses)" not in text
 
 
 def test_template_download_holds_the_kelurahans_rts(client, users, data):
