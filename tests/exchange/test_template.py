@@ -128,3 +128,24 @@ def test_a_file_without_tahun_and_rt_still_names_the_missing_column(tmp_path):
     with pytest.raises(InvalidInput) as caught:
         read_rt_file(path)
     assert "kolom rt: kolom wajib tidak ada" in "\n".join(caught.value.lines())
+
+
+def test_the_marked_workbook_of_a_template_keeps_its_words_above_the_header(tmp_path):
+    from nolkumuh.exchange.read import read_sheet_unguarded
+    from nolkumuh.exchange.workbooks import marked_workbook
+
+    keys = template_columns(RULESET)
+    path = _template(tmp_path, [{k: v for k, v in r.items() if k in keys} for r in sample_rows()[:2]])
+    book = openpyxl.load_workbook(path)
+    column = {c.value: c.column for c in book["rt"][2]}
+    book["rt"].cell(3, column["luas"]).value = -2
+    book.save(path)
+    with pytest.raises(InvalidInput) as caught:
+        read_rt_file(path)
+    assert caught.value.lines()[0].startswith("baris 3, kolom luas (Luas verifikasi): nilai negatif")
+    marked = tmp_path / "ditandai.xlsx"
+    marked_workbook(marked, read_sheet_unguarded(path), caught.value.issues)
+    sheet = openpyxl.load_workbook(marked)["rt"]
+    assert sheet.cell(1, column["luas"]).value == "Luas verifikasi (ha)"
+    assert sheet.cell(2, column["luas"]).value == "luas" and sheet.cell(3, column["luas"]).value == -2
+    assert "nilai negatif" in sheet.cell(3, column["luas"]).comment.text

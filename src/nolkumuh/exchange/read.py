@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ class RawSheet:
     kind: str  # "csv" or "xlsx"
     header_row: int = 1  # spreadsheet number of the header row
     sheet_name: str = ""  # the XLSX sheet read
+    titles: list[tuple[int, list[Any]]] = field(default_factory=list)  # (number, cells) above the header
 
 
 def normalize_name(name: object) -> str:
@@ -86,6 +87,7 @@ def _collect(
     data: list[list[Any]] = []
     numbers: list[int] = []
     ahead: list[tuple[int, list[Any]]] = []  # the first non-blank rows, until the header is known
+    titles: list[tuple[int, list[Any]]] = []
     for number, row in enumerate(rows, start=first_number):
         if _is_blank(row):
             continue
@@ -93,29 +95,32 @@ def _collect(
             ahead.append((number, row))
             if rt_data and len(ahead) < _HEADER_SEARCH and not _is_header(row):
                 continue
-            names, header_row, data, numbers = _split_header(ahead, rt_data)
+            names, header_row, data, numbers, titles = _split_header(ahead, rt_data)
             continue
         data.append(row)
         numbers.append(number)
     if names is None and ahead:
-        names, header_row, data, numbers = _split_header(ahead, rt_data)
+        names, header_row, data, numbers, titles = _split_header(ahead, rt_data)
     if names is None:
         raise InvalidInput([Issue("empty_file")])
     width = len(names)
     for row in data:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
-    return RawSheet(names=names, rows=data, row_numbers=numbers, kind=kind, header_row=header_row)
+    sheet = RawSheet(names=names, rows=data, row_numbers=numbers, kind=kind, header_row=header_row)
+    sheet.titles = titles
+    return sheet
 
 
 def _split_header(
     ahead: list[tuple[int, list[Any]]], rt_data: bool
-) -> tuple[list[str], int, list[list[Any]], list[int]]:
+) -> tuple[list[str], int, list[list[Any]], list[int], list[tuple[int, list[Any]]]]:
+    """(header names, header row number, data rows, their numbers, the title rows above)."""
     at = _header_index(ahead) if rt_data else 0
     number, header = ahead[at]
     names = [str(c).strip() if c is not None else "" for c in header]
     below = ahead[at + 1 :]
-    return names, number, [row for _, row in below], [n for n, _ in below]
+    return names, number, [row for _, row in below], [n for n, _ in below], ahead[:at]
 
 
 def read_csv(

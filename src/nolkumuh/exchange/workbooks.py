@@ -25,6 +25,10 @@ def marked_workbook(path: Path, sheet: RawSheet, issues: Sequence[Issue], *, lan
     head = book.add_format({"bold": True})
     header_row = sheet.header_row - 1
     position = {name.strip().lower(): j for j, name in enumerate(sheet.names)}
+    for number, cells in sheet.titles:  # the template's words row stays above the header
+        for j, value in enumerate(cells):
+            if value not in ("", None):
+                out.write(number - 1, j, value)
     for j, name in enumerate(sheet.names):
         out.write_string(header_row, j, name, head)
     for number, row in zip(sheet.row_numbers, sheet.rows, strict=True):
