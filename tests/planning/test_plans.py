@@ -259,14 +259,14 @@ def test_approved_realizations_give_measured_kumuh_akhir_and_carry_into_the_next
     DataRound.objects.create(year=2026, ruleset_id="permen-pupr-14-2018")
     response = client.get(reverse("baseline:template", args=["33.74.02.1001", 2026]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))["rt"]
-    header = [c.value for c in sheet[1]]
-    first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    header = [c.value for c in sheet[2]]  # row 1 holds the words, row 2 the keys
+    first = dict(zip(header, [c.value for c in sheet[3]], strict=True))
     assert (
         first["v_sampah_sarpras"] == 0
         and first["v_kebakaran_sarana"] == 0
         and first["v_jalan_permukaan_rusak"] == 300
     )
-    second = dict(zip(header, [c.value for c in sheet[3]], strict=True))
+    second = dict(zip(header, [c.value for c in sheet[4]], strict=True))
     assert second["v_sampah_sarpras"] == 42
 
 
