@@ -114,23 +114,26 @@ def _fit(text: str, limit: int = 255) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def input_message(name: str, ruleset: Ruleset, lang: str = "id") -> tuple[str, str, dict[str, Any] | None]:
+def input_message(
+    name: str, ruleset: Ruleset, lang: str = "id", *, limit: int = 255
+) -> tuple[str, str, dict[str, Any] | None]:
     """(title, message, value check) shown for a column: what to enter, in which unit, against what.
 
-    Excel limits a title to 32 and a message to 255 characters; the rule is None for text columns.
+    Excel limits a title to 32 and a message to 255 characters (``limit``: the instructions sheet
+    has room for the whole definition); the rule is None for text columns.
     """
     en = lang == "en"
     if name == "tahun":
         range_text, rule = _range_text(name, lang)
         return _OTHER[name][1 if en else 0], f"{_OTHER[name][3 if en else 2]} {range_text}", rule
     if name in _OTHER:
-        return _OTHER[name][1 if en else 0][:32], _fit(_OTHER[name][3 if en else 2]), None
+        return _OTHER[name][1 if en else 0][:32], _fit(_OTHER[name][3 if en else 2], limit), None
     header = catalogue().header
     range_text, rule = _range_text(name, lang)
     if name in header:
         field = header[name]
         unit = f"Unit: {field.unit}." if en else f"Satuan: {field.unit}."
-        return field.label(lang)[:32], _fit(f"{field.label(lang)}. {unit} {range_text}"), rule
+        return field.label(lang)[:32], _fit(f"{field.label(lang)}. {unit} {range_text}", limit), rule
     item = ruleset.criterion(name.removeprefix("v_"))
     c = item.criterion
     denominator = field_label(c.denominator, ruleset, lang, unit=False)
@@ -138,7 +141,11 @@ def input_message(name: str, ruleset: Ruleset, lang: str = "id") -> tuple[str, s
         parts = f"Unit: {c.unit}. Divided by {denominator}: not more than it. {range_text}"
     else:
         parts = f"Satuan: {c.unit}. Pembagi: {denominator}, tidak boleh lebih darinya. {range_text}"
-    return _fit(f"{item.code} {c.name(lang)}", 32), _fit(f"{c.name(lang)}. {parts} {c.help(lang)}"), rule
+    return (
+        _fit(f"{item.code} {c.name(lang)}", 32),
+        _fit(f"{c.name(lang)}. {parts} {c.help(lang)}", limit),
+        rule,
+    )
 
 
 def template_workbook(
@@ -155,9 +162,11 @@ def template_workbook(
     sheet.set_row(LABEL_ROW, 45)
     last = FIRST_DATA_ROW + max(len(rows), MIN_ROWS) - 1
     for j, name in enumerate(names):
-        sheet.write_string(LABEL_ROW, j, column_label(name, ruleset, lang), label_format)
+        label = column_label(name, ruleset, lang)
+        sheet.write_string(LABEL_ROW, j, label, label_format)
         sheet.write_string(KEY_ROW, j, name, key_format)
-        sheet.set_column(j, j, max(12, min(30, len(name) + 2)), text if name in TEXT_COLUMNS else None)
+        width = max(12, min(30, max(len(name), len(label) // 2) + 2))  # a label wraps onto 2-3 lines
+        sheet.set_column(j, j, width, text if name in TEXT_COLUMNS else None)
         title, message, rule = input_message(name, ruleset, lang)
         prompt = {"input_title": title, "input_message": message}
         sheet.data_validation(LABEL_ROW, j, KEY_ROW, j, {"validate": "any", **prompt})
@@ -193,7 +202,7 @@ def _instructions(book: Any, ruleset: Ruleset, lang: str) -> None:
     )
     sheet.write_string(1, 0, intro)
     for i, name in enumerate(template_columns(ruleset), start=2):
-        _title, message, _rule = input_message(name, ruleset, lang)
+        _title, message, _rule = input_message(name, ruleset, lang, limit=1000)
         sheet.write_string(i, 0, name)
         sheet.write_string(i, 1, column_label(name, ruleset, lang), wrap)
         sheet.write_string(i, 2, message, wrap)
