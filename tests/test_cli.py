@@ -37,17 +37,29 @@ def test_score_writes_the_output_file(tmp_path):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda rows: rows[0].update(luas=-1.5), "baris 2, kolom luas: nilai negatif tidak diperbolehkan"),
-        (lambda rows: rows[2].update(v_jalan_cakupan="#NUM!"), "baris 4, kolom v_jalan_cakupan: bukan angka"),
+        (
+            lambda rows: rows[0].update(luas=-1.5),
+            "baris 2, kolom luas (Luas verifikasi): nilai negatif tidak diperbolehkan",
+        ),
+        (
+            lambda rows: rows[2].update(v_jalan_cakupan="#NUM!"),
+            "baris 4, kolom v_jalan_cakupan"
+            " (2a Jaringan jalan tidak melayani seluruh lingkungan): bukan angka",
+        ),
         (
             lambda rows: rows[1].update(v_air_minum_akses=rows[1]["jumlah_kk"] + 5),
-            "baris 3, kolom v_air_minum_akses: volume lebih besar dari jumlah_kk",
+            "baris 3, kolom v_air_minum_akses (3a Ketidaktersediaan akses aman air minum)"
+            ": volume lebih besar dari Jumlah KK",
         ),
         (
             lambda rows: rows[3].update(panjang_drainase=0, v_drainase_tidak_tersedia=12.5),
-            "baris 5, kolom v_drainase_tidak_tersedia: volume lebih dari 0 padahal panjang_drainase",
+            "baris 5, kolom v_drainase_tidak_tersedia (4b Ketidaktersediaan drainase)"
+            ": volume lebih dari 0 padahal Panjang drainase lingkungan ideal bernilai 0",
         ),
-        (lambda rows: rows[0].update(jumlah_kk=12.5), "baris 2, kolom jumlah_kk: harus bilangan bulat"),
+        (
+            lambda rows: rows[0].update(jumlah_kk=12.5),
+            "baris 2, kolom jumlah_kk (Jumlah KK): harus bilangan bulat",
+        ),
         (lambda rows: rows[0].update(rw=""), "baris 2, kolom rw: wajib diisi"),
         (lambda rows: rows[0].update(kode_kelurahan="3374021001"), "kode kelurahan harus berbentuk"),
         (lambda rows: rows[0].update(tahun=17), "baris 2, kolom tahun: tahun harus bilangan bulat antara"),
@@ -60,8 +72,14 @@ def test_score_writes_the_output_file(tmp_path):
             lambda rows: rows[0].update(rw="x" * 5000),
             "baris 2, kolom rw: tulis nomornya dengan 1 sampai 3 angka",
         ),
-        (lambda rows: rows[0].update(jumlah_kk="١٢"), "baris 2, kolom jumlah_kk: pakai angka 0-9 biasa"),
-        (lambda rows: rows[0].update(luas=10**9), "baris 2, kolom luas: harus antara 0 dan 100000"),
+        (
+            lambda rows: rows[0].update(jumlah_kk="١٢"),
+            "baris 2, kolom jumlah_kk (Jumlah KK): pakai angka 0-9 biasa",
+        ),
+        (
+            lambda rows: rows[0].update(luas=10**9),
+            "baris 2, kolom luas (Luas verifikasi): harus antara 0 dan 100000",
+        ),
     ],
 )
 def test_bad_values_exit_2_name_row_and_column_and_write_nothing(tmp_path, change, expected):
@@ -84,10 +102,10 @@ def test_every_bad_row_is_listed_not_just_the_first(tmp_path):
     )
     lines = [line for line in result.stderr.splitlines() if line.startswith("row ")]
     assert [line.split(":")[0] for line in lines] == [
-        "row 2, column luas",
-        "row 6, column v_jalan_cakupan",
-        "row 9, column jumlah_bangunan",
-        "row 11, column v_sampah_sistem",
+        "row 2, column luas (Verified area)",
+        "row 6, column v_jalan_cakupan (2a Road network does not serve the whole area)",
+        "row 9, column jumlah_bangunan (Number of buildings)",
+        "row 11, column v_sampah_sistem (6b Solid-waste system below technical standard)",
     ]
     assert "(abc)" in lines[1] and "decimal comma" in lines[2]
     assert "4 problem(s)." in result.stderr
@@ -103,9 +121,10 @@ def test_missing_and_mixed_columns(tmp_path):
     result = run(
         "score", write_csv(tmp_path / "in.csv", rows), "--ruleset", "permen-pupr-14-2018", check_code=2
     )
-    assert "kolom jumlah_kk: kolom wajib tidak ada" in result.stderr
+    assert "kolom jumlah_kk (Jumlah KK): kolom wajib tidak ada" in result.stderr
     assert "dua cara penamaan" in result.stderr
-    assert "kolom v_bangunan_tidak_teratur: kolom wajib tidak ada" in result.stderr
+    volume = "kolom v_bangunan_tidak_teratur (1a Ketidakteraturan bangunan)"
+    assert f"{volume}: kolom wajib tidak ada" in result.stderr
     assert "v_bangunan_tidak_teratr?" in result.stderr
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from nolkumuh.exchange import read_rt_file
 from nolkumuh.exchange.bounds import KINDS, bounds, column_bound, digits_problem, padded, range_problem
-from nolkumuh.scoring import InvalidInput
+from nolkumuh.scoring import DEFAULT_RULESET, InvalidInput, load_ruleset
+from nolkumuh.scoring.labels import field_label
 from tests.exchange.conftest import sample_rows, write_csv
 
 
@@ -73,13 +74,16 @@ def test_each_bounded_column_of_the_exchange_format_is_refused_outside_its_bound
     rows[1][column] = _outside(name)
     with pytest.raises(InvalidInput) as caught:
         read_rt_file(write_csv(tmp_path / "in.csv", rows))
-    lines = [line for line in caught.value.lines() if f"kolom {column}:" in line]
+    where = f"kolom {column} ({field_label(column, load_ruleset(DEFAULT_RULESET), unit=False)})"
+    if column in ("tahun", "rw", "rt"):
+        where = f"kolom {column}"
+    lines = [line for line in caught.value.lines() if f"{where}:" in line]
     b = bounds()[name]
     expected = {
         "year": "tahun harus bilangan bulat antara 1990 dan 2100",
         "rw_rt": "tulis nomornya dengan 1 sampai 3 angka 0-9",
     }.get(name, f"harus antara {int(b.low or 0)} dan {int(b.high or 0)}; periksa angkanya")
-    assert lines and lines[0].startswith(f"baris 3, kolom {column}: {expected}")
+    assert lines and lines[0].startswith(f"baris 3, {where}: {expected}")
 
 
 def test_every_volume_column_is_bounded(tmp_path):
@@ -89,9 +93,11 @@ def test_every_volume_column_is_bounded(tmp_path):
     rows[1][column] = "100000001"
     with pytest.raises(InvalidInput) as caught:
         read_rt_file(write_csv(tmp_path / "in.csv", rows))
-    assert f"baris 3, kolom {column}: harus antara 0 dan 100000000; periksa angkanya (100000001)" in (
-        caught.value.lines()
+    label = field_label(column, load_ruleset(DEFAULT_RULESET), unit=False)
+    expected = (
+        f"baris 3, kolom {column} ({label}): harus antara 0 dan 100000000; periksa angkanya (100000001)"
     )
+    assert expected in (caught.value.lines())
 
 
 @pytest.mark.parametrize(("year", "shown"), [("0001", "1"), ("9999", "9999"), ("1989", "1989")])
@@ -120,7 +126,8 @@ def test_foreign_digits_and_odd_numbers_in_file_cells_are_refused(tmp_path, type
     rows[0]["jumlah_kk"] = typed
     with pytest.raises(InvalidInput) as caught:
         read_rt_file(write_csv(tmp_path / "in.csv", rows))
-    assert any(line.startswith(f"baris 2, kolom jumlah_kk: {message}") for line in caught.value.lines())
+    where = "baris 2, kolom jumlah_kk (Jumlah KK)"
+    assert any(line.startswith(f"{where}: {message}") for line in caught.value.lines())
 
 
 def test_a_long_rw_is_refused_and_quoted_short(tmp_path):

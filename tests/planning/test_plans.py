@@ -1,5 +1,6 @@
 """Plans on the real database: lines, simulation of kumuh akhir, collaboration, optimizer adoption."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,10 +16,11 @@ from tests.planning.conftest import LINE_ROW, line
 from tests.web.conftest import PASSWORD
 
 
-def test_plan_lines_project_kumuh_akhir_year_by_year(users, plan, rts):
+def test_plan_lines_project_kumuh_akhir_year_by_year(client, users, plan, rts):
     plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "gerobak_sampah", "1", 2025))
     plan_line_add(user=users["korkot"], plan=plan, line=line(rts[0], "apar", "7", 2026, "csr"))
     simulation = plan_simulation(plan)
+    client.login(username="korkot", password=PASSWORD)
     assert [r.year for r in simulation.rows] == ["awal", 2025, 2026, 2027]
     assert [r.slum_rts for r in simulation.rows] == [2, 2, 1, 1]  # RT 001: 24 -> 19 -> 14 (TK)
     assert simulation.rows[-1].freed_rts == 1
@@ -26,9 +28,12 @@ def test_plan_lines_project_kumuh_akhir_year_by_year(users, plan, rts):
         2.66
     )
     # one cart serves 75 KK where 42 lack it; 7 extinguishers serve 35 buildings where 33 lack them
+    page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
+    assert "melebihi sisa kekurangan (6a Prasarana dan sarana persampahan" in page
+    assert "sampah_sarpras" not in page and "kebakaran_sarana" not in page
     assert [(w[1], w[2]) for w in simulation.warnings] == [
-        ("over_handling", "sampah_sarpras"),
-        ("over_handling", "kebakaran_sarana"),
+        ("over_handling", "6a Prasarana dan sarana persampahan tidak sesuai persyaratan teknis"),
+        ("over_handling", "7b Ketidaktersediaan sarana proteksi kebakaran"),
     ]
     assert AuditEntry.objects.filter(object_type="plan_line").count() == 2
 
@@ -64,6 +69,9 @@ def test_plan_pages_and_optimizer_adoption(client, users, plan, rts):
     query = {"budget": "200000000", "objective": "hectares", "year": "2025"}
     proposal = client.get(url, query).content.decode()
     assert "Terbukti optimal" in proposal and "RT keluar dari status kumuh" in proposal
+    reasons = re.findall(r"([^<>;]+): nilai \d → \d", proposal)
+    assert reasons and all(re.match(r"\s*[1-7][a-e] [A-Z]", r) for r in reasons), reasons  # "6a Prasarana …"
+    assert not any("_" in r for r in reasons)  # never the key (sampah_sarpras)
     client.post(url, {**query, "adopt": "1"})
     assert plan.lines.exists()
     assert plan_simulation(plan).rows[-1].freed_rts >= 1
@@ -251,14 +259,14 @@ def test_approved_realizations_give_measured_kumuh_akhir_and_carry_into_the_next
     DataRound.objects.create(year=2026, ruleset_id="permen-pupr-14-2018")
     response = client.get(reverse("baseline:template", args=["33.74.02.1001", 2026]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))["rt"]
-    header = [c.value for c in sheet[1]]
-    first = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    header = [c.value for c in sheet[2]]  # row 1 holds the words, row 2 the keys
+    first = dict(zip(header, [c.value for c in sheet[3]], strict=True))
     assert (
         first["v_sampah_sarpras"] == 0
         and first["v_kebakaran_sarana"] == 0
         and first["v_jalan_permukaan_rusak"] == 300
     )
-    second = dict(zip(header, [c.value for c in sheet[3]], strict=True))
+    second = dict(zip(header, [c.value for c in sheet[4]], strict=True))
     assert second["v_sampah_sarpras"] == 42
 
 

@@ -109,7 +109,9 @@ def test_import_a_template_with_one_bad_cell_then_fixed(page, live_server, users
     page.click("text=Uji berkas")
     page.wait_for_selector("#import-issues")
     issues = page.locator("#import-issues li").all_text_contents()
-    assert issues == ["baris 3, kolom jumlah_kk: bukan angka; isi angka seperti 12 atau 3.5 (#NUM!)"]
+    assert issues == [
+        "baris 3, kolom jumlah_kk (Jumlah KK): bukan angka; isi angka seperti 12 atau 3.5 (#NUM!)"
+    ]
     with page.expect_download() as download:
         page.click("text=Unduh berkas dengan sel yang salah ditandai")
     assert download.value.suggested_filename.endswith("_perlu_diperbaiki.xlsx")

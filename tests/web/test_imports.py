@@ -11,6 +11,7 @@ from nolkumuh.exchange.workbooks import marked_workbook
 from nolkumuh.scoring import InvalidInput
 from tests.exchange.conftest import PLACES, write_xlsx
 from tests.exchange.conftest import sample_rows as exchange_rows
+from tests.web.conftest import PASSWORD
 
 
 def rows_for(*codes):
@@ -59,7 +60,7 @@ def test_one_bad_cell_means_nothing_is_written_and_the_cell_is_marked(users, rou
     plan = import_plan(user=user, round=round2024, path=path)
     assert not plan.ok
     assert [issue.line("en") for issue in plan.issues] == [
-        "row 5, column luas: negative values are not allowed; enter 0 or more (-2)"
+        "row 5, column luas (Verified area): negative values are not allowed; enter 0 or more (-2)"
     ]
     with pytest.raises(InvalidInput):
         import_apply(user=user, plan=plan)
@@ -114,7 +115,8 @@ def test_huge_numbers_are_refused_by_the_bounds_table_in_the_dry_run(users, roun
     rows[1]["jumlah_penduduk"] = 1e16
     plan = import_plan(user=users["fasilitator"], round=round2024, path=write_xlsx(tmp_path / "d.xlsx", rows))
     assert [i.line() for i in plan.issues] == [
-        "baris 3, kolom jumlah_penduduk: harus antara 0 dan 100000; periksa angkanya (10000000000000000)"
+        "baris 3, kolom jumlah_penduduk (Jumlah penduduk)"
+        ": harus antara 0 dan 100000; periksa angkanya (10000000000000000)"
     ]
 
 
@@ -135,3 +137,23 @@ def test_confirming_twice_writes_once(users, round2024, workbook):
     assert import_apply(user=user, plan=first)["new"] == 6
     assert import_apply(user=user, plan=second) == {"new": 0, "changed": 0, "unchanged": 6}
     assert RtRecord.objects.count() == 6
+
+
+def test_the_downloaded_template_with_its_label_row_imports_back_unchanged_then_changed(
+    client, users, round2024, workbook, tmp_path
+):
+    user = users["fasilitator"]
+    import_apply(user=user, plan=import_plan(user=user, round=round2024, path=workbook))
+    client.login(username="fasil", password=PASSWORD)
+    response = client.get("/data/33.74.02.1001/2024/templat.xlsx")
+    path = tmp_path / "templat.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    book = openpyxl.load_workbook(path)
+    labels, keys = ([c.value for c in row] for row in book["rt"].iter_rows(min_row=1, max_row=2))
+    assert labels[keys.index("v_jalan_cakupan")] == "2a Jaringan jalan tidak melayani seluruh lingkungan (m)"
+    same = import_plan(user=user, round=round2024, path=path)
+    assert same.ok and same.count("unchanged") == 6, [i.line() for i in same.issues]
+    book["rt"].cell(3, keys.index("v_jalan_cakupan") + 1).value = 0  # the first RT, typed by a facilitator
+    book.save(path)
+    changed = import_plan(user=user, round=round2024, path=path)
+    assert (changed.count("changed"), changed.count("unchanged")) == (1, 5)

@@ -130,15 +130,16 @@ def test_kawasan_form_saves_through_the_page(client, users, tree, rts):
 
 def test_rt_page_shows_the_change_history_to_staff_only(client, users, tree, rts, round2024):
     Submission.objects.update(status="draft")
-    rt_record_save(
-        user=users["fasilitator"], round=round2024, rt=rts[0], values=rt_values(jumlah_penduduk="700")
-    )
+    values = rt_values(jumlah_penduduk="700", bangunan_tidak_teratur="5")
+    rt_record_save(user=users["fasilitator"], round=round2024, rt=rts[0], values=values)
     Submission.objects.update(status="approved")
     url = reverse("regions:rt", args=[rts[0].pk])
     assert "Riwayat perubahan" not in client.get(url).content.decode()
     client.login(username="fasil", password=PASSWORD)
     page = client.get(url).content.decode()
-    assert "Riwayat perubahan" in page and "jumlah_penduduk 600 → 700" in page
+    assert "Riwayat perubahan" in page and "Jumlah penduduk (jiwa) 600 → 700" in page
+    assert "1a Ketidakteraturan bangunan (unit) " in page and "Total nilai " in page
+    assert "jumlah_penduduk 600" not in page and "bangunan_tidak_teratur" not in page
 
 
 def test_editing_a_kawasan_keeps_the_old_values_in_the_audit_trail(users, tree, rts):

@@ -86,7 +86,7 @@ def test_data_entry_form_saves_and_shows_errors_next_to_fields(client, users, da
     bad = client.post(url, rt_values(luas="2,66", air_minum_akses="50"))  # typed as in Indonesian
     assert bad.status_code == 200
     text = bad.content.decode()
-    assert "volume lebih besar dari jumlah_kk" in text and 'value="50"' in text  # nothing lost
+    assert "volume lebih besar dari Jumlah KK (" in text and 'value="50"' in text  # nothing lost
     good = client.post(url, rt_values(luas="4,5"))  # Indonesian decimal comma
     assert good.status_code == 302
     assert str(data.records.get().luas) == "4.5000"
@@ -98,6 +98,11 @@ def test_live_preview_scores_as_the_user_types(client, users, data):
     response = client.post("/data/33.72.01.1001/2024/pratinjau/", typed, HTTP_HX_REQUEST="true")
     text = response.content.decode()
     assert 'id="preview-total">24<' in text and ">KR<" in text
+    too_many = rt_values(luas="2,66", air_minum_akses="500")  # more KK lacking water than there are KK
+    response = client.post("/data/33.72.01.1001/2024/pratinjau/", too_many, HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert "volume lebih besar dari Jumlah KK (" in text
+    assert "(3a Ketidaktersediaan akses aman air minum)" in text and "(air_minum_akses)" not in text
 
 
 def test_template_download_holds_the_kelurahans_rts(client, users, data):
@@ -108,8 +113,13 @@ def test_template_download_holds_the_kelurahans_rts(client, users, data):
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.sheetnames == ["rt", "petunjuk"]
     rows = list(book["rt"].iter_rows(values_only=True))
-    header = list(rows[0])
-    assert rows[1][header.index("rw")] == "007" and rows[1][header.index("luas")] == 9.87
+    labels, header = list(rows[0]), list(rows[1])  # words for people above the keys for the import
+    assert rows[2][header.index("rw")] == "007" and rows[2][header.index("luas")] == 9.87
+    assert labels[header.index("v_bangunan_tidak_teratur")] == "1a Ketidakteraturan bangunan (unit)"
+    prompts = [v.prompt for v in book["rt"].data_validations.dataValidation]
+    assert any(
+        p.startswith("Ketidakteraturan bangunan. Satuan: unit. Pembagi: Jumlah bangunan") for p in prompts
+    )
 
 
 def test_completeness_page_lists_kelurahan_not_yet_submitted(client, users, data):
@@ -157,7 +167,28 @@ def test_export_csv_is_in_the_exchange_format(client, data):
     response = client.get(reverse("baseline:export", args=["33.74"]) + "?tahun=2024&format=csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [r["rt"] for r in rows] == ["001", "002"]
-    assert rows[0]["total_nilai"] == "24" and rows[0]["tingkat"] == "KR"
+    assert rows[0]["total_nilai"] == "24" and rows[0]["tingkat"] == "KR"  # one header row: for programs
+
+
+def test_export_xlsx_names_its_columns_in_words_above_the_keys_and_reads_back(client, data, tmp_path):
+    import openpyxl
+
+    from nolkumuh.exchange import read_rt_file
+
+    response = client.get(reverse("baseline:export", args=["33.74"]) + "?tahun=2024&format=xlsx")
+    path = tmp_path / "ekspor.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    sheet = openpyxl.load_workbook(path)["rt"]
+    labels, keys = ([c.value for c in row] for row in sheet.iter_rows(min_row=1, max_row=2))
+    words = dict(zip(keys, labels, strict=True))
+    assert words["v_bangunan_tidak_teratur"] == "1a Ketidakteraturan bangunan (unit)"
+    assert words["persen_bangunan_tidak_teratur"] == "Persentase 1a Ketidakteraturan bangunan (%)"
+    assert words["nilai_bangunan_tidak_teratur"] == "Nilai 1a Ketidakteraturan bangunan"
+    assert words["rata_aspek_1"] == "Rata-rata aspek 1: Kondisi bangunan gedung (%)"
+    assert words["total_nilai"] == "Total nilai" and words["luas"] == "Luas verifikasi (ha)"
+    assert not any(str(label).startswith(("v_", "persen_", "nilai_")) for label in labels)
+    again = read_rt_file(path)  # re-imported: the header row is found below the words
+    assert again.sheet.header_row == 2 and list(again.text["rt"]) == ["001", "002"]
 
 
 def test_help_page_shows_the_user_guide_with_its_screenshots(client, db):

@@ -131,6 +131,7 @@ def test_askot_marks_a_flag_reviewed_with_a_note_audited_and_closed_while_values
     assert "Ditandai sudah diperiksa" in text and "Dicek di lapangan: rumah kos." in text
     audit = AuditEntry.objects.get(object_type="flag_review")
     assert audit.user == users["askot"] and audit.before is None
+    assert "Jumlah jiwa per KK" in audit.summary and "jiwa_per_kk" not in audit.summary  # words, not keys
     assert audit.after["note"] == "Dicek di lapangan: rumah kos." and audit.after["value"] == "9,8095"
     region = client.get("/kualitas/33.74/?tahun=2024").content.decode()
     assert "0 tanda terbuka, 1 sudah diperiksa." in region

@@ -96,7 +96,7 @@ def test_a_large_export_is_a_job_whose_file_only_its_owner_downloads(
     assert "Unduh nolkumuh_33.74_2024.xlsx" in client.get(response.url).content.decode()
     download = client.get(reverse("core:job_download", args=[job.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))["rt"]
-    assert sheet.max_row == 7  # header and six RTs
+    assert sheet.max_row == 8  # the words row, the header row and six RTs
     assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 200  # again
     client.logout()
     assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 404

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count
+from django.utils.translation import get_language
 
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
@@ -16,7 +17,7 @@ from nolkumuh.baseline.selectors import visible_records
 from nolkumuh.core.downloads import temporary_file
 from nolkumuh.exchange import RawSheet, parse_sheet, score_input, write_table
 from nolkumuh.exchange.bounds import rw_rt
-from nolkumuh.exchange.workbooks import template_columns, template_workbook
+from nolkumuh.exchange.template import output_label, template_columns, template_workbook
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import HEADER_FIELDS
@@ -133,7 +134,9 @@ def export_file(
     )
     table = score_input(parse_sheet(sheet, ruleset_option=round.ruleset_id))
     path = temporary_file(f".{fmt}")
-    write_table(path, table)
+    lang = get_language() or "id"
+    labels = [output_label(c.name, ruleset, lang) for c in table.columns]  # a workbook's words row
+    write_table(path, table, labels=labels)
     return path, round
 
 

@@ -27,6 +27,7 @@ from nolkumuh.exchange.columns import NAME_COLUMNS
 from nolkumuh.regions.models import Kawasan, Region, Rt, number_key
 from nolkumuh.regions.services import kawasan_get_or_create, rt_get_or_create
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue, RtTable, assess
+from nolkumuh.scoring.labels import field_words
 
 Key = tuple[int, str, str]  # kelurahan id, RW key, RT key
 
@@ -326,7 +327,9 @@ def _check_before_write(record: RtRecord) -> None:
         where = f"RW {record.rt.rw} RT {record.rt.rt}"
         raise InvalidInput(
             [
-                Issue("invalid_field", None, name, where, {"detail": " ".join(m)})
+                Issue(
+                    "invalid_field", None, name, where, {"detail": " ".join(m)}, field_words(name, unit=False)
+                )
                 for name, m in exc.message_dict.items()
             ]
         ) from exc

@@ -13,15 +13,16 @@ from typing import Any
 
 import numpy as np
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nolkumuh.baseline.imports import ImportPlan
 from nolkumuh.baseline.models import DataRound, FlagReview, RtRecord
 from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.core import labels
 from nolkumuh.regions.models import Boundary, Rt
 from nolkumuh.regions.selectors import within
-from nolkumuh.scoring import HEADER_FIELDS, Ruleset, catalogue
+from nolkumuh.scoring import HEADER_FIELDS, Ruleset
 from nolkumuh.scoring.quality import RATIOS as RATIO_FIELDS
 from nolkumuh.scoring.quality import Flag, QualityData, check_quality
 
@@ -94,16 +95,7 @@ def num(value: float | None, places: int = 2) -> str:
 
 def field_label(name: str, ruleset: Ruleset) -> str:
     """'Jumlah KK', '1a Ketidakteraturan bangunan' or 'Jumlah jiwa per KK': never the key alone."""
-    lang = get_language() or "id"
-    header = catalogue().header
-    if name in header:
-        return header[name].label(lang)
-    if name in RATIO_LABELS:
-        return str(RATIO_LABELS[name])
-    if name in ruleset.keys:
-        item = ruleset.criterion(name)
-        return f"{item.code} {item.criterion.name(lang)}"
-    return name
+    return labels.field_label(name, ruleset, unit=False, extra=RATIO_LABELS)
 
 
 def flag_message(flag: Flag, ruleset: Ruleset, previous_year: int | None) -> str:

@@ -205,7 +205,7 @@ def flag_review_save(
         object_id=review.pk,
         before=before,
         after=_review_snapshot(review),
-        summary=f"{rt.kelurahan.name} RW {rt.rw} RT {rt.rt} {round.year}: {flag.kind} {flag.field}",
+        summary=f"{rt.kelurahan.name} RW {rt.rw} RT {rt.rt} {round.year}: {flag.message}"[:300],
     )
     return review
 

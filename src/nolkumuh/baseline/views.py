@@ -45,6 +45,7 @@ from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import region_with_ancestors, within
 from nolkumuh.regions.services import rt_get_or_create
 from nolkumuh.scoring import InvalidInput, catalogue
+from nolkumuh.scoring.issues import Issue
 
 
 def _kelurahan(request: HttpRequest, code: str) -> Region:
@@ -183,6 +184,12 @@ def rt_edit(request: HttpRequest, code: str, year: int, pk: int) -> HttpResponse
     )
 
 
+def _issue_text(issue: Issue, lang: str) -> str:
+    """'volume lebih besar dari Jumlah KK (151) (3a Ketidaktersediaan akses aman air minum)'."""
+    where = issue.label.text(lang) if issue.label else issue.column
+    return f"{issue.message(lang)} ({where})" if where else issue.message(lang)
+
+
 @login_required
 @require_POST
 def rt_preview(request: HttpRequest, code: str, year: int) -> HttpResponse:
@@ -205,7 +212,7 @@ def rt_preview(request: HttpRequest, code: str, year: int) -> HttpResponse:
     ]
     context = {
         "rows": rows,
-        "issues": [i.message(get_language() or "id") + f" ({i.column})" for i in issues],
+        "issues": [_issue_text(i, get_language() or "id") for i in issues],
         "total": int(assessment.total[0]),
         "class_code": str(assessment.class_codes()[0]),
         "class_label": str(assessment.class_labels()[0]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -15,6 +15,7 @@ from nolkumuh.exchange.numbers import NumberError, parse_number
 from nolkumuh.exchange.read import RawSheet, normalize_name
 from nolkumuh.scoring.criteria import HEADER_FIELDS, catalogue
 from nolkumuh.scoring.issues import InvalidInput, Issue
+from nolkumuh.scoring.labels import field_words
 from nolkumuh.scoring.rulesets import DEFAULT_RULESET, Ruleset, load_ruleset
 from nolkumuh.scoring.table import RtTable
 from nolkumuh.scoring.validate import validate_table
@@ -194,7 +195,7 @@ def parse_sheet(
         issues.extend(_value_issues(table, ruleset, columns, rows, issues))
         issues.extend(_duplicate_rts(years, text, rows))
     if issues:
-        raise InvalidInput(_ordered(issues, sheet.names))
+        raise InvalidInput(_ordered([_worded(i, ruleset) for i in issues], sheet.names))
     return RtInput(
         sheet=sheet,
         columns=columns,
@@ -270,6 +271,14 @@ def _duplicate_rts(years: np.ndarray, text: dict[str, list[str]], rows: list[int
         else:
             seen[key] = rows[i]
     return issues
+
+
+def _worded(issue: Issue, ruleset: Ruleset) -> Issue:
+    """The issue with its column in words too: ``kolom v_jalan_cakupan (2a Jaringan jalan ...)``."""
+    if issue.label is not None or issue.column is None:
+        return issue
+    words = field_words(issue.column, ruleset, unit=False)
+    return issue if words.id == issue.column else replace(issue, label=words)
 
 
 def _ordered(issues: list[Issue], names: list[str]) -> list[Issue]:

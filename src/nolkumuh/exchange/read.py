@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,11 @@ from nolkumuh.scoring.issues import InvalidInput, Issue
 
 # Column names that show a sheet holds RT data (used to pick the sheet and to explain errors).
 _MARKERS = {"tahun", "rw", "rt", "luas", "jumlah_kk"}
+# FORMAT.md: the header row of RT data is the first row holding both of these; up to TITLE_ROWS
+# rows of titles or human labels (the template's "1a Ketidakteraturan bangunan (unit)") stand above.
+_HEADER_MARKERS = {"tahun", "rt"}
+TITLE_ROWS = 5
+_HEADER_SEARCH = 50  # rows searched for a header row before the first row is taken as the header
 
 Progress = Callable[[Iterable[Any], int | None], Iterable[Any]]
 
@@ -35,6 +40,7 @@ class RawSheet:
     kind: str  # "csv" or "xlsx"
     header_row: int = 1  # spreadsheet number of the header row
     sheet_name: str = ""  # the XLSX sheet read
+    titles: list[tuple[int, list[Any]]] = field(default_factory=list)  # (number, cells) above the header
 
 
 def normalize_name(name: object) -> str:
@@ -53,30 +59,73 @@ def _xlsx_cell(cell: Any) -> Any:
     return cell
 
 
-def _collect(rows: Iterable[list[Any]], kind: str, first_number: int = 1) -> RawSheet:
+def _is_header(row: list[Any]) -> bool:
+    return {normalize_name(c) for c in row if c is not None} >= _HEADER_MARKERS
+
+
+def _header_index(rows: list[tuple[int, list[Any]]]) -> int:
+    """Which of the first non-blank rows is the header: the first holding tahun and rt, with at
+    most TITLE_ROWS rows above it; the first row when none does (its missing columns are reported)."""
+    found = next((i for i, (_, row) in enumerate(rows) if _is_header(row)), None)
+    if found is None:
+        return 0
+    if found > TITLE_ROWS:
+        params = {"header": rows[found][0], "above": found, "limit": TITLE_ROWS}
+        raise InvalidInput([Issue("too_many_title_rows", rows[found][0], None, None, params)])
+    return found
+
+
+def _collect(
+    rows: Iterable[list[Any]], kind: str, first_number: int = 1, *, rt_data: bool = True
+) -> RawSheet:
+    """The header row, the data rows below it and their spreadsheet numbers (blank rows skipped).
+
+    For RT data the header is found as FORMAT.md says; the rows above it are titles and are dropped.
+    """
     names: list[str] | None = None
     header_row = first_number
     data: list[list[Any]] = []
     numbers: list[int] = []
+    ahead: list[tuple[int, list[Any]]] = []  # the first non-blank rows, until the header is known
+    titles: list[tuple[int, list[Any]]] = []
     for number, row in enumerate(rows, start=first_number):
         if _is_blank(row):
             continue
         if names is None:
-            names = [str(c).strip() if c is not None else "" for c in row]
-            header_row = number
+            ahead.append((number, row))
+            if rt_data and len(ahead) < _HEADER_SEARCH and not _is_header(row):
+                continue
+            names, header_row, data, numbers, titles = _split_header(ahead, rt_data)
             continue
         data.append(row)
         numbers.append(number)
+    if names is None and ahead:
+        names, header_row, data, numbers, titles = _split_header(ahead, rt_data)
     if names is None:
         raise InvalidInput([Issue("empty_file")])
     width = len(names)
     for row in data:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
-    return RawSheet(names=names, rows=data, row_numbers=numbers, kind=kind, header_row=header_row)
+    sheet = RawSheet(names=names, rows=data, row_numbers=numbers, kind=kind, header_row=header_row)
+    sheet.titles = titles
+    return sheet
 
 
-def read_csv(path: Path, *, delimiter: str | None = None, progress: Progress = no_progress) -> RawSheet:
+def _split_header(
+    ahead: list[tuple[int, list[Any]]], rt_data: bool
+) -> tuple[list[str], int, list[list[Any]], list[int], list[tuple[int, list[Any]]]]:
+    """(header names, header row number, data rows, their numbers, the title rows above)."""
+    at = _header_index(ahead) if rt_data else 0
+    number, header = ahead[at]
+    names = [str(c).strip() if c is not None else "" for c in header]
+    below = ahead[at + 1 :]
+    return names, number, [row for _, row in below], [n for n, _ in below], ahead[:at]
+
+
+def read_csv(
+    path: Path, *, delimiter: str | None = None, progress: Progress = no_progress, rt_data: bool = True
+) -> RawSheet:
     """UTF-8 CSV (a BOM from Excel is fine); the delimiter is a comma, or a semicolon when the
     header row uses semicolons (as Excel writes CSV under an Indonesian locale)."""
     try:
@@ -90,7 +139,7 @@ def read_csv(path: Path, *, delimiter: str | None = None, progress: Progress = n
     # cells written with a protective quote (formula-like text) read back as they were meant
     rows = ([unguard_cell(cell) for cell in row] for row in reader)
     try:
-        return _collect(progress(rows, None), "csv")
+        return _collect(progress(rows, None), "csv", rt_data=rt_data)
     except csv.Error as exc:
         raise InvalidInput([Issue("unreadable_file", params={"kind": "CSV", "detail": str(exc)})]) from None
 
@@ -113,12 +162,14 @@ def read_xlsx(
         name = _pick_sheet(workbook, sheet)
         sheet = workbook.get_sheet_by_name(name)
         rows: Iterator[list[Any]] = ([_xlsx_cell(c) for c in row] for row in sheet.iter_rows())
-        raw = _collect(progress(rows, sheet.height), "xlsx")
+        raw = _collect(progress(rows, sheet.height), "xlsx", rt_data=rt_data)
         raw.sheet_name = name
     except (CalamineError, OSError, ValueError) as exc:
         detail = type(exc).__name__
         raise InvalidInput([Issue("unreadable_file", params={"kind": "XLSX", "detail": detail})]) from None
-    except InvalidInput:
+    except InvalidInput as exc:
+        if any(i.code == "too_many_title_rows" for i in exc.issues):
+            raise
         raise InvalidInput([Issue("no_sheet", params={"sheet": name})]) from None
     if rt_data and name.strip().lower() != sheet and not _MARKERS & {normalize_name(n) for n in raw.names}:
         raise InvalidInput([Issue("no_sheet", params={"sheet": name})])
@@ -152,5 +203,5 @@ def read_sheet_unguarded(
 ) -> RawSheet:
     """:func:`read_sheet` without the guard, for files this program wrote itself."""
     if path.suffix.lower() == ".csv":
-        return read_csv(path, progress=progress)
+        return read_csv(path, progress=progress, rt_data=rt_data)
     return read_xlsx(path, progress=progress, sheet=sheet, rt_data=rt_data)

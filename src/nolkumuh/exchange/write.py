@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -115,9 +115,11 @@ def _cell_values(column: OutColumn) -> list[Any]:
     return list(column.values)
 
 
-def write_xlsx(path: Path, table: OutputTable) -> None:
+def write_xlsx(path: Path, table: OutputTable, *, labels: Sequence[str] | None = None) -> None:
     """One sheet (``rt`` or the level's name) with a bold frozen header, filters, 2-decimal
-    percentages and class cells coloured by class."""
+    percentages and class cells coloured by class. ``labels`` (one per column) add a row of words
+    for people above the header row, which the import skips (FORMAT.md: title rows)."""
+    top = 1 if labels else 0  # the header row
     with _atomic(path) as temporary:
         book = workbook(temporary, constant_memory=True, strings_to_numbers=False)
         sheet = book.add_worksheet(table.sheet_name)
@@ -125,11 +127,15 @@ def write_xlsx(path: Path, table: OutputTable) -> None:
         two = book.add_format({"num_format": "0.00"})
         formats = {"hundredths": two}
         columns = [_cell_values(c) for c in table.columns]
+        if labels:
+            words = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#fff2cc"})
+            for j, label in enumerate(labels):
+                sheet.write_string(0, j, label, words)
         for j, column in enumerate(table.columns):
-            sheet.write_string(0, j, column.name, bold)
+            sheet.write_string(top, j, column.name, bold)
             sheet.set_column(j, j, max(9, min(28, len(column.name) + 2)), formats.get(column.kind))
         write_string, write_number = sheet.write_string, sheet.write_number
-        for i, row in enumerate(zip(*columns, strict=True), start=1):
+        for i, row in enumerate(zip(*columns, strict=True), start=top + 1):
             for j, value in enumerate(row):
                 kind = type(value)
                 if kind is str:
@@ -139,22 +145,25 @@ def write_xlsx(path: Path, table: OutputTable) -> None:
                     write_number(i, j, value)
                 elif value is not None:
                     sheet.write(i, j, value)
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, len(table), len(table.columns) - 1)
+        sheet.freeze_panes(top + 1, 0)
+        sheet.autofilter(top, 0, top + len(table), len(table.columns) - 1)
         names = [c.name for c in table.columns]
         if "tingkat" in names and len(table):
             j = names.index("tingkat")
             for code, colour in CLASS_COLOURS.items():
                 fmt = book.add_format({"bg_color": colour})
                 rule = {"type": "cell", "criteria": "==", "value": f'"{code}"', "format": fmt}
-                sheet.conditional_format(1, j, len(table), j, rule)
+                sheet.conditional_format(top + 1, j, top + len(table), j, rule)
         book.close()
 
 
-def write_table(path: Path, table: OutputTable, *, decimal_comma: bool = False) -> None:
-    """Write by the extension of ``path`` (.csv or .xlsx)."""
+def write_table(
+    path: Path, table: OutputTable, *, decimal_comma: bool = False, labels: Sequence[str] | None = None
+) -> None:
+    """Write by the extension of ``path`` (.csv or .xlsx); ``labels`` only in a workbook (a CSV keeps
+    the one header row that programs read)."""
     if path.suffix.lower() == ".xlsx":
-        write_xlsx(path, table)
+        write_xlsx(path, table, labels=labels)
     else:
         write_csv(path, table, decimal_comma=decimal_comma)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from nolkumuh.baseline.models import RtRecord
 from nolkumuh.baseline.scoring import record_values, ruleset_of, table_of
+from nolkumuh.core.labels import field_label
 from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planmath.simulate import PlanLine as EngineLine
 from nolkumuh.planmath.simulate import simulate
@@ -85,7 +86,8 @@ def warning_groups(warnings: list[tuple[PlanLine, str, str]]) -> list[WarningGro
 @dataclass
 class PlanSimulation:
     rows: list[YearRow] = field(default_factory=list)
-    warnings: list[tuple[PlanLine, str, str]] = field(default_factory=list)  # (line, kind, criterion)
+    # (line, kind "not_lacking" / "over_handling", the criterion in words: "6a Prasarana ...")
+    warnings: list[tuple[PlanLine, str, str]] = field(default_factory=list)
     rts: list[Rt] = field(default_factory=list)
     n_rt: int = 0
     aspects: list[AspectRow] = field(default_factory=list)
@@ -155,7 +157,8 @@ def plan_simulation(plan: Plan) -> PlanSimulation:
         key = (origin[warning.line], warning.code, warning.criterion)
         if key not in seen:
             seen.add(key)
-            result.warnings.append((lines[origin[warning.line]], warning.code, warning.criterion))
+            words = field_label(warning.criterion, ruleset, unit=False)
+            result.warnings.append((lines[origin[warning.line]], warning.code, words))
     return result
 
 

@@ -25,6 +25,7 @@ from nolkumuh.baseline.selectors import (
 )
 from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.cache import data_cached
+from nolkumuh.core.labels import field_label
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.portal.forms import KawasanForm
 from nolkumuh.regions.decrees import kawasan_delineation
@@ -211,6 +212,18 @@ def kawasan_profile(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/kawasan.html", context)
 
 
+def _worded_history(records: list[dict[str, Any]], record_ids: list[str]) -> list[AuditEntry]:
+    """The RT's last 50 changes, each field named in words by the ruleset of its record's round."""
+    rulesets = dict(DataRound.objects.values_list("pk", "ruleset_id"))
+    of_record = {str(r["id"]): rulesets.get(r["round_id"]) for r in records}
+    found = AuditEntry.objects.filter(object_type="rt_record", object_id__in=record_ids)
+    entries = list(found.select_related("user")[:50])
+    for entry in entries:
+        ruleset = of_record.get(entry.object_id)
+        entry.worded_changes = [(field_label(k, ruleset), old, new) for k, old, new in entry.changes()]
+    return entries
+
+
 def rt_profile(request: HttpRequest, pk: int) -> HttpResponse:
     rt = get_object_or_404(Rt.objects.select_related("kelurahan", "kawasan"), pk=pk)
     _region, ancestors = region_with_ancestors(code=rt.kelurahan.code)
@@ -218,9 +231,7 @@ def rt_profile(request: HttpRequest, pk: int) -> HttpResponse:
     context = profile_context(request, records, None, unit=f"rt{rt.pk}", classed=True)
     if user_scope(request.user).covers(rt.kelurahan.code):
         record_ids = [str(r["id"]) for r in records]
-        context["history"] = AuditEntry.objects.filter(
-            object_type="rt_record", object_id__in=record_ids
-        ).select_related("user")[:50]
+        context["history"] = _worded_history(records, record_ids)
     context.update(rt=rt, ancestors=[*ancestors, rt.kelurahan], here=str(rt))
     return render(request, "portal/rt.html", context)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from nolkumuh.scoring.labels import Words
+
 LANGUAGES = ("id", "en")
 
 # code -> (Indonesian, English). Placeholders are named; every message says how to fix it.
@@ -123,6 +125,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " --ruleset atau kolom ruleset",
         "volume columns use ruleset codes (such as {code}); state the ruleset with --ruleset"
         " or a ruleset column",
+    ),
+    "too_many_title_rows": (
+        "baris judul kolom (yang memuat tahun dan rt) ada di baris {header}, di bawah {above} baris"
+        " lain; paling banyak {limit} baris judul atau label boleh di atasnya: hapus baris yang lebih",
+        "the header row (the one holding tahun and rt) is row {header}, below {above} other rows; at"
+        " most {limit} title or label rows may stand above it: delete the extra rows",
     ),
     "empty_file": (
         "berkas kosong: tidak ada baris judul kolom",
@@ -452,20 +460,24 @@ class Issue:
     column: str | None = None
     value: str | None = None
     params: Mapping[str, object] = field(default_factory=dict)
+    label: Words | None = None  # the column in words ("1a Ketidakteraturan bangunan (unit)")
 
     def message(self, lang: str = "id") -> str:
         indonesian, english = MESSAGES[self.code]
         template = english if lang == "en" else indonesian
-        return template.format(**self.params)
+        words = {k: v.text(lang) if isinstance(v, Words) else v for k, v in self.params.items()}
+        return template.format(**words)
 
     def line(self, lang: str = "id") -> str:
-        """The one-line form: ``row 3, column luas: <message> (<value>)``."""
+        """The one-line form: ``row 3, column luas (Luas verifikasi (ha)): <message> (<value>)``."""
         row_word, column_word = ("row", "column") if lang == "en" else ("baris", "kolom")
         where = []
         if self.row is not None:
             where.append(f"{row_word} {self.row}")
         if self.column is not None:
-            where.append(f"{column_word} {self.column}")
+            named = self.label is not None and self.label.text(lang) != self.column
+            label = f" ({self.label.text(lang)})" if named and self.label else ""
+            where.append(f"{column_word} {self.column}{label}")
         text = self.message(lang)
         if self.value is not None:
             text = f"{text} ({self.value})"

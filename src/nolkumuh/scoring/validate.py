@@ -8,6 +8,7 @@ import numpy as np
 
 from nolkumuh.scoring.criteria import HEADER_FIELDS
 from nolkumuh.scoring.issues import Issue
+from nolkumuh.scoring.labels import field_words
 from nolkumuh.scoring.rulesets import Ruleset
 from nolkumuh.scoring.table import RtTable
 
@@ -31,12 +32,13 @@ def validate_table(
     rows = np.arange(2, len(table) + 2) if row_numbers is None else row_numbers
     names = dict(column_names or {})
     found: list[tuple[int, int, Issue]] = []
+    labels = {key: field_words(key, ruleset, unit=False) for key in [*HEADER_FIELDS, *ruleset.keys]}
 
     def add(position: int, mask: np.ndarray, key: str, code: str, **params: object) -> None:
         values = table[key]
         for i in np.flatnonzero(mask):
             value = _text(values[i])
-            issue = Issue(code, int(rows[i]), names.get(key, key), value, params)
+            issue = Issue(code, int(rows[i]), names.get(key, key), value, params, labels[key])
             found.append((int(i), position, issue))
 
     columns = list(HEADER_FIELDS) + list(ruleset.keys)
@@ -48,14 +50,14 @@ def validate_table(
     for position, item in enumerate(ruleset.criteria, start=len(HEADER_FIELDS)):
         volume, denom = table[item.key], table[item.denominator]
         ok = np.isfinite(volume) & np.isfinite(denom) & (volume >= 0) & (denom >= 0)
-        shown = names.get(item.denominator, item.denominator)
+        shown = field_words(item.denominator, ruleset, unit=False)
         zero = ok & (denom == 0) & (volume > 0)
         add(position, zero, item.key, "zero_denominator", denominator=shown)
         for i in np.flatnonzero(ok & (denom > 0) & (volume > denom)):
             params = {"denominator": shown, "denominator_value": _text(denom[i])}
-            issue = Issue(
-                "above_denominator", int(rows[i]), names.get(item.key, item.key), _text(volume[i]), params
-            )
+            column = names.get(item.key, item.key)
+            value = _text(volume[i])
+            issue = Issue("above_denominator", int(rows[i]), column, value, params, labels[item.key])
             found.append((int(i), position, issue))
     found.sort(key=lambda t: (t[0], t[1]))
     return [issue for _, _, issue in found]

@@ -9,8 +9,9 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh.core import labels
 from nolkumuh.exchange.bounds import rw_rt
-from nolkumuh.scoring.rulesets import CONFIDENCE_MARKS
+from nolkumuh.scoring.rulesets import CONFIDENCE_MARKS, Ruleset
 
 register = template.Library()
 
@@ -35,6 +36,16 @@ MARKS: dict[str, tuple[str | Promise, Promise]] = {
         _("belum terkonfirmasi dari sumber primer; administrator dapat mengubahnya sebagai data ruleset"),
     ),
 }
+
+
+@register.filter
+def field_label(name: str, ruleset: Ruleset | str | None = None) -> str:
+    """A field key in words in the page's language: ``{{ key|field_label:ruleset }}``.
+
+    '1a Ketidakteraturan bangunan (unit)', 'Jumlah KK'; ``ruleset`` is the ruleset or its id (the
+    display codes are the ruleset's).
+    """
+    return labels.field_label(name, ruleset)
 
 
 @register.filter
