@@ -29,7 +29,9 @@ def test_plan_lines_project_kumuh_akhir_year_by_year(client, users, plan, rts):
     )
     # one cart serves 75 KK where 42 lack it; 7 extinguishers serve 35 buildings where 33 lack them
     page = client.get(reverse("planning:plan", args=[plan.pk])).content.decode()
-    assert "melebihi sisa kekurangan (6a Prasarana dan sarana persampahan" in page
+    group = page.split('data-kind="over_handling"')[1].split("</div>")[0]
+    assert "2 kegiatan melebihi sisa kekurangan" in group
+    assert "(6a Prasarana dan sarana persampahan tidak sesuai persyaratan teknis)</li>" in group
     assert "sampah_sarpras" not in page and "kebakaran_sarana" not in page
     assert [(w[1], w[2]) for w in simulation.warnings] == [
         ("over_handling", "6a Prasarana dan sarana persampahan tidak sesuai persyaratan teknis"),
