@@ -172,7 +172,7 @@ def test_help_page_shows_the_user_guide_with_its_screenshots(client, db):
 def test_login_never_redirects_to_another_site(client, users):
     url = reverse("accounts:login") + "?next=https://evil.example/x"
     response = client.post(url, {"username": "fasil", "password": PASSWORD})
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("core:my_tasks")
 
 
 def test_unknown_year_is_not_found(client, users, data):
