@@ -80,7 +80,10 @@ def test_the_review_page_shows_before_and_after_with_the_change_marked(one_chang
     client.force_login(user("askot"))
     page = client.get(f"/tinjau/{BANDARHARJO}/2023/").content.decode()
     assert "Tinjau perubahan" in page and "diajukan" in page
-    block = re.search(rf'<details id="rt-{before.rt.pk}"[^>]*>(.*?)</details>', page, re.S).group(1)
+    block = re.search(
+        rf'<details class="review-rt" data-rt-id="{before.rt.pk}"[^>]*>(.*?)</details>', page, re.S
+    )
+    block = block.group(1)
     assert "sebelum: data disetujui 2022" in block and "1 kriteria berubah" in block
     rows = re.findall(r'<tr data-criterion="([^"]+)"( class="changed")?>', block)
     assert [code for code, mark in rows if mark] == [criterion.code]

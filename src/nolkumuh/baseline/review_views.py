@@ -4,6 +4,8 @@ Views parse, call one function, render."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +34,7 @@ def review(request: HttpRequest, code: str, year: int) -> HttpResponse:
     submission = submission_get(kelurahan=kelurahan, round=round)
     rows = kelurahan_review(kelurahan=kelurahan, round=round)
     _region, ancestors = region_with_ancestors(code=kelurahan.code)
+    quality = kelurahan_quality(scope=user_scope(request.user), kelurahan=kelurahan, round=round)
     return render(
         request,
         "baseline/review.html",
@@ -45,7 +48,8 @@ def review(request: HttpRequest, code: str, year: int) -> HttpResponse:
             "changed_rts": sum(1 for r in rows if r.changed),
             "reason_form": ReasonForm(),
             **kelurahan_workflow(user=request.user, submission=submission),
-            **kelurahan_quality(scope=user_scope(request.user), kelurahan=kelurahan, round=round),
+            **quality,
+            "open_by_rt": Counter(f.rt_id for f in quality["flags"] if f.open),
         },
     )
 
