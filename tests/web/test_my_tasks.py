@@ -295,3 +295,28 @@ def test_unlock_requests_outside_the_scope_are_not_found(demo):
     page = client_of("provinsi").post(f"/buka-kunci/{BANDARHARJO}/2022/", {"reason": "x"}, follow=True)
     refused = "Hanya fasilitator, askot atau korkot kelurahan ini yang bisa meminta buka kunci."
     assert refused in page.content.decode()
+
+
+def test_the_korkot_approves_verified_data_of_several_kelurahan_in_one_confirmed_step(demo):
+    step("askot", SECOND, "verify")
+    step("fasilitator", BANDARHARJO, "submit")
+    step("askot", BANDARHARJO, "verify")
+    waiting = section(tasks_page("korkot"), "waiting")
+    assert "Setujui yang dicentang" in waiting
+    ids = [str(Submission.objects.get(kelurahan__code=c, round__year=2023).pk) for c in (BANDARHARJO, SECOND)]
+    client = client_of("korkot")
+    client.post("/tugas-saya/langkah/", {"action": "approve", "ids": ids, "confirm": "1"})
+    assert status(BANDARHARJO) == status(SECOND) == "approved"
+    assert AuditEntry.objects.filter(object_type="submission", action="approve").count() == 2
+    assert "Tidak ada data yang menunggu Anda." in section(tasks_page("korkot"), "waiting")
+
+
+def test_realizations_waiting_for_the_askot_are_listed_with_their_kelurahan_page(demo):
+    from nolkumuh.planning.models import Realization
+
+    waiting = Realization.objects.filter(status="submitted", rt__kelurahan__code__startswith="33.74.")
+    assert waiting.exists()  # the demo has some
+    listed = section(tasks_page("askot"), "realizations")
+    for realization in waiting:
+        assert f'href="/data/{realization.rt.kelurahan.code}/2023/"' in listed
+    assert "diajukan" in listed and "tasks-realizations" not in tasks_page("provinsi")
