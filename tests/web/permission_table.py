@@ -69,6 +69,12 @@ TABLE: dict[str, Entry] = {
     "core:job_download": Entry(
         lambda w: f"/tugas/{w['job'].pk}/unduh/",
         "NN N NN NN NN NN", "NN N NN NN NN NN"),
+    "core:my_tasks": Entry(
+        lambda w: "/tugas-saya/",
+        "LR O OO OO OO OO", "LR O OO OO OO OO"),
+    "core:bulk_step": Entry(
+        lambda w: "/tugas-saya/langkah/",
+        "LM M MM MM MM MM", "LR R RR RR RR RR"),
     "accounts:login": Entry(
         lambda w: "/akun/masuk/",
         "OO O OO OO OO OO", "OO O OO OO OO OO"),
@@ -156,6 +162,15 @@ TABLE: dict[str, Entry] = {
     "baseline:flag_review": Entry(
         lambda w: f"/data/{K}/2023/kualitas/periksa/",
         "LM M MM MM MM MM", "LN R RN RN RN RN"),
+    "baseline:review": Entry(
+        lambda w: f"/tinjau/{K}/2023/",
+        "LN O ON ON ON ON", "LN O ON ON ON ON"),
+    "baseline:unlock_request": Entry(
+        lambda w: f"/buka-kunci/{K}/2023/",
+        "LM M MM MM MM MM", "LN R RN RN RN RN"),
+    "baseline:unlock_withdraw": Entry(
+        lambda w: f"/buka-kunci/{K}/2023/999999/tarik/",
+        "LM M MM MM MM MM", "LN N NN NN NN NN"),
     "planning:list": Entry(
         lambda w: f"/rencana/wilayah/{C}/",
         "LN O ON ON ON NN", "LN O ON ON ON NN"),

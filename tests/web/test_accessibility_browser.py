@@ -40,11 +40,14 @@ def role_pages() -> dict[str | None, list[Visit]]:
             Visit("/bantuan/"),
         ],
         "fasilitator": [
+            Visit("/tugas-saya/"),
             Visit("/data/33.74.02.1001/2023/"),
             Visit(f"/data/33.74.02.1001/2023/rt/{rt.pk}/"),
         ],
         "askot": [
             Visit("/akun/saya/"),
+            Visit("/tugas-saya/"),
+            Visit("/tinjau/33.74.03.1001/2023/"),
             Visit("/data/33.74.02.1001/2023/"),
         ],
         "korkot": [
@@ -53,7 +56,7 @@ def role_pages() -> dict[str | None, list[Visit]]:
             Visit(f"/rencana/{plan.pk}/optimasi/"),
             Visit("/kpi/33.74/"),
         ],
-        "provinsi": [Visit("/dasbor/33/")],
+        "provinsi": [Visit("/dasbor/33/"), Visit("/tugas-saya/")],
         "admin": [
             Visit(f"/pelatihan/kegiatan/{event.pk}/"),
             Visit(f"/pelatihan/kegiatan/{event.pk}/peserta/"),  # its own search box beside the site's

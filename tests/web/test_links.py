@@ -95,6 +95,10 @@ def test_each_link_rule_answers_as_its_page_does(demo, username):
         "monitoring:dashboard": lambda r: f"/dasbor/{r.code}/",
         "planning:list": lambda r: f"/rencana/wilayah/{r.code}/",
         "training:cascade": lambda r: f"/pelatihan/kaskade/{r.code}/",
+        "baseline:kelurahan": lambda r: f"/data/{r.code}/2023/",
+        "baseline:review": lambda r: f"/tinjau/{r.code}/2023/",
+        "baseline:completeness": lambda r: f"/kelengkapan/{r.code}/",
+        "monitoring:kpi": lambda r: f"/kpi/{r.code}/",
     }
     checked = 0
     for name, url in urls.items():

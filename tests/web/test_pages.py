@@ -129,11 +129,12 @@ def test_completeness_page_lists_kelurahan_not_yet_submitted(client, users, data
     assert "Pajang" in page and "Bandarharjo" in page
 
 
-def test_login_lands_on_the_users_area(client, users):
+def test_login_lands_on_tugas_saya_and_wilayah_saya_on_the_users_area(client, users):
     response = client.post(
         reverse("accounts:login"), {"username": "fasil", "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == "/wilayah/33.74.02.1001/"
+    assert response.redirect_chain[-1][0] == "/tugas-saya/"
+    assert client.get("/akun/saya/")["Location"] == "/wilayah/33.74.02.1001/"
 
 
 def test_indonesian_by_default_and_english_on_request(client, data):
@@ -203,7 +204,7 @@ def test_help_page_shows_the_user_guide_with_its_screenshots(client, db):
 def test_login_never_redirects_to_another_site(client, users):
     url = reverse("accounts:login") + "?next=https://evil.example/x"
     response = client.post(url, {"username": "fasil", "password": PASSWORD})
-    assert response["Location"] == reverse("accounts:home")
+    assert response["Location"] == reverse("core:my_tasks")
 
 
 def test_unknown_year_is_not_found(client, users, data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -40,7 +41,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             safe = url_has_allowed_host_and_scheme(
                 target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             )
-            response = redirect(target if target and safe else "accounts:home")
+            # LOGIN_REDIRECT_URL names the landing page ("Tugas saya"); accounts does not import it
+            response = redirect(target if target and safe else settings.LOGIN_REDIRECT_URL)
             remember_device(response, username=username, client=client)
             return response
         else:

@@ -152,3 +152,46 @@ class FlagReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rt} {self.round} {self.kind} {self.field}"
+
+
+class UnlockRequest(models.Model):
+    """A request to unlock a kelurahan's approved data in a round ("Minta buka kunci"), with its
+    reason: asked by a fasilitator, askot or korkot of the kelurahan, listed for the provinsi and
+    the administrators, closed when the data is unlocked, or withdrawn by whoever asked."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("menunggu")
+        WITHDRAWN = "withdrawn", _("ditarik")
+        CLOSED = "closed", _("selesai: dibuka kembali")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="unlock_requests")
+    reason = models.TextField(_("alasan"), validators=within("note"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("permintaan buka kunci")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["open", "withdrawn", "closed"]), name="unlock_request_status"
+            ),
+            # one open request per kelurahan and round: a second one adds nothing for the provinsi
+            models.UniqueConstraint(
+                fields=["submission"],
+                condition=models.Q(status="open"),
+                name="one_open_unlock_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.status}"

@@ -89,4 +89,6 @@ def flag_review(request: HttpRequest, code: str, year: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Ditandai sudah diperiksa: %(rt)s.") % {"rt": rt.rw_rt})
+    if request.POST.get("back") == "review":  # marked on the review page: back to it
+        return redirect("baseline:review", code, year)
     return redirect("baseline:kelurahan", code, year)

@@ -25,6 +25,7 @@ from nolkumuh.accounts.services import (
 )
 from nolkumuh.baseline.models import DataRound, FlagReview, RtRecord, Submission, SubmissionEvent
 from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
+from nolkumuh.baseline.unlock import unlock_requests_close
 from nolkumuh.core.bounds import validated
 from nolkumuh.core.services import audit_change, audit_record
 from nolkumuh.exchange.bounds import range_params, range_problem
@@ -178,6 +179,8 @@ def submission_transition(
         after={"status": to_status, "reason": reason.strip()},
         summary=f"{kelurahan.name} {round.year}: {status_word(before)} → {status_word(to_status)}",
     )
+    if action == "unlock":  # the data is open again: the requests for it are answered
+        unlock_requests_close(user=user, submission=submission)
     return submission
 
 

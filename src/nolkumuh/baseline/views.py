@@ -33,6 +33,7 @@ from nolkumuh.baseline.services import (
     submission_transition,
 )
 from nolkumuh.baseline.tasks import import_apply_task
+from nolkumuh.baseline.unlock import unlock_section
 from nolkumuh.baseline.workflow import kelurahan_workflow, submission_state
 from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.bounds import year_or_404
@@ -97,6 +98,7 @@ def kelurahan_data(
             "new_rt_form": NewRtForm(),
             "sections": [section(request, kelurahan, round, rts) for section in sections],
             "reason_form": ReasonForm(),
+            **unlock_section(user=request.user, submission=submission),
             **kelurahan_quality(scope=user_scope(request.user), kelurahan=kelurahan, round=round),
         },
     )

@@ -124,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "core:my_tasks"  # "Tugas saya": what waits on the user, by role
 LOGOUT_REDIRECT_URL = "core:home"
 # Login throttling (accounts.throttle, policy in docs/security.md "Pembatasan login"): failures
 # allowed per account from one address or known browser before a pause of LOGIN_LOCK_SECONDS;

@@ -2,6 +2,7 @@ from django.urls import include, path, register_converter
 
 from nolkumuh.accounts import views as accounts
 from nolkumuh.baseline import quality_views as baseline_quality
+from nolkumuh.baseline import review_views as baseline_review
 from nolkumuh.baseline import views as baseline
 from nolkumuh.core import job_views as core_jobs
 from nolkumuh.core.bounds import YearConverter
@@ -15,6 +16,7 @@ from nolkumuh.planning.realization import realized_volumes
 from nolkumuh.planning.realization_section import kelurahan_realizations
 from nolkumuh.portal import map_views as maps
 from nolkumuh.portal import profiles as regions
+from nolkumuh.portal import task_views as portal_tasks
 from nolkumuh.portal import views as portal
 from nolkumuh.training import checkin_views as checkin
 from nolkumuh.training import event_views as events
@@ -38,6 +40,8 @@ core_urls = (
         path("favicon.ico", portal.favicon, name="favicon"),
         path("tugas/<uuid:pk>/", core_jobs.job_page, name="job"),
         path("tugas/<uuid:pk>/unduh/", core_jobs.job_download, name="job_download"),
+        path("tugas-saya/", portal_tasks.my_tasks, name="my_tasks"),
+        path("tugas-saya/langkah/", portal_tasks.bulk_step_view, name="bulk_step"),
     ],
     "core",
 )
@@ -92,6 +96,13 @@ baseline_urls = (
         path("unduh/<str:code>/", baseline.export, name="export"),
         path("kelengkapan/<str:code>/", baseline.completeness, name="completeness"),
         path("kualitas/<str:code>/", baseline_quality.quality_region, name="quality"),
+        path("tinjau/<str:code>/<year:year>/", baseline_review.review, name="review"),
+        path("buka-kunci/<str:code>/<year:year>/", baseline_review.unlock_request, name="unlock_request"),
+        path(
+            "buka-kunci/<str:code>/<year:year>/<int:pk>/tarik/",
+            baseline_review.unlock_withdraw,
+            name="unlock_withdraw",
+        ),
         path(
             "data/<str:code>/<year:year>/kualitas/periksa/", baseline_quality.flag_review, name="flag_review"
         ),

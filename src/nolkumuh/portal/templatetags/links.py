@@ -25,6 +25,10 @@ def _covers_region(user: User, region: Any) -> bool:
     return user_scope(user).covers(region.code)
 
 
+def _covers_kelurahan(user: User, region: Any) -> bool:
+    return region.level == "kelurahan" and user_scope(user).covers(region.code)
+
+
 def _covers_plan(user: User, plan: Any) -> bool:
     return user_scope(user).covers(plan.region.code)
 
@@ -33,7 +37,13 @@ def _covers_plan(user: User, plan: Any) -> bool:
 # refuse with the same functions: monitoring.views.dashboard_page and planning.views.plan_list
 # (scope covers the region), planning.views._visible_plan (scope covers the plan's region),
 # training.people_views.cascade (training.services.may_see).
+# baseline.views._kelurahan (the data page, the review page: scope covers the kelurahan),
+# monitoring.construction_views._region (the KPI page), baseline.views.completeness (signed in).
 RULES: dict[str, Callable[[User, Any], bool]] = {
+    "baseline:kelurahan": _covers_kelurahan,
+    "baseline:review": _covers_kelurahan,
+    "baseline:completeness": lambda user, region: user.is_authenticated,
+    "monitoring:kpi": _covers_region,
     "monitoring:dashboard": _covers_region,
     "planning:list": _covers_region,
     "planning:plan": _covers_plan,
