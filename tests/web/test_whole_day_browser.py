@@ -1,8 +1,8 @@
-"""One round through every role's day, in the browser, on the demo (issue 13, "done when"): the
-fasilitator enters and submits (seeing a data-quality flag), the askot reviews the changes and the
-flags and verifies, the korkot approves, the public sees the result. On every page visited: no link
-that leads nowhere, no English workflow word in the Indonesian UI, locked data read-only, and one
-slum-area figure per region and year."""
+"""One round through every role's day, in the browser, on the demo (issue 13, "done when"): each
+role starts on Tugas saya; the fasilitator enters and submits (seeing a data-quality flag), the askot
+reviews the changes and the flags and verifies, the korkot approves, the public sees the result. On
+every page visited: no link that leads nowhere, no English workflow word in the Indonesian UI,
+locked data read-only, and one slum-area figure per region and year."""
 
 from __future__ import annotations
 
@@ -100,7 +100,9 @@ def test_one_round_through_every_roles_day(day):
 
     # the fasilitator: finds the draft, corrects an RT (a warning shows as they type), submits
     page = day.start("fasilitator")
-    page = day.open(data)
+    assert page.url.endswith("/tugas-saya/")  # the day starts on Tugas saya
+    page.click(f"#tasks-drafts a[href='{data}']")
+    day.look()
     assert page.inner_text('[data-status="draft"]') == "draf"
     page = day.open(f"{data}rt/{record.rt_id}/")
     page.fill("#id_jumlah_penduduk", str(record.jumlah_kk * 12))
@@ -116,11 +118,18 @@ def test_one_round_through_every_roles_day(day):
 
     # the askot: sees the flag, marks it checked, verifies
     page = day.start("askot")
-    page = day.open(f"{data}#kualitas")
+    waiting = page.locator("#tasks-waiting tr", has_text="Bandarharjo")
+    waiting.locator("a", has_text="Tinjau perubahan").click()
+    day.look()
+    # the change the fasilitator made is marked against the last approved data
+    page.locator(f"details[data-rt-id='{record.rt_id}'] summary").click()
+    changed = page.locator(f"details[data-rt-id='{record.rt_id}'] tr.changed", has_text="Jumlah penduduk")
+    assert f"{record.jumlah_kk * 12:,}".replace(",", ".") in changed.locator("mark").inner_text()
     row = page.locator("#quality-flags tr", has_text="Jumlah jiwa per KK").first
     row.locator("input[name=note]").fill("Dicek di lapangan: rumah kos.")
     row.locator("button", has_text="Tandai sudah diperiksa").click()
     page.wait_for_selector("text=Ditandai sudah diperiksa")
+    assert "/tinjau/" in page.url  # back on the review
     day.look()
     assert FlagReview.objects.filter(note="Dicek di lapangan: rumah kos.").exists()
     page.click("#workflow-actions button:has-text('Verifikasi')")
@@ -130,7 +139,10 @@ def test_one_round_through_every_roles_day(day):
 
     # the korkot: approves; the data is locked and the dashboard shows the figure
     page = day.start("korkot")
-    page = day.open(data)
+    page.locator("#tasks-waiting tr", has_text="Bandarharjo").locator(
+        "a", has_text="Tinjau perubahan"
+    ).click()
+    day.look()
     page.click("#workflow-actions button:has-text('Setujui')")
     page.wait_for_selector('[data-status="approved"]')
     day.look()
