@@ -91,6 +91,8 @@ SHOTS = (
     Shot("beranda", "/"),
     Shot("profil-kota", "/wilayah/33.74/", longest=2900),
     Shot("ponsel", "/wilayah/33.74.02.1001/", size=PHONE),
+    Shot("tugas-saya", "/tugas-saya/", "askot", size=(1100, 900)),
+    Shot("tinjau", "/tinjau/33.74.03.1001/2023/", "askot", longest=1400),
     Shot("data-kelurahan", "/data/33.74.02.1001/2023/", "fasilitator"),
     Shot("entri-rt", "/data/33.74.02.1001/2023/rt/{rt}/", "fasilitator"),
     Shot("tugas", "/unduh/33.74/?tahun=2023", "korkot", size=(1100, 360), act=_job_done),
