@@ -94,3 +94,10 @@ def test_a_shown_amount_reads_back_to_itself(shown):
 )
 def test_rw_and_rt_are_shown_with_three_digits(stored, shown):
     assert rw_rt(stored) == shown
+
+
+def test_an_rt_is_named_rt_first_with_three_digits():
+    from nolkumuh.exchange.bounds import rt_name
+
+    assert rt_name("1", "02") == "RT 002 / RW 001"
+    assert rt_name("001", "002") == rt_name(1, 2)

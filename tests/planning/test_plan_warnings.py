@@ -39,7 +39,7 @@ def test_warnings_are_grouped_by_kind_with_a_count_and_the_rest_behind_details(c
     assert shown.count("<li>") == SHOWN_FIRST
     assert f"<summary>Tampilkan {count - SHOWN_FIRST} kegiatan lainnya</summary>" in hidden
     assert hidden.count("<li>") == count - SHOWN_FIRST
-    assert "RW 001 RT 002, apar 2027" in page  # each line once, with its criteria
+    assert "RT 002 / RW 001, apar 2027" in page  # each line once, with its criteria
 
 
 def test_each_line_is_counted_once_per_kind_however_many_criteria_it_exceeds(users, plan, rts):

@@ -148,7 +148,7 @@ def test_submit_verify_approve_then_the_public_sees_it(page, live_server, users,
         page.wait_for_url(f"{live_server.url}/")
     assert Submission.objects.get(kelurahan=tree["bandarharjo"]).status == "approved"
     page.goto(f"{live_server.url}/wilayah/33.74.02.1001/")
-    assert "RT per tingkat" in page.content() and "RW 001 / RT 001" in page.content()
+    assert "RT per tingkat" in page.content() and "RT 001 / RW 001" in page.content()
     shot(page, "profil-kelurahan")
     page.goto(f"{live_server.url}/")
     assert "Kota Semarang" in page.content()

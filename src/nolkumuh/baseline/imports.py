@@ -324,7 +324,7 @@ def _check_before_write(record: RtRecord) -> None:
             exclude=["round", "rt", "updated_by"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as exc:
-        where = f"RW {record.rt.rw} RT {record.rt.rt}"
+        where = record.rt.rw_rt
         raise InvalidInput(
             [
                 Issue(

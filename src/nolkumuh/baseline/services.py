@@ -127,7 +127,7 @@ def rt_record_save(
         object_id=record.pk,
         before=before,
         after=record_snapshot(record),
-        summary=f"{rt.kelurahan.name} RW {rt.rw} RT {rt.rt} {round.year}",
+        summary=f"{rt.kelurahan.name} {rt.rw_rt} {round.year}",
     )
     submission_get(kelurahan=rt.kelurahan, round=round)
     return record
@@ -208,7 +208,7 @@ def flag_review_save(
         object_id=review.pk,
         before=before,
         after=_review_snapshot(review),
-        summary=f"{rt.kelurahan.name} RW {rt.rw} RT {rt.rt} {round.year}: {flag.message}"[:300],
+        summary=f"{rt.kelurahan.name} {rt.rw_rt} {round.year}: {flag.message}"[:300],
     )
     return review
 

@@ -163,6 +163,12 @@ def rw_rt(value: object) -> str:
     return "" if value is None else padded("rw_rt", str(value))
 
 
+def rt_name(rw: object, rt: object) -> str:
+    """An RT named as people write it, RT first ('RT 002 / RW 001'), in every page, document,
+    message and audit line that names one RT."""
+    return f"RT {rw_rt(rt)} / RW {rw_rt(rw)}"
+
+
 def padded(name: str, text: str) -> str:
     """A digits value as stored: zero-padded to the bound's length ('2' becomes '002').
 

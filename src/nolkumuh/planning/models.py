@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.core.bounds import within
-from nolkumuh.exchange.bounds import rw_rt
+from nolkumuh.exchange.bounds import rt_name
 from nolkumuh.planmath.activities import default_activities
 from nolkumuh.regions.models import Kawasan, Region, Rt
 
@@ -107,7 +107,7 @@ class PlanLine(models.Model):
     def location(self) -> str:
         if self.kawasan_id:
             return self.kawasan.name
-        return f"{self.rt.kelurahan.name} RW {rw_rt(self.rt.rw)} RT {rw_rt(self.rt.rt)}"
+        return f"{self.rt.kelurahan.name} {rt_name(self.rt.rw, self.rt.rt)}"
 
     @property
     def cost(self) -> Decimal:

@@ -14,7 +14,7 @@ from nolkumuh.baseline.models import DataRound
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.baseline.selectors import load_records, summarize
 from nolkumuh.core.documents import number
-from nolkumuh.exchange.bounds import rw_rt
+from nolkumuh.exchange.bounds import rt_name
 from nolkumuh.geo.display import CLASS_COLOURS, NO_DATA
 from nolkumuh.regions.models import Boundary, Region
 from nolkumuh.regions.selectors import within
@@ -143,7 +143,7 @@ def _worst_rt(rows, chosen):  # type: ignore[no-untyped-def]
 
 def _name_and_url(level: str, b: dict[str, Any]) -> tuple[str, str]:
     if level == "rt":
-        return f"RT {rw_rt(b['rt__rt'])} / RW {rw_rt(b['rt__rw'])} {b['rt__kelurahan__name']}", reverse(
+        return f"{rt_name(b['rt__rw'], b['rt__rt'])} {b['rt__kelurahan__name']}", reverse(
             "regions:rt", args=[b["rt_id"]]
         )
     if level == "kelurahan":

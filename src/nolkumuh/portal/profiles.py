@@ -27,6 +27,7 @@ from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.cache import data_cached
 from nolkumuh.core.labels import field_label
 from nolkumuh.core.models import AuditEntry
+from nolkumuh.exchange.bounds import rt_name
 from nolkumuh.portal.forms import KawasanForm
 from nolkumuh.regions.decrees import kawasan_delineation
 from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt, SkDecree
@@ -167,7 +168,7 @@ def region_profile(request: HttpRequest, code: str) -> HttpResponse:
         records = load_records(user=request.user, code=region.code)
         context = profile_context(request, records, lambda r: r["rt_id"], unit=region.code)
         context["rows_classed"] = True  # the rows are RTs, which have a class
-        labels = {r["rt_id"]: f"RW {r['rt__rw']} / RT {r['rt__rt']}" for r in records}
+        labels = {r["rt_id"]: rt_name(r["rt__rw"], r["rt__rt"]) for r in records}
         links = {key: ("regions:rt", key) for key in labels}
         context["kawasan"] = Kawasan.objects.filter(kelurahan=region)
     else:
@@ -195,7 +196,7 @@ def kawasan_profile(request: HttpRequest, pk: int) -> HttpResponse:
     context = profile_context(request, records, lambda r: r["rt_id"], unit=f"k{kawasan.pk}", classed=True)
     context["rows_classed"] = True
     labels = {
-        r["rt_id"]: f"RW {r['rt__rw']} / RT {r['rt__rt']} ({r['rt__kelurahan__code']})" for r in records
+        r["rt_id"]: f"{rt_name(r['rt__rw'], r['rt__rt'])} ({r['rt__kelurahan__code']})" for r in records
     }
     if context["s"] is not None:
         context["assessment"] = kawasan_assessment(kawasan, context["s"])

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nolkumuh.core.bounds import within
-from nolkumuh.exchange.bounds import rw_rt
+from nolkumuh.exchange.bounds import rt_name
 
 
 class Region(models.Model):
@@ -124,12 +124,12 @@ class Rt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"RT {rw_rt(self.rt)} / RW {rw_rt(self.rw)}"
+        return rt_name(self.rw, self.rt)
 
     @property
     def rw_rt(self) -> str:
-        """'RW 001 / RT 002': the numbers as every list of RTs shows them."""
-        return f"RW {rw_rt(self.rw)} / RT {rw_rt(self.rt)}"
+        """'RT 002 / RW 001': the RT's name as every page shows it (exchange.bounds.rt_name)."""
+        return rt_name(self.rw, self.rt)
 
 
 def number_key(value: str) -> str:
