@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.db import transaction
 
 from nolkumuh.accounts.models import Membership, Role
 from nolkumuh.accounts.services import user_scope
@@ -14,6 +15,17 @@ from nolkumuh.regions.services import kawasan_save
 from tests.helpers import oracle_row
 
 PASSWORD = "rahasia-uji-123"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The whole demo, loaded once for a test module inside a transaction rolled back at its end."""
+    from nolkumuh.demo import demo_load
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_load()
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -10,12 +10,10 @@ from urllib.parse import urlparse
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 
 from nolkumuh.core.errors import forbidden, server_error
-from nolkumuh.demo import demo_load
 from nolkumuh.planning.models import Plan
 from nolkumuh.portal.templatetags.links import RULES
 from nolkumuh.regions.models import Region
@@ -25,14 +23,6 @@ ROLES = ("fasilitator", "askot", "korkot", "provinsi")
 # Not followed: downloads, pictures, map layers, language switch, sign-out.
 SKIP = re.compile(r"/keluar/|/i18n/|\.(xlsx|docx|png|svg|geojson|csv|gpkg|kml|kmz|zip)|/unduh|/static/|/qr")
 PAGES_PER_VIEWER = 120
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_load()
-        yield
-        transaction.set_rollback(True)
 
 
 def _client(username: str | None) -> Client:

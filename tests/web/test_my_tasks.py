@@ -9,7 +9,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.test import Client
 
 from nolkumuh.accounts.demo import PASSWORD
@@ -18,19 +17,10 @@ from nolkumuh.baseline import bulk
 from nolkumuh.baseline.models import DataRound, Submission, SubmissionEvent, UnlockRequest
 from nolkumuh.baseline.services import submission_transition
 from nolkumuh.core.models import AuditEntry
-from nolkumuh.demo import demo_load
 from nolkumuh.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 BANDARHARJO, SECOND = "33.74.02.1001", "33.74.03.1001"  # the demo: a draft, and one submitted (2023)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_load()
-        yield
-        transaction.set_rollback(True)
 
 
 def user(name: str):  # type: ignore[no-untyped-def]

@@ -9,26 +9,16 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.test import Client
 
 from nolkumuh.baseline.models import DataRound, RtRecord
 from nolkumuh.baseline.review import Pair, kelurahan_review
 from nolkumuh.baseline.scoring import record_values, ruleset_of
 from nolkumuh.baseline.services import rt_record_save, submission_transition
-from nolkumuh.demo import demo_load
 from nolkumuh.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 BANDARHARJO = "33.74.02.1001"  # the demo: 2022 approved, 2023 a draft
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_load()
-        yield
-        transaction.set_rollback(True)
 
 
 def user(name: str):  # type: ignore[no-untyped-def]
