@@ -223,6 +223,28 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
+# The address people reach the server at, e.g. https://nolkumuh.example.go.id or
+# http://192.168.1.20:8000 for a room of phones on one Wi-Fi: QR codes, links in documents and in
+# e-mails are built on it (core/links.py). Empty: the address of the request being answered.
+NOLKUMUH_PUBLIC_URL = os.environ.get("NOLKUMUH_PUBLIC_URL", "").strip().rstrip("/")
+if NOLKUMUH_PUBLIC_URL and not NOLKUMUH_PUBLIC_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "NOLKUMUH_PUBLIC_URL harus diawali http:// atau https://, misalnya http://192.168.1.20:8000."
+    )
+# E-mail (password reset links): an SMTP server when NOLKUMUH_EMAIL_HOST is set; the demo prints
+# mails on the console. Without either, pages do not offer what needs mail.
+EMAIL_HOST = os.environ.get("NOLKUMUH_EMAIL_HOST", "").strip()
+EMAIL_PORT = int(os.environ.get("NOLKUMUH_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("NOLKUMUH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("NOLKUMUH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("NOLKUMUH_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("NOLKUMUH_EMAIL_FROM", "nolkumuh@localhost")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEMO:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+NOLKUMUH_MAIL_CONFIGURED = bool(EMAIL_HOST) or DEMO
+
 # Where the user guide (panduan.md and its screenshots) is read from for the help page.
 NOLKUMUH_DOCS_DIR = os.environ.get("NOLKUMUH_DOCS_DIR", str(PACKAGE_DIR.parent.parent / "docs"))
 # A polygon whose geodesic area differs from the declared luas by more than this is flagged.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nolkumuh.accounts.services import client_address
+from nolkumuh.core.links import public_url
 from nolkumuh.core.numbers import NumberField
 from nolkumuh.training.checkin import (
     CHECKIN_LOCK_SECONDS,
@@ -86,7 +87,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("training:session", session.pk)
     present = dict(Attendance.objects.filter(session=session).values_list("participant_id", "method"))
-    link = request.build_absolute_uri(reverse("training:checkin", args=[session.checkin_token]))
+    link = public_url(reverse("training:checkin", args=[session.checkin_token]), request)
     return render(
         request,
         "training/session.html",
@@ -98,7 +99,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
             "count": sum(p.pk in present for p in expected),
             "shown": ",".join(str(p) for p in present),
             "link": link,
-            "code_url": request.build_absolute_uri(reverse("training:checkin_code")),
+            "code_url": public_url(reverse("training:checkin_code"), request),
         },
     )
 
@@ -107,7 +108,7 @@ def session_page(request: HttpRequest, pk: int) -> HttpResponse:
 def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
     buffer = io.BytesIO()
-    link = request.build_absolute_uri(reverse("training:checkin", args=[session.checkin_token]))
+    link = public_url(reverse("training:checkin", args=[session.checkin_token]), request)
     segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2, title=str(session))
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
