@@ -181,6 +181,7 @@ def test_the_guide_names_existing_files_make_targets_and_the_env_file_of_the_ser
         assert (ROOT / path).exists() or "backup" in path, f"docs/deploy.md names {path}, which is missing"
     assert ENV_FILE in text
     assert f"ENV_FILE:-{ENV_FILE}" in ADMIN.read_text("utf-8")
+    assert f"COMMAND:-{INSTALLED}" in ADMIN.read_text("utf-8")
 
 
 def admin_env(env_file):
