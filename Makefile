@@ -2,47 +2,61 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two installs: what running needs (make run, sample, docs, messages) and, on top, the development
+# tools (tests, lint, benchmarks, screenshots). Both take their versions from the lock file.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+CONSTRAINTS := requirements/constraints.txt
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) --build-constraint $(CONSTRAINTS)
 PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install run sample test lint format bench bench-quick docs messages screenshots clean
+.PHONY: help install install-dev lock run sample test lint format bench bench-quick docs messages screenshots clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+# pip first: the venv's own pip may predate --build-constraint (pip 25.3).
+$(RUN_STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) --upgrade pip
+	$(PIP_INSTALL) -e .
+	@touch $@
 
-install: $(STAMP) ## create .venv and install nolkumuh with its development tools
+$(DEV_STAMP): $(RUN_STAMP)
+	$(PIP_INSTALL) -e '.[dev]'
+	@touch $@
 
-run: $(STAMP) ## install, migrate, load the demo, print the logins, serve on 127.0.0.1:$(PORT) with a job worker
+install: $(RUN_STAMP) ## create .venv and install nolkumuh with what running needs (locked versions)
+install-dev: $(DEV_STAMP) ## install, plus the development tools: pytest, ruff, Playwright, …
+
+lock: ## re-resolve every dependency in a throwaway venv and write requirements/constraints.txt
+	$(PYTHON) scripts/lock.py $(CONSTRAINTS)
+
+run: $(RUN_STAMP) ## install, migrate, load the demo, print the logins, serve on 127.0.0.1:$(PORT) with a job worker
 	NOLKUMUH_DEMO=1 $(BIN)/nolkumuh manage migrate --noinput -v 0
 	NOLKUMUH_DEMO=1 $(BIN)/nolkumuh demo
 	NOLKUMUH_DEMO=1 PORT=$(PORT) $(BIN)/nolkumuh serve
 
-sample: $(STAMP) ## score the bundled sample data set on the command line and print it
+sample: $(RUN_STAMP) ## score the bundled sample data set on the command line and print it
 	$(BIN)/nolkumuh sample
 
-test: $(STAMP) ## run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
+test: $(DEV_STAMP) ## run the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff check, ruff format check, and no missing migrations
+lint: $(DEV_STAMP) ## ruff check, ruff format check, and no missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	NOLKUMUH_DEMO=1 NOLKUMUH_DATA_DIR=$$(mktemp -d) $(BIN)/nolkumuh manage makemigrations --check --dry-run
 
-format: $(STAMP) ## format the code with ruff
+format: $(DEV_STAMP) ## format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP) ## run the benchmarks (results go into docs/benchmarks.md by hand)
+bench: $(DEV_STAMP) ## run the benchmarks (results go into docs/benchmarks.md by hand)
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_cli_xlsx.py
 	$(BIN)/python bench/bench_web.py
@@ -53,7 +67,7 @@ bench: $(STAMP) ## run the benchmarks (results go into docs/benchmarks.md by han
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_guard.py
 
-bench-quick: $(STAMP) ## every benchmark on small inputs (a few minutes): checks that each one runs
+bench-quick: $(DEV_STAMP) ## every benchmark on small inputs (a few minutes): checks that each one runs
 	$(BIN)/python bench/bench_scoring.py --rows 100000 --sample 2000
 	$(BIN)/python bench/bench_cli_xlsx.py --rows 2000
 	$(BIN)/python bench/bench_web.py
@@ -64,14 +78,16 @@ bench-quick: $(STAMP) ## every benchmark on small inputs (a few minutes): checks
 	$(BIN)/python bench/bench_scale.py --rts 2000 --runs 1
 	$(BIN)/python bench/bench_guard.py --rows 2000 --repeat 1
 
-docs: $(STAMP) ## regenerate the generated part of docs/scoring.md from the ruleset data
+docs: $(RUN_STAMP) ## regenerate the generated part of docs/scoring.md from the ruleset data
 	$(BIN)/python -m nolkumuh.scoring.docs docs/scoring.md
 
-messages: $(STAMP) ## update and compile the English translation (needs gettext)
+messages: $(RUN_STAMP) ## update and compile the English translation (needs GNU gettext)
+	@command -v xgettext >/dev/null && command -v msgfmt >/dev/null \
+	  || { echo "make messages needs GNU gettext (xgettext, msgfmt): apt-get install gettext"; exit 1; }
 	cd src/nolkumuh && NOLKUMUH_DEMO=1 NOLKUMUH_DATA_DIR=$(CURDIR)/data ../../$(BIN)/nolkumuh manage makemessages -l en --ignore '*/migrations/*' --ignore 'data/*'
 	cd src/nolkumuh && NOLKUMUH_DEMO=1 NOLKUMUH_DATA_DIR=$(CURDIR)/data ../../$(BIN)/nolkumuh manage compilemessages
 
-screenshots: $(STAMP) ## regenerate the user guide's screenshots (docs/img) from a fresh demo, with Chromium
+screenshots: $(DEV_STAMP) ## regenerate the user guide's screenshots (docs/img) from a fresh demo, with Chromium
 	$(BIN)/python scripts/screenshots.py
 
 clean: ## remove .venv and caches (not the data folder)

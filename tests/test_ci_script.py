@@ -3,6 +3,7 @@ the processes it started (issue 12: it once stopped processes by name with `pkil
 stop anyone's server on a shared machine)."""
 
 import re
+import subprocess
 from pathlib import Path
 
 RUN = Path(__file__).resolve().parent.parent / ".ci" / "run"
@@ -33,3 +34,38 @@ def test_ci_stops_only_the_process_group_it_started():
     for command in kills:
         targets = re.findall(r'kill(?: --)? -?"?\$(\w+)"?', command)
         assert targets and set(targets) <= started, command
+
+
+def test_ci_installs_the_locked_development_tools_before_the_tests_and_checks_the_install_log():
+    commands = _commands()
+    installs = [i for i, c in enumerate(commands) if re.match(r"make install-dev 2>&1 \| tee ", c)]
+    assert installs, "CI must install with `make install-dev` and keep its output"
+    assert installs[0] < commands.index("make test"), "the install is checked before the tests run"
+    checks = [c for c in commands if re.match(r'if grep -iE "\$licence_warning" "\$install_log"', c)]
+    assert checks, "CI must search the install output for a licence warning"
+    after_check = commands[commands.index(checks[0]) :]
+    assert after_check[2] == "exit 1", "a licence warning must fail the run"
+
+
+# What setuptools printed before the licence metadata was an SPDX string (issue 16), and what it
+# prints for licence classifiers; and what a clean install prints.
+SETUPTOOLS_WARNINGS = [
+    "BuildBackendWarning: `project.license` as a TOML table is deprecated",
+    "SetuptoolsDeprecationWarning: License classifiers are deprecated.",
+]
+CLEAN_INSTALL = [
+    ".venv/bin/python -m pip install --quiet -c requirements/constraints.txt --upgrade pip",
+    ".venv/bin/python -m pip install --quiet -c requirements/constraints.txt "
+    "--build-constraint requirements/constraints.txt -e '.[dev]'",
+]
+
+
+def test_ci_licence_pattern_finds_setuptools_licence_warnings_and_nothing_in_a_clean_install(tmp_path):
+    pattern = next(m[1] for c in _commands() if (m := re.match(r"licence_warning='([^']+)'$", c)))
+    for lines, found in ((SETUPTOOLS_WARNINGS, True), (CLEAN_INSTALL, False)):
+        log = tmp_path / "install.log"
+        log.write_text("\n".join(lines) + "\n", "utf-8")
+        grep = subprocess.run(["grep", "-iE", pattern, str(log)], capture_output=True, text=True)
+        assert (grep.returncode == 0) is found, (lines, grep.stdout)
+        if found:
+            assert grep.stdout.splitlines() == lines

@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh import __version__
 from nolkumuh.core import labels
 from nolkumuh.exchange.bounds import rw_rt
 from nolkumuh.scoring.rulesets import CONFIDENCE_MARKS, Ruleset
@@ -125,3 +126,9 @@ def mark_notes(*codes: str | list[str] | dict[str, str]) -> dict[str, object]:
             used.add(item)
     marks = [{"label": MARKS[c][0], "meaning": MARKS[c][1]} for c in CONFIDENCE_MARKS if c in used]
     return {"marks": marks}
+
+
+@register.simple_tag
+def nolkumuh_version() -> str:
+    """The installed version of nolkumuh (package metadata, read once at import), for the page footer."""
+    return __version__
