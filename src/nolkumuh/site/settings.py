@@ -167,6 +167,8 @@ NOLKUMUH_JOBS_ACTIVE = int(os.environ.get("NOLKUMUH_JOBS_ACTIVE", "2"))
 # (its running jobs are failed by the next worker that starts); workers on this host are checked
 # by their process.
 NOLKUMUH_WORKER_STALE_SECONDS = int(os.environ.get("NOLKUMUH_WORKER_STALE_SECONDS", "120"))
+# The health page (/sehat/, core/health.py) fails when the data folder has less free space (MB).
+NOLKUMUH_HEALTH_MIN_FREE_MB = int(os.environ.get("NOLKUMUH_HEALTH_MIN_FREE_MB", "500"))
 # Uploaded files not confirmed within this many hours are removed.
 NOLKUMUH_UPLOAD_HOURS = int(os.environ.get("NOLKUMUH_UPLOAD_HOURS", "24"))
 
