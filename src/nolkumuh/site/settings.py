@@ -7,6 +7,7 @@ PostgreSQL. No secret has a default outside demo mode.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +15,8 @@ import xstatic.pkg.leaflet as xstatic_leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh import __version__
+from nolkumuh.core.requestlog import error_reports_start
 from nolkumuh.site.secret_key import DEMO_SECRET_KEY, secret_key_problem
 
 
@@ -64,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # outermost: times every other layer, one log line per request, the X-Request-ID header
+    "nolkumuh.core.requestlog.RequestLogMiddleware",
     # first, so that it compresses what every other layer returns (text only; see core/compression.py)
     "nolkumuh.core.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -258,9 +263,23 @@ NOLKUMUH_TILE_ATTRIBUTION = os.environ.get("NOLKUMUH_TILE_ATTRIBUTION", "")
 # Contact shown on the help page.
 NOLKUMUH_CONTACT = os.environ.get("NOLKUMUH_CONTACT", "Satker PKP Provinsi / askot setempat")
 
+# Logs on standard error (the service manager keeps them): at INFO one line per request and per
+# background job; records logged during a request or job carry its id and user (core/requestlog.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("NOLKUMUH_LOG_LEVEL", "WARNING")},
+    "filters": {"context": {"()": "nolkumuh.core.requestlog.LogContextFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(context)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["context"], "formatter": "line"},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("NOLKUMUH_LOG_LEVEL", "INFO").upper()},
 }
+# Error reports (optional): a Sentry DSN, with the `sentry` extra installed.
+NOLKUMUH_SENTRY_DSN = os.environ.get("NOLKUMUH_SENTRY_DSN", "").strip()
+if problem := error_reports_start(
+    NOLKUMUH_SENTRY_DSN, release=__version__, environment="demo" if DEMO else "production"
+):
+    print(problem, file=sys.stderr)
