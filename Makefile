@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# 0.0.0.0 serves phones on the same Wi-Fi too (with NOLKUMUH_PUBLIC_URL=http://<this machine's IP>:$(PORT))
+HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -22,10 +24,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) ## create .venv and install nolkumuh with its development tools
 
-run: $(STAMP) ## install, migrate, load the demo, print the logins, serve on 127.0.0.1:$(PORT) with a job worker
+run: $(STAMP) ## install, migrate, load the demo, print the logins, serve on $(HOST):$(PORT) with a job worker
 	NOLKUMUH_DEMO=1 $(BIN)/nolkumuh manage migrate --noinput -v 0
 	NOLKUMUH_DEMO=1 $(BIN)/nolkumuh demo
-	NOLKUMUH_DEMO=1 PORT=$(PORT) $(BIN)/nolkumuh serve
+	NOLKUMUH_DEMO=1 HOST=$(HOST) PORT=$(PORT) $(BIN)/nolkumuh serve
 
 sample: $(STAMP) ## score the bundled sample data set on the command line and print it
 	$(BIN)/nolkumuh sample

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.leaflet as xstatic_leaflet
@@ -238,6 +239,8 @@ if NOLKUMUH_PUBLIC_URL and not NOLKUMUH_PUBLIC_URL.startswith(("http://", "https
     raise ImproperlyConfigured(
         "NOLKUMUH_PUBLIC_URL harus diawali http:// atau https://, misalnya http://192.168.1.20:8000."
     )
+if NOLKUMUH_PUBLIC_URL and (public_host := urlsplit(NOLKUMUH_PUBLIC_URL).hostname):
+    ALLOWED_HOSTS.append(public_host)  # the address people are told to open is always answered
 # E-mail (password reset links): an SMTP server when NOLKUMUH_EMAIL_HOST is set; the demo prints
 # mails on the console. Without either, pages do not offer what needs mail.
 EMAIL_HOST = os.environ.get("NOLKUMUH_EMAIL_HOST", "").strip()
