@@ -419,7 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web application", description=cmd_serve.__doc__)
     serve.add_argument(
         "--host",
-        default=os.environ.get("HOST", "127.0.0.1"),
+        default=os.environ.get("HOST") or "127.0.0.1",
         help="address to listen on (default $HOST or 127.0.0.1; 0.0.0.0: the local network too)",
     )
     serve.add_argument("--port", type=int, help="port (default $PORT or 8000)")

@@ -98,6 +98,16 @@ def test_an_error_is_logged_with_its_request_id_user_and_masked_path(caplog):
     assert "TokenRahasia42" not in text and "abc123" not in text
 
 
+def test_djangos_not_found_line_carries_the_request_and_no_token(client):
+    with written("django.request") as log:
+        response = client.get("/pelatihan/hadir/TokenTidakAda77/?pin=9876")
+    assert response.status_code == 404
+    text = log.getvalue()
+    assert "WARNING django.request Not Found: /pelatihan/hadir/***/?pin=*** " in text
+    assert f"[id={response['X-Request-ID']} user=- path=/pelatihan/hadir/***/?pin=***]" in text
+    assert "TokenTidakAda77" not in text and "9876" not in text
+
+
 def a_job(kind="export"):
     user = get_user_model().objects.get_or_create(username="pemilik")[0]
     return Job.objects.create(id=uuid.uuid4(), kind=kind, title="t", user=user, params={})

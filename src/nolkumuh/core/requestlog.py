@@ -83,6 +83,12 @@ def user_label(request: HttpRequest, *, look_up: bool = False) -> str:
         return "?"
 
 
+def described(request: HttpRequest) -> str:
+    """The request for a record logged about it: id, user (looked up if need be) and masked path."""
+    rid = getattr(request, "request_id", "-")
+    return f"id={rid} user={user_label(request, look_up=True)} path={masked_path(request)}"
+
+
 class RequestLogMiddleware:
     """First in the chain: times everything the other layers do, and answers every response with
     its request id."""
@@ -93,9 +99,7 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = request_id(request)
         request.request_id = rid  # type: ignore[attr-defined]
-        token = _context.set(
-            lambda: f"id={rid} user={user_label(request, look_up=True)} path={masked_path(request)}"
-        )
+        token = _context.set(lambda: described(request))
         started = time.perf_counter()
         try:
             response = self.get_response(request)
@@ -140,8 +144,10 @@ class LogContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         describe = _context.get()
-        record.context = f" [{describe()}]" if describe is not None else ""
         request = getattr(record, "request", None)
+        if describe is None and isinstance(request, HttpRequest):  # Django's "Not Found", logged
+            describe = lambda: described(request)  # noqa: E731 (after our middleware returned)
+        record.context = f" [{describe()}]" if describe is not None else ""
         if isinstance(request, HttpRequest) and isinstance(record.args, tuple):
             masked = masked_path(request)
             record.args = tuple(masked if arg == request.path else arg for arg in record.args)
