@@ -37,7 +37,8 @@ SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 SECRET_NAME = re.compile(r"token|pass|sandi|secret|key|sig|pin|uid|otp", re.IGNORECASE)
 MASK = "***"
 # what the current request or job is, for every record logged meanwhile (LogContextFilter)
-_context: ContextVar[Callable[[], str] | None] = ContextVar("nolkumuh_log_context", default=None)
+# (given whether the user may be looked up: only for warnings and errors, so that INFO costs no query)
+_context: ContextVar[Callable[[bool], str] | None] = ContextVar("nolkumuh_log_context", default=None)
 
 
 def request_id(request: HttpRequest) -> str:
@@ -83,10 +84,10 @@ def user_label(request: HttpRequest, *, look_up: bool = False) -> str:
         return "?"
 
 
-def described(request: HttpRequest) -> str:
-    """The request for a record logged about it: id, user (looked up if need be) and masked path."""
+def described(request: HttpRequest, look_up: bool) -> str:
+    """The request for a record logged about it: id, user and masked path."""
     rid = getattr(request, "request_id", "-")
-    return f"id={rid} user={user_label(request, look_up=True)} path={masked_path(request)}"
+    return f"id={rid} user={user_label(request, look_up=look_up)} path={masked_path(request)}"
 
 
 class RequestLogMiddleware:
@@ -99,7 +100,7 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = request_id(request)
         request.request_id = rid  # type: ignore[attr-defined]
-        token = _context.set(lambda: described(request))
+        token = _context.set(lambda look_up: described(request, look_up))
         started = time.perf_counter()
         try:
             response = self.get_response(request)
@@ -125,7 +126,7 @@ def job_logged(*, job_id: str, kind: str, user: str) -> Iterator[dict[str, str]]
     """A start line and an end line (status, duration) for a background job; records logged
     inside carry the job. The caller puts the final status into the yielded dict."""
     outcome = {"status": "?"}
-    token = _context.set(lambda: f"job={job_id} user={user}")
+    token = _context.set(lambda look_up: f"job={job_id} user={user}")
     job_logger.info("job start %s kind=%s user=%s", job_id, kind, user)
     started = time.perf_counter()
     try:
@@ -146,8 +147,9 @@ class LogContextFilter(logging.Filter):
         describe = _context.get()
         request = getattr(record, "request", None)
         if describe is None and isinstance(request, HttpRequest):  # Django's "Not Found", logged
-            describe = lambda: described(request)  # noqa: E731 (after our middleware returned)
-        record.context = f" [{describe()}]" if describe is not None else ""
+            describe = lambda look_up: described(request, look_up)  # noqa: E731 (after our middleware)
+        look_up = record.levelno >= logging.WARNING
+        record.context = f" [{describe(look_up)}]" if describe is not None else ""
         if isinstance(request, HttpRequest) and isinstance(record.args, tuple):
             masked = masked_path(request)
             record.args = tuple(masked if arg == request.path else arg for arg in record.args)
