@@ -9,6 +9,8 @@ DEV_STAMP := $(VENV)/.installed-dev
 CONSTRAINTS := requirements/constraints.txt
 PIP_INSTALL := $(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) --build-constraint $(CONSTRAINTS)
 PORT ?= 8000
+# 0.0.0.0 serves phones on the same Wi-Fi too (with NOLKUMUH_PUBLIC_URL=http://<this machine's IP>:$(PORT))
+HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
@@ -36,10 +38,10 @@ install-dev: $(DEV_STAMP) ## install, plus the development tools: pytest, ruff, 
 lock: ## re-resolve every dependency in a throwaway venv and write requirements/constraints.txt
 	$(PYTHON) scripts/lock.py $(CONSTRAINTS)
 
-run: $(RUN_STAMP) ## install, migrate, load the demo, print the logins, serve on 127.0.0.1:$(PORT) with a job worker
+run: $(RUN_STAMP) ## install, migrate, load the demo, print the logins, serve on HOST:PORT (127.0.0.1:8000) with a job worker
 	NOLKUMUH_DEMO=1 $(BIN)/nolkumuh manage migrate --noinput -v 0
 	NOLKUMUH_DEMO=1 $(BIN)/nolkumuh demo
-	NOLKUMUH_DEMO=1 PORT=$(PORT) $(BIN)/nolkumuh serve
+	NOLKUMUH_DEMO=1 HOST=$(HOST) PORT=$(PORT) $(BIN)/nolkumuh serve
 
 sample: $(RUN_STAMP) ## score the bundled sample data set on the command line and print it
 	$(BIN)/nolkumuh sample

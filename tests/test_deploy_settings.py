@@ -49,6 +49,24 @@ def test_every_production_variable_is_known_to_the_settings():
     assert set(env_file(PRODUCTION)) - known == set()
 
 
+def test_every_variable_of_the_settings_is_in_the_production_file_set_or_commented():
+    """An operator reading only the production file sees every setting there is."""
+    text = PRODUCTION.read_text("utf-8")
+    present = set(re.findall(r"^(?:# )?([A-Z_]+)=", text, re.M))
+    assert set(env_file(ROOT / ".env.example")) - present == set()
+
+
+def test_the_production_file_has_no_stray_lines():
+    """Every line is a comment, blank, or NAME=value (a broken line is read as garbage or dropped)."""
+    lines = PRODUCTION.read_text("utf-8").splitlines()
+    stray = [line for line in lines if line.strip() and not re.match(r"^(#.*|[A-Z_]+=\S*( \S+)*)$", line)]
+    assert stray == []
+    values = env_file(PRODUCTION)
+    assert values["NOLKUMUH_HSTS_SECONDS"] == "31536000"
+    assert values["NOLKUMUH_PUBLIC_URL"] == "https://nolkumuh.example.go.id"
+    assert values["NOLKUMUH_DEBUG"] == "0" and values["NOLKUMUH_DEMO"] == "0"
+
+
 def test_the_example_keys_of_the_documentation_are_refused():
     examples = [env_file(ROOT / ".env.example"), env_file(PRODUCTION)]
     for example in examples:
@@ -79,12 +97,31 @@ def test_a_random_key_of_50_characters_is_accepted():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("key", ["", "change-me", "pendek-sekali", DEMO_SECRET_KEY])
-@pytest.mark.parametrize("command", [["manage", "check"], ["serve", "--no-worker", "--port", "1"]])
+@pytest.mark.parametrize(
+    "command", [["manage", "check"], ["serve", "--no-worker", "--port", "1"], ["worker", "--batch"]]
+)
 def test_outside_demo_mode_the_app_refuses_to_start_with_a_weak_key(tmp_path, key, command):
     done = nolkumuh(*command, env=production_env(tmp_path, NOLKUMUH_SECRET_KEY=key))
     assert done.returncode == 2
     assert "nolkumuh tidak bisa dijalankan: NOLKUMUH_SECRET_KEY" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_the_production_file_as_it_stands_refuses_to_start_with_its_example_key(tmp_path):
+    env = production_env(tmp_path, NOLKUMUH_SECRET_KEY=env_file(PRODUCTION)["NOLKUMUH_SECRET_KEY"])
+    done = nolkumuh("serve", "--no-worker", "--port", "1", env=env)
+    assert done.returncode == 2
+    assert "NOLKUMUH_SECRET_KEY masih berisi contoh dari dokumentasi" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_check_deploy_reports_debug_turned_on_in_production(tmp_path):
+    env = production_env(tmp_path, NOLKUMUH_DEBUG="1")
+    done = nolkumuh("manage", "check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert done.returncode != 0
+    assert "security.W018" in done.stdout + done.stderr  # "You should not have DEBUG set to True"
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ Exit status: 0 success, 2 bad input (every problem listed on stderr, no output f
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Iterable, Sequence
@@ -131,8 +132,6 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def _django() -> None:
     """Load the settings and apps; a configuration error (such as a missing or example secret key)
     ends the command with its message on stderr and exit status 2, without a traceback."""
-    import os
-
     import django
     from django.core.exceptions import ImproperlyConfigured
 
@@ -242,10 +241,8 @@ def cmd_geo_import(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the web application with waitress on 127.0.0.1:PORT (static files by the app), with a
-    background worker for large imports and exports (unless --no-worker)."""
-    import os
-
+    """Serve the web application with waitress on HOST:PORT (default 127.0.0.1:8000; static files
+    by the app), with a background worker for large imports and exports (unless --no-worker)."""
     _django()
     from django.core.management import call_command
 
@@ -259,12 +256,52 @@ def cmd_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     worker = None if args.no_worker else _start_worker()
     print(f"nolkumuh berjalan di http://{args.host}:{port}/ (Ctrl+C untuk berhenti)", flush=True)
+    if hint := network_hint(args.host, port):
+        print(hint, flush=True)
     try:
         _waitress(application, host=args.host, port=port)
     finally:
         if worker is not None:
             worker.stop()
     return 0
+
+
+def lan_address() -> str | None:
+    """This machine's address on the local network (the interface of its default route), or None.
+    Connecting a UDP socket sends nothing: it only picks the interface."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere, yet picks a route
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def network_hint(host: str, port: int) -> str | None:
+    """When serving beyond this machine (HOST=0.0.0.0), how phones on the same Wi-Fi reach it and
+    what NOLKUMUH_PUBLIC_URL to set so that QR codes and document links carry that address."""
+    from django.conf import settings
+
+    if host not in ("0.0.0.0", "::", ""):
+        return None
+    public = settings.NOLKUMUH_PUBLIC_URL
+    if public:
+        return f"Ponsel di jaringan yang sama membuka {public}/ (NOLKUMUH_PUBLIC_URL; juga di kode QR)."
+    address = lan_address()
+    if address is None:
+        return (
+            "Alamat jaringan lokal mesin ini tidak ditemukan: isi NOLKUMUH_PUBLIC_URL dengan "
+            f"http://<alamat-IP-mesin-ini>:{port} agar ponsel bisa membuka halaman dan kode QR."
+        )
+    suggested = f"http://{address}:{port}"
+    return (
+        f"Ponsel di Wi-Fi yang sama membuka {suggested}/ setelah Anda menjalankan ulang dengan "
+        f"NOLKUMUH_PUBLIC_URL={suggested} (misalnya: make run HOST=0.0.0.0 NOLKUMUH_PUBLIC_URL={suggested}); "
+        "tanpa itu alamat ini ditolak dan kode QR memakai alamat lokal."
+    )
 
 
 def waitress_options() -> dict[str, Any]:
@@ -380,7 +417,11 @@ def build_parser() -> argparse.ArgumentParser:
     sample.set_defaults(handler=cmd_sample)
 
     serve = commands.add_parser("serve", help="serve the web application", description=cmd_serve.__doc__)
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument(
+        "--host",
+        default=os.environ.get("HOST") or "127.0.0.1",
+        help="address to listen on (default $HOST or 127.0.0.1; 0.0.0.0: the local network too)",
+    )
     serve.add_argument("--port", type=int, help="port (default $PORT or 8000)")
     serve.add_argument("--no-worker", action="store_true", help="do not start the background worker")
     serve.set_defaults(handler=cmd_serve)

@@ -75,6 +75,9 @@ TABLE: dict[str, Entry] = {
     "core:bulk_step": Entry(
         lambda w: "/tugas-saya/langkah/",
         "LM M MM MM MM MM", "LR R RR RR RR RR"),
+    "core:health": Entry(
+        lambda w: "/sehat/",
+        "OO O OO OO OO OO", "MM M MM MM MM MM"),
     "accounts:login": Entry(
         lambda w: "/akun/masuk/",
         "OO O OO OO OO OO", "OO O OO OO OO OO"),

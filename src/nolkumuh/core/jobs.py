@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from nolkumuh.core.downloads import swept_folder
 from nolkumuh.core.models import Job
+from nolkumuh.core.requestlog import job_logged
 from nolkumuh.core.workers import this_worker
 
 logger = logging.getLogger(__name__)
@@ -130,6 +131,16 @@ def job_run(*, job_id: str, work: Callable[[Job], Outcome]) -> None:
         job.status, job.worker, job.started_at = Job.Status.RUNNING, this_worker(), timezone.now()
         job.attempts += 1
         job.save(update_fields=["status", "worker", "started_at", "attempts"])
+    owner = job.user.get_username() if job.user is not None else "-"
+    with job_logged(job_id=str(job.pk), kind=job.kind, user=owner) as logged:
+        _job_work(job, work)
+        logged["status"] = job.status
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "messages", "actions", "result_path", "result_name", "finished_at"])
+
+
+def _job_work(job: Job, work: Callable[[Job], Outcome]) -> None:
+    """Do the work and put its outcome (or why it failed) on the job, unsaved."""
     try:
         outcome = work(job)
         if outcome.path is not None:
@@ -147,8 +158,6 @@ def job_run(*, job_id: str, work: Callable[[Job], Outcome]) -> None:
             Job.Status.FAILED,
             [_("Terjadi kesalahan tak terduga; hubungi administrator.")],
         )
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "messages", "actions", "result_path", "result_name", "finished_at"])
 
 
 def job_folder() -> Path:

@@ -7,13 +7,17 @@ PostgreSQL. No secret has a default outside demo mode.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import xstatic.pkg.leaflet as xstatic_leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from nolkumuh import __version__
+from nolkumuh.core.requestlog import error_reports_start
 from nolkumuh.site.secret_key import DEMO_SECRET_KEY, secret_key_problem
 
 
@@ -64,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # outermost: times every other layer, one log line per request, the X-Request-ID header
+    "nolkumuh.core.requestlog.RequestLogMiddleware",
     # first, so that it compresses what every other layer returns (text only; see core/compression.py)
     "nolkumuh.core.compression.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -167,6 +173,8 @@ NOLKUMUH_JOBS_ACTIVE = int(os.environ.get("NOLKUMUH_JOBS_ACTIVE", "2"))
 # (its running jobs are failed by the next worker that starts); workers on this host are checked
 # by their process.
 NOLKUMUH_WORKER_STALE_SECONDS = int(os.environ.get("NOLKUMUH_WORKER_STALE_SECONDS", "120"))
+# The health page (/sehat/, core/health.py) fails when the data folder has less free space (MB).
+NOLKUMUH_HEALTH_MIN_FREE_MB = int(os.environ.get("NOLKUMUH_HEALTH_MIN_FREE_MB", "500"))
 # Uploaded files not confirmed within this many hours are removed.
 NOLKUMUH_UPLOAD_HOURS = int(os.environ.get("NOLKUMUH_UPLOAD_HOURS", "24"))
 
@@ -231,6 +239,8 @@ if NOLKUMUH_PUBLIC_URL and not NOLKUMUH_PUBLIC_URL.startswith(("http://", "https
     raise ImproperlyConfigured(
         "NOLKUMUH_PUBLIC_URL harus diawali http:// atau https://, misalnya http://192.168.1.20:8000."
     )
+if NOLKUMUH_PUBLIC_URL and (public_host := urlsplit(NOLKUMUH_PUBLIC_URL).hostname):
+    ALLOWED_HOSTS.append(public_host)  # the address people are told to open is always answered
 # E-mail (password reset links): an SMTP server when NOLKUMUH_EMAIL_HOST is set; the demo prints
 # mails on the console. Without either, pages do not offer what needs mail.
 EMAIL_HOST = os.environ.get("NOLKUMUH_EMAIL_HOST", "").strip()
@@ -256,9 +266,23 @@ NOLKUMUH_TILE_ATTRIBUTION = os.environ.get("NOLKUMUH_TILE_ATTRIBUTION", "")
 # Contact shown on the help page.
 NOLKUMUH_CONTACT = os.environ.get("NOLKUMUH_CONTACT", "Satker PKP Provinsi / askot setempat")
 
+# Logs on standard error (the service manager keeps them): at INFO one line per request and per
+# background job; records logged during a request or job carry its id and user (core/requestlog.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("NOLKUMUH_LOG_LEVEL", "WARNING")},
+    "filters": {"context": {"()": "nolkumuh.core.requestlog.LogContextFilter"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(context)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["context"], "formatter": "line"},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("NOLKUMUH_LOG_LEVEL", "INFO").upper()},
 }
+# Error reports (optional): a Sentry DSN, with the `sentry` extra installed.
+NOLKUMUH_SENTRY_DSN = os.environ.get("NOLKUMUH_SENTRY_DSN", "").strip()
+if problem := error_reports_start(
+    NOLKUMUH_SENTRY_DSN, release=__version__, environment="demo" if DEMO else "production"
+):
+    print(problem, file=sys.stderr)

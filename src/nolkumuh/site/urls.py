@@ -6,6 +6,7 @@ from nolkumuh.baseline import review_views as baseline_review
 from nolkumuh.baseline import views as baseline
 from nolkumuh.core import job_views as core_jobs
 from nolkumuh.core.bounds import YearConverter
+from nolkumuh.core.health import health
 from nolkumuh.monitoring import construction_views as construction
 from nolkumuh.monitoring import edit_views as monitoring_edit
 from nolkumuh.monitoring import kpp_views as kpp
@@ -42,6 +43,7 @@ core_urls = (
         path("tugas/<uuid:pk>/unduh/", core_jobs.job_download, name="job_download"),
         path("tugas-saya/", portal_tasks.my_tasks, name="my_tasks"),
         path("tugas-saya/langkah/", portal_tasks.bulk_step_view, name="bulk_step"),
+        path("sehat/", health, name="health"),
     ],
     "core",
 )
