@@ -462,7 +462,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser(
         "backup", help="back up the database and files", description=cmd_backup.__doc__
     )
-    backup.add_argument("path", help="folder (a file named by the time is made in it) or .tar.gz/.zip file")
+    backup.add_argument(
+        "path", help="folder (a file named by the time is made in it) or .tar.gz/.tar/.zip file"
+    )
     backup.add_argument("--keep", type=int, help="keep only the newest N backups in that folder")
     backup.add_argument(
         "--format", choices=("tar.gz", "zip"), default="tar.gz", help="for a folder (default tar.gz)"

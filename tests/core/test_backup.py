@@ -173,6 +173,16 @@ def test_a_zip_backup_with_keep_leaves_the_newest_and_restores(demo_site, tmp_pa
     assert "login True" in shell(target, LOGIN_AND_HOME)
 
 
+def test_a_backup_named_tar_is_an_uncompressed_tar_that_restores(demo_site, tmp_path):
+    archive = tmp_path / "sebelum-pembaruan.tar"
+    succeeds(demo_site, "backup", str(archive))
+    with tarfile.open(archive, "r:") as tar:  # "r:": fails on a compressed file
+        assert tar.getnames()[0] == "database/nolkumuh.sqlite3"
+    target = site_env(tmp_path / "restored")
+    succeeds(target, "restore", str(archive))
+    assert "home True True" in shell(target, LOGIN_AND_HOME)
+
+
 def test_a_restore_into_a_folder_that_holds_data_is_refused(demo_site, demo_archive):
     message = refused(demo_site, "restore", str(demo_archive))
     assert f"Folder data {demo_site['NOLKUMUH_DATA_DIR']} tidak kosong (berisi photos)" in message
@@ -302,7 +312,7 @@ def test_a_missing_or_foreign_file_is_refused(tmp_path):
     )
     text = tmp_path / "catatan.tar.gz"
     text.write_text("bukan arsip")
-    assert "bukan berkas tar.gz atau zip" in refused(target, "restore", str(text))
+    assert "bukan berkas tar.gz, tar atau zip" in refused(target, "restore", str(text))
 
 
 def test_backup_refuses_to_overwrite_a_file(demo_site, demo_archive):

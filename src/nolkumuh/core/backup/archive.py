@@ -26,21 +26,22 @@ MANIFEST = "manifest.json"
 MANIFEST_BYTES = 64 * 2**20
 MEMBERS_MAX = 1_000_000
 CHUNK = 2**20
-FORMATS = {".tar.gz": "tar.gz", ".tgz": "tar.gz", ".zip": "zip"}
+FORMATS = {".tar.gz": "tar.gz", ".tgz": "tar.gz", ".tar": "tar", ".zip": "zip"}
+TAR_MODES = {"tar.gz": "w:gz", "tar": "w"}
 
 
 def archive_format(path: Path) -> str | None:
-    """ "tar.gz" or "zip" by the file name's ending (None: neither)."""
+    """The format by the file name's ending: "tar.gz", "tar" (uncompressed) or "zip" (None: none)."""
     return next((fmt for suffix, fmt in FORMATS.items() if path.name.lower().endswith(suffix)), None)
 
 
 class ArchiveWriter:
-    """A new archive at ``path`` (tar.gz or zip by its name); members are added one by one."""
+    """A new archive at ``path`` (tar.gz, tar or zip); members are added one by one."""
 
     def __init__(self, path: Path, fmt: str) -> None:
         self.fmt = fmt
         # closed by __exit__: the writer is the context manager
-        self._tar = tarfile.open(path, "w:gz", compresslevel=6) if fmt == "tar.gz" else None  # noqa: SIM115
+        self._tar = tarfile.open(path, TAR_MODES[fmt]) if fmt in TAR_MODES else None  # noqa: SIM115
         self._zip = None if self._tar else zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
 
     def __enter__(self) -> ArchiveWriter:
@@ -116,13 +117,13 @@ class ArchiveReader:
         if not path.is_file():
             raise BackupRefused(f"Arsip {path} tidak ditemukan: periksa nama dan folder berkas cadangan.")
         with path.open("rb") as handle:
-            magic = handle.read(4)
-        if magic[:2] == b"\x1f\x8b":
-            self.fmt = "tar.gz"
-        elif magic == b"PK\x03\x04":
+            magic = handle.read(262)
+        if magic[:2] == b"\x1f\x8b" or magic[257:262] == b"ustar":
+            self.fmt = "tar"  # compressed or not
+        elif magic[:4] == b"PK\x03\x04":
             self.fmt = "zip"
         else:
-            raise self.broken("bukan berkas tar.gz atau zip")
+            raise self.broken("bukan berkas tar.gz, tar atau zip")
 
     def broken(self, why: str) -> BackupRefused:
         return BackupRefused(
@@ -157,8 +158,8 @@ class ArchiveReader:
         return found
 
     def _walk(self) -> Iterator[Member]:
-        if self.fmt == "tar.gz":
-            with tarfile.open(self.path, "r:gz") as tar:
+        if self.fmt == "tar":
+            with tarfile.open(self.path, "r:*") as tar:
                 for info in tar:
                     if not (info.isfile() or info.isdir()):
                         raise self.broken(f"anggota {info.name!r} adalah tautan atau berkas khusus")
@@ -226,8 +227,8 @@ class ArchiveReader:
             yield chunk
 
     def _chunks(self, names: set[str]) -> Iterator[tuple[str, bytes]]:
-        if self.fmt == "tar.gz":
-            with tarfile.open(self.path, "r:gz") as tar:
+        if self.fmt == "tar":
+            with tarfile.open(self.path, "r:*") as tar:
                 for info in tar:
                     if info.isfile() and safe_name(info.name, self) in names:
                         handle = tar.extractfile(info)

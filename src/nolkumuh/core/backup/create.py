@@ -33,7 +33,7 @@ class BackupResult:
 
 def backup_create(*, target: Path, keep: int | None = None, fmt: str = "tar.gz") -> BackupResult:
     """Write a backup to ``target`` (a folder: a file named by the time inside it; or a file name
-    ending in .tar.gz or .zip); with ``keep``, remove all but the newest ``keep`` backups there."""
+    ending in .tar.gz, .tar or .zip); with ``keep``, remove all but the newest ``keep`` backups there."""
     if keep is not None and keep < 1:
         raise BackupRefused(f"--keep {keep}: simpan paling sedikit 1 cadangan (misalnya --keep 14).")
     now = datetime.now(UTC)
@@ -72,7 +72,7 @@ def archive_path(target: Path, fmt: str, now: datetime) -> Path:
         if target.exists() and not target.is_dir():
             raise BackupRefused(
                 f"{target} sudah ada dan bukan folder; berikan folder tujuan atau nama berkas baru yang "
-                "diakhiri .tar.gz atau .zip."
+                "diakhiri .tar.gz, .tar atau .zip."
             )
         try:
             target.mkdir(parents=True, exist_ok=True)
