@@ -167,6 +167,8 @@ def test_a_zip_backup_with_keep_leaves_the_newest_and_restores(demo_site, tmp_pa
     kept = sorted(p.name for p in folder.glob("nolkumuh-backup-*.zip"))
     assert len(kept) == 2 and "dihapus (--keep 2)" in said
     assert (folder / "catatan.txt").exists()
+    with zipfile.ZipFile(folder / kept[-1]) as archive:
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_DEFLATED}
 
     target = site_env(tmp_path / "restored")
     succeeds(target, "restore", str(folder / kept[-1]))
@@ -315,9 +317,20 @@ def test_a_missing_or_foreign_file_is_refused(tmp_path):
     assert "bukan berkas tar.gz, tar atau zip" in refused(target, "restore", str(text))
 
 
-def test_backup_refuses_to_overwrite_a_file(demo_site, demo_archive):
+def test_backup_refuses_to_overwrite_a_file_or_to_write_into_the_data_folder(demo_site, demo_archive):
     message = refused(demo_site, "backup", str(demo_archive))
     assert f"Berkas {demo_archive} sudah ada; cadangan tidak menimpa berkas" in message
+    data = demo_site["NOLKUMUH_DATA_DIR"]
+    assert f"{data} adalah folder data itu sendiri" in refused(demo_site, "backup", data)
+
+
+def test_a_database_that_differs_from_its_fingerprint_is_refused_and_nothing_is_left(demo_archive, tmp_path):
+    manifest = archive_manifest(demo_archive)
+    manifest["database"]["sha256"] = "0" * 64
+    archive = rewritten(demo_archive, tmp_path, database=manifest["database"])
+    message = refused(site_env(tmp_path / "empty"), "restore", str(archive))
+    assert "isi basis data tidak cocok dengan sidik SHA-256 di manifes" in message
+    assert sorted(p.name for p in (tmp_path / "empty").iterdir()) == ["static"]
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------

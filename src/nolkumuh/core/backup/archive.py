@@ -67,7 +67,9 @@ class ArchiveWriter:
                 return info.size, digest.hexdigest()
             assert self._zip is not None
             size = 0
-            with self._zip.open(zipfile.ZipInfo.from_file(path, name), "w", force_zip64=True) as out:
+            info = zipfile.ZipInfo.from_file(path, name)
+            info.compress_type = zipfile.ZIP_DEFLATED  # from_file leaves it stored as is
+            with self._zip.open(info, "w", force_zip64=True) as out:
                 while chunk := handle.read(CHUNK):
                     out.write(chunk)
                     digest.update(chunk)

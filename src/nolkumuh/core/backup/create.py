@@ -39,6 +39,11 @@ def backup_create(*, target: Path, keep: int | None = None, fmt: str = "tar.gz")
     now = datetime.now(UTC)
     destination = archive_path(target, fmt, now)
     data_dir = Path(settings.DATA_DIR).resolve()
+    if destination.parent.resolve() == data_dir:
+        raise BackupRefused(
+            f"{destination.parent} adalah folder data itu sendiri: cadangan di sana akan ikut tercadang "
+            "dan hilang bersama folder itu. Pilih folder lain, misalnya /var/backups/nolkumuh."
+        )
     partial = destination.with_name(f".{destination.name}.partial")
     kind = engine()
     try:

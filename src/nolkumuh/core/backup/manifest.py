@@ -51,6 +51,8 @@ def manifest_check(manifest: dict[str, Any], *, where: str) -> None:
         isinstance(n, int) for n in [*manifest["files"].values(), *manifest["row_counts"].values()]
     ):
         wrong.append("files/row_counts")
+    if not wrong and not all(name.startswith("files/") for name in manifest["files"]):
+        wrong.append("files")
     if not wrong and not all(
         isinstance(names, list) and all(isinstance(n, str) for n in names)
         for names in manifest["migrations"].values()

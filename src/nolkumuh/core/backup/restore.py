@@ -53,6 +53,7 @@ def backup_restore(*, archive: Path) -> RestoreResult:
     database = manifest["database"]
     sizes = {name: m.size for name, m in members.items()}
     targets = {name: _inside(data_dir, name.removeprefix("files/"), reader) for name in manifest["files"]}
+    before = set(data_dir.iterdir())
     with tempfile.TemporaryDirectory(prefix=".nolkumuh-restore-", dir=data_dir) as work:
         dump = Path(work) / Path(database["member"]).name
         digest = reader.extract({database["member"]: dump}, sizes=sizes)[database["member"]]
@@ -67,8 +68,7 @@ def backup_restore(*, archive: Path) -> RestoreResult:
             else:
                 postgresql_restore(dump)
         except BaseException:
-            for path in targets.values():  # the data folder was empty: leave it so
-                path.unlink(missing_ok=True)
+            _remove_new(data_dir, before=before)
             raise
     counts_check(manifest["row_counts"], database_state().row_counts, where=_database_name())
     applied = {(app, name) for app, names in manifest["migrations"].items() for name in names}
@@ -126,6 +126,18 @@ def _target_empty(data_dir: Path) -> None:
                 else "Buat basis data baru yang kosong (createdb) dan arahkan DATABASE_URL ke sana."
             )
         )
+
+
+def _remove_new(data_dir: Path, *, before: set[Path]) -> None:
+    """What a failed restore wrote into the data folder, removed: the folder was empty before (it
+    was checked), so the folder is left as it was for the next try."""
+    for path in set(data_dir.iterdir()) - before:
+        if path.name.startswith(".nolkumuh-restore-"):
+            continue  # the work folder removes itself
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _sqlite_put(dump: Path) -> None:
