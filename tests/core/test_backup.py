@@ -193,7 +193,9 @@ def test_a_restore_into_a_folder_that_holds_data_is_refused(demo_site, demo_arch
 
 def test_a_restore_into_a_database_with_tables_is_refused(demo_archive, tmp_path):
     target = site_env(tmp_path / "migrated")
-    succeeds(target, "manage", "migrate", "-v", "0")
+    (tmp_path / "migrated").mkdir()
+    with sqlite3.connect(tmp_path / "migrated" / "nolkumuh.sqlite3") as db:  # another app's table
+        db.execute("CREATE TABLE catatan (id INTEGER PRIMARY KEY)")
     message = refused(target, "restore", str(demo_archive))
     assert f"Basis data {tmp_path / 'migrated' / 'nolkumuh.sqlite3'} tidak kosong" in message
     assert "pemulihan hanya mengisi basis data yang kosong" in message
