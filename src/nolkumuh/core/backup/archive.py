@@ -175,7 +175,14 @@ class ArchiveReader:
                 yield Member(safe_name(info.filename, self), info.file_size, info.is_dir())
 
     def read_manifest(self) -> dict[str, Any]:
-        raw = b"".join(self._copy({MANIFEST: None}, limit=MANIFEST_BYTES))
+        raw = b""
+        try:
+            for _name, handle in self._open({MANIFEST}):
+                raw = handle.read(MANIFEST_BYTES + 1)
+        except BROKEN as exc:
+            raise self.broken(f"tidak terbaca: {exc}") from None
+        if len(raw) > MANIFEST_BYTES:
+            raise self.broken("manifest.json terlalu besar")
         try:
             data = json.loads(raw)
         except ValueError:
@@ -185,65 +192,41 @@ class ArchiveReader:
         return data
 
     def extract(self, targets: dict[str, Path], *, sizes: dict[str, int]) -> dict[str, str]:
-        """Write the named members to their target files (which must not exist); their SHA-256.
+        """Write the named members to their target files (which must not exist yet); their SHA-256.
         A member longer than its declared size is refused."""
-        digests: dict[str, str] = {}
         for target in targets.values():
             target.parent.mkdir(parents=True, exist_ok=True)
-        current: dict[str, Any] = {}
+        digests: dict[str, str] = {}
         try:
-            for name, chunk in self._chunks(set(targets)):
-                if current.get("name") != name:
-                    if current:
-                        current["out"].close()
-                    current = {
-                        "name": name,
-                        "out": targets[name].open("xb"),
-                        "size": 0,
-                        "hash": hashlib.sha256(),
-                    }
-                    digests[name] = ""
-                current["size"] += len(chunk)
-                if current["size"] > sizes[name]:
-                    raise self.broken(f"anggota {name!r} lebih besar dari yang dinyatakan")
-                current["out"].write(chunk)
-                current["hash"].update(chunk)
-                digests[name] = current["hash"].hexdigest()
+            for name, handle in self._open(set(targets)):
+                digest, size = hashlib.sha256(), 0
+                with targets[name].open("xb") as out:
+                    while chunk := handle.read(CHUNK):
+                        size += len(chunk)
+                        if size > sizes[name]:
+                            raise self.broken(f"anggota {name!r} lebih besar dari yang dinyatakan")
+                        out.write(chunk)
+                        digest.update(chunk)
+                digests[name] = digest.hexdigest()
         except BROKEN as exc:
             raise self.broken(f"tidak terbaca: {exc}") from None
-        finally:
-            if current:
-                current["out"].close()
-        for name in targets:  # empty members give no chunk
-            if name not in digests:
-                targets[name].touch(exist_ok=False)
-                digests[name] = hashlib.sha256().hexdigest()
         return digests
 
-    def _copy(self, wanted: dict[str, None], *, limit: int) -> Iterator[bytes]:
-        size = 0
-        for _name, chunk in self._chunks(set(wanted)):
-            size += len(chunk)
-            if size > limit:
-                raise self.broken("manifest.json terlalu besar")
-            yield chunk
-
-    def _chunks(self, names: set[str]) -> Iterator[tuple[str, bytes]]:
+    def _open(self, names: set[str]) -> Iterator[tuple[str, IO[bytes]]]:
+        """The named file members, opened one after the other."""
         if self.fmt == "tar":
             with tarfile.open(self.path, "r:*") as tar:
                 for info in tar:
-                    if info.isfile() and safe_name(info.name, self) in names:
+                    if info.isfile() and (name := safe_name(info.name, self)) in names:
                         handle = tar.extractfile(info)
-                        assert handle is not None
-                        while chunk := handle.read(CHUNK):
-                            yield safe_name(info.name, self), chunk
+                        assert handle is not None  # a regular file
+                        yield name, handle
             return
         with zipfile.ZipFile(self.path) as archive:
             for info in archive.infolist():
-                if not info.is_dir() and safe_name(info.filename, self) in names:
+                if not info.is_dir() and (name := safe_name(info.filename, self)) in names:
                     with archive.open(info) as handle:
-                        while chunk := handle.read(CHUNK):
-                            yield safe_name(info.filename, self), chunk
+                        yield name, handle
 
 
 def safe_name(name: str, reader: ArchiveReader) -> str:
