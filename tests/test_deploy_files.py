@@ -157,6 +157,8 @@ def guide_commands():
     text = GUIDE.read_text("utf-8")
     lines = re.findall(r"^\s*(?:sudo )?(nolkumuh [^\n#]*)", text, re.M)
     lines += re.findall(r"`(?:sudo )?(nolkumuh [^`]*)`", text)
+    # a shell substitution such as $(date +%F) is one word of the command line
+    lines = [re.sub(r"\$\([^)]*\)", "DATE", line) for line in lines]
     return sorted({tuple(shlex.split(line.strip().rstrip("\\")))[1:] for line in lines})
 
 
