@@ -3,8 +3,10 @@ role sees and is refused, in words; the forced change after a temporary password
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -145,3 +147,35 @@ def test_without_mail_the_reset_is_neither_offered_nor_there(settings, db):
     settings.NOLKUMUH_MAIL_CONFIGURED = False
     assert "Lupa kata sandi?" not in Client().get("/akun/masuk/").content.decode()
     assert Client().get("/akun/lupa-sandi/").status_code == 404
+
+
+def test_the_import_page_checks_then_creates_all_and_hands_the_passwords_out_once(users, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "pengguna"
+    book.active.append(["nama", "username", "peran", "kode wilayah", "telepon", "email"])
+    book.active.append(["Siti", "siti", "fasilitator", "33.74.02.1001", "", ""])
+    book.active.append(["Budi", "budi", "fasilitator", "33.74.02.1002", "", ""])
+    path = tmp_path / "daftar.xlsx"
+    book.save(path)
+    client = signed_in(users["provinsi"])
+    with path.open("rb") as handle:
+        page = client.post("/pengguna/impor/", {"file": handle}).content.decode()
+    assert "2 pengguna siap dibuat" in page
+    assert not get_user_model().objects.filter(username="siti").exists()
+    page = client.post("/pengguna/impor/", {"confirm": "1"}).content.decode()
+    assert "2 pengguna dibuat" in page
+    password = re.search(r"<td>siti</td><td>Siti</td><td><code>([^<]+)</code>", page).group(1)
+    assert Client().login(username="siti", password=password)
+    download = client.get("/pengguna/impor/kata-sandi.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.values)
+    assert rows[1] == ("siti", "Siti", password)
+    again = client.get("/pengguna/impor/kata-sandi.xlsx", follow=True).content.decode()
+    assert "sudah diunduh atau tidak ada lagi" in again
+
+
+def test_the_import_page_refuses_a_file_that_is_not_a_spreadsheet(users, tmp_path):
+    path = tmp_path / "daftar.xlsx"
+    path.write_bytes(b"MZ not a workbook at all")
+    with path.open("rb") as handle:
+        page = signed_in(users["provinsi"]).post("/pengguna/impor/", {"file": handle}).content.decode()
+    assert "Berkas ditolak sebelum dibaca" in page

@@ -131,8 +131,9 @@ def users_check(*, user: AbstractBaseUser, path: Path, lang: str = "id") -> Chec
             phone=cell["telepon"],
             email=cell["email"],
         )
-        if role and cell["nama"]:
-            for key, text in data_problems(scope=scope, data=data)[0]:
+        said = {"name"} | ({"role"} if not role else set())  # already worded above
+        for key, text in data_problems(scope=scope, data=data)[0]:
+            if key not in said:
                 problems.append(_where(number, COLUMN_OF[key], text))
         if problems:
             result.problems += problems

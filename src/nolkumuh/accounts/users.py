@@ -167,7 +167,7 @@ def data_problems(*, scope: Scope, data: UserData) -> tuple[list[tuple[str, str]
         problems.append(("codes", user_message("unknown_region", codes=", ".join(unknown))))
     elif not data.codes and data.role != Role.ADMIN:
         problems.append(("codes", user_message("no_region")))
-    refusal = grant_refusal(scope=scope, role=data.role, codes=data.codes)
+    refusal = grant_refusal(scope=scope, role=data.role, codes=[r.code for r in regions])  # known ones
     if refusal is not None:
         problems.append(
             ("role" if refusal[0] == "grant_admin" else "codes", user_message(refusal[0], **refusal[1]))
