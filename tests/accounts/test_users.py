@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from nolkumuh.accounts.models import Membership, Role
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.accounts.users import (
+    TEMPORARY_ROUNDS,
     UserData,
     manage_refusal,
     password_changed,
@@ -43,10 +44,10 @@ def test_an_administrator_creates_a_user_with_a_temporary_password_that_signs_in
 def test_a_temporary_password_is_rehashed_at_full_strength_at_the_first_sign_in(admin, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # production's
     user, password = user_create(actor=admin, username="siti", data=FASIL)
-    assert "$20000$" in user.password
+    assert f"${TEMPORARY_ROUNDS}$" in user.password
     authenticate(username="siti", password=password)
     user.refresh_from_db()
-    assert "$20000$" not in user.password and user.check_password(password)
+    assert f"${TEMPORARY_ROUNDS}$" not in user.password and user.check_password(password)
 
 
 def test_a_provincial_manager_creates_users_only_inside_the_province(users):

@@ -179,3 +179,28 @@ def test_the_import_page_refuses_a_file_that_is_not_a_spreadsheet(users, tmp_pat
     with path.open("rb") as handle:
         page = signed_in(users["provinsi"]).post("/pengguna/impor/", {"file": handle}).content.decode()
     assert "Berkas ditolak sebelum dibaca" in page
+
+
+def test_the_first_administrator_from_createsuperuser_manages_users_everywhere(tree, monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Kampung-Baru-2025")
+    call_command("createsuperuser", interactive=False, username="kepala", email="kepala@contoh.id")
+    client = Client()
+    assert client.login(username="kepala", password="Kampung-Baru-2025")
+    page = client.get("/pengguna/").content.decode()
+    assert 'href="/pengguna/baru/"' in page
+    data = {"username": "jatim", "name": "Manajer Jatim", "role": "provinsi", "codes": "33"}
+    assert 'id="temporary-password"' in client.post("/pengguna/baru/", data).content.decode()
+
+
+def test_the_demo_administrator_works_in_the_demo_province_and_lands_on_something_useful(tree):
+    from nolkumuh.accounts.demo import demo_users
+
+    demo_users()
+    client = Client()
+    response = client.post("/akun/masuk/", {"username": "admin", "password": "nolkumuh-demo"})
+    assert response["Location"] == "/tugas-saya/"
+    page = client.get("/tugas-saya/").content.decode()
+    assert "Anda belum diberi wilayah kerja" not in page and 'href="/pengguna/"' in page
+    assert client.get("/akun/saya/")["Location"] == "/wilayah/33/"

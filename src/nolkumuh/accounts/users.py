@@ -63,7 +63,7 @@ USER_MESSAGES = {
 # bits), hashed with fewer PBKDF2 rounds so that an import of hundreds stays fast; Django re-hashes
 # at full strength when the user signs in with it, and the user must choose a new one anyway.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-TEMPORARY_ROUNDS = 20_000
+TEMPORARY_ROUNDS = 5_000
 
 
 def user_message(code: str, **params: object) -> str:
