@@ -204,3 +204,27 @@ def test_the_demo_administrator_works_in_the_demo_province_and_lands_on_somethin
     page = client.get("/tugas-saya/").content.decode()
     assert "Anda belum diberi wilayah kerja" not in page and 'href="/pengguna/"' in page
     assert client.get("/akun/saya/")["Location"] == "/wilayah/33/"
+
+
+def test_deactivating_ends_the_open_session_of_that_user(users, admin):
+    fasil = signed_in(users["fasilitator"])
+    assert fasil.get("/tugas-saya/").status_code == 200
+    signed_in(admin).post(f"/pengguna/{users['fasilitator'].pk}/aktif/", {"aktif": "0"})
+    assert fasil.get("/tugas-saya/")["Location"].startswith("/akun/masuk/")
+
+
+def test_the_list_costs_the_same_queries_for_five_users_or_fifty(users, admin, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(admin)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/pengguna/")
+    for i in range(45):
+        user = get_user_model().objects.create_user(username=f"orang{i}", password=PASSWORD)
+        Membership.objects.create(user=user, role="fasilitator").regions.set(
+            users["fasilitator"].membership.regions.all()
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/pengguna/").content.decode()
+    assert "orang44" in page
