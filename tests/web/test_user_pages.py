@@ -228,3 +228,17 @@ def test_the_list_costs_the_same_queries_for_five_users_or_fifty(users, admin, d
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/pengguna/").content.decode()
     assert "orang44" in page
+
+
+def test_reset_mails_stop_after_three_an_hour_to_one_address_without_saying_so(users, settings):
+    settings.NOLKUMUH_MAIL_CONFIGURED = True
+    users["korkot"].email = "korkot@contoh.id"
+    users["korkot"].save()
+    answers = [
+        Client().post("/akun/lupa-sandi/", {"email": "korkot@contoh.id"}, REMOTE_ADDR=f"10.0.0.{i}")[
+            "Location"
+        ]
+        for i in range(5)
+    ]
+    assert answers == ["/akun/lupa-sandi/terkirim/"] * 5
+    assert len(mail.outbox) == 3

@@ -12,11 +12,14 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.cache import caches
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from nolkumuh.accounts.services import client_address
 from nolkumuh.accounts.users import password_changed
 from nolkumuh.core.links import public_url
 
@@ -69,12 +72,36 @@ class MailOnly:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
+# Reset mails per hour from one address and to one e-mail address: enough for someone retrying,
+# too few to flood a mailbox or the mail server's quota.
+RESET_LIMITS = {"address": 5, "email": 3}
+
+
+def reset_allowed(*, address: str, email: str) -> bool:
+    """Count one reset request; False once the address or the e-mail has asked too often this hour
+    (the page then answers as usual and sends nothing, so it tells nobody anything)."""
+    allowed = True
+    for kind, value in (("address", address), ("email", email.strip().lower())):
+        key = "reset:" + salted_hmac("nolkumuh.reset", f"{kind}:{value}").hexdigest()
+        counters = caches["counters"]
+        counters.add(key, 0, 3600)
+        if counters.incr(key) > RESET_LIMITS[kind]:
+            allowed = False
+    return allowed
+
+
 class ResetView(MailOnly, auth_views.PasswordResetView):
     form_class = LinkResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = client_address(self.request)
+        if not reset_allowed(address=address, email=form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class ResetDoneView(MailOnly, auth_views.PasswordResetDoneView):
