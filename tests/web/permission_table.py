@@ -86,7 +86,49 @@ TABLE: dict[str, Entry] = {
         "MM M MM MM MM MM", "RR R RR RR RR RR"),
     "accounts:home": Entry(
         lambda w: "/akun/saya/",
-        "LO O RR RR RR RR", "LO O RR RR RR RR"),
+        "LO R RR RR RR RR", "LO R RR RR RR RR"),
+    "accounts:password_change": Entry(
+        lambda w: "/akun/sandi/",
+        "LO O OO OO OO OO", "LO O OO OO OO OO"),
+    # the reset by e-mail: open to everyone when mail is configured (the tests run in demo mode)
+    "accounts:password_reset": Entry(
+        lambda w: "/akun/lupa-sandi/",
+        "OO O OO OO OO OO", "OO O OO OO OO OO"),
+    "accounts:password_reset_done": Entry(
+        lambda w: "/akun/lupa-sandi/terkirim/",
+        "OO O OO OO OO OO", "MM M MM MM MM MM"),
+    "accounts:password_reset_confirm": Entry(
+        lambda w: "/akun/lupa-sandi/MQ/tautan-lama/",
+        "OO O OO OO OO OO", "OO O OO OO OO OO"),
+    "accounts:password_reset_complete": Entry(
+        lambda w: "/akun/lupa-sandi/selesai/",
+        "OO O OO OO OO OO", "MM M MM MM MM MM"),
+    # the user pages: administrators and provincial managers (a manager of another province sees its
+    # own, empty list; the demo's fasilitator lies outside it); the other roles are told why (403)
+    "users:list": Entry(
+        lambda w: "/pengguna/",
+        "LF O OO FF FF FF", "LF O OO FF FF FF"),
+    "users:new": Entry(
+        lambda w: "/pengguna/baru/",
+        "LF O OO FF FF FF", "LF O OO FF FF FF"),
+    "users:edit": Entry(
+        lambda w: f"/pengguna/{w['managed'].pk}/",
+        "LF O ON FF FF FF", "LF O ON FF FF FF"),
+    "users:active": Entry(
+        lambda w: f"/pengguna/{w['managed'].pk}/aktif/",
+        "MM M MM MM MM MM", "LF R RN FF FF FF"),
+    "users:reset": Entry(
+        lambda w: f"/pengguna/{w['managed'].pk}/sandi/",
+        "MM M MM MM MM MM", "LF O ON FF FF FF"),
+    "users:import": Entry(
+        lambda w: "/pengguna/impor/",
+        "LF O OO FF FF FF", "LF O OO FF FF FF"),
+    "users:template": Entry(
+        lambda w: "/pengguna/impor/templat.xlsx",
+        "LF O OO FF FF FF", "LF - -O -F -F -F", heavy=True),
+    "users:passwords": Entry(
+        lambda w: "/pengguna/impor/kata-sandi.xlsx",
+        "LF R RR FF FF FF", "LF R RR FF FF FF"),
     "regions:profile": Entry(
         lambda w: f"/wilayah/{K}/",
         "OO O OO OO OO OO", "OO - -O -O -O -O", heavy=True),
@@ -345,3 +387,9 @@ PARENT = {
 # The RT import page of a round: the round is public (the portal lists its years); a signed-in user
 # without a data-entry role is told why it cannot import (403), before any upload is read.
 PARENT["baseline:import"] = "core:home"
+# The user pages: every signed-in user knows they exist (the guide names them); a role that may not
+# manage users is told so in words (403); a user outside a manager's province answers 404.
+PARENT.update({name: "core:home" for name in (
+    "users:list", "users:new", "users:edit", "users:active", "users:reset", "users:import", "users:template",
+    "users:passwords",
+)})  # fmt: skip

@@ -56,7 +56,14 @@ def role_pages() -> dict[str | None, list[Visit]]:
             Visit(f"/rencana/{plan.pk}/optimasi/"),
             Visit("/kpi/33.74/"),
         ],
-        "provinsi": [Visit("/dasbor/33/"), Visit("/tugas-saya/")],
+        "provinsi": [
+            Visit("/dasbor/33/"),
+            Visit("/tugas-saya/"),
+            Visit("/pengguna/"),
+            Visit("/pengguna/baru/"),
+            Visit("/pengguna/impor/"),
+            Visit("/akun/sandi/"),
+        ],
         "admin": [
             Visit(f"/pelatihan/kegiatan/{event.pk}/"),
             Visit(f"/pelatihan/kegiatan/{event.pk}/peserta/"),  # its own search box beside the site's

@@ -114,6 +114,7 @@ def _world() -> dict[str, Any]:
         .order_by("pk")
         .first(),
         "job": job,
+        "managed": users["fasilitator"],  # a user the user pages manage
     }
 
 

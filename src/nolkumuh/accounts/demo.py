@@ -20,7 +20,7 @@ class DemoUser:
 
 
 USERS = [
-    DemoUser("admin", Role.ADMIN, ()),
+    DemoUser("admin", Role.ADMIN, ("33",)),  # administrator everywhere; lands in the demo province
     DemoUser("provinsi", Role.PROVINSI, ("33",)),
     DemoUser("korkot", Role.KORKOT, ("33.74",)),
     DemoUser("askot", Role.ASKOT, ("33.74",)),

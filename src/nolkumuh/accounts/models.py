@@ -23,6 +23,10 @@ class Membership(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     role = models.CharField(_("peran"), max_length=12, choices=Role.choices)
     regions = models.ManyToManyField(Region, verbose_name=_("wilayah kerja"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    # set by a temporary password (created or reset by a manager): the next sign-in goes to the
+    # password change page first (accounts.middleware)
+    must_change_password = models.BooleanField(_("wajib ganti kata sandi"), default=False)
 
     class Meta:
         verbose_name = _("peran pengguna")

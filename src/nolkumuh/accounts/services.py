@@ -121,6 +121,12 @@ class Scope:
             return True
         return any(code == p or code.startswith(p + ".") for p in self.prefixes)
 
+    @property
+    def may_manage_users(self) -> bool:
+        """True for administrators and provincial managers with a province: the user pages
+        (accounts.users), their links and their services all ask this."""
+        return self.is_admin or (self.role == Role.PROVINSI and bool(self.prefixes))
+
     def may_edit_somewhere(self) -> bool:
         """True when the user may enter RT data in some region (and so has something to import)."""
         return self.role in EDITORS and (self.is_admin or bool(self.prefixes))
@@ -142,14 +148,14 @@ def user_scope(user: AbstractBaseUser | AnonymousUser) -> Scope:
     cached = getattr(user, "_nolkumuh_scope", None)
     if cached is not None:
         return cached
-    if user.is_superuser:
-        scope = Scope(role=Role.ADMIN, prefixes=())
+    membership = Membership.objects.filter(user=user).prefetch_related("regions").first()
+    prefixes = tuple(r.code for r in membership.regions.all()) if membership else ()
+    if user.is_superuser:  # administrator everywhere; a work area only says where they land
+        scope = Scope(role=Role.ADMIN, prefixes=prefixes)
+    elif membership is None:
+        scope = PUBLIC
     else:
-        membership = Membership.objects.filter(user=user).prefetch_related("regions").first()
-        if membership is None:
-            scope = PUBLIC
-        else:
-            scope = Scope(role=membership.role, prefixes=tuple(r.code for r in membership.regions.all()))
+        scope = Scope(role=membership.role, prefixes=prefixes)
     user._nolkumuh_scope = scope  # type: ignore[attr-defined]
     return scope
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from nolkumuh.accounts.password_views import MUST_CHANGE
 from nolkumuh.accounts.services import client_address, user_scope
 from nolkumuh.accounts.throttle import (
     client_of,
@@ -20,6 +21,7 @@ from nolkumuh.accounts.throttle import (
     login_succeeded,
     remember_device,
 )
+from nolkumuh.accounts.users import must_change_password
 from nolkumuh.regions.models import Region
 
 
@@ -37,6 +39,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         elif form.is_valid():
             login(request, form.get_user())
             login_succeeded(username=username, client=client)
+            if must_change_password(request.user):
+                request.session[MUST_CHANGE] = True  # accounts.middleware leads to the change page
             target = request.GET.get("next", "")
             safe = url_has_allowed_host_and_scheme(
                 target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -47,7 +51,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return response
         else:
             login_failed(username=username, client=client)
-    return render(request, "accounts/login.html", {"form": form})
+    context = {"form": form, "mail_configured": settings.NOLKUMUH_MAIL_CONFIGURED}
+    return render(request, "accounts/login.html", context)
 
 
 @require_POST

@@ -1,5 +1,8 @@
 from django.urls import include, path, register_converter
 
+from nolkumuh.accounts import password_views as passwords
+from nolkumuh.accounts import user_import_views as user_import
+from nolkumuh.accounts import user_views as users
 from nolkumuh.accounts import views as accounts
 from nolkumuh.baseline import quality_views as baseline_quality
 from nolkumuh.baseline import review_views as baseline_review
@@ -52,8 +55,30 @@ accounts_urls = (
         path("masuk/", accounts.login_view, name="login"),
         path("keluar/", accounts.logout_view, name="logout"),
         path("saya/", accounts.home, name="home"),
+        path("sandi/", passwords.password_change, name="password_change"),
+        path("lupa-sandi/", passwords.ResetView.as_view(), name="password_reset"),
+        path("lupa-sandi/terkirim/", passwords.ResetDoneView.as_view(), name="password_reset_done"),
+        path(
+            "lupa-sandi/<uidb64>/<token>/",
+            passwords.ResetConfirmView.as_view(),
+            name="password_reset_confirm",
+        ),
+        path("lupa-sandi/selesai/", passwords.ResetCompleteView.as_view(), name="password_reset_complete"),
     ],
     "accounts",
+)
+users_urls = (
+    [
+        path("", users.user_list, name="list"),
+        path("baru/", users.user_new, name="new"),
+        path("<int:pk>/", users.user_edit, name="edit"),
+        path("<int:pk>/aktif/", users.user_active, name="active"),
+        path("<int:pk>/sandi/", users.user_reset, name="reset"),
+        path("impor/", user_import.users_import, name="import"),
+        path("impor/templat.xlsx", user_import.users_template_download, name="template"),
+        path("impor/kata-sandi.xlsx", user_import.users_passwords_download, name="passwords"),
+    ],
+    "users",
 )
 regions_urls = (
     [
@@ -186,6 +211,7 @@ monitoring_urls = (
 urlpatterns = [
     path("", include(core_urls)),
     path("akun/", include(accounts_urls)),
+    path("pengguna/", include(users_urls)),
     path("", include(regions_urls)),
     path("", include(baseline_urls)),
     path("", include(planning_urls)),
