@@ -204,6 +204,8 @@ def test_the_demo_administrator_works_in_the_demo_province_and_lands_on_somethin
     page = client.get("/tugas-saya/").content.decode()
     assert "Anda belum diberi wilayah kerja" not in page and 'href="/pengguna/"' in page
     assert client.get("/akun/saya/")["Location"] == "/wilayah/33/"
+    users = client.get("/pengguna/").content.decode()
+    assert re.search(r">fasilitator</a></td><td>Agus Santoso</td>", users), "demo users have names"
 
 
 def test_deactivating_ends_the_open_session_of_that_user(users, admin):

@@ -17,15 +17,17 @@ class DemoUser:
     username: str
     role: str
     regions: tuple[str, ...]
+    name: str
 
 
 USERS = [
-    DemoUser("admin", Role.ADMIN, ("33",)),  # administrator everywhere; lands in the demo province
-    DemoUser("provinsi", Role.PROVINSI, ("33",)),
-    DemoUser("korkot", Role.KORKOT, ("33.74",)),
-    DemoUser("askot", Role.ASKOT, ("33.74",)),
-    DemoUser("fasilitator", Role.FASILITATOR, ("33.74.02.1001",)),
-    DemoUser("fasilitator2", Role.FASILITATOR, ("33.74.03.1001",)),
+    # administrator everywhere; lands in the demo province
+    DemoUser("admin", Role.ADMIN, ("33",), "Administrator Demo"),
+    DemoUser("provinsi", Role.PROVINSI, ("33",), "Rina Wulandari"),
+    DemoUser("korkot", Role.KORKOT, ("33.74",), "Bambang Sutrisno"),
+    DemoUser("askot", Role.ASKOT, ("33.74",), "Dewi Lestari"),
+    DemoUser("fasilitator", Role.FASILITATOR, ("33.74.02.1001",), "Agus Santoso"),
+    DemoUser("fasilitator2", Role.FASILITATOR, ("33.74.03.1001",), "Siti Rahmawati"),
 ]
 
 
@@ -37,6 +39,7 @@ def demo_users() -> list[DemoUser]:
         if created:
             user.set_password(PASSWORD)
             user.is_superuser = user.is_staff = demo.role == Role.ADMIN
+            user.first_name = demo.name  # the name the user pages and the records show
             user.save()
         membership, _ = Membership.objects.get_or_create(user=user, defaults={"role": demo.role})
         membership.regions.set(Region.objects.filter(code__in=demo.regions))
