@@ -434,3 +434,10 @@ def test_a_postgresql_backup_without_pg_dump_says_how_to_get_it(postgres_urls, t
         elsewhere, "backup", str(tmp_path / "b")
     )
     assert not list(tmp_path.glob("backups/*.tar.gz"))
+
+
+def test_a_refusal_names_the_first_five_and_counts_the_rest():
+    from nolkumuh.core.backup.problems import first_few
+
+    assert first_few(["a", "b"]) == "a, b"
+    assert first_few([str(i) for i in range(8)]) == "0, 1, 2, 3, 4 dan 3 lainnya"

@@ -149,3 +149,18 @@ def test_the_marked_workbook_of_a_template_keeps_its_words_above_the_header(tmp_
     assert sheet.cell(1, column["luas"]).value == "Luas verifikasi (ha)"
     assert sheet.cell(2, column["luas"]).value == "luas" and sheet.cell(3, column["luas"]).value == -2
     assert "nilai negatif" in sheet.cell(3, column["luas"]).comment.text
+
+
+def test_an_import_template_sheet_keeps_typed_codes_as_text_only_where_asked(tmp_path):
+    import openpyxl
+
+    from nolkumuh.exchange.write import template_sheet, workbook
+
+    book = workbook(tmp_path / "t.xlsx")
+    template_sheet(book, "baris", ["kode_kelurahan", "volume"], width=16, text_columns=("kode_kelurahan",))
+    book.close()
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["baris"]
+    assert [c.value for c in sheet[1]] == ["kode_kelurahan", "volume"]
+    assert sheet["A1"].font.bold
+    assert sheet.column_dimensions["A"].number_format == "@"
+    assert sheet.column_dimensions["B"].number_format == "General"

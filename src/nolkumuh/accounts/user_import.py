@@ -21,7 +21,7 @@ from nolkumuh.accounts.services import user_scope
 from nolkumuh.accounts.users import UserData, data_problems, parse_codes, user_create, username_problem
 from nolkumuh.exchange.parse import cell_text
 from nolkumuh.exchange.read import normalize_name, read_sheet
-from nolkumuh.exchange.write import workbook
+from nolkumuh.exchange.write import template_sheet, workbook
 from nolkumuh.scoring.issues import InvalidInput
 
 COLUMNS = ("nama", "username", "peran", "kode_wilayah", "telepon", "email")
@@ -158,12 +158,7 @@ def users_apply(*, user: AbstractBaseUser, checked: CheckedUsers) -> list[tuple[
 def users_template(path: Path) -> None:
     """The empty list with one example row and a sheet explaining the columns and roles."""
     book = workbook(path)
-    bold = book.add_format({"bold": True, "bg_color": "#e8eef5"})
-    text = book.add_format({"num_format": "@"})
-    sheet = book.add_worksheet(SHEET)
-    for j, name in enumerate(COLUMNS):
-        sheet.write(0, j, name, bold)
-        sheet.set_column(j, j, 20, text)
+    sheet, bold = template_sheet(book, SHEET, COLUMNS, width=20)
     sheet.write_row(1, 0, ["Siti Aminah", "siti.aminah", "fasilitator", "33.74.02.1001", "0812...", ""])
     notes = book.add_worksheet("petunjuk")
     notes.write_row(0, 0, ["peran", "arti"], bold)

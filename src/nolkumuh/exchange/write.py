@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,27 @@ SAFE_TEXT = {"strings_to_formulas": False, "strings_to_urls": False}
 def workbook(path: Path | str, **options: object) -> xlsxwriter.Workbook:
     """An xlsxwriter workbook that writes every string as text."""
     return xlsxwriter.Workbook(str(path), {**SAFE_TEXT, **options})
+
+
+def template_sheet(
+    book: xlsxwriter.Workbook,
+    name: str,
+    columns: Sequence[str],
+    *,
+    width: int,
+    text_columns: Collection[str] | None = None,
+) -> tuple[Any, Any]:
+    """The first sheet of an import template: the column keys in bold in row 1, each column
+    `width` wide and formatted as text where typed codes must keep their leading zeros
+    (`text_columns`; None: every column). Returns the sheet and the bold header format."""
+    bold = book.add_format({"bold": True, "bg_color": "#e8eef5"})
+    text = book.add_format({"num_format": "@"})
+    sheet = book.add_worksheet(name)
+    for j, column in enumerate(columns):
+        sheet.write(0, j, column, bold)
+        as_text = text_columns is None or column in text_columns
+        sheet.set_column(j, j, width, text if as_text else None)
+    return sheet, bold
 
 
 def format_number(value: float) -> str:

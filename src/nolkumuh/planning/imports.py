@@ -14,7 +14,7 @@ from nolkumuh.exchange.bounds import range_params, range_problem
 from nolkumuh.exchange.numbers import NumberError, parse_number
 from nolkumuh.exchange.parse import cell_text
 from nolkumuh.exchange.read import normalize_name, read_sheet
-from nolkumuh.exchange.write import workbook
+from nolkumuh.exchange.write import template_sheet, workbook
 from nolkumuh.planmath.activities import default_activities
 from nolkumuh.planning.costs import activities_for
 from nolkumuh.planning.models import Plan, PlanLine
@@ -56,12 +56,7 @@ class LinesPlan:
 def template_lines(path: Path, plan: Plan) -> None:
     """An empty plan-lines sheet and an instructions sheet with every activity and funding source."""
     book = workbook(path)
-    bold = book.add_format({"bold": True, "bg_color": "#e8eef5"})
-    text = book.add_format({"num_format": "@"})
-    sheet = book.add_worksheet(SHEET)
-    for j, name in enumerate(COLUMNS):
-        sheet.write(0, j, name, bold)
-        sheet.set_column(j, j, 16, text if name in ("kode_kelurahan", "rw", "rt") else None)
+    _sheet, bold = template_sheet(book, SHEET, COLUMNS, width=16, text_columns=("kode_kelurahan", "rw", "rt"))
     help_sheet = book.add_worksheet("petunjuk")
     help_sheet.write_row(0, 0, ["kegiatan", "nama", "satuan", "harga satuan perkiraan (Rp)"], bold)
     for i, activity in enumerate(activities_for(region=plan.region, year=plan.start_year).values(), start=1):

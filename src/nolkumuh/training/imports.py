@@ -18,7 +18,7 @@ from nolkumuh.exchange.bounds import range_problem
 from nolkumuh.exchange.numbers import NumberError, parse_number
 from nolkumuh.exchange.parse import cell_text
 from nolkumuh.exchange.read import RawSheet, normalize_name, read_sheet
-from nolkumuh.exchange.write import workbook
+from nolkumuh.exchange.write import template_sheet, workbook
 from nolkumuh.regions.models import Region
 from nolkumuh.scoring.issues import InvalidInput, Issue
 from nolkumuh.training.checkin import participant_number, scores_save
@@ -150,12 +150,7 @@ def persons_apply(*, user: AbstractBaseUser, checked: Checked) -> int:
 
 def persons_template(path: Path) -> None:
     book = workbook(path)
-    bold = book.add_format({"bold": True, "bg_color": "#e8eef5"})
-    text = book.add_format({"num_format": "@"})
-    sheet = book.add_worksheet("personel")
-    for j, name in enumerate(PERSON_COLUMNS):
-        sheet.write(0, j, name, bold)
-        sheet.set_column(j, j, 18, text)
+    sheet, bold = template_sheet(book, "personel", PERSON_COLUMNS, width=18)
     sheet.write_row(
         1, 0, ["FAS-3374-001", "Siti Aminah", "fasilitator", "P", "33.74", "33.74.02.1001", "0812...", ""]
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from nolkumuh import __version__
 from nolkumuh.core.backup.database import ENGINES, DatabaseState
-from nolkumuh.core.backup.problems import BackupRefused
+from nolkumuh.core.backup.problems import BackupRefused, first_few
 
 FORMAT = 1
 
@@ -88,7 +88,7 @@ def compatibility_check(
         if (app, name) not in known
     )
     if unknown:
-        shown = ", ".join(unknown[:5]) + (f" dan {len(unknown) - 5} lainnya" if len(unknown) > 5 else "")
+        shown = first_few(unknown)
         raise BackupRefused(
             f"Arsip {where} memuat migrasi yang tidak dikenal kode nolkumuh {__version__}: {shown}; tidak "
             "ada yang dipulihkan. Cadangan ini dibuat oleh versi yang lebih baru atau berbeda: pasang "

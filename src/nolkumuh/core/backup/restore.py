@@ -26,7 +26,7 @@ from nolkumuh.core.backup.database import (
     sqlite_state,
 )
 from nolkumuh.core.backup.manifest import compatibility_check, counts_check, manifest_check
-from nolkumuh.core.backup.problems import BackupRefused
+from nolkumuh.core.backup.problems import BackupRefused, first_few
 
 
 @dataclass
@@ -109,7 +109,7 @@ def _target_empty(data_dir: Path) -> None:
         p.name for p in data_dir.iterdir() if p.name not in REBUILT and SQLITE_MARK not in p.name
     )
     if present:
-        shown = ", ".join(present[:5]) + (f" dan {len(present) - 5} lainnya" if len(present) > 5 else "")
+        shown = first_few(present)
         raise BackupRefused(
             f"Folder data {data_dir} tidak kosong (berisi {shown}); pemulihan hanya mengisi folder yang "
             "kosong dan tidak menimpa apa pun. Setel NOLKUMUH_DATA_DIR ke folder baru yang kosong, atau "
