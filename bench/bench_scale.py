@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
+import time
 
 from _pages import baseline_line, load_demo, measure_baseline, measure_page, page_line, setup_django
 
 setup_django()
 
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission  # noqa: E402
 from nolkumuh.baseline.scoring import new_record, ruleset_of, score_records  # noqa: E402
+from nolkumuh.baseline.summaries import rebuild, refresh  # noqa: E402
 from nolkumuh.exchange.synthetic import rt_header, rt_volumes  # noqa: E402
 from nolkumuh.regions.models import Region, Rt, number_key  # noqa: E402
 
@@ -64,17 +69,41 @@ def main() -> None:
     args = parser.parse_args()
     load_demo()
     generate(args.rts)
-    print(f"{RtRecord.objects.count():,} RT records")
+    started = time.perf_counter()
+    rows = rebuild()  # the generated records were written around the services (ADR 0011)
+    print(
+        f"{RtRecord.objects.count():,} RT records; {rows:,} region summaries rebuilt"
+        f" in {time.perf_counter() - started:.1f} s"
+    )
     baseline = measure_baseline()
     print(baseline_line(baseline))
+    one = RtRecord.objects.order_by("-id").values_list("rt__kelurahan__code", flat=True).first()
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        with transaction.atomic():
+            refresh([one])  # what an approval or an RT save of one kelurahan adds (ADR 0011)
+        times.append(time.perf_counter() - started)
+    print(
+        f"summaries of one kelurahan's chain ({one} up to Indonesia) refreshed:"
+        f" {statistics.median(times) * 1000:.0f} ms"
+    )
     client = Client()
     for name, url in (
+        ("country page (Indonesia)", "/indonesia/"),
         ("province page (Jawa Tengah)", "/wilayah/33/"),
         ("portal home", "/"),
         ("kab/kota page (Kabupaten Cilacap)", "/wilayah/33.01/"),
         ("province map layer (kelurahan)", "/peta/33/lapisan.geojson?tingkat=kelurahan"),
     ):
         print(page_line(name, measure_page(client, url, computed_runs=args.runs, cached_runs=5), baseline))
+    officer = Client()
+    officer.force_login(get_user_model().objects.get(username="provinsi"))
+    for name, url in (
+        ("province dashboard (provinsi)", "/dasbor/33/"),
+        ("province page (provinsi: with unapproved data)", "/wilayah/33/"),
+    ):
+        print(page_line(name, measure_page(officer, url, computed_runs=args.runs, cached_runs=5), baseline))
 
 
 if __name__ == "__main__":

@@ -118,3 +118,13 @@ def changed_tables(before: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[i
         for label, rows in after.items()
         if rows != before.get(label, [])
     }
+
+
+def set_status(submissions: Any, status: str) -> None:
+    """Put these Submission rows in ``status`` directly (test setup, without the workflow's steps)
+    and refresh the stored figures of their kelurahan, as the workflow service does."""
+    from nolkumuh.baseline import summaries
+
+    codes = list(submissions.values_list("kelurahan__code", flat=True))
+    submissions.update(status=status)
+    summaries.refresh(codes)

@@ -152,6 +152,24 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_summaries_rebuild(args: argparse.Namespace) -> int:
+    """Make every region's stored figures again from the RT records (ADR 0011): after restoring
+    records written outside nolkumuh's services, or to check them. Pages keep working meanwhile."""
+    _django()
+    import time
+
+    from nolkumuh.baseline.summaries import rebuild
+
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done} dari {total} kelurahan", end="", file=sys.stderr, flush=True)
+
+    rows = rebuild(progress=None if args.quiet else progress)
+    print(f"\n{rows} ringkasan wilayah dibuat dalam {time.perf_counter() - started:.1f} detik.")
+    return 0
+
+
 def cmd_regions(args: argparse.Namespace) -> int:
     _django()
     from nolkumuh.regions.services import UnknownProvince, regions_load
@@ -477,6 +495,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load Jawa Tengah's regions, demo kawasan and RTs, data rounds 2017-2023 and demo users.",
     )
     demo.set_defaults(handler=cmd_demo)
+
+    summaries = commands.add_parser(
+        "summaries", help="stored figures per region", description="Stored figures per region (ADR 0011)."
+    )
+    summaries_commands = summaries.add_subparsers(dest="summaries_command", required=True, metavar="COMMAND")
+    rebuild = summaries_commands.add_parser(
+        "rebuild",
+        help="make every region's figures again from the records",
+        description=cmd_summaries_rebuild.__doc__,
+    )
+    rebuild.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    rebuild.set_defaults(handler=cmd_summaries_rebuild)
 
     regions = commands.add_parser("regions", help="load Kemendagri regions", description="Load regions.")
     regions_commands = regions.add_subparsers(dest="regions_command", required=True, metavar="COMMAND")

@@ -8,7 +8,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from nolkumuh.accounts.demo import PASSWORD, demo_logins, demo_users
+from nolkumuh.baseline import summaries
 from nolkumuh.baseline.demo import demo_rounds
+from nolkumuh.baseline.models import DataRound
 from nolkumuh.monitoring.demo import demo_monitoring
 from nolkumuh.planning.demo import demo_plan
 from nolkumuh.regions.demo_geo import demo_boundaries
@@ -26,9 +28,12 @@ def demo_load() -> dict[str, int]:
     regions_load(province_code=PROVINCE)
     demo_users()
     records = demo_rounds()
+    boundaries = demo_boundaries()
+    if boundaries:  # the RT polygons' areas join the stored figures
+        summaries.refresh_rounds(DataRound.objects.values_list("pk", flat=True))
     return {
         "records": records,
-        "boundaries": demo_boundaries(),
+        "boundaries": boundaries,
         "plan_lines": demo_plan(),
         "construction": demo_monitoring(),
         "participants": demo_training(),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from nolkumuh.baseline.imports import import_apply, import_plan
 from nolkumuh.baseline.models import Submission
 from tests.exchange.conftest import write_xlsx
+from tests.helpers import set_status
 from tests.web.conftest import _fresh_cache, round2024, tree, users  # noqa: F401
 from tests.web.test_browser import browser, page, pytestmark, shot  # noqa: F401
 from tests.web.test_imports import rows_for
@@ -25,7 +26,7 @@ def test_a_click_on_a_numeric_header_sorts_the_rows_and_keeps_the_total_last(
     import_apply(
         user=users["fasilitator"], plan=import_plan(user=users["fasilitator"], round=round2024, path=path)
     )
-    Submission.objects.update(status="approved")
+    set_status(Submission.objects, "approved")
     page.goto(f"{live_server.url}/wilayah/33.74.02.1001/")  # one row per RT, a total below
     table = page.locator("table:has(tfoot)").last
     header = table.locator("thead th").nth(4)

@@ -12,6 +12,7 @@ import pytest
 from nolkumuh.baseline.models import RtRecord, Submission
 from nolkumuh.regions.services import rt_get_or_create
 from tests.exchange.conftest import write_xlsx
+from tests.helpers import set_status
 from tests.web.conftest import PASSWORD, memorandum
 from tests.web.test_imports import rows_for
 
@@ -170,7 +171,7 @@ def test_the_map_shows_the_polygons_and_a_click_opens_the_profile(
     import_apply(
         user=users["fasilitator"], plan=import_plan(user=users["fasilitator"], round=round2024, path=path)
     )
-    Submission.objects.update(status="approved")
+    set_status(Submission.objects, "approved")
     for i, rt in enumerate(Rt.objects.order_by("rw_key", "rt_key")):
         shape = box(110.42 + i * 0.002, -6.95, 110.422 + i * 0.002, -6.948)
         Boundary.objects.create(

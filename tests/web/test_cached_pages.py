@@ -7,13 +7,14 @@ from django.urls import reverse
 from nolkumuh.baseline.models import Submission
 from nolkumuh.baseline.services import rt_record_save, submission_transition
 from nolkumuh.regions.services import rt_get_or_create
+from tests.helpers import set_status
 from tests.web.conftest import PASSWORD, rt_values
 
 
 def test_a_change_shows_at_once_on_the_cached_province_page(users, round2024, tree):
     rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt="001")[0]
     rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
-    Submission.objects.filter(kelurahan=tree["bandarharjo"]).update(status="approved")
+    set_status(Submission.objects.filter(kelurahan=tree["bandarharjo"]), "approved")
     public = Client()
     url = reverse("regions:profile", args=["33"])
     first = public.get(url).content.decode()

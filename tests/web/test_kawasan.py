@@ -12,6 +12,7 @@ from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.regions.models import Kawasan
 from nolkumuh.regions.services import kawasan_save, rt_get_or_create
+from tests.helpers import set_status
 from tests.web.conftest import PASSWORD, rt_values, save_kawasan
 
 
@@ -24,7 +25,7 @@ def rts(users, round2024, tree):
             user=users["fasilitator"], round=round2024, rt=rt, values=rt_values(jumlah_penduduk="600")
         )
         made.append(rt)
-    Submission.objects.update(status="approved")
+    set_status(Submission.objects, "approved")
     return made
 
 
@@ -129,10 +130,10 @@ def test_kawasan_form_saves_through_the_page(client, users, tree, rts):
 
 
 def test_rt_page_shows_the_change_history_to_staff_only(client, users, tree, rts, round2024):
-    Submission.objects.update(status="draft")
+    set_status(Submission.objects, "draft")
     values = rt_values(jumlah_penduduk="700", bangunan_tidak_teratur="5")
     rt_record_save(user=users["fasilitator"], round=round2024, rt=rts[0], values=values)
-    Submission.objects.update(status="approved")
+    set_status(Submission.objects, "approved")
     url = reverse("regions:rt", args=[rts[0].pk])
     assert "Riwayat perubahan" not in client.get(url).content.decode()
     client.login(username="fasil", password=PASSWORD)

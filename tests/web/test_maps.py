@@ -21,6 +21,7 @@ from nolkumuh.portal.boundary_import import boundary_apply, boundary_plan
 from nolkumuh.portal.maps import MapRequest, map_layer
 from nolkumuh.regions.models import Boundary, Region
 from nolkumuh.regions.services import rt_get_or_create
+from tests.helpers import set_status
 from tests.web.conftest import PASSWORD, rt_values
 
 LON, LAT = 110.42, -6.95
@@ -118,7 +119,7 @@ def test_map_layer_colours_by_class_and_hides_unapproved_from_the_public(users, 
         _store("rt", cell(i), rt.kelurahan.code, rt=rt)
     public = map_layer(user=AnonymousUser(), region=tree["semarang"], request=MapRequest())
     assert [f["properties"]["color"] for f in public["features"]] == [NO_DATA, NO_DATA]
-    Submission.objects.update(status="approved")
+    set_status(Submission.objects, "approved")
     layer = map_layer(user=AnonymousUser(), region=tree["semarang"], request=MapRequest())
     assert [f["properties"]["class"] for f in layer["features"]] == ["KR", "KR"]
     assert layer["features"][0]["properties"]["color"] == CLASS_COLOURS["KR"]
@@ -152,7 +153,7 @@ def test_geojson_endpoint_is_gzipped_and_its_query_count_does_not_grow(client, u
 
 @pytest.mark.parametrize("fmt", ["gpkg", "geojson", "kml"])
 def test_map_exports_open_in_qgis_with_the_scores(client, users, rts, tree, tmp_path, fmt):
-    Submission.objects.update(status="approved")
+    set_status(Submission.objects, "approved")
     for i, rt in enumerate(rts):
         _store("rt", cell(i), rt.kelurahan.code, rt=rt)
     response = client.get(reverse("regions:map_export", args=["33.74", fmt]))
@@ -245,7 +246,7 @@ def test_kawasan_area_from_its_delineation_and_rt_shares(users, rts, tree, clien
 
 
 def test_slum_area_comes_from_polygons_where_they_exist(users, rts, tree, client):
-    Submission.objects.update(status="approved")
+    set_status(Submission.objects, "approved")
     _store("rt", cell(0), "33.74.02.1001", rt=rts[0])  # 4.89 ha on the map; 4.9 declared
     page = client.get(reverse("regions:profile", args=["33.74.02.1001"])).content.decode()
     assert "Luas dari peta (ha)" in page and "untuk 1 dari 2 RT" in page

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from nolkumuh.baseline.figures import region_headline
+from nolkumuh.baseline.figures import RecordUnit, region_headline
 from nolkumuh.baseline.models import DataRound, RtRecord
 from nolkumuh.baseline.selectors import load_records
 from nolkumuh.core.documents import number
@@ -47,7 +47,7 @@ def _profile_figure(region: Region, year: int) -> float | None:
     request = RequestFactory().get("/", {"tahun": str(year)})
     request.user = AnonymousUser()
     records = load_records(user=request.user, code=region.code)
-    context = profile_context(request, records, None, unit=region.code)
+    context = profile_context(request, RecordUnit(records), name=region.code)
     return context["h"].slum_area if context["h"] is not None and context["h"].n_rt else None
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from nolkumuh.baseline.models import Submission
 from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.regions.services import rt_get_or_create
+from tests.helpers import set_status
 from tests.web.conftest import PASSWORD, rt_values
 
 
@@ -20,7 +21,7 @@ def data(users, round2024, tree):
     for n in ("001", "002"):
         rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt=n)[0]
         rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
-    Submission.objects.filter(kelurahan=tree["bandarharjo"]).update(status="approved")
+    set_status(Submission.objects.filter(kelurahan=tree["bandarharjo"]), "approved")
     secret = rt_get_or_create(kelurahan=tree["pajang"], rw="007", rt="009")[0]
     rt_record_save(user=users["fasilitator_solo"], round=round2024, rt=secret, values=rt_values(luas="9.87"))
     return secret
@@ -154,13 +155,13 @@ def test_city_profile_query_count_does_not_grow_with_rts(client, users, round202
     for n in range(3):
         rt = rt_get_or_create(kelurahan=kel, rw="002", rt=str(n + 1))[0]
         rt_record_save(user=users["korkot"], round=round2024, rt=rt, values=rt_values())
-    Submission.objects.update(status="approved")
+    set_status(Submission.objects, "approved")
     few = count()
-    Submission.objects.update(status="draft")
+    set_status(Submission.objects, "draft")
     for n in range(3, 30):
         rt = rt_get_or_create(kelurahan=kel, rw="002", rt=str(n + 1))[0]
         rt_record_save(user=users["korkot"], round=round2024, rt=rt, values=rt_values())
-    Submission.objects.update(status="approved")
+    set_status(Submission.objects, "approved")
     assert count() == few
 
 
@@ -228,8 +229,8 @@ def test_a_round_still_being_approved_is_not_the_default_and_is_flagged(client, 
         rt = rt_get_or_create(kelurahan=kel, rw="001", rt="001")[0]
         for rnd in (round2023, round2024):
             rt_record_save(user=users[who], round=rnd, rt=rt, values=rt_values())
-    Submission.objects.filter(round=round2023).update(status="approved")
-    Submission.objects.filter(round=round2024, kelurahan=tree["bandarharjo"]).update(status="approved")
+    set_status(Submission.objects.filter(round=round2023), "approved")
+    set_status(Submission.objects.filter(round=round2024, kelurahan=tree["bandarharjo"]), "approved")
     page = client.get(reverse("regions:profile", args=["33.74"])).content.decode()
     assert "Luas kumuh 2023" in page and "baru mencakup" not in page
     flagged = client.get(reverse("regions:profile", args=["33.74"]) + "?tahun=2024").content.decode()

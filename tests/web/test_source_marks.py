@@ -8,6 +8,7 @@ from django.urls import reverse
 from nolkumuh.baseline.models import DataRound, Submission
 from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.regions.services import rt_get_or_create
+from tests.helpers import set_status
 from tests.web.conftest import rt_values
 
 
@@ -19,7 +20,7 @@ def kelurahan_page(client, users, tree):
         data_round = DataRound.objects.create(year=year, ruleset_id=ruleset_id, name=f"Data {year}")
         rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt="001")[0]
         rt_record_save(user=users["fasilitator"], round=data_round, rt=rt, values=rt_values())
-        Submission.objects.update(status="approved")
+        set_status(Submission.objects, "approved")
         url = reverse("regions:profile", args=[tree["bandarharjo"].code])
         return client.get(url, {"tahun": year}).content.decode()
 

@@ -18,6 +18,7 @@ from nolkumuh.monitoring.models import KpiValue
 from nolkumuh.planning.models import Realization
 from nolkumuh.planning.realization import realization_add, realization_transition
 from nolkumuh.regions.services import rt_get_or_create
+from tests.helpers import set_status as set_submission_status
 from tests.web.conftest import rt_values
 
 ACTIONS = ("submit", "verify", "approve", "reject", "unlock")
@@ -85,7 +86,7 @@ def rt_data(users: dict, tree: dict, round) -> Subject:  # type: ignore[no-untyp
         submission_transition(user=user, kelurahan=kel, round=round, action=action, reason=reason)
 
     def set_status(status: str, by) -> None:  # type: ignore[no-untyped-def]
-        Submission.objects.filter(pk=pk).update(status=status)
+        set_submission_status(Submission.objects.filter(pk=pk), status)
         SubmissionEvent.objects.create(
             submission_id=pk, user=by, action="x", from_status="draft", to_status=status
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+from nolkumuh.baseline import summaries
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import new_record, ruleset_of, score_records
 from nolkumuh.core.services import audit_record
@@ -94,6 +95,7 @@ def demo_rounds() -> int:
                 rotation = [Submission.Status.DRAFT, Submission.Status.SUBMITTED, Submission.Status.APPROVED]
                 status = LAST_ROUND_STATUS.get(kelurahan.code, rotation[i % 3])
             Submission.objects.get_or_create(kelurahan=kelurahan, round=rnd, defaults={"status": status})
+    summaries.refresh(rt.kelurahan.code for rt, *_ in plans)
     audit_record(
         user=None, action="demo_load", object_type="demo", object_id="jateng", summary=f"{created} RT records"
     )

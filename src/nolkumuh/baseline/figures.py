@@ -11,15 +11,27 @@ which basis, so that a round still being entered reads "sebagian: 8 dari 48 RT" 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
+from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound
-from nolkumuh.baseline.selectors import Summary, load_records, summarize
+from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.baseline.selectors import Summary, summary_from
+from nolkumuh.baseline.summaries import (
+    ANY_ROUND,
+    Figures,
+    StoredUnit,
+    ViewBasis,
+    figures_of,
+    grouped_figures,
+    known_figures,
+    rt_classes,
+    view_basis,
+)
 
 APPROVED = "approved"  # the public's and the KPIs' basis: data of approved submissions only
 VISIBLE = "visible"  # what a signed-in officer sees: also the unapproved data of their regions
@@ -65,6 +77,93 @@ def on_basis(records: Sequence[dict[str, Any]], basis: str) -> list[dict[str, An
     return list(records)
 
 
+class Unit(Protocol):
+    """Where a unit's figures come from, per round and basis (``visible``: what the viewer sees,
+    else approved data only): its records (:class:`RecordUnit`) or the stored summaries
+    (:class:`~nolkumuh.baseline.summaries.StoredUnit`). Pages build their figures from either
+    through :func:`headline_of`, so both read the same."""
+
+    def round_keys(self, visible: bool) -> set[int]: ...
+
+    def figures(self, round_key: int, visible: bool) -> Figures: ...
+
+    def children(self, round_key: int, visible: bool) -> list[tuple[Hashable, Figures]]: ...
+
+
+class RecordUnit:
+    """A unit's figures from its records (all rounds, as ``load_records`` gives them)."""
+
+    def __init__(
+        self,
+        records: Sequence[dict[str, Any]],
+        child_key: Callable[[dict[str, Any]], Hashable] | None = None,
+        polygon_areas: dict[int, float] | None = None,
+    ) -> None:
+        self.records = records
+        self.child_key = child_key
+        self.polygons = polygon_areas
+        self._classes: dict[int, tuple[list[dict[str, Any]], list[str], tuple[str, ...]]] = {}
+
+    def _round(self, round_key: int) -> tuple[list[dict[str, Any]], list[str], tuple[str, ...]]:
+        if round_key not in self._classes:
+            mine = [r for r in self.records if r["round_id"] == round_key]
+            data_round = DataRound.objects.get(pk=round_key) if mine else None
+            classes = rt_classes(mine, data_round) if data_round else []
+            keys = ruleset_of(data_round.ruleset_id).keys if data_round else ()
+            self._classes[round_key] = (mine, classes, keys)
+        return self._classes[round_key]
+
+    def _chosen(
+        self, round_key: int, visible: bool
+    ) -> tuple[list[dict[str, Any]], list[str], tuple[str, ...]]:
+        mine, classes, keys = self._round(round_key)
+        if visible:
+            return mine, classes, keys
+        pairs = [(r, c) for r, c in zip(mine, classes, strict=True) if r["approved"]]
+        return [r for r, _ in pairs], [c for _, c in pairs], keys
+
+    def round_keys(self, visible: bool) -> set[int]:
+        return {r["round_id"] for r in self.records if visible or r["approved"]}
+
+    def figures(self, round_key: int, visible: bool) -> Figures:
+        if round_key == ANY_ROUND:
+            return known_figures([r for r in self.records if visible or r["approved"]])
+        records, classes, keys = self._chosen(round_key, visible)
+        return figures_of(records, classes, keys, self.polygons)
+
+    def children(self, round_key: int, visible: bool) -> list[tuple[Hashable, Figures]]:
+        if self.child_key is None:
+            return []
+        records, classes, keys = self._chosen(round_key, visible)
+        if not records:
+            return []
+        return grouped_figures(records, classes, keys, self.polygons, [self.child_key(r) for r in records])
+
+
+def region_unit(user: Any, code: str) -> StoredUnit:
+    """A region's stored figures (and its children's) as this viewer sees them."""
+    scope = user_scope(user)
+    return StoredUnit(code, view_basis(scope.prefixes, code, is_admin=scope.is_admin))
+
+
+def headline_of(unit: Unit, data_round: DataRound, *, basis: str = APPROVED, rows: bool = False) -> Summary:
+    """The unit's figures in one round, on ``basis``, with their coverage (and a row per child
+    unit when ``rows``). The RTs known to the unit are those with data on the same basis in any
+    round, so that a partial round is told from a smaller unit."""
+    visible = basis == VISIBLE
+    figures = unit.figures(data_round.pk, visible)
+    children = unit.children(data_round.pk, visible) if rows else None
+    summary = summary_from(figures, data_round, children)
+    approved_rts = unit.figures(data_round.pk, False).n_rt if visible else figures.n_rt
+    summary.coverage = Coverage(
+        rts=figures.n_rt,
+        known=unit.figures(ANY_ROUND, visible).n_rt,
+        basis=basis,
+        unapproved=figures.n_rt - approved_rts,
+    )
+    return summary
+
+
 def headline(
     records: Sequence[dict[str, Any]],
     data_round: DataRound,
@@ -73,29 +172,24 @@ def headline(
     child_key: Callable[[dict[str, Any]], Any] | None = None,
     polygon_areas: dict[int, float] | None = None,
 ) -> Summary:
-    """The unit's figures in one round, on ``basis``, with their coverage.
+    """:func:`headline_of` the unit made of these records (each with its ``approved`` flag)."""
+    unit = RecordUnit(records, child_key, polygon_areas)
+    return headline_of(unit, data_round, basis=basis, rows=child_key is not None)
 
-    ``records`` are the unit's records of every round (as ``load_records`` gives them, each with
-    its ``approved`` flag): the RTs known to the unit are those with data on the same basis in any
-    round, so that a partial round is told from a smaller unit."""
-    chosen = on_basis(records, basis)
-    summary = summarize(chosen, data_round, child_key, polygon_areas)
-    mine = [r for r in chosen if r["round_id"] == data_round.pk]
-    summary.coverage = Coverage(
-        rts=len(mine),
-        known=len({r["rt_id"] for r in chosen}),
-        basis=basis,
-        unapproved=sum(1 for r in mine if not r["approved"]),
+
+def has_unapproved(unit: Unit, all_rounds: Sequence[DataRound]) -> bool:
+    """Whether the viewer sees data not yet approved in some round of the unit."""
+    return any(
+        unit.figures(rnd.pk, True).n_rt != unit.figures(rnd.pk, False).n_rt
+        for rnd in all_rounds
+        if rnd.pk in unit.round_keys(True)
     )
-    return summary
 
 
-def headline_trend(
-    records: Sequence[dict[str, Any]], all_rounds: Sequence[DataRound], *, basis: str = APPROVED
-) -> list[Summary]:
+def headline_trend(unit: Unit, all_rounds: Sequence[DataRound], *, basis: str = APPROVED) -> list[Summary]:
     """The unit's figures in every round that has data on ``basis`` (oldest first)."""
-    present = {r["round_id"] for r in on_basis(records, basis)}
-    return [headline(records, rnd, basis=basis) for rnd in all_rounds if rnd.pk in present]
+    present = unit.round_keys(basis == VISIBLE)
+    return [headline_of(unit, rnd, basis=basis) for rnd in all_rounds if rnd.pk in present]
 
 
 def round_up_to(year: int, all_rounds: Sequence[DataRound]) -> DataRound | None:
@@ -111,7 +205,7 @@ def region_headline(*, code: str, year: int) -> Summary | None:
     chosen = round_up_to(year, all_rounds)
     if chosen is None:
         return None
-    summary = headline(load_records(user=AnonymousUser(), code=code), chosen)
+    summary = headline_of(StoredUnit(code, ViewBasis(full=False)), chosen)
     return summary if summary.n_rt else None
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from nolkumuh.accounts.services import Scope, user_scope
+from nolkumuh.baseline import summaries
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import apply_scores, record_values, ruleset_of
 from nolkumuh.baseline.services import record_snapshot
@@ -311,6 +312,7 @@ def import_apply(*, user: AbstractBaseUser, plan: ImportPlan) -> dict[str, int]:
                 )
             )
     AuditEntry.objects.bulk_create(audits)
+    summaries.refresh({row.kelurahan.code for row, _ in todo})
     created = sum(1 for _, before in written if before is None)
     changed = len(written) - created + moved
     return {"new": created, "changed": changed, "unchanged": len(plan.rows) - created - changed}

@@ -195,3 +195,40 @@ class UnlockRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission}: {self.status}"
+
+
+class RegionSummary(models.Model):
+    """The stored figures of one region in one round on one basis (ADR 0011): RT and kelurahan
+    counts, the exact sums of every volume and denominator, the RTs and hectares per RT class, and
+    the area from RT polygons. Every level's score follows from the sums by the summing rule
+    (RULES.md section 5), so pages above the kelurahan read these rows instead of the records.
+
+    Kept by :mod:`nolkumuh.baseline.summaries` in the transaction that changes the data, for the
+    changed kelurahan and its chain of regions up to the country (code ""); ``nolkumuh summaries
+    rebuild`` makes them again from the records. ``round_key`` 0 holds the RTs and kelurahan with
+    data in any round (the "known" RTs of a figure's coverage)."""
+
+    code = models.CharField(max_length=13)  # region code; "" is Indonesia
+    parent_code = models.CharField(max_length=13, null=True, blank=True)  # None for Indonesia
+    depth = models.PositiveSmallIntegerField(default=0)  # 0 Indonesia, 1 province ... 4 kelurahan
+    round_key = models.PositiveIntegerField()  # DataRound id, 0 = any round
+    basis = models.CharField(max_length=8)  # "approved" | "all"
+    ruleset_id = models.CharField(max_length=80, blank=True)  # the round's ruleset the classes come from
+    n_rt = models.PositiveIntegerField(default=0)
+    n_kelurahan = models.PositiveIntegerField(default=0)
+    figures = models.JSONField(default=dict)  # sums, classes, map: see summaries.Figures
+    version = models.PositiveBigIntegerField(default=0)  # grows with every change of this row
+
+    class Meta:
+        verbose_name = _("ringkasan wilayah")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "round_key", "basis"], name="one_summary_per_region"),
+            models.CheckConstraint(condition=models.Q(basis__in=["approved", "all"]), name="summary_basis"),
+        ]
+        indexes = [
+            models.Index(fields=["parent_code", "round_key"], name="summary_children"),
+            models.Index(fields=["round_key", "depth", "code"], name="summary_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code or 'ID'} {self.round_key} {self.basis}"

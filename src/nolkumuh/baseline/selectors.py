@@ -6,8 +6,11 @@ queries inside a loop, so the query count does not grow with the number of RTs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -17,18 +20,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.baseline.summaries import Figures, figures_of, grouped_figures, rt_classes
 from nolkumuh.regions.selectors import within
 from nolkumuh.scoring import (
     HEADER_FIELDS,
-    Groups,
     RtTable,
-    aggregate,
     assess,
     catalogue,
     sanitation_access_hundredths,
-    slum_area,
     water_access_hundredths,
 )
+from nolkumuh.scoring.table import SCALE
 
 RECORD_FIELDS = (
     "id",
@@ -116,13 +118,6 @@ class Summary:
     coverage: Any = None  # baseline.figures.Coverage: how many RTs, on which basis
 
 
-def _table(records: Sequence[dict[str, Any]], keys: Sequence[str]) -> RtTable:
-    columns = {f: np.array([float(r[f]) for r in records], dtype=np.float64) for f in HEADER_FIELDS}
-    for key in keys:
-        columns[key] = np.array([float(r["volumes"].get(key, 0)) for r in records], dtype=np.float64)
-    return RtTable(columns)
-
-
 def load_records(
     *,
     user: AbstractBaseUser | AnonymousUser,
@@ -152,30 +147,48 @@ def approved_pairs(round_ids: Sequence[int]) -> set[tuple[str, int]]:
     )
 
 
-def summarize(
-    records: Sequence[dict[str, Any]],
-    data_round: DataRound,
-    child_key: Any = None,
-    polygon_areas: dict[int, float] | None = None,
+class _ExactSums:
+    """The exact decimal sums behind a table of units' figures (the engine asks at rounding edges)."""
+
+    def __init__(self, parts: Sequence[Figures]) -> None:
+        self.parts = parts
+
+    def exact(self, column: str, rows: np.ndarray) -> list[Fraction]:
+        return [Fraction(self.parts[i].sums.get(column, Decimal(0))) for i in rows]
+
+    def scaled(self, column: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        values = [self.parts[i].sums.get(column, Decimal(0)) * SCALE for i in rows]
+        ok = np.array([v == v.to_integral_value() and abs(v) < 2**62 for v in values], dtype=bool)
+        return np.array([int(v) if k else 0 for v, k in zip(values, ok, strict=True)], dtype=np.int64), ok
+
+
+def sums_table(parts: Sequence[Figures], keys: Sequence[str]) -> RtTable:
+    """One row per unit holding its summed header fields and volumes, exact on demand."""
+    columns = {
+        f: np.array([float(p.sums.get(f, 0)) for p in parts], dtype=np.float64)
+        for f in (*HEADER_FIELDS, *keys)
+    }
+    return RtTable(columns, source=_ExactSums(parts))
+
+
+def summary_from(
+    figures: Figures, data_round: DataRound, children: Sequence[tuple[Hashable, Figures]] | None = None
 ) -> Summary:
-    """Score the records of one round as one unit (sums), per RT, and per child group."""
-    mine = [r for r in records if r["round_id"] == data_round.pk]
+    """A unit's :class:`Summary` in one round from its figures (records or stored, the same way),
+    with a row per child unit when ``children`` are given."""
     ruleset = ruleset_of(data_round.ruleset_id)
     summary = Summary(
-        round=data_round, n_rt=len(mine), max_total=ruleset.max_total, ruleset_title=ruleset.short_title
+        round=data_round, n_rt=figures.n_rt, max_total=ruleset.max_total, ruleset_title=ruleset.short_title
     )
-    if not mine:
+    if not figures.n_rt:
         return summary
-    table = _table(mine, ruleset.keys)
-    per_rt = assess(table, ruleset)
-    whole = Groups.of([0] * len(mine))
-    one = assess(aggregate(table, whole), ruleset)
+    table = sums_table([figures], ruleset.keys)
+    one = assess(table, ruleset)
     cat = catalogue()
     summary.total = int(one.total[0])
     summary.class_code = str(one.class_codes()[0])
     summary.class_label = str(one.class_labels()[0])
     summary.sectoral = float(one.sectoral_hundredths[0]) / 100
-    sums = aggregate(table, whole)
     for j, item in enumerate(ruleset.criteria):
         summary.criteria.append(
             {
@@ -186,8 +199,8 @@ def summarize(
                 "help": item.criterion.help_id,
                 "unit": item.criterion.unit,
                 "aspect": item.aspect,
-                "volume": float(sums[item.key][0]),
-                "denominator": float(sums[item.denominator][0]),
+                "volume": float(table[item.key][0]),
+                "denominator": float(table[item.denominator][0]),
                 "denominator_name": item.denominator,
                 "percent": int(one.hundredths[j, 0]) / 100,
                 "score": int(one.scores[j, 0]),
@@ -212,65 +225,82 @@ def summarize(
             }
         )
     summary.chart_height = len(ruleset.aspects) * 28 + 8
-    area = slum_area(table["luas"], per_rt, whole)
-    if polygon_areas:
+    slum_codes = [c.code for c in ruleset.classes[:-1]]  # every class but the last (tidak kumuh)
+    if figures.mapped_rts:
         # RULES.md section 7: where boundary polygons exist, area comes from the geometry
-        mapped = np.array([polygon_areas.get(r["rt_id"], np.nan) for r in mine])
-        have = ~np.isnan(mapped)
-        summary.mapped_rts = int(have.sum())
-        map_area = slum_area(np.where(have, mapped, table["luas"]), per_rt, whole)
-        summary.slum_area_map = float(map_area.slum[0])
-        summary.area_by_class_map = [float(map_area.of(c.code)[0]) for c in ruleset.classes]
-    summary.luas = float(table["luas"].sum())
-    summary.population = float(table["jumlah_penduduk"].sum())
-    summary.slum_area = float(area.slum[0])
+        summary.mapped_rts = figures.mapped_rts
+        summary.slum_area_map = math.fsum(figures.map_areas.get(c, 0.0) for c in slum_codes)
+        summary.area_by_class_map = [figures.map_areas.get(c.code, 0.0) for c in ruleset.classes]
+    summary.luas = float(figures.sums.get("luas", 0))
+    summary.population = float(figures.sums.get("jumlah_penduduk", 0))
+    summary.slum_area = float(
+        sum((figures.classes.get(c, (0, Decimal(0)))[1] for c in slum_codes), Decimal(0))
+    )
     summary.area_by_class = [
         {
             "code": c.code,
             "label": c.label,
-            "area": float(area.of(c.code)[0]),
-            "count": int((per_rt.class_index == i).sum()),
+            "area": float(figures.classes.get(c.code, (0, Decimal(0)))[1]),
+            "count": figures.classes.get(c.code, (0, Decimal(0)))[0],
             "confidence": c.confidence,
         }
-        for i, c in enumerate(ruleset.classes)
+        for c in ruleset.classes
     ]
     marks = {c.confidence for c in ruleset.classes}
     summary.class_marks = sorted(marks) if marks != {"REG"} else []
     water, sanitation = water_access_hundredths(one), sanitation_access_hundredths(one)
     summary.water_access = None if water is None else int(water[0]) / 100
     summary.sanitation_access = None if sanitation is None else int(sanitation[0]) / 100
-    if child_key is not None:
-        summary.rows = _rows(mine, table, per_rt, ruleset, child_key)
+    if children is not None:
+        summary.rows = child_rows(children, ruleset)
     return summary
 
 
-def _rows(mine, table, per_rt, ruleset, child_key) -> list[Row]:
-    groups = Groups.of([child_key(r) for r in mine])
-    scored = assess(aggregate(table, groups), ruleset)
-    area = slum_area(table["luas"], per_rt, groups)
-    counts = np.bincount(groups.codes, minlength=len(groups))
-    luas = np.bincount(groups.codes, weights=table["luas"], minlength=len(groups))
+def child_rows(children: Sequence[tuple[Hashable, Figures]], ruleset: Any) -> list[Row]:
+    if not children:
+        return []
+    parts = [f for _key, f in children]
+    scored = assess(sums_table(parts, ruleset.keys), ruleset)
     codes, labels = scored.class_codes(), scored.class_labels()
-    cells = np.bincount(
-        groups.codes * len(ruleset.classes) + per_rt.class_index, minlength=len(groups) * len(ruleset.classes)
-    ).reshape(len(groups), len(ruleset.classes))
-    return [
-        Row(
-            key,
-            int(counts[g]),
-            int(scored.total[g]),
-            str(codes[g]),
-            str(labels[g]),
-            float(scored.sectoral_hundredths[g]) / 100,
-            float(area.slum[g]),
-            float(luas[g]),
-            [
-                {"code": c.code, "label": c.label, "rts": int(cells[g, i]), "area": float(area.of(c.code)[g])}
-                for i, c in enumerate(ruleset.classes)
-            ],
+    slum_codes = [c.code for c in ruleset.classes[:-1]]
+    rows = []
+    for g, (key, f) in enumerate(children):
+        area = {c.code: f.classes.get(c.code, (0, Decimal(0))) for c in ruleset.classes}
+        rows.append(
+            Row(
+                key,
+                f.n_rt,
+                int(scored.total[g]),
+                str(codes[g]),
+                str(labels[g]),
+                float(scored.sectoral_hundredths[g]) / 100,
+                float(sum((area[c][1] for c in slum_codes), Decimal(0))),
+                float(f.sums.get("luas", 0)),
+                [
+                    {"code": c.code, "label": c.label, "rts": area[c.code][0], "area": float(area[c.code][1])}
+                    for c in ruleset.classes
+                ],
+            )
         )
-        for g, key in enumerate(groups.keys)
-    ]
+    return rows
+
+
+def summarize(
+    records: Sequence[dict[str, Any]],
+    data_round: DataRound,
+    child_key: Any = None,
+    polygon_areas: dict[int, float] | None = None,
+) -> Summary:
+    """Score the records of one round as one unit (sums), per RT, and per child group."""
+    mine = [r for r in records if r["round_id"] == data_round.pk]
+    classes = rt_classes(mine, data_round)
+    keys = ruleset_of(data_round.ruleset_id).keys
+    children = None
+    if child_key is not None:
+        children = (
+            grouped_figures(mine, classes, keys, polygon_areas, [child_key(r) for r in mine]) if mine else []
+        )
+    return summary_from(figures_of(mine, classes, keys, polygon_areas), data_round, children)
 
 
 def kawasan_assessment(kawasan: Any, summary: Summary) -> dict[str, Any] | None:

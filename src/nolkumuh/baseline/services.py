@@ -23,6 +23,7 @@ from nolkumuh.accounts.services import (
     user_scope,
     workflow_step,
 )
+from nolkumuh.baseline import summaries
 from nolkumuh.baseline.models import DataRound, FlagReview, RtRecord, Submission, SubmissionEvent
 from nolkumuh.baseline.scoring import apply_scores, assess_values, record_values, ruleset_of
 from nolkumuh.baseline.unlock import unlock_requests_close
@@ -130,6 +131,7 @@ def rt_record_save(
         summary=f"{rt.kelurahan.name} {rt.rw_rt} {round.year}",
     )
     submission_get(kelurahan=rt.kelurahan, round=round)
+    summaries.refresh([rt.kelurahan.code])
     return record
 
 
@@ -181,6 +183,8 @@ def submission_transition(
     )
     if action == "unlock":  # the data is open again: the requests for it are answered
         unlock_requests_close(user=user, submission=submission)
+    if (before == Submission.Status.APPROVED) != (to_status == Submission.Status.APPROVED):
+        summaries.refresh([kelurahan.code])  # the approved figures gain or lose this kelurahan
     return submission
 
 

@@ -58,3 +58,15 @@ def data_cached(name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> 
         value = compute()
         cache.set(key, value, LIFETIME)
     return value
+
+
+def region_cached(name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per name, parts and code fingerprint: ``parts`` must hold a version of
+    everything the result stands on (a region's summary version, ADR 0011), so that a change in
+    one city leaves the other cities' and provinces' entries in place."""
+    key = "region:" + hashlib.sha256(repr((name, parts, _this_code())).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, LIFETIME)
+    return value

@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from nolkumuh.accounts.services import status_word
-from nolkumuh.baseline.figures import VISIBLE, headline, round_up_to
+from nolkumuh.baseline.figures import VISIBLE, headline_of, region_unit, round_up_to
 from nolkumuh.baseline.models import DataRound, Submission
-from nolkumuh.baseline.selectors import load_records
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.models import Activity, Kpp
 from nolkumuh.monitoring.scurve import planned_at, schedule_status, week_of
@@ -142,18 +141,12 @@ def slum_overview(*, user: AbstractBaseUser | AnonymousUser, region: Region, yea
     """Slum area and RTs per class in the round of ``year`` (the latest round up to it, as the
     KPIs take it), in total and per child region: the approved headline figures
     (baseline.figures), and, labelled apart, the officer's view including unapproved data."""
-    records = load_records(user=user, code=region.code)
+    unit = region_unit(user, region.code)  # the stored figures (ADR 0011)
     chosen = round_up_to(year, list(DataRound.objects.order_by("year")))
-    if chosen is None or not any(r["round_id"] == chosen.pk for r in records):
+    if chosen is None or chosen.pk not in unit.round_keys(True):
         return {"summary": None, "visible": None, "by_child": {}}
-    depth = len(region.code.split(".")) + 1
-    child_key = (
-        None
-        if region.level == Region.Level.KELURAHAN
-        else (lambda r: ".".join(r["rt__kelurahan__code"].split(".")[:depth]))
-    )
-    summary = headline(records, chosen, child_key=child_key)
+    summary = headline_of(unit, chosen, rows=region.level != Region.Level.KELURAHAN)
     visible = None
-    if any(not r["approved"] for r in records if r["round_id"] == chosen.pk):
-        visible = headline(records, chosen, basis=VISIBLE)
+    if unit.figures(chosen.pk, True).n_rt != unit.figures(chosen.pk, False).n_rt:
+        visible = headline_of(unit, chosen, basis=VISIBLE)
     return {"summary": summary, "visible": visible, "by_child": {row.key: row for row in summary.rows}}

@@ -7,11 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 
 from nolkumuh.accounts.services import user_scope
+from nolkumuh.baseline import summaries
 from nolkumuh.baseline.selectors import latest_luas
 from nolkumuh.regions import boundaries
 from nolkumuh.regions.boundaries import BoundaryPlan
+from nolkumuh.regions.models import Boundary
 
 
 def boundary_plan(*, user: AbstractBaseUser, **options: Any) -> BoundaryPlan:
@@ -19,6 +22,11 @@ def boundary_plan(*, user: AbstractBaseUser, **options: Any) -> BoundaryPlan:
     return boundaries.boundary_plan(scope=user_scope(user), rt_luas=latest_luas, **options)
 
 
+@transaction.atomic
 def boundary_apply(*, user: AbstractBaseUser, plan: BoundaryPlan) -> int:
-    """Store a checked plan's polygons for this user, all or nothing."""
-    return boundaries.boundary_apply(user=user, scope=user_scope(user), plan=plan)
+    """Store a checked plan's polygons for this user, all or nothing. RT polygons give the area
+    from the map in the figures of their kelurahan and the regions above (baseline.summaries)."""
+    saved = boundaries.boundary_apply(user=user, scope=user_scope(user), plan=plan)
+    if plan.kind == Boundary.Kind.RT:
+        summaries.refresh_ids(m.target.kelurahan_id for m in plan.matches)
+    return saved

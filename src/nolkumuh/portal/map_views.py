@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
@@ -21,10 +22,12 @@ from django.views.decorators.gzip import gzip_page
 
 from nolkumuh.accounts.services import user_scope, visibility
 from nolkumuh.baseline.models import DataRound
+from nolkumuh.baseline.summaries import summary_version
 from nolkumuh.core.allornothing import not_saved_message
 from nolkumuh.core.bounds import year_or_404
-from nolkumuh.core.cache import data_cached
+from nolkumuh.core.cache import region_cached
 from nolkumuh.core.downloads import send_once, temporary_file, upload_folder
+from nolkumuh.core.models import AuditEntry
 from nolkumuh.core.numbers import NumberField
 from nolkumuh.core.uploads import store_upload
 from nolkumuh.geo import FeatureSet, write_features
@@ -98,13 +101,25 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/map.html", context)
 
 
+def boundary_version() -> tuple[int, int]:
+    """The newest boundary change and the number of changes (every polygon import is audited)."""
+    found = AuditEntry.objects.filter(object_type="boundary").aggregate(newest=Max("id"), count=Count("id"))
+    return found["newest"] or 0, found["count"]
+
+
 @gzip_page
 def map_geojson(request: HttpRequest, code: str) -> JsonResponse:
     region, _ancestors = _region(code)
     wanted = _map_request(request)
-    layer = data_cached(
-        "map-2",  # kelurahan coloured by their RTs (ADR 0009): not the old entries
-        (region.code, visibility(request.user, region.code), wanted),
+    layer = region_cached(
+        "map-3",  # the stored figures (ADR 0011): kept until a change below the region
+        (
+            region.code,
+            summary_version(region.code),
+            boundary_version(),
+            visibility(request.user, region.code),
+            wanted,
+        ),
         lambda: map_layer(user=request.user, region=region, request=wanted),
     )
     return JsonResponse(layer)

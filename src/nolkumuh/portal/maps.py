@@ -10,9 +10,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 
+from nolkumuh.baseline.figures import region_unit
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.baseline.scoring import ruleset_of
-from nolkumuh.baseline.selectors import load_records, summarize
+from nolkumuh.baseline.selectors import child_rows, load_records, summarize
 from nolkumuh.core.documents import number
 from nolkumuh.exchange.bounds import rt_name
 from nolkumuh.geo.display import CLASS_COLOURS, NO_DATA
@@ -72,19 +73,31 @@ def map_layer(
     level = request.level if request.level in LEVELS else "rt"
     chosen, start, end = _rounds(request)
     boundaries = _boundaries(region, level)
-    records = load_records(user=user, code=region.code)
+    if level == "kelurahan":  # every kelurahan of a province: from the stored figures (ADR 0011)
+        unit = region_unit(user, region.code)
+
+        def rows_in(rnd: DataRound) -> list[Any]:
+            return child_rows(unit.kelurahan(rnd.pk, True), ruleset_of(rnd.ruleset_id))
+
+        records: list[dict[str, Any]] = []
+    else:
+        records = load_records(user=user, code=region.code)
+
+        def rows_in(rnd: DataRound) -> list[Any]:
+            return summarize(records, rnd, key).rows
+
     key = {
         "rt": lambda r: r["rt_id"],
         "kelurahan": lambda r: r["rt__kelurahan__code"],
         "kawasan": lambda r: r["rt__kawasan_id"],
     }[level]
     if request.metric == "change" and start and end:
-        before = {row.key: row for row in summarize(records, start, key).rows}
-        after = {row.key: row for row in summarize(records, end, key).rows}
+        before = {row.key: row for row in rows_in(start)}
+        after = {row.key: row for row in rows_in(end)}
         colour, legend = _change(before, after), [(c, label) for _, c, label in CHANGE_STEPS]
         rows = after
     else:
-        rows = {row.key: row for row in summarize(records, chosen, key).rows} if chosen else {}
+        rows = {row.key: row for row in rows_in(chosen)} if chosen else {}
         colour, legend = _classes(rows, request, records, chosen)
         if level == "kelurahan" and request.metric == "class":
             colour, legend = _worst_rt(rows, chosen)

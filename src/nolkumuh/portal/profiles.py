@@ -14,17 +14,26 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import user_scope, visibility
-from nolkumuh.baseline.figures import APPROVED, VISIBLE, headline, headline_trend, trend_chart
+from nolkumuh.baseline.figures import (
+    APPROVED,
+    VISIBLE,
+    RecordUnit,
+    Unit,
+    has_unapproved,
+    headline_of,
+    headline_trend,
+    region_unit,
+    trend_chart,
+)
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.baseline.selectors import (
-    approved_pairs,
     kawasan_assessment,
     load_records,
     polygon_areas,
     rounds,
 )
 from nolkumuh.core.bounds import year_or_404
-from nolkumuh.core.cache import data_cached
+from nolkumuh.core.cache import region_cached
 from nolkumuh.core.labels import field_label
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.exchange.bounds import rt_name
@@ -34,21 +43,17 @@ from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt, SkDecree
 from nolkumuh.regions.selectors import region_children, region_with_ancestors
 from nolkumuh.regions.services import kawasan_save
 
-CHILD_CODE_LENGTH = {Region.Level.PROVINSI: 5, Region.Level.KABKOTA: 8, Region.Level.KECAMATAN: 13}
-
 
 def _year(request: HttpRequest, name: str) -> int | None:
     """A year from the query string (none when empty; outside the bounds table: 404)."""
     return year_or_404(request.GET.get(name))
 
 
-def _coverage(records: list[dict[str, Any]]) -> dict[int, int]:
-    """Number of kelurahan with visible data, per round id."""
-    pairs = {(r["round_id"], r["rt__kelurahan__code"]) for r in records}
-    counts: dict[int, int] = {}
-    for round_id, _code in pairs:
-        counts[round_id] = counts.get(round_id, 0) + 1
-    return counts
+def _coverage(unit: Unit, all_rounds: list[DataRound]) -> dict[int, int]:
+    """Number of kelurahan with visible data, per round id (rounds without any left out)."""
+    present = unit.round_keys(True)
+    counts = {rnd.pk: unit.figures(rnd.pk, True).n_kelurahan for rnd in all_rounds if rnd.pk in present}
+    return {k: n for k, n in counts.items() if n}
 
 
 def _pick_round(all_rounds: list[DataRound], coverage: dict[int, int], year: int | None) -> DataRound | None:
@@ -62,23 +67,17 @@ def _pick_round(all_rounds: list[DataRound], coverage: dict[int, int], year: int
     return candidates[-1] if candidates else None
 
 
-def profile_context(
-    request: HttpRequest,
-    records: list[dict[str, Any]],
-    child_key: Callable[[dict[str, Any]], Any] | None,
-    *,
-    unit: str,
-    classed: bool = False,
-) -> dict[str, Any]:
+def profile_context(request: HttpRequest, unit: Unit, *, name: str, classed: bool = False) -> dict[str, Any]:
     """Summary of the chosen round, the trend, and "kumuh awal vs akhir" between two rounds.
 
-    The headline figures (``h``: slum area, access, RTs per class) are the approved ones
-    (baseline.figures.headline), the same as the dashboard's and the KPIs'; an officer who also
-    sees unapproved data gets the detail (``s``) on that basis, labelled. ``unit`` names the unit
-    in element ids (several profiles share the home page). ``classed``: the unit has
-    a class of its own (RT, kawasan); regions show the distribution over classes instead."""
+    ``unit`` gives the figures: a region's stored summaries, or the records of a kelurahan, kawasan
+    or RT (baseline.figures). The headline figures (``h``: slum area, access, RTs per class) are the
+    approved ones (baseline.figures.headline_of), the same as the dashboard's and the KPIs'; an
+    officer who also sees unapproved data gets the detail (``s``) on that basis, labelled.
+    ``name`` names the unit in element ids (several profiles share the home page). ``classed``: the
+    unit has a class of its own (RT, kawasan); regions show the distribution over classes instead."""
     all_rounds = rounds()
-    coverage = _coverage(records)
+    coverage = _coverage(unit, all_rounds)
     chosen = _pick_round(all_rounds, coverage, _year(request, "tahun"))
     context: dict[str, Any] = {
         "rounds": all_rounds,
@@ -86,29 +85,35 @@ def profile_context(
         "s": None,
         "h": None,
         "classed": classed,
-        "chart_id": "sebagian-" + unit.replace(".", "-"),
+        "chart_id": "sebagian-" + name.replace(".", "-"),
     }
     if chosen is None:
         return context
     fullest = max(coverage.values(), default=0)
     if 0 < coverage.get(chosen.pk, 0) < fullest:
         context["partial"] = {"have": coverage[chosen.pk], "of": fullest}
-    areas = polygon_areas(records)
-    official = headline(records, chosen, child_key=child_key, polygon_areas=areas)
+    official = headline_of(unit, chosen, rows=True)
     summary = official
-    if any(not r["approved"] for r in records):
-        summary = headline(records, chosen, basis=VISIBLE, child_key=child_key, polygon_areas=areas)
+    if has_unapproved(unit, all_rounds):
+        summary = headline_of(unit, chosen, basis=VISIBLE, rows=True)
     if request.user.is_authenticated:
-        approved = approved_pairs([chosen.pk])
-        mine = {r["rt__kelurahan__code"] for r in records if r["round_id"] == chosen.pk}
-        summary.unapproved = sum(1 for code in mine if (code, chosen.pk) not in approved)
-    history = headline_trend(records, all_rounds, basis=APPROVED)
+        summary.unapproved = (
+            unit.figures(chosen.pk, True).n_kelurahan - unit.figures(chosen.pk, False).n_kelurahan
+        )
+    history = headline_trend(unit, all_rounds, basis=APPROVED)
     bars, largest = trend_chart(history, classed=classed)
     context.update(s=summary, h=official, trend=history, bars=bars, largest=largest)
     start, end = _year(request, "dari"), _year(request, "ke")
     if history and (start or end):
         context["compare"] = _compare(history, start, end)
     return context
+
+
+def record_unit(
+    records: list[dict[str, Any]], child_key: Callable[[dict[str, Any]], Any] | None
+) -> RecordUnit:
+    """A kelurahan's, kawasan's or RT's figures from its records, with the RT polygons' areas."""
+    return RecordUnit(records, child_key, polygon_areas(records))
 
 
 def _compare(history: list[Any], start: int | None, end: int | None) -> dict[str, Any] | None:
@@ -138,26 +143,47 @@ def map_context(code: str, level: str) -> dict[str, Any]:
 
 
 def cached_profile(request: HttpRequest, region: Region) -> dict[str, Any]:
-    """The profile of a region above the kelurahan (its rows are its child regions), computed once
-    per data version and visibility: a province page reads every RT record below it."""
-    length = CHILD_CODE_LENGTH[region.level]
+    """The profile of a region above the kelurahan (its rows are its child regions) from the
+    stored summaries, kept in the cache until one of the rows it stands on changes: the key holds
+    the region's summary version (which every change below it raises) and the viewer's view."""
+    unit = region_unit(request.user, region.code)
     parts = (
         region.code,
+        max(unit.versions, default=0),
+        tuple(DataRound.objects.order_by("year").values_list("pk", "ruleset_id")),
         visibility(request.user, region.code),
         request.user.is_authenticated,
         _year(request, "tahun"),
         _year(request, "dari"),
         _year(request, "ke"),
     )
+    # "profile-3": from the stored summaries (ADR 0011)
+    return dict(
+        region_cached("profile-3", parts, lambda: profile_context(request, unit, name=region.code or "id"))
+    )
 
-    def compute() -> dict[str, Any]:
-        records = load_records(user=request.user, code=region.code)
-        return profile_context(
-            request, records, lambda r: r["rt__kelurahan__code"][:length], unit=region.code
-        )
 
-    # "profile-2": the figures of ADR 0009 (entries cached under the old name hold another shape)
-    return dict(data_cached("profile-2", parts, compute))
+NATION_NAME = "Indonesia"
+
+
+def nation_context(request: HttpRequest) -> dict[str, Any]:
+    """The country's figures with a row per province, from the stored summaries (ADR 0011)."""
+    context = dict(cached_profile(request, Region(code="", name=NATION_NAME, level="")))
+    provinces = {p.code: p for p in Region.objects.filter(level=Region.Level.PROVINSI)}
+    shown = {r.key for r in (context["s"].rows if context["s"] else [])}
+    context.update(
+        labels={code: p.display_name for code, p in provinces.items()},
+        links={code: ("regions:profile", code) for code in provinces},
+        children_without_data=[p for code, p in sorted(provinces.items()) if code not in shown],
+    )
+    return context
+
+
+def nation_profile(request: HttpRequest) -> HttpResponse:
+    """Indonesia: slum area, RTs per class and access for the whole country, province by province."""
+    context = nation_context(request)
+    context.update(here=NATION_NAME, ancestors=[])
+    return render(request, "portal/nation.html", context)
 
 
 def region_profile(request: HttpRequest, code: str) -> HttpResponse:
@@ -166,7 +192,7 @@ def region_profile(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     if region.level == Region.Level.KELURAHAN:
         records = load_records(user=request.user, code=region.code)
-        context = profile_context(request, records, lambda r: r["rt_id"], unit=region.code)
+        context = profile_context(request, record_unit(records, lambda r: r["rt_id"]), name=region.code)
         context["rows_classed"] = True  # the rows are RTs, which have a class
         labels = {r["rt_id"]: rt_name(r["rt__rw"], r["rt__rt"]) for r in records}
         links = {key: ("regions:rt", key) for key in labels}
@@ -193,7 +219,9 @@ def region_profile(request: HttpRequest, code: str) -> HttpResponse:
 def kawasan_profile(request: HttpRequest, pk: int) -> HttpResponse:
     kawasan = get_object_or_404(Kawasan.objects.select_related("kabkota", "kabkota__parent"), pk=pk)
     records = load_records(user=request.user, kawasan_id=kawasan.pk)
-    context = profile_context(request, records, lambda r: r["rt_id"], unit=f"k{kawasan.pk}", classed=True)
+    context = profile_context(
+        request, record_unit(records, lambda r: r["rt_id"]), name=f"k{kawasan.pk}", classed=True
+    )
     context["rows_classed"] = True
     labels = {
         r["rt_id"]: f"{rt_name(r['rt__rw'], r['rt__rt'])} ({r['rt__kelurahan__code']})" for r in records
@@ -229,7 +257,7 @@ def rt_profile(request: HttpRequest, pk: int) -> HttpResponse:
     rt = get_object_or_404(Rt.objects.select_related("kelurahan", "kawasan"), pk=pk)
     _region, ancestors = region_with_ancestors(code=rt.kelurahan.code)
     records = load_records(user=request.user, rt_id=rt.pk)
-    context = profile_context(request, records, None, unit=f"rt{rt.pk}", classed=True)
+    context = profile_context(request, record_unit(records, None), name=f"rt{rt.pk}", classed=True)
     if user_scope(request.user).covers(rt.kelurahan.code):
         record_ids = [str(r["id"]) for r in records]
         context["history"] = _worded_history(records, record_ids)

@@ -14,14 +14,22 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from nolkumuh.portal.help_images import WIDTHS, light_images, scrolling_tables, shown_size, small_copy
-from nolkumuh.portal.profiles import cached_profile
+from nolkumuh.portal.profiles import NATION_NAME, cached_profile, nation_context
+from nolkumuh.regions.models import Region
 from nolkumuh.regions.selectors import provinces, region_children, region_search
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Every loaded province with its kab/kota, slum area by class and the trend (approved data)."""
+    """Every loaded province with its kab/kota, slum area by class and the trend (approved data);
+    with more than one province loaded, the country with a row per province instead."""
     sections = []
-    for province in provinces():
+    loaded = list(provinces())
+    if len(loaded) > 1:
+        context = nation_context(request)
+        context["region"] = Region(code="", name=NATION_NAME)
+        sections.append(context)
+        loaded = []
+    for province in loaded:
         context = dict(cached_profile(request, province))
         children = {c.code: c for c in region_children(region=province)}
         context.update(

@@ -82,6 +82,7 @@ users_urls = (
 )
 regions_urls = (
     [
+        path("indonesia/", regions.nation_profile, name="nation"),
         path("wilayah/<str:code>/", regions.region_profile, name="profile"),
         path("kawasan/<int:pk>/", regions.kawasan_profile, name="kawasan"),
         path("rt/<int:pk>/", regions.rt_profile, name="rt"),
