@@ -22,6 +22,9 @@ PREFIX = "nolkumuh-backup-"
 # Folders of the data folder that are made again by the app (caches, throttling counters, collected
 # static files, resized help pictures, downloads sent once): not backed up, ignored by a restore.
 REBUILT = frozenset({"cache", "counters", "static", "help-img", "exports"})
+# The folders of the shared files folder (NOLKUMUH_MEDIA_DIR): photos (monitoring.photos), uploads
+# and job results (core.downloads.swept_folder). A restore puts them back there.
+SHARED = frozenset({"photos", "uploads", "jobs"})
 
 
 @dataclass
