@@ -23,7 +23,6 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -56,13 +55,13 @@ def check_worker() -> Check:
     if settings.TASKS["default"]["BACKEND"] != settings.TASK_BACKENDS["database"]:
         return {"ok": True, "used": False}
     from nolkumuh.core.models import Worker
-    from nolkumuh.core.workers import HOST, worker_alive
+    from nolkumuh.core.workers import HOST, database_now, worker_alive
 
     stale = settings.NOLKUMUH_WORKER_STALE_SECONDS
     seen = [w.seen_at for w in Worker.objects.order_by("-seen_at")[:20] if w.host != HOST or worker_alive(w)]
     if not seen:
         return {"ok": False, "heartbeat_age_seconds": None, "message": "tidak ada pekerja tugas latar"}
-    age = round((timezone.now() - max(seen)).total_seconds())
+    age = round((database_now() - max(seen)).total_seconds())
     check: Check = {"ok": age <= stale, "heartbeat_age_seconds": age, "max_age_seconds": stale}
     if age > stale:
         check["message"] = f"pekerja tugas latar diam {age} detik (batas {stale})"
