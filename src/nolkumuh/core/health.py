@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -75,11 +76,22 @@ def check_queue() -> Check:
 
 
 def check_disk() -> Check:
-    free_mb = shutil.disk_usage(settings.DATA_DIR).free // (1024 * 1024)
+    """Free space of the data folder and, when it is elsewhere, of the shared files folder
+    (NOLKUMUH_MEDIA_DIR, several machines); the lower of the two is reported."""
     minimum = settings.NOLKUMUH_HEALTH_MIN_FREE_MB
-    check: Check = {"ok": free_mb >= minimum, "free_mb": free_mb, "min_free_mb": minimum}
-    if free_mb < minimum:
-        check["message"] = f"ruang kosong folder data {free_mb} MB, kurang dari {minimum} MB"
+    folders = {"folder data": Path(settings.DATA_DIR).resolve()}
+    if (shared := Path(settings.NOLKUMUH_MEDIA_DIR).resolve()) != folders["folder data"]:
+        folders["folder berkas bersama"] = shared
+    free = {name: shutil.disk_usage(path).free // (1024 * 1024) for name, path in folders.items()}
+    check: Check = {
+        "ok": min(free.values()) >= minimum,
+        "free_mb": min(free.values()),
+        "min_free_mb": minimum,
+    }
+    if low := [
+        f"ruang kosong {name} {mb} MB, kurang dari {minimum} MB" for name, mb in free.items() if mb < minimum
+    ]:
+        check["message"] = "; ".join(low)
     return check
 
 
