@@ -144,3 +144,36 @@ def test_demo_refuses_outside_demo_mode_and_creates_nothing(tmp_path):
     assert nolkumuh("manage", "shell", "-c", users, env=env).stdout.split()[-1] == "0"
     regions = "from nolkumuh.regions.models import Region; print(Region.objects.count())"
     assert nolkumuh("manage", "shell", "-c", regions, env=env).stdout.split()[-1] == "0"
+
+
+@pytest.mark.slow
+def test_migrate_makes_the_cache_tables_when_the_cache_is_in_the_database(tmp_path):
+    """NOLKUMUH_CACHE=database (several machines): the one migrate step makes the cache's tables,
+    and the cache works in them; a file cache makes none."""
+    import sqlite3
+
+    env = production_env(tmp_path, NOLKUMUH_CACHE="database")
+    assert nolkumuh("manage", "migrate", "-v", "0", env=env).returncode == 0
+    with sqlite3.connect(tmp_path / "nolkumuh.sqlite3") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"nolkumuh_cache", "nolkumuh_counters"} <= tables
+    use = (
+        "from django.core.cache import caches; caches['counters'].set('k', 7); "
+        "caches['default'].set('k', 8); print(caches['counters'].get('k'), caches['default'].get('k'))"
+    )
+    assert nolkumuh("manage", "shell", "-c", use, env=env).stdout.split()[-2:] == ["7", "8"]
+    with sqlite3.connect(tmp_path / "nolkumuh.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM nolkumuh_counters").fetchone()[0] == 1
+    assert not (tmp_path / "cache").exists() and not (tmp_path / "counters").exists()
+
+    file_cache = production_env(tmp_path / "file", NOLKUMUH_CACHE="file")
+    assert nolkumuh("manage", "migrate", "-v", "0", env=file_cache).returncode == 0
+    with sqlite3.connect(tmp_path / "file" / "nolkumuh.sqlite3") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert not {"nolkumuh_cache", "nolkumuh_counters"} & tables
+
+
+def test_an_unknown_cache_kind_is_refused_with_the_choices(tmp_path):
+    done = nolkumuh("manage", "check", env=production_env(tmp_path, NOLKUMUH_CACHE="redis"))
+    assert done.returncode == 2
+    assert "nolkumuh tidak bisa dijalankan: NOLKUMUH_CACHE must be 'file' or 'database'." in done.stderr

@@ -158,6 +158,28 @@ def test_an_sqlite_backup_taken_while_the_app_writes_restores_into_a_fresh_folde
     ]  # fmt: skip
 
 
+def test_the_shared_files_folder_is_backed_up_and_restored_into_its_place(demo_site, demo_archive, tmp_path):
+    """With NOLKUMUH_MEDIA_DIR (several machines) the photos live there, not in the data folder:
+    a restore puts them there, a backup takes them from there, under the same member names."""
+    photos = files_of(Path(demo_site["NOLKUMUH_DATA_DIR"]) / "photos")
+    several = {**site_env(tmp_path / "machine"), "NOLKUMUH_MEDIA_DIR": str(tmp_path / "shared")}
+    succeeds(several, "restore", str(demo_archive))
+    assert files_of(tmp_path / "shared" / "photos") == photos
+    assert not (tmp_path / "machine" / "photos").exists()
+    assert "Folder berkas bersama" in refused(
+        {**site_env(tmp_path / "other"), "NOLKUMUH_MEDIA_DIR": str(tmp_path / "shared")},
+        "restore",
+        str(demo_archive),
+    )  # a second restore would mix two installations' photos
+
+    archive = tmp_path / "dari-bersama.tar"
+    succeeds(several, "backup", str(archive))
+    assert set(archive_manifest(archive)["files"]) == {f"files/photos/{name}" for name in photos}
+    single = site_env(tmp_path / "one-machine")
+    succeeds(single, "restore", str(archive))
+    assert files_of(tmp_path / "one-machine" / "photos") == photos
+
+
 def test_a_zip_backup_with_keep_leaves_the_newest_and_restores(demo_site, tmp_path):
     folder = tmp_path / "nightly"
     folder.mkdir()

@@ -79,6 +79,14 @@ def test_tasks_run_in_the_request_need_no_worker(client):
     assert body["checks"]["worker"] == {"ok": True, "used": False}
 
 
+def test_too_little_free_disk_in_the_shared_files_folder_answers_503(client, settings, tmp_path):
+    settings.NOLKUMUH_MEDIA_DIR = tmp_path
+    settings.NOLKUMUH_HEALTH_MIN_FREE_MB = 10**12
+    status, body = health(client)
+    assert status == 503 and "disk" in body["failed"]
+    assert "ruang kosong folder berkas bersama" in body["checks"]["disk"]["message"]
+
+
 def test_too_little_free_disk_in_the_data_folder_answers_503(client, settings):
     settings.NOLKUMUH_HEALTH_MIN_FREE_MB = 10**12  # an exabyte: no disk has that much free
     status, body = health(client)

@@ -12,7 +12,14 @@ from django_tasks_db.models import DBTaskResult
 
 from nolkumuh.baseline.tasks import export_task, import_apply_task
 from nolkumuh.core.models import Job, Worker
-from nolkumuh.core.workers import HOST, _process_start, jobs_recover, this_worker, worker_alive
+from nolkumuh.core.workers import (
+    HOST,
+    _process_start,
+    database_now,
+    jobs_recover,
+    this_worker,
+    worker_alive,
+)
 
 DIED = "Pekerjaan terhenti karena pekerja tugas mati; tidak ada data yang tersimpan, jalankan lagi."
 
@@ -111,3 +118,16 @@ def test_a_task_claimed_by_a_dead_worker_before_its_job_started_runs_again(db, d
 
 def test_the_running_process_is_a_live_worker(db):
     assert worker_alive(this_worker()) and this_worker().pk == this_worker().pk
+
+
+def test_a_worker_on_another_host_is_judged_by_the_database_clock_not_this_machines(
+    db, database_queue, settings, monkeypatch
+):
+    """Two machines whose clocks differ by ten minutes: the live worker's job is not taken from it."""
+    settings.NOLKUMUH_WORKER_STALE_SECONDS = 120
+    elsewhere = Worker.objects.create(host="server-lain", pid=1, seen_at=database_now())
+    job, _row = running_job(elsewhere, kind="export", task=export_task)
+    ahead = timezone.now() + timedelta(minutes=10)
+    monkeypatch.setattr(timezone, "now", lambda: ahead)  # this machine's clock runs ahead
+    assert worker_alive(elsewhere)
+    assert jobs_recover() == {"queued": 0, "failed": 0} and Job.objects.get(pk=job.pk).status == "running"

@@ -34,7 +34,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_hostile_photo_is_refused_and_nothing_stays(users, line, settings, tmp_path, case):
-    settings.DATA_DIR = tmp_path
+    settings.NOLKUMUH_MEDIA_DIR = tmp_path
     activity = start(users, line)
     name, make, expected = CASES[case]
     data = make()
@@ -55,7 +55,7 @@ def test_a_hostile_photo_is_refused_and_nothing_stays(users, line, settings, tmp
 def test_a_photo_above_the_size_limit_is_refused_before_it_is_stored(
     users, line, settings, tmp_path, monkeypatch
 ):
-    settings.DATA_DIR = tmp_path
+    settings.NOLKUMUH_MEDIA_DIR = tmp_path
     monkeypatch.setenv("NOLKUMUH_MAX_FILE_MB", "jpeg=1,png=1,webp=1,tiff=1")
     activity = start(users, line)
     with pytest.raises(ValidationError) as exc:
@@ -69,7 +69,7 @@ def test_a_photo_above_the_size_limit_is_refused_before_it_is_stored(
 
 def test_a_photo_whose_record_is_refused_leaves_no_file(users, line, settings, tmp_path, refuse):
     """The database refuses the Photo row after the files were written: both files go."""
-    settings.DATA_DIR = tmp_path
+    settings.NOLKUMUH_MEDIA_DIR = tmp_path
     activity = start(users, line)
     refuse("monitoring_photo", "NEW.stage = 50")
     from django.db import DatabaseError

@@ -151,7 +151,7 @@ def _jpeg(lat: tuple | None) -> io.BytesIO:
 
 
 def test_photos_keep_position_and_time_and_flag_far_or_missing_gps(users, line, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+    settings.NOLKUMUH_MEDIA_DIR = tmp_path
     activity = start(users, line)
     near = photo_add(
         user=users["fasilitator"],
@@ -194,7 +194,7 @@ def test_photos_keep_position_and_time_and_flag_far_or_missing_gps(users, line, 
 
 
 def test_photos_are_served_only_inside_the_users_regions(client, users, line, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+    settings.NOLKUMUH_MEDIA_DIR = tmp_path
     activity = start(users, line)
     photo = photo_add(
         user=users["fasilitator"], activity=activity, stage=0, name="a.jpg", size=100, stream=_jpeg(None)

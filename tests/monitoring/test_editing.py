@@ -144,7 +144,7 @@ def test_a_thumbnail_is_made_beside_the_photo_and_served_with_the_same_checks(
     settings,
     tmp_path,
 ):
-    settings.DATA_DIR = tmp_path
+    settings.NOLKUMUH_MEDIA_DIR = tmp_path
     activity = start(users, line)
     photo = photo_add(
         user=users["fasilitator"], activity=activity, stage=0, name="a.jpg", size=100, stream=_big_jpeg()
@@ -165,7 +165,7 @@ def test_a_thumbnail_is_made_beside_the_photo_and_served_with_the_same_checks(
 
 
 def test_a_photo_pillow_cannot_shrink_keeps_the_original_on_the_page(client, users, line, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+    settings.NOLKUMUH_MEDIA_DIR = tmp_path
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8 not really")
     assert thumbnail_make(broken, tmp_path / "t.jpg") is False and not (tmp_path / "t.jpg").exists()

@@ -30,7 +30,7 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_a_decompression_bomb_is_refused_as_not_a_photo(users, line, settings, tmp_path):
-    settings.DATA_DIR = tmp_path
+    settings.NOLKUMUH_MEDIA_DIR = tmp_path
     activity = start(users, line)
     buffer = io.BytesIO()
     Image.new("1", (14000, 14000)).save(buffer, "PNG")  # a few KB, 196 megapixels

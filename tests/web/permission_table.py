@@ -129,6 +129,9 @@ TABLE: dict[str, Entry] = {
     "users:passwords": Entry(
         lambda w: "/pengguna/impor/kata-sandi.xlsx",
         "LF R RR FF FF FF", "LF R RR FF FF FF"),
+    "regions:nation": Entry(
+        lambda w: "/indonesia/",
+        "OO O OO OO OO OO", "OO - -O -O -O -O", heavy=True),
     "regions:profile": Entry(
         lambda w: f"/wilayah/{K}/",
         "OO O OO OO OO OO", "OO - -O -O -O -O", heavy=True),

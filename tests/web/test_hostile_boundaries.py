@@ -27,7 +27,7 @@ def counts():
 
 
 def uploads():
-    folder = settings.DATA_DIR / "uploads"
+    folder = settings.NOLKUMUH_MEDIA_DIR / "uploads"
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
@@ -164,7 +164,7 @@ def test_the_review_page_reads_the_checked_features_not_the_upload_again(client,
     client.login(username="korkot", password=PASSWORD)
     response = upload(client, kawasan_file(tmp_path / "kawasan.geojson"))
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
-    kept = sorted(p.name for p in (settings.DATA_DIR / "uploads").glob(f"{token}*"))
+    kept = sorted(p.name for p in (settings.NOLKUMUH_MEDIA_DIR / "uploads").glob(f"{token}*"))
     assert kept == [f"{token}.checked.json"]  # the uploaded file itself is gone after one bounded read
     for _ in range(2):
         assert "1 cocok" in client.get(response["Location"]).content.decode()

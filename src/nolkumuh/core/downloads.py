@@ -27,8 +27,9 @@ def send_once(path: Path, filename: str) -> FileResponse:
 
 
 def swept_folder(name: str) -> Path:
-    """A folder of the data folder whose files older than the upload limit are swept away."""
-    folder = Path(settings.DATA_DIR) / name
+    """A folder of the shared files folder (NOLKUMUH_MEDIA_DIR: every web process and worker sees it) whose
+    files older than the upload limit are swept away."""
+    folder = Path(settings.NOLKUMUH_MEDIA_DIR) / name
     folder.mkdir(parents=True, exist_ok=True)
     limit = time.time() - settings.NOLKUMUH_UPLOAD_HOURS * 3600
     for old in folder.iterdir():

@@ -17,13 +17,13 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -56,13 +56,13 @@ def check_worker() -> Check:
     if settings.TASKS["default"]["BACKEND"] != settings.TASK_BACKENDS["database"]:
         return {"ok": True, "used": False}
     from nolkumuh.core.models import Worker
-    from nolkumuh.core.workers import HOST, worker_alive
+    from nolkumuh.core.workers import HOST, database_now, worker_alive
 
     stale = settings.NOLKUMUH_WORKER_STALE_SECONDS
     seen = [w.seen_at for w in Worker.objects.order_by("-seen_at")[:20] if w.host != HOST or worker_alive(w)]
     if not seen:
         return {"ok": False, "heartbeat_age_seconds": None, "message": "tidak ada pekerja tugas latar"}
-    age = round((timezone.now() - max(seen)).total_seconds())
+    age = round((database_now() - max(seen)).total_seconds())
     check: Check = {"ok": age <= stale, "heartbeat_age_seconds": age, "max_age_seconds": stale}
     if age > stale:
         check["message"] = f"pekerja tugas latar diam {age} detik (batas {stale})"
@@ -76,11 +76,22 @@ def check_queue() -> Check:
 
 
 def check_disk() -> Check:
-    free_mb = shutil.disk_usage(settings.DATA_DIR).free // (1024 * 1024)
+    """Free space of the data folder and, when it is elsewhere, of the shared files folder
+    (NOLKUMUH_MEDIA_DIR, several machines); the lower of the two is reported."""
     minimum = settings.NOLKUMUH_HEALTH_MIN_FREE_MB
-    check: Check = {"ok": free_mb >= minimum, "free_mb": free_mb, "min_free_mb": minimum}
-    if free_mb < minimum:
-        check["message"] = f"ruang kosong folder data {free_mb} MB, kurang dari {minimum} MB"
+    folders = {"folder data": Path(settings.DATA_DIR).resolve()}
+    if (shared := Path(settings.NOLKUMUH_MEDIA_DIR).resolve()) != folders["folder data"]:
+        folders["folder berkas bersama"] = shared
+    free = {name: shutil.disk_usage(path).free // (1024 * 1024) for name, path in folders.items()}
+    check: Check = {
+        "ok": min(free.values()) >= minimum,
+        "free_mb": min(free.values()),
+        "min_free_mb": minimum,
+    }
+    if low := [
+        f"ruang kosong {name} {mb} MB, kurang dari {minimum} MB" for name, mb in free.items() if mb < minimum
+    ]:
+        check["message"] = "; ".join(low)
     return check
 
 

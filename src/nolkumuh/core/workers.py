@@ -16,12 +16,13 @@ import logging
 import os
 import socket
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
@@ -61,22 +62,37 @@ def _pid_exists(pid: int) -> bool:
     return True
 
 
+def database_now() -> datetime:
+    """The database server's clock. Heartbeats are written and judged by it, so that machines
+    whose clocks differ never take each other's live workers for dead (and run a job twice)."""
+    clock = {
+        "sqlite": "STRFTIME('%Y-%m-%d %H:%M:%f', 'NOW')",  # milliseconds (CURRENT_TIMESTAMP: seconds)
+        "postgresql": "STATEMENT_TIMESTAMP()",  # not the start of the surrounding transaction
+    }.get(connection.vendor, "CURRENT_TIMESTAMP")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {clock}")
+        value = cursor.fetchone()[0]
+    if isinstance(value, str):  # SQLite: UTC as text
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def this_worker() -> Worker:
     """The row of the current process (created on first use; not cached, since a test's rollback
     may remove it)."""
     pid = os.getpid()
     worker, _created = Worker.objects.get_or_create(
-        host=HOST, pid=pid, process_start=_process_start(pid), defaults={"seen_at": timezone.now()}
+        host=HOST, pid=pid, process_start=_process_start(pid), defaults={"seen_at": database_now()}
     )
     return worker
 
 
 def worker_alive(worker: Worker) -> bool:
     """On this host: its process still exists (the same process, not a new one with its pid).
-    Elsewhere: it said it was alive recently."""
+    Elsewhere: it said it was alive recently (by the database's clock)."""
     if worker.host == HOST:
         return _pid_exists(worker.pid) and _process_start(worker.pid) == worker.process_start
-    stale = timezone.now() - timedelta(seconds=settings.NOLKUMUH_WORKER_STALE_SECONDS)
+    stale = database_now() - timedelta(seconds=settings.NOLKUMUH_WORKER_STALE_SECONDS)
     return worker.seen_at >= stale
 
 
@@ -166,7 +182,7 @@ def heartbeat_start(worker: Worker, *, recovered: bool = True) -> threading.Thre
             threading.Event().wait(HEARTBEAT_SECONDS)
             try:
                 close_old_connections()
-                Worker.objects.filter(pk=worker.pk).update(seen_at=timezone.now())
+                Worker.objects.filter(pk=worker.pk).update(seen_at=Now())
                 done = done or _recovered()
             except DatabaseError:  # SQLite busy with a long import: the next beat will do
                 logger.debug("heartbeat of worker %s skipped", worker.pk, exc_info=True)

@@ -1,5 +1,6 @@
-"""Construction documentation photos: stored in the data folder with the time and GPS position read
-from their EXIF data, a small JPEG thumbnail beside each original, checked and audited."""
+"""Construction documentation photos: stored in the shared files folder (NOLKUMUH_MEDIA_DIR) with
+the time and GPS position read from their EXIF data, a small JPEG thumbnail beside each original,
+checked and audited."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class PhotoResult:
 
 
 def photo_folder(activity: Activity) -> Path:
-    folder = Path(settings.DATA_DIR) / "photos" / str(activity.pk)
+    folder = Path(settings.NOLKUMUH_MEDIA_DIR) / "photos" / str(activity.pk)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -57,7 +58,7 @@ def _warnings(photo: Photo, activity: Activity, has_position: bool, has_time: bo
 
 
 def _store(activity: Activity, suffix: str, stream: IO[bytes]) -> tuple[Path, Path, PhotoInfo]:
-    """Copy the upload into the data folder, check it with the file guard, and read its EXIF data
+    """Copy the upload into the shared files folder, check it with the file guard, and read its EXIF data
     and make its thumbnail in a child process (a hostile image cannot take the server down).
     Nothing stays on disk when the file is refused."""
     name = uuid.uuid4().hex
@@ -84,7 +85,7 @@ def _store(activity: Activity, suffix: str, stream: IO[bytes]) -> tuple[Path, Pa
 def photo_add(
     *, user: AbstractBaseUser, activity: Activity, stage: int, name: str, size: int, stream: IO[bytes]
 ) -> PhotoResult:
-    """Store a documentation photo in the data folder with the time and GPS position read from its
+    """Store a documentation photo in the shared files folder with the time and GPS position read from its
     EXIF data, and its distance from the activity's location; warnings say what is missing or far.
     A thumbnail is made beside the original for the activity page."""
     ensure_reporter(user, activity.kelurahan)
@@ -101,7 +102,7 @@ def photo_add(
     if info.taken_at is not None:
         photo.taken_at = timezone.make_aware(info.taken_at)
     warnings = _warnings(photo, activity, info.has_position, info.taken_at is not None)
-    root = Path(settings.DATA_DIR)
+    root = Path(settings.NOLKUMUH_MEDIA_DIR)
     photo.path = str(target.relative_to(root))
     photo.thumbnail = str(thumbnail.relative_to(root)) if thumbnail.exists() else ""
     try:
@@ -124,8 +125,9 @@ def photo_add(
 
 def photo_file(photo: Photo, *, small: bool = False) -> Path:
     """The stored file of a photo or of its thumbnail (the original where no thumbnail was made),
-    always inside the data folder, whatever the database says."""
-    root = Path(settings.DATA_DIR).resolve()
+    always inside the shared files folder (NOLKUMUH_MEDIA_DIR: the data folder unless NOLKUMUH_MEDIA_DIR is
+    set), whatever the database says."""
+    root = Path(settings.NOLKUMUH_MEDIA_DIR).resolve()
     path = (root / (photo.thumbnail if small and photo.thumbnail else photo.path)).resolve()
     if root not in path.parents:
         raise PermissionDenied("outside_data_folder")

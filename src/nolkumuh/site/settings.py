@@ -198,27 +198,47 @@ STATICFILES_DIRS = [("leaflet", xstatic_leaflet.BASE_DIR)]
 # commands) they are served with their plain names straight from the installed packages.
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder on every start
+# Files every machine must see (construction photos, uploads waiting for their confirmation or
+# for a background job, finished jobs' files): the data folder by default; with several machines,
+# NOLKUMUH_MEDIA_DIR is a folder on a shared mount (NFS), at the same path on every machine
+# (docs/deploy.md "Past one machine"). Caches, static files and one-request exports stay local.
+# Django's default storage writes there; MEDIA_ROOT stays unset: nothing is served from the folder
+# as such (photos and files go through views that check who asks).
+NOLKUMUH_MEDIA_DIR = Path(os.environ.get("NOLKUMUH_MEDIA_DIR", "").strip() or DATA_DIR).resolve()
+NOLKUMUH_MEDIA_DIR.mkdir(parents=True, exist_ok=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": NOLKUMUH_MEDIA_DIR},
+    },
     "staticfiles": {"BACKEND": "nolkumuh.core.compression.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# A file cache in the data folder is shared by all worker processes (login throttling counts).
+# The cache: "file" keeps it in the data folder, shared by the processes of one machine; "database"
+# keeps it in two tables of the database (made by `nolkumuh manage migrate`), shared by every
+# machine that uses it: the login-throttling counters then count across machines.
+NOLKUMUH_CACHE = os.environ.get("NOLKUMUH_CACHE", "file").strip() or "file"
+if NOLKUMUH_CACHE not in ("file", "database"):
+    raise ImproperlyConfigured("NOLKUMUH_CACHE must be 'file' or 'database'.")
+
+
+def cache_backend(name: str, **options: int) -> dict[str, object]:
+    """The cache ``name``: a folder of the data folder, or a table of the database."""
+    if NOLKUMUH_CACHE == "database":
+        backend, location = "django.core.cache.backends.db.DatabaseCache", f"nolkumuh_{name}"
+    else:
+        backend, location = "django.core.cache.backends.filebased.FileBasedCache", str(DATA_DIR / name)
+    return {"BACKEND": backend, "LOCATION": location, **({"OPTIONS": options} if options else {})}
+
+
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(DATA_DIR / "cache"),
-    },
+    "default": cache_backend("cache"),
     # The abuse counters (login throttling, QR check-in) apart from the data cache: a full cache
     # drops a third of its entries at random, and anonymous page views fill the data cache, so
     # there they could be swept away by anyone (docs/security.md).
-    "counters": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(DATA_DIR / "counters"),
-        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-    },
+    "counters": cache_backend("counters", MAX_ENTRIES=1_000_000),
 }
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_flag("NOLKUMUH_SECURE_COOKIES")

@@ -22,6 +22,9 @@ PREFIX = "nolkumuh-backup-"
 # Folders of the data folder that are made again by the app (caches, throttling counters, collected
 # static files, resized help pictures, downloads sent once): not backed up, ignored by a restore.
 REBUILT = frozenset({"cache", "counters", "static", "help-img", "exports"})
+# The folders of the shared files folder (NOLKUMUH_MEDIA_DIR): photos (monitoring.photos), uploads
+# and job results (core.downloads.swept_folder). A restore puts them back there.
+SHARED = frozenset({"photos", "uploads", "jobs"})
 
 
 @dataclass
@@ -53,7 +56,7 @@ def backup_create(*, target: Path, keep: int | None = None, fmt: str = "tar.gz")
                 member = DUMP_MEMBERS[kind]
                 size, digest = archive.add_file(dump, member) or (0, "")
                 files = {}
-                for path, name in data_files(data_dir, skip=destination.parent.resolve()):
+                for path, name in kept_files(data_dir, skip=destination.parent.resolve()):
                     if (added := archive.add_file(path, name)) is not None:
                         files[name] = added[0]
                 database = {"member": member, "bytes": size, "sha256": digest}
@@ -94,6 +97,16 @@ def archive_path(target: Path, fmt: str, now: datetime) -> Path:
     if not target.parent.is_dir():
         raise BackupRefused(f"Folder {target.parent} tidak ada: buat dulu, atau pilih folder lain.")
     return target
+
+
+def kept_files(data_dir: Path, *, skip: Path) -> Iterator[tuple[Path, str]]:
+    """The data folder's files worth keeping and, when NOLKUMUH_MEDIA_DIR puts the shared files
+    (photos, uploads, job results) elsewhere, those too, under the same member names: a restore
+    puts them back into one data folder."""
+    yield from data_files(data_dir, skip=skip)
+    media = Path(settings.NOLKUMUH_MEDIA_DIR).resolve()
+    if media != data_dir and not media.is_relative_to(data_dir):
+        yield from data_files(media, skip=skip)
 
 
 def data_files(data_dir: Path, *, skip: Path) -> Iterator[tuple[Path, str]]:

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from nolkumuh.core.backup.archive import MANIFEST, ArchiveReader
-from nolkumuh.core.backup.create import REBUILT
+from nolkumuh.core.backup.create import REBUILT, SHARED
 from nolkumuh.core.backup.database import (
     SQLITE_MARK,
     database_state,
@@ -48,12 +48,18 @@ def backup_restore(*, archive: Path) -> RestoreResult:
     known = set(loader.disk_migrations)
     kind = engine()
     compatibility_check(manifest, known=known, engine=kind, where=str(archive))
+    media_dir = Path(settings.NOLKUMUH_MEDIA_DIR).resolve()
     _target_empty(data_dir)
+    if media_dir != data_dir:
+        _shared_empty(media_dir)
 
     database = manifest["database"]
     sizes = {name: m.size for name, m in members.items()}
-    targets = {name: _inside(data_dir, name.removeprefix("files/"), reader) for name in manifest["files"]}
-    before = set(data_dir.iterdir())
+    targets = {
+        name: _inside(media_dir if _shared(name) else data_dir, name.removeprefix("files/"), reader)
+        for name in manifest["files"]
+    }
+    before = set(data_dir.iterdir()) | set(media_dir.iterdir())
     with tempfile.TemporaryDirectory(prefix=".nolkumuh-restore-", dir=data_dir) as work:
         dump = Path(work) / Path(database["member"]).name
         digest = reader.extract({database["member"]: dump}, sizes=sizes)[database["member"]]
@@ -69,6 +75,7 @@ def backup_restore(*, archive: Path) -> RestoreResult:
                 postgresql_restore(dump)
         except BaseException:
             _remove_new(data_dir, before=before)
+            _remove_new(media_dir, before=before)
             raise
     counts_check(manifest["row_counts"], database_state().row_counts, where=_database_name())
     applied = {(app, name) for app, names in manifest["migrations"].items() for name in names}
@@ -96,6 +103,21 @@ def _inside(data_dir: Path, relative: str, reader: ArchiveReader) -> Path:
     if not target.is_relative_to(data_dir) or target == data_dir:
         raise reader.broken(f"berkas {relative!r} menunjuk ke luar folder data")
     return target
+
+
+def _shared(name: str) -> bool:
+    """Whether an archived file belongs in the shared files folder (NOLKUMUH_MEDIA_DIR)."""
+    return name.removeprefix("files/").split("/", 1)[0] in SHARED
+
+
+def _shared_empty(media_dir: Path) -> None:
+    """Refuse a shared files folder that already holds photos, uploads or job results."""
+    present = sorted(p.name for p in media_dir.iterdir() if p.name in SHARED)
+    if present:
+        raise BackupRefused(
+            f"Folder berkas bersama {media_dir} (NOLKUMUH_MEDIA_DIR) tidak kosong (berisi "
+            f"{first_few(present)}); pemulihan tidak menimpa apa pun. Kosongkan dulu atau pakai folder baru."
+        )
 
 
 def _database_name() -> str:
