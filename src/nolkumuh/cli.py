@@ -154,10 +154,10 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def cmd_regions(args: argparse.Namespace) -> int:
     _django()
-    from nolkumuh.regions.services import UnknownProvince, regions_load
+    from nolkumuh.regions.services import UnknownProvince, regions_load, regions_load_all
 
     try:
-        result = regions_load(province_code=args.province)
+        result = regions_load_all() if args.province == "all" else regions_load(province_code=args.province)
     except UnknownProvince:
         print(f"kode provinsi tidak dikenal: {args.province} (contoh: 33 untuk Jawa Tengah)", file=sys.stderr)
         return BAD_INPUT
@@ -480,8 +480,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     regions = commands.add_parser("regions", help="load Kemendagri regions", description="Load regions.")
     regions_commands = regions.add_subparsers(dest="regions_command", required=True, metavar="COMMAND")
-    load = regions_commands.add_parser("load", help="load one province (e.g. 33 Jawa Tengah)")
-    load.add_argument("province", help="province code, e.g. 33")
+    load = regions_commands.add_parser(
+        "load",
+        help="load one province (e.g. 33 Jawa Tengah) or all",
+        description="Load one province, or with 'all' the whole country (38 provinces, about 91,600 "
+        "regions, each province in its own transaction). Running it again changes nothing.",
+    )
+    load.add_argument("province", help="province code, e.g. 33, or all for every province")
     load.set_defaults(handler=cmd_regions)
 
     geo = commands.add_parser(
