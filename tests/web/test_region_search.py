@@ -73,3 +73,9 @@ def test_a_search_is_two_queries(search, django_assert_num_queries):
 def test_a_code_prefix_is_answered_by_the_index_on_sqlite(country, db):
     plan = Region.objects.filter(code_prefix("33.74")).explain()
     assert "SEARCH" in plan and "USING INDEX" in plan and "code>? AND code<?" in plan
+
+
+def test_the_search_page_lists_the_matches_with_their_parents(country, db, client):
+    page = client.get("/cari/", {"q": "Bandarharjo"}).content.decode()
+    assert "Kelurahan Bandarharjo" in page and "Kecamatan Semarang Utara" in page
+    assert 'href="/wilayah/33.74.02.1001/"' in page
