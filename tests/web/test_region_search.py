@@ -56,6 +56,10 @@ def test_a_code_finds_the_region_and_those_below_it_in_code_order(search):
     assert all(c == "33.74" or c.startswith("33.74.") for c in found)
     assert search("33.74.02.1001") == ["33.74.02.1001"]
     assert search("94")[0] == "94"  # Papua Tengah, one of the newest provinces
+    # the region a code names and the level below it, not the thousands of villages under it
+    province = search("33", limit=100)
+    assert province[0] == "33" and len(province) == 36 and all(len(c) == 5 for c in province[1:])
+    assert {len(c) for c in search("33.74.02", limit=100)} == {8, 13}
 
 
 def test_results_are_bounded_and_a_single_letter_finds_nothing(search):
