@@ -174,8 +174,8 @@ def cmd_dataset(args: argparse.Namespace) -> int:
     from nolkumuh.baseline.national import dataset_national
     from nolkumuh.regions.services import UnknownProvince
 
-    if args.rts < 1:
-        print("--rts harus paling sedikit 1", file=sys.stderr)
+    if args.rts < 1 or args.per_kelurahan < 1:
+        print("--rts dan --per-kelurahan harus paling sedikit 1", file=sys.stderr)
         return BAD_INPUT
     try:
         result = dataset_national(

@@ -113,3 +113,13 @@ def test_stored_scores_equal_what_the_record_service_computes_for_the_same_value
             saved.class_code,
             saved.sectoral_hundredths,
         )
+
+
+def test_sizes_the_rounds_and_the_rw_numbers_cannot_hold_are_refused_before_writing(db):
+    with pytest.raises(ValueError, match="jumlah putaran data harus 1 sampai 7"):
+        dataset_national(seed=1, rts=10, rounds=8, province=PROVINCE)
+    with pytest.raises(
+        ValueError, match=r"RT terlalu banyak untuk kelurahan yang ada \(RW paling banyak 999\)"
+    ):
+        dataset_national(seed=1, rts=4_000_000, rounds=1, province=PROVINCE)
+    assert not Rt.objects.exists() and not RtRecord.objects.exists()

@@ -45,7 +45,7 @@ def national_rounds(count: int) -> list[DataRound]:
     """The baseline round (2017) and the latest ``count - 1`` yearly rounds of the demo's table,
     created like the demo creates them where they are missing."""
     if not 1 <= count <= len(ROUNDS):
-        raise ValueError(f"rounds must be 1..{len(ROUNDS)}")
+        raise ValueError(f"jumlah putaran data harus 1 sampai {len(ROUNDS)}")
     chosen = ROUNDS[:1] + (ROUNDS[len(ROUNDS) - count + 1 :] if count > 1 else [])
     rounds = []
     for year, ruleset_id, baseline in chosen:
@@ -68,9 +68,11 @@ def national_places(
     ids = np.array(pool.order_by("code").values_list("id", flat=True), dtype=np.int64)
     wanted = min(len(ids), -(-rts // per_kelurahan))
     if wanted == 0:
-        raise ValueError("no kelurahan: load the regions first (nolkumuh regions load all)")
+        raise ValueError("tidak ada kelurahan: muat wilayah dulu (nolkumuh regions load all)")
     chosen = ids[np.sort(gen.choice(len(ids), size=wanted, replace=False))]
     counts = 1 + np.bincount(gen.integers(0, wanted, rts - wanted), minlength=wanted)
+    if counts.max() > RTS_PER_RW * 999:  # RW numbers have three digits at most (bounds table)
+        raise ValueError("RT terlalu banyak untuk kelurahan yang ada (RW paling banyak 999): kurangi --rts")
     return chosen, counts
 
 
