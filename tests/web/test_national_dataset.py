@@ -12,6 +12,7 @@ from nolkumuh.baseline.models import RtRecord, Submission
 from nolkumuh.baseline.national import dataset_national
 from nolkumuh.baseline.scoring import record_values, ruleset_of
 from nolkumuh.baseline.services import rt_record_save
+from nolkumuh.core.models import AuditEntry
 from nolkumuh.exchange.bounds import range_problem
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.services import rt_get_or_create
@@ -73,6 +74,9 @@ def test_the_rts_lie_in_real_kelurahan_of_the_province_and_every_submission_is_a
     submissions = Submission.objects.filter(kelurahan__in=kelurahan)
     assert submissions.count() == len(kelurahan) * 3
     assert set(submissions.values_list("status", flat=True)) == {"approved"}
+    # the data version moves on (cached pages are keyed by the latest audit entry)
+    entry = AuditEntry.objects.latest("id")
+    assert (entry.action, entry.object_type) == ("dataset_national", "dataset")
 
 
 def test_every_record_is_within_the_bounds_and_its_volumes_within_their_denominators(national):

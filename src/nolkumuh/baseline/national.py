@@ -20,6 +20,7 @@ from django.db import transaction
 from nolkumuh.baseline.demo import ROUNDS
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import ruleset_of
+from nolkumuh.core.services import audit_record
 from nolkumuh.exchange.synthetic import as_floats, decimal_texts, header_arrays, volume_arrays
 from nolkumuh.regions.models import Region, Rt
 from nolkumuh.regions.selectors import within
@@ -150,6 +151,22 @@ def _round_records(
     return RtRecord.objects.filter(round=rnd).count() - before
 
 
+@transaction.atomic
+def _approve_all(kelurahan: np.ndarray, data_rounds: list[DataRound]) -> int:
+    """An approved submission for every kelurahan in every round where none exists; how many."""
+    before = Submission.objects.count()
+    Submission.objects.bulk_create(
+        (
+            Submission(kelurahan_id=k, round=rnd, status=Submission.Status.APPROVED)
+            for rnd in data_rounds
+            for k in kelurahan.tolist()
+        ),
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    return Submission.objects.count() - before
+
+
 def dataset_national(
     *,
     seed: int,
@@ -191,18 +208,15 @@ def dataset_national(
         with transaction.atomic():
             result.records += _round_records(rnd, rt_ids, header, np.maximum(0.0, base - pace * k), seed)
         lap(f"data {rnd.year}")
-    with transaction.atomic():
-        before = Submission.objects.count()
-        Submission.objects.bulk_create(
-            (
-                Submission(kelurahan_id=k, round=rnd, status=Submission.Status.APPROVED)
-                for rnd in data_rounds
-                for k in kelurahan.tolist()
-            ),
-            batch_size=BATCH,
-            ignore_conflicts=True,
-        )
-        result.submissions = Submission.objects.count() - before
+    result.submissions = _approve_all(kelurahan, data_rounds)
+    # one audit entry for the whole set: its id is the data version the page cache is keyed by
+    audit_record(
+        user=None,
+        action="dataset_national",
+        object_type="dataset",
+        object_id=seed,
+        summary=f"{result.records} RT records, {result.rts} RTs in {result.kelurahan} kelurahan",
+    )
     lap("submissions")
     # The stored per-region summaries are rebuilt here, once the records are written:
     # summaries_rebuild() from nolkumuh.baseline.summaries (`nolkumuh summaries rebuild`).
