@@ -194,7 +194,9 @@ def test_rulesets_list_and_show():
     assert run("rulesets", "tidak-ada", check_code=2).returncode == 2
 
 
-@pytest.mark.parametrize("command", [[], ["score"], ["rulesets"], ["sample"]])
+@pytest.mark.parametrize(
+    "command", [[], ["score"], ["rulesets"], ["sample"], ["regions", "load"], ["dataset", "national"]]
+)
 def test_help_on_every_command(command):
     result = run(*command, "--help", check_code=0)
     assert "usage: nolkumuh" in result.stdout

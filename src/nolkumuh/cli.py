@@ -172,14 +172,49 @@ def cmd_summaries_rebuild(args: argparse.Namespace) -> int:
 
 def cmd_regions(args: argparse.Namespace) -> int:
     _django()
-    from nolkumuh.regions.services import UnknownProvince, regions_load
+    from nolkumuh.regions.services import UnknownProvince, regions_load, regions_load_all
 
     try:
-        result = regions_load(province_code=args.province)
+        result = regions_load_all() if args.province == "all" else regions_load(province_code=args.province)
     except UnknownProvince:
         print(f"kode provinsi tidak dikenal: {args.province} (contoh: 33 untuk Jawa Tengah)", file=sys.stderr)
         return BAD_INPUT
     print(f"{result.total} wilayah: {result.created} baru, {result.updated} diperbarui")
+    return 0
+
+
+def cmd_dataset(args: argparse.Namespace) -> int:
+    """Generate the national-scale benchmark data set: RTs over the real kelurahan codes of every
+    province (or one), scored records for several data rounds, every kelurahan's data approved.
+    Reproducible by seed; a second run with the same seed adds nothing. Not for a real server's
+    database: the data is invented (docs/benchmarks.md)."""
+    _django()
+    from nolkumuh.baseline.national import dataset_national
+    from nolkumuh.regions.services import UnknownProvince
+
+    if args.rts < 1 or args.per_kelurahan < 1:
+        print("--rts dan --per-kelurahan harus paling sedikit 1", file=sys.stderr)
+        return BAD_INPUT
+    try:
+        result = dataset_national(
+            seed=args.seed,
+            rts=args.rts,
+            rounds=args.rounds,
+            province=args.province,
+            per_kelurahan=args.per_kelurahan,
+            report=print,
+        )
+    except UnknownProvince:
+        print(f"kode provinsi tidak dikenal: {args.province} (contoh: 33 untuk Jawa Tengah)", file=sys.stderr)
+        return BAD_INPUT
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return BAD_INPUT
+    total = sum(result.seconds.values())
+    print(
+        f"{result.kelurahan} kelurahan, {result.rts} RT, {result.records} data RT baru, "
+        f"{result.submissions} pengajuan baru (disetujui) dalam {total:.1f} s"
+    )
     return 0
 
 
@@ -510,9 +545,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     regions = commands.add_parser("regions", help="load Kemendagri regions", description="Load regions.")
     regions_commands = regions.add_subparsers(dest="regions_command", required=True, metavar="COMMAND")
-    load = regions_commands.add_parser("load", help="load one province (e.g. 33 Jawa Tengah)")
-    load.add_argument("province", help="province code, e.g. 33")
+    load = regions_commands.add_parser(
+        "load",
+        help="load one province (e.g. 33 Jawa Tengah) or all",
+        description="Load one province, or with 'all' the whole country (38 provinces, about 91,600 "
+        "regions, each province in its own transaction). Running it again changes nothing.",
+    )
+    load.add_argument("province", help="province code, e.g. 33, or all for every province")
     load.set_defaults(handler=cmd_regions)
+
+    dataset = commands.add_parser(
+        "dataset", help="generated data sets for benchmarks", description="Generated data sets."
+    )
+    dataset_commands = dataset.add_subparsers(dest="dataset_command", required=True, metavar="COMMAND")
+    national = dataset_commands.add_parser(
+        "national",
+        help="RTs and scored records over every province's real kelurahan (benchmarks)",
+        description=cmd_dataset.__doc__,
+    )
+    national.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    national.add_argument("--rts", type=int, default=300_000, help="RTs in all (default 300000)")
+    national.add_argument(
+        "--rounds", type=int, default=5, help="data rounds: 2017 and the latest years (default 5, at most 7)"
+    )
+    national.add_argument("--province", help="one province only, e.g. 33 (small sets for tests)")
+    national.add_argument(
+        "--per-kelurahan", type=int, default=27, help="RTs per kelurahan on average (default 27)"
+    )
+    national.set_defaults(handler=cmd_dataset)
 
     geo = commands.add_parser(
         "geo", help="boundaries from GIS files", description="Boundaries from GIS files."

@@ -10,6 +10,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from nolkumuh.scoring.criteria import catalogue
 from nolkumuh.scoring.rulesets import Ruleset
 
@@ -97,3 +99,58 @@ def generate_rows(
                 row.update({f"v_{key}": value for key, value in volumes.items()})
                 rows.append(row)
     return rows
+
+
+# Whole-number generation for large data sets (numpy, vectorized): the decimal header fields
+# (luas, panjang_jalan, panjang_drainase) and the volumes measured against them are held in
+# hundredths, so that every value has an exact two-decimal text and ``hundredths / 100`` is the
+# same float as parsing that text.
+HUNDREDTHS = 100
+
+
+def decimal_fields() -> frozenset[str]:
+    """The header fields whose values (and the volumes measured against them) are decimals."""
+    return frozenset(key for key, field in catalogue().header.items() if not field.integer)
+
+
+def header_arrays(gen: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+    """``n`` RT headers with the ranges of :func:`rt_header`; decimal fields in hundredths."""
+    buildings = gen.integers(20, 161, n)
+    households = np.floor(buildings * gen.uniform(1.0, 1.4, n)).astype(np.int64)
+    road_tenths = gen.integers(1200, 14001, n)
+    drains_tenths = np.rint(road_tenths * gen.uniform(0.0, 1.8, n)).astype(np.int64)
+    return {
+        "luas": gen.integers(40, 651, n),
+        "jumlah_bangunan": buildings,
+        "jumlah_penduduk": np.floor(households * gen.uniform(3.2, 4.4, n)).astype(np.int64),
+        "jumlah_kk": households,
+        "panjang_jalan": road_tenths * 10,
+        "panjang_drainase": np.where(gen.random(n) > 0.05, drains_tenths * 10, 0),
+    }
+
+
+def volume_arrays(
+    gen: np.random.Generator, header: dict[str, np.ndarray], ruleset: Ruleset, severity: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Deficient volumes as in :func:`rt_volumes` (a share around each RT's severity of each
+    criterion's denominator, never above it), in the denominator's whole units or hundredths."""
+    volumes = {}
+    for item in ruleset.criteria:
+        denominator = header[item.denominator]
+        share = np.clip(gen.normal(severity, 0.22), 0.0, 1.0)
+        volumes[item.key] = np.minimum(np.rint(denominator * share).astype(np.int64), denominator)
+    return volumes
+
+
+def as_floats(columns: dict[str, np.ndarray], ruleset: Ruleset) -> dict[str, np.ndarray]:
+    """The engine's float columns of whole-number header and volume arrays."""
+    decimal = decimal_fields()
+    scaled = {key for key in columns if key in decimal}
+    scaled |= {c.key for c in ruleset.criteria if c.denominator in decimal and c.key in columns}
+    return {k: v / HUNDREDTHS if k in scaled else v.astype(np.float64) for k, v in columns.items()}
+
+
+def decimal_texts(values: np.ndarray) -> list[str]:
+    """Decimal text of float values ('12.5', '3', '0.07'): the shortest text that reads back
+    as the same float."""
+    return [repr(v).removesuffix(".0") for v in values.tolist()]

