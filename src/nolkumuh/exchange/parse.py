@@ -52,6 +52,11 @@ def cell_text(cell: Any) -> str:
     return str(cell).strip()
 
 
+def cell_texts(cells: list[Any]) -> list[str]:
+    """:func:`cell_text` of every cell of a column."""
+    return [c.strip() if type(c) is str else cell_text(c) for c in cells]
+
+
 def _parse_one(cell: Any, decimal_comma: bool) -> tuple[float | None, Problem | None]:
     """A number, or the problem explaining why the cell is not one.
 
@@ -82,16 +87,21 @@ def _parse_one(cell: Any, decimal_comma: bool) -> tuple[float | None, Problem | 
 
 
 def parse_numbers(
-    cells: list[Any], *, integer: bool, decimal_comma: bool, column: str, rows: list[int]
+    cells: list[Any] | np.ndarray, *, integer: bool, decimal_comma: bool, column: str, rows: list[int]
 ) -> tuple[np.ndarray, list[Issue]]:
     """Parse one column of numbers; bad cells become NaN and an issue each."""
     issues: list[Issue] = []
     try:
-        if any(isinstance(c, bool) for c in cells) or any(isinstance(c, str) for c in cells):
+        if isinstance(cells, np.ndarray):  # a column of numbers read as one array
+            values = cells.astype(np.float64)
+            if not np.isfinite(values).all():
+                raise ValueError
+        elif any(isinstance(c, bool) for c in cells) or any(isinstance(c, str) for c in cells):
             raise ValueError  # text goes through the explicit parser, never numpy's own
-        values = np.array(cells, dtype=np.float64)
-        if not np.isfinite(values).all():
-            raise ValueError
+        else:
+            values = np.array(cells, dtype=np.float64)
+            if not np.isfinite(values).all():
+                raise ValueError
     except (ValueError, TypeError):
         values = np.empty(len(cells), dtype=np.float64)
         for i, cell in enumerate(cells):
@@ -134,8 +144,8 @@ def _choose_ruleset(sheet: RawSheet, option: str | None) -> tuple[Ruleset, bool,
         return ruleset or load_ruleset(DEFAULT_RULESET), option is not None, issues
     column = sheet.names[position]
     expected = ruleset.id if ruleset else None
-    for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
-        value = cell_text(row[position])
+    for cell, number in zip(sheet.cells(position), sheet.row_numbers, strict=True):
+        value = cell_text(cell)
         if not value:
             continue
         if expected is None:
@@ -156,16 +166,16 @@ def parse_sheet(
     ruleset, stated, issues = _choose_ruleset(sheet, ruleset_option)
     columns, column_issues = resolve_columns(sheet.names, ruleset, codes_allowed=stated)
     issues += column_issues
-    if not sheet.rows:
+    if not sheet.row_numbers:
         issues.append(Issue("no_data_rows"))
     rows = sheet.row_numbers
-    n = len(sheet.rows)
+    n = len(rows)
     numbers: dict[int, np.ndarray] = {}
 
     def numeric(canonical: str, position: int | None, integer: bool) -> np.ndarray:
         if position is None:
             return np.zeros(n)
-        cells = [row[position] for row in sheet.rows]
+        cells = sheet.column(position)
         column = sheet.names[position]
         values, found = parse_numbers(
             cells, integer=integer, decimal_comma=decimal_comma, column=column, rows=rows
@@ -185,9 +195,7 @@ def parse_sheet(
     if "tahun" in columns.known:
         issues += bound_issues(years, name="year", column=columns.shown("tahun"), rows=rows, code="bad_year")
     text = {
-        name: [cell_text(row[columns.known[name]]) for row in sheet.rows]
-        for name in TEXT_COLUMNS
-        if name in columns.known
+        name: cell_texts(sheet.cells(columns.known[name])) for name in TEXT_COLUMNS if name in columns.known
     }
     issues.extend(_text_issues(text, columns, rows))
     table = RtTable(table_columns)
