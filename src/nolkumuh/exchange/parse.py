@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,7 +18,7 @@ from nolkumuh.scoring.criteria import HEADER_FIELDS, catalogue
 from nolkumuh.scoring.issues import InvalidInput, Issue
 from nolkumuh.scoring.labels import field_words
 from nolkumuh.scoring.rulesets import DEFAULT_RULESET, Ruleset, load_ruleset
-from nolkumuh.scoring.table import RtTable
+from nolkumuh.scoring.table import Groups, RtTable
 from nolkumuh.scoring.validate import validate_table
 
 KODE_KELURAHAN = re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$")
@@ -216,22 +217,37 @@ def parse_sheet(
     )
 
 
+def _flagged(values: list[str], check: Callable[[str], Any]) -> list[tuple[int, Any]]:
+    """(row index, finding) where ``check`` finds something; checked once per distinct value."""
+    found = {value: check(value) for value in set(values)}
+    if not any(f is not None for f in found.values()):
+        return []
+    return [(i, found[v]) for i, v in enumerate(values) if found[v] is not None]
+
+
+def _rw_rt_problem(value: str) -> Problem | None:
+    return Problem("missing_value") if not value else digits_problem("rw_rt", value)
+
+
 def _text_issues(text: dict[str, list[str]], columns: ColumnMap, rows: list[int]) -> list[Issue]:
     issues = []
     for name in ("rw", "rt"):
-        for i, value in enumerate(text.get(name, [])):
-            if not value:
+        for i, problem in _flagged(text.get(name, []), _rw_rt_problem):
+            if problem.code == "missing_value":
                 issues.append(Issue("missing_value", rows[i], columns.shown(name)))
-            elif (problem := digits_problem("rw_rt", value)) is not None:
-                shown = value[:NUMBER_TEXT_SHOWN]
+            else:
+                shown = text[name][i][:NUMBER_TEXT_SHOWN]
                 issues.append(Issue(problem.code, rows[i], columns.shown(name), shown, problem.params))
     for name in (*NAME_COLUMNS, "kawasan"):
         limit = bound(column_bound(name) or "name").max_length or 0
-        for i, value in enumerate(text.get(name, [])):
-            if len(value) > limit:
-                shown = value[:NUMBER_TEXT_SHOWN] + "…"
-                issues.append(Issue("too_long", rows[i], columns.shown(name), shown, {"limit": limit}))
+        for i, _ in _flagged(text.get(name, []), lambda v, limit=limit: True if len(v) > limit else None):
+            shown = text[name][i][:NUMBER_TEXT_SHOWN] + "…"
+            issues.append(Issue("too_long", rows[i], columns.shown(name), shown, {"limit": limit}))
     codes = text.get("kode_kelurahan")
+    if codes is not None and all(codes):
+        for i, _ in _flagged(codes, lambda c: None if KODE_KELURAHAN.match(c) else True):
+            issues.append(Issue("bad_kode_kelurahan", rows[i], columns.shown("kode_kelurahan"), codes[i]))
+        return issues  # every row has a code
     for i in range(len(rows)):
         code = codes[i] if codes else ""
         if code:
@@ -268,17 +284,29 @@ def _rt_number(value: str) -> str:
 
 
 def _duplicate_rts(years: np.ndarray, text: dict[str, list[str]], rows: list[int]) -> list[Issue]:
-    seen: dict[tuple[Any, ...], int] = {}
-    issues = []
+    """A second row for the same year, place, RW and RT (numbers compared without leading zeros)."""
     if "rw" not in text or "rt" not in text:
-        return issues
-    for i in range(len(rows)):
-        key = (years[i], location_key(text, i), _rt_number(text["rw"][i]), _rt_number(text["rt"][i]))
-        if key in seen:
-            issues.append(Issue("duplicate_rt", rows[i], None, None, {"other": seen[key]}))
-        else:
-            seen[key] = rows[i]
-    return issues
+        return []
+    codes = text.get("kode_kelurahan")
+    if codes and all(codes):
+        places = _ids(codes)
+    else:
+        places = _ids([location_key(text, i) for i in range(len(rows))])
+    numbers = {v: _rt_number(v) for v in {*text["rw"], *text["rt"]}}
+    rw = _ids([numbers[v] for v in text["rw"]])
+    rt = _ids([numbers[v] for v in text["rt"]])
+    known = np.isfinite(years)  # a year that failed its checks matches no other row
+    year = np.where(known, years, 0).astype(np.int64)
+    groups = Groups.of_columns(year, places, rw, rt)
+    first = groups.first_rows()[groups.codes]
+    again = np.flatnonzero((first != np.arange(len(rows))) & known & known[first])
+    return [Issue("duplicate_rt", rows[i], None, None, {"other": rows[first[i]]}) for i in again.tolist()]
+
+
+def _ids(values: list[Any]) -> np.ndarray:
+    """Each value's number in order of first appearance."""
+    numbering: dict[Any, int] = {}
+    return np.fromiter((numbering.setdefault(v, len(numbering)) for v in values), np.int64, len(values))
 
 
 def _worded(issue: Issue, ruleset: Ruleset) -> Issue:
