@@ -32,9 +32,7 @@ _RENAMED = re.compile(r"^(.*)_[0-9]+$")  # fastexcel's name for a repeated heade
 
 def _header(data: fastexcel.ExcelSheet) -> list[str] | None:
     """The header row's names as the cell reader gives them, or None where they could differ."""
-    names = [
-        "" if c.column_name_from == "generated" else c.name.strip() for c in data.available_columns()
-    ]
+    names = ["" if c.column_name_from == "generated" else c.name.strip() for c in data.available_columns()]
     if not is_header_row(names) or any(_NOT_TEXT.match(n) for n in names if n):
         return None
     given = set(names)

@@ -288,10 +288,8 @@ def _duplicate_rts(years: np.ndarray, text: dict[str, list[str]], rows: list[int
     if "rw" not in text or "rt" not in text:
         return []
     codes = text.get("kode_kelurahan")
-    if codes and all(codes):
-        places = _ids(codes)
-    else:
-        places = _ids([location_key(text, i) for i in range(len(rows))])
+    every_code = bool(codes) and all(codes)
+    places = _ids(codes if every_code else [location_key(text, i) for i in range(len(rows))])
     numbers = {v: _rt_number(v) for v in {*text["rw"], *text["rt"]}}
     rw = _ids([numbers[v] for v in text["rw"]])
     rt = _ids([numbers[v] for v in text["rt"]])

@@ -85,6 +85,7 @@ class RawSheet:
             return [int(v) if v.is_integer() else v for v in column.tolist()]
         return column
 
+
 def normalize_name(name: object) -> str:
     """Column names are matched case-insensitively; spaces and hyphens count as underscores."""
     return str(name).strip().lower().replace(" ", "_").replace("-", "_")

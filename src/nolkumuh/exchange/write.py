@@ -65,13 +65,15 @@ def format_hundredths(value: int) -> str:
 
 # Every percentage 0.00 .. 100.00 as text, looked up instead of formatted cell by cell.
 _PERCENT_TEXT = np.array([format_hundredths(v) for v in range(10001)], dtype=object)
+_PERCENT_COMMA = np.array([t.replace(".", ",") for t in _PERCENT_TEXT.tolist()], dtype=object)
 
 
-def _hundredths_texts(values: np.ndarray) -> list[str]:
+def _hundredths_texts(values: np.ndarray, decimal_comma: bool = False) -> list[str]:
     values = np.asarray(values)
     if values.size and values.min() >= 0 and values.max() <= 10000:
-        return _PERCENT_TEXT[values].tolist()
-    return [format_hundredths(v) for v in values.tolist()]
+        return (_PERCENT_COMMA if decimal_comma else _PERCENT_TEXT)[values].tolist()
+    texts = [format_hundredths(v) for v in values.tolist()]
+    return [t.replace(".", ",") for t in texts] if decimal_comma else texts
 
 
 def _raw_text(cell: Any, decimal_comma: bool = False) -> str:
@@ -83,23 +85,74 @@ def _raw_text(cell: Any, decimal_comma: bool = False) -> str:
     return str(cell)
 
 
+def _number_texts(
+    values: np.ndarray, *, whole_as_int: bool = False, decimal_comma: bool = False
+) -> list[str]:
+    """:func:`format_number` of every value (``whole_as_int``: whole numbers as int text, as a cell
+    read as a number is written back), formatted once per distinct value: a column of counts,
+    areas or scores repeats its values many times over."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return []
+    if np.signbit(values[values == 0]).any():  # -0.0 and 0.0 are one value to np.unique
+        distinct, inverse = values, np.arange(values.size)
+    else:
+        distinct, inverse = np.unique(values, return_inverse=True)
+    texts = np.array(
+        [
+            str(int(v)) if whole_as_int and v.is_integer() else format(v, ".15g") if v - v == 0 else ""
+            for v in distinct.tolist()
+        ],
+        dtype=object,
+    )
+    if decimal_comma:
+        texts = np.array([t.replace(".", ",") for t in texts.tolist()], dtype=object)
+    return texts[inverse.reshape(-1)].tolist()
+
+
 def text_values(column: OutColumn, decimal_comma: bool) -> list[str]:
     """A column's cells as CSV text (decimal comma when asked); input cells as they were written."""
-    if column.raw is not None:
-        return [c if type(c) is str else _raw_text(c, decimal_comma) for c in column.raw]
+    raw = column.raw if column.raw is not None else column.values if column.kind == "raw" else None
+    if isinstance(raw, np.ndarray):  # numbers read by columns (exchange.columnar)
+        return _number_texts(raw, whole_as_int=True, decimal_comma=decimal_comma)
+    if raw is not None:
+        return [c if type(c) is str else _raw_text(c, decimal_comma) for c in raw]
     if column.kind == "hundredths":
-        texts = _hundredths_texts(column.values)
-    elif column.kind == "int":
-        texts = [str(int(v)) if v == v else "" for v in np.asarray(column.values).tolist()]
-    elif column.kind == "number":
-        texts = [format_number(v) for v in np.asarray(column.values).tolist()]
-    elif column.kind == "raw":
-        return [c if type(c) is str else _raw_text(c, decimal_comma) for c in column.values]
-    else:
-        return [str(v) for v in column.values]
-    if decimal_comma:
-        return [t.replace(".", ",") for t in texts]
-    return texts
+        return _hundredths_texts(column.values, decimal_comma)
+    if column.kind == "int":  # int() of each value, as the cells were written before
+        values = np.trunc(np.asarray(column.values, dtype=np.float64))
+        return _number_texts(values, whole_as_int=True, decimal_comma=decimal_comma)
+    if column.kind == "number":
+        return _number_texts(column.values, decimal_comma=decimal_comma)
+    return [str(v) for v in column.values]
+
+
+def _csv_field(text: str, delimiter: str) -> str:
+    """A cell as the csv module writes it (minimal quoting), after :func:`guard_cell`."""
+    text = guard_cell(text)
+    if delimiter in text or any(c in text for c in _QUOTED):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+_QUOTED = ('"', "\r", "\n")
+_ROWS_PER_WRITE = 20_000
+
+
+def _numbers_only(column: OutColumn) -> bool:
+    """Whether the column's text is numbers written by this module, which need neither a formula
+    guard (a negative number stays a number) nor quotes (the decimal comma goes with ';')."""
+    if column.raw is not None:
+        return isinstance(column.raw, np.ndarray)
+    return column.kind in ("int", "number", "hundredths")
+
+
+def _fields(texts: list[str], delimiter: str) -> list[str]:
+    """:func:`_csv_field` of every text, once per distinct text."""
+    fields = {t: _csv_field(t, delimiter) for t in set(texts)}
+    if all(fields[t] is t for t in fields):
+        return texts
+    return [fields[t] for t in texts]
 
 
 @contextmanager
@@ -119,11 +172,21 @@ def write_csv(path: Path, table: OutputTable, *, decimal_comma: bool = False) ->
     (what Excel opens directly under an Indonesian locale). Text that a spreadsheet would run as a
     formula is written with a quote in front (see :mod:`nolkumuh.exchange.formula`)."""
     delimiter = ";" if decimal_comma else ","
-    columns = [[guard_cell(text) for text in text_values(c, decimal_comma)] for c in table.columns]
+    columns = [text_values(c, decimal_comma) for c in table.columns]
     with _atomic(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=delimiter)
         writer.writerow([guard_cell(c.name) for c in table.columns])
-        writer.writerows(zip(*columns, strict=True))
+        if len(columns) < 2:  # a lone empty cell is quoted by the csv module: leave it to it
+            writer.writerows([guard_cell(t)] for t in (columns[0] if columns else []))
+            return
+        # the rows joined by columns of ready fields: the csv module's bytes, several times faster
+        fields = [
+            texts if _numbers_only(c) else _fields(texts, delimiter)
+            for c, texts in zip(table.columns, columns, strict=True)
+        ]
+        for start in range(0, len(table), _ROWS_PER_WRITE):
+            part = zip(*(f[start : start + _ROWS_PER_WRITE] for f in fields), strict=True)
+            handle.write("".join([delimiter.join(row) + "\r\n" for row in part]))
 
 
 def _cell_values(column: OutColumn) -> list[Any]:
