@@ -16,6 +16,7 @@ import xlsxwriter
 
 from nolkumuh.exchange.formula import guard_cell
 from nolkumuh.exchange.output import OutColumn, OutputTable
+from nolkumuh.exchange.xlsx_rows import column_cells, insert_rows, writable
 
 # Class colours, the same everywhere in nolkumuh (UX.md): berat red, sedang orange, ringan yellow,
 # tidak kumuh green.
@@ -218,17 +219,9 @@ def write_xlsx(path: Path, table: OutputTable, *, labels: Sequence[str] | None =
         for j, column in enumerate(table.columns):
             sheet.write_string(top, j, column.name, bold)
             sheet.set_column(j, j, max(9, min(28, len(column.name) + 2)), formats.get(column.kind))
-        write_string, write_number = sheet.write_string, sheet.write_number
-        for i, row in enumerate(zip(*columns, strict=True), start=top + 1):
-            for j, value in enumerate(row):
-                kind = type(value)
-                if kind is str:
-                    if value:
-                        write_string(i, j, value)
-                elif kind is int or kind is float:
-                    write_number(i, j, value)
-                elif value is not None:
-                    sheet.write(i, j, value)
+        fast = all(writable(values) for values in columns)
+        if not fast:  # a cell of another kind (a date read from a workbook): cell by cell
+            _write_cells(sheet, columns, top + 1)
         sheet.freeze_panes(top + 1, 0)
         sheet.autofilter(top, 0, top + len(table), len(table.columns) - 1)
         names = [c.name for c in table.columns]
@@ -239,6 +232,27 @@ def write_xlsx(path: Path, table: OutputTable, *, labels: Sequence[str] | None =
                 rule = {"type": "cell", "criteria": "==", "value": f'"{code}"', "format": fmt}
                 sheet.conditional_format(top + 1, j, top + len(table), j, rule)
         book.close()
+        if fast:  # the rows go in by columns (exchange.xlsx_rows): xlsxwriter per cell is slow
+            styles = {"hundredths": f' s="{two.xf_index}"'}
+            cells = [
+                column_cells(values, styles.get(c.kind, ""))
+                for c, values in zip(table.columns, columns, strict=True)
+            ]
+            insert_rows(temporary, cells, first_row=top + 1, last_column=len(table.columns) - 1)
+
+
+def _write_cells(sheet: Any, columns: list[list[Any]], first_row: int) -> None:
+    write_string, write_number = sheet.write_string, sheet.write_number
+    for i, row in enumerate(zip(*columns, strict=True), start=first_row):
+        for j, value in enumerate(row):
+            kind = type(value)
+            if kind is str:
+                if value:
+                    write_string(i, j, value)
+            elif kind is int or kind is float:
+                write_number(i, j, value)
+            elif value is not None:
+                sheet.write(i, j, value)
 
 
 def write_table(
