@@ -196,14 +196,20 @@ def _pick_sheet(workbook: CalamineWorkbook, wanted: str) -> str:
 
 
 def read_xlsx(
-    path: Path, *, progress: Progress = no_progress, sheet: str = "rt", rt_data: bool = True
+    path: Path,
+    *,
+    progress: Progress = no_progress,
+    sheet: str = "rt",
+    rt_data: bool = True,
+    columnar: bool = True,
 ) -> RawSheet:
     """The sheet named ``sheet`` if there is one, otherwise the first sheet. For RT data
-    (``rt_data``) another sheet must show RT columns; other imports check their own columns."""
+    (``rt_data``) another sheet must show RT columns; other imports check their own columns.
+    RT data is read by columns where that gives the same (``columnar``; see exchange.columnar)."""
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         name = _pick_sheet(workbook, sheet)
-        if rt_data:  # RT data by columns where that reads the same (exchange.columnar)
+        if rt_data and columnar:  # RT data by columns where that reads the same (exchange.columnar)
             from nolkumuh.exchange.columnar import read_xlsx_columns  # it builds on this module
 
             columnar = read_xlsx_columns(path, name)

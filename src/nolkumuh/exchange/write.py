@@ -200,10 +200,14 @@ def _cell_values(column: OutColumn) -> list[Any]:
     return list(column.values)
 
 
-def write_xlsx(path: Path, table: OutputTable, *, labels: Sequence[str] | None = None) -> None:
+def write_xlsx(
+    path: Path, table: OutputTable, *, labels: Sequence[str] | None = None, by_cell: bool = False
+) -> None:
     """One sheet (``rt`` or the level's name) with a bold frozen header, filters, 2-decimal
     percentages and class cells coloured by class. ``labels`` (one per column) add a row of words
-    for people above the header row, which the import skips (FORMAT.md: title rows)."""
+    for people above the header row, which the import skips (FORMAT.md: title rows). The rows go
+    in by columns (exchange.xlsx_rows); ``by_cell`` writes them through xlsxwriter cell by cell,
+    the same XML (kept for comparison)."""
     top = 1 if labels else 0  # the header row
     with _atomic(path) as temporary:
         book = workbook(temporary, constant_memory=True, strings_to_numbers=False)
@@ -219,7 +223,7 @@ def write_xlsx(path: Path, table: OutputTable, *, labels: Sequence[str] | None =
         for j, column in enumerate(table.columns):
             sheet.write_string(top, j, column.name, bold)
             sheet.set_column(j, j, max(9, min(28, len(column.name) + 2)), formats.get(column.kind))
-        fast = all(writable(values) for values in columns)
+        fast = not by_cell and all(writable(values) for values in columns)
         if not fast:  # a cell of another kind (a date read from a workbook): cell by cell
             _write_cells(sheet, columns, top + 1)
         sheet.freeze_panes(top + 1, 0)
