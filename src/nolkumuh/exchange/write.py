@@ -16,7 +16,7 @@ import xlsxwriter
 
 from nolkumuh.exchange.formula import guard_cell
 from nolkumuh.exchange.output import OutColumn, OutputTable
-from nolkumuh.exchange.xlsx_rows import column_cells, insert_rows, writable
+from nolkumuh.exchange.xlsx_rows import column_cells, insert_rows, number_cells, writable
 
 # Class colours, the same everywhere in nolkumuh (UX.md): berat red, sedang orange, ringan yellow,
 # tidak kumuh green.
@@ -215,7 +215,7 @@ def write_xlsx(
         bold = book.add_format({"bold": True, "bg_color": "#e8eef5", "border": 1, "text_wrap": True})
         two = book.add_format({"num_format": "0.00"})
         formats = {"hundredths": two}
-        columns = [_cell_values(c) for c in table.columns]
+        columns = [_cell_values(c) if by_cell or c.kind not in _NUMBER_KINDS else [] for c in table.columns]
         if labels:
             words = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#fff2cc"})
             for j, label in enumerate(labels):
@@ -224,6 +224,8 @@ def write_xlsx(
             sheet.write_string(top, j, column.name, bold)
             sheet.set_column(j, j, max(9, min(28, len(column.name) + 2)), formats.get(column.kind))
         fast = not by_cell and all(writable(values) for values in columns)
+        if not fast:
+            columns = [_cell_values(c) for c in table.columns]
         if not fast:  # a cell of another kind (a date read from a workbook): cell by cell
             _write_cells(sheet, columns, top + 1)
         sheet.freeze_panes(top + 1, 0)
@@ -237,12 +239,25 @@ def write_xlsx(
                 sheet.conditional_format(top + 1, j, top + len(table), j, rule)
         book.close()
         if fast:  # the rows go in by columns (exchange.xlsx_rows): xlsxwriter per cell is slow
-            styles = {"hundredths": f' s="{two.xf_index}"'}
             cells = [
-                column_cells(values, styles.get(c.kind, ""))
+                _xml_cells(c, values, f' s="{two.xf_index}"')
                 for c, values in zip(table.columns, columns, strict=True)
             ]
             insert_rows(temporary, cells, first_row=top + 1, last_column=len(table.columns) - 1)
+
+
+def _xml_cells(column: OutColumn, values: list[Any] | np.ndarray, two: str) -> list[str]:
+    """The sheet XML of a column's cells: the values of :func:`_cell_values`, as xlsxwriter writes them."""
+    if column.kind == "hundredths":
+        return number_cells(np.asarray(column.values) / 100, two)
+    if column.kind == "int":
+        return number_cells(column.values, convert=int)
+    if column.kind == "number":
+        return number_cells(column.values, convert=lambda v: round(v, 9))
+    return column_cells(values)
+
+
+_NUMBER_KINDS = ("hundredths", "int", "number")
 
 
 def _write_cells(sheet: Any, columns: list[list[Any]], first_row: int) -> None:
