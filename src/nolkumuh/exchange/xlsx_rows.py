@@ -102,23 +102,27 @@ def writable(values: Sequence[Any]) -> bool:
 _WRITABLE = (str, int, float, np.integer, np.floating)
 
 
+# Stands for the row number in a cell's reference until the row is joined; never in cell text,
+# where control characters are escaped (_x0000_).
+_ROW = "\x00"
+
+
+def _with_references(column: list[str], letter: str) -> list[str]:
+    """The cells of a column with their reference (``<c r="B\x00"...``), once per distinct cell."""
+    whole = {end: f'<c r="{letter}{_ROW}"{end}' if end else "" for end in set(column)}
+    return [whole[end] for end in column]
+
+
 def _rows(columns: list[list[str]], first_row: int) -> Iterator[bytes]:
-    letters = [xl_col_to_name(j) for j in range(len(columns))]
+    referenced = [_with_references(c, xl_col_to_name(j)) for j, c in enumerate(columns)]
     n = len(columns[0]) if columns else 0
     for start in range(0, n, _ROWS_PER_PART):
         stop = min(n, start + _ROWS_PER_PART)
-        numbers = [str(first_row + i + 1) for i in range(start, stop)]
-        cells = [
-            [
-                f'<c r="{letter}{r}"{end}' if end else ""
-                for r, end in zip(numbers, column[start:], strict=False)
-            ]
-            for letter, column in zip(letters, columns, strict=True)
-        ]
-        rows = [
-            f'<row r="{r}">' + "".join(row) + "</row>"
-            for r, row in zip(numbers, zip(*cells, strict=True), strict=True)
-        ]
+        part = zip(*(column[start:stop] for column in referenced), strict=True)
+        rows = []
+        for number, row in enumerate(part, start=first_row + start + 1):
+            r = str(number)
+            rows.append(f'<row r="{r}">' + "".join(row).replace(_ROW, r) + "</row>")
         yield "".join(rows).encode("utf-8")
 
 
