@@ -72,6 +72,21 @@ class RawSheet:
     def rows(self, rows: list[list[Any]]) -> None:
         self._rows, self._columns = rows, None
 
+    def _identity(self) -> tuple[Any, ...]:
+        cells = [self.cells(j) for j in range(len(self.names))]
+        return (self.names, cells, self.row_numbers, self.kind, self.header_row, self.sheet_name, self.titles)
+
+    def __eq__(self, other: object) -> bool:
+        """The same header, cells (whether held by rows or by columns), row numbers and titles."""
+        if not isinstance(other, RawSheet):
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return f"RawSheet({self.kind}, {len(self.names)} columns, {len(self.row_numbers)} rows)"
+
     def column(self, position: int) -> Column:
         """The cells of one column, or a float array when they are all numbers (columnar reads)."""
         if self._columns is not None:
