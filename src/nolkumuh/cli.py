@@ -22,7 +22,8 @@ from nolkumuh.scoring import DEFAULT_RULESET, InvalidInput, all_rulesets, load_r
 from nolkumuh.scoring.docs import ruleset_markdown
 
 BAD_INPUT = 2
-# Files above this size get a progress bar on stderr (when stderr is a terminal or --progress).
+# Files above this size get a progress bar on stderr (when stderr is a terminal or --progress) while
+# they are read row by row (CSV, and workbooks the columnar reader leaves to the cell reader).
 PROGRESS_BYTES = 2_000_000
 
 

@@ -63,3 +63,28 @@ def test_100_0_100_access_is_100_minus_the_household_percentages():
     result = assess(table_of([row]), load_ruleset(RULESET))
     assert water_access_hundredths(result).tolist() == [9762]
     assert sanitation_access_hundredths(result).tolist() == [8333]
+
+
+def _numbered_by_dict(keys):
+    numbering = {}
+    codes = [numbering.setdefault(k, len(numbering)) for k in keys]
+    return codes, list(numbering)
+
+
+@pytest.mark.parametrize("spread", [50, 10**12])  # a lookup table, and ids too far apart for one
+def test_integer_groups_number_ids_by_first_appearance_like_a_dict(spread):
+    rng = np.random.default_rng(3)
+    ids = rng.integers(-spread, spread, 5_000)
+    groups = Groups.of_integers(ids)
+    codes, keys = _numbered_by_dict(ids.tolist())
+    assert groups.codes.tolist() == codes and groups.keys == keys
+    assert groups.first_rows().tolist() == [ids.tolist().index(k) for k in keys]
+
+
+@pytest.mark.parametrize("spread", [30, 10**9])
+def test_groups_of_several_integer_columns_are_keyed_by_tuples_in_order_of_appearance(spread):
+    rng = np.random.default_rng(4)
+    kelurahan, years = rng.integers(0, spread, 3_000), rng.integers(2019, 2024, 3_000)
+    groups = Groups.of_columns(kelurahan, years)
+    codes, keys = _numbered_by_dict(list(zip(kelurahan.tolist(), years.tolist(), strict=True)))
+    assert groups.codes.tolist() == codes and groups.keys == keys

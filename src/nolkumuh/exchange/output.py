@@ -30,7 +30,7 @@ class OutColumn:
     name: str
     values: Sequence[Any] | np.ndarray
     kind: str
-    raw: list[Any] | None = None  # the cells as read, written back to CSV unchanged
+    raw: list[Any] | np.ndarray | None = None  # the cells as read, written back to CSV unchanged
 
 
 @dataclass
@@ -80,12 +80,12 @@ def rt_output(data: RtInput, assessment: Assessment) -> OutputTable:
         normalized = normalize_name(name)
         if normalized in replaced:
             continue  # an earlier output fed back in: its score columns are computed afresh
-        cells = [row[position] for row in data.sheet.rows]
+        cells = data.sheet.column(position)
         if position in data.numbers:
             kind = "int" if normalized in integer_fields else "number"
             columns.append(OutColumn(name, data.numbers[position], kind, raw=cells))
         else:
-            columns.append(OutColumn(name, cells, "raw"))
+            columns.append(OutColumn(name, data.sheet.cells(position), "raw"))
     return OutputTable(columns + generated, sheet_name="rt")
 
 

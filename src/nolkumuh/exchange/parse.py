@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,7 +18,7 @@ from nolkumuh.scoring.criteria import HEADER_FIELDS, catalogue
 from nolkumuh.scoring.issues import InvalidInput, Issue
 from nolkumuh.scoring.labels import field_words
 from nolkumuh.scoring.rulesets import DEFAULT_RULESET, Ruleset, load_ruleset
-from nolkumuh.scoring.table import RtTable
+from nolkumuh.scoring.table import Groups, RtTable
 from nolkumuh.scoring.validate import validate_table
 
 KODE_KELURAHAN = re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$")
@@ -52,6 +53,11 @@ def cell_text(cell: Any) -> str:
     return str(cell).strip()
 
 
+def cell_texts(cells: list[Any]) -> list[str]:
+    """:func:`cell_text` of every cell of a column."""
+    return [c.strip() if type(c) is str else cell_text(c) for c in cells]
+
+
 def _parse_one(cell: Any, decimal_comma: bool) -> tuple[float | None, Problem | None]:
     """A number, or the problem explaining why the cell is not one.
 
@@ -82,16 +88,21 @@ def _parse_one(cell: Any, decimal_comma: bool) -> tuple[float | None, Problem | 
 
 
 def parse_numbers(
-    cells: list[Any], *, integer: bool, decimal_comma: bool, column: str, rows: list[int]
+    cells: list[Any] | np.ndarray, *, integer: bool, decimal_comma: bool, column: str, rows: list[int]
 ) -> tuple[np.ndarray, list[Issue]]:
     """Parse one column of numbers; bad cells become NaN and an issue each."""
     issues: list[Issue] = []
     try:
-        if any(isinstance(c, bool) for c in cells) or any(isinstance(c, str) for c in cells):
+        if isinstance(cells, np.ndarray):  # a column of numbers read as one array
+            values = cells.astype(np.float64)
+            if not np.isfinite(values).all():
+                raise ValueError
+        elif any(isinstance(c, bool) for c in cells) or any(isinstance(c, str) for c in cells):
             raise ValueError  # text goes through the explicit parser, never numpy's own
-        values = np.array(cells, dtype=np.float64)
-        if not np.isfinite(values).all():
-            raise ValueError
+        else:
+            values = np.array(cells, dtype=np.float64)
+            if not np.isfinite(values).all():
+                raise ValueError
     except (ValueError, TypeError):
         values = np.empty(len(cells), dtype=np.float64)
         for i, cell in enumerate(cells):
@@ -134,8 +145,8 @@ def _choose_ruleset(sheet: RawSheet, option: str | None) -> tuple[Ruleset, bool,
         return ruleset or load_ruleset(DEFAULT_RULESET), option is not None, issues
     column = sheet.names[position]
     expected = ruleset.id if ruleset else None
-    for row, number in zip(sheet.rows, sheet.row_numbers, strict=True):
-        value = cell_text(row[position])
+    for cell, number in zip(sheet.cells(position), sheet.row_numbers, strict=True):
+        value = cell_text(cell)
         if not value:
             continue
         if expected is None:
@@ -156,16 +167,16 @@ def parse_sheet(
     ruleset, stated, issues = _choose_ruleset(sheet, ruleset_option)
     columns, column_issues = resolve_columns(sheet.names, ruleset, codes_allowed=stated)
     issues += column_issues
-    if not sheet.rows:
+    if not sheet.row_numbers:
         issues.append(Issue("no_data_rows"))
     rows = sheet.row_numbers
-    n = len(sheet.rows)
+    n = len(rows)
     numbers: dict[int, np.ndarray] = {}
 
     def numeric(canonical: str, position: int | None, integer: bool) -> np.ndarray:
         if position is None:
             return np.zeros(n)
-        cells = [row[position] for row in sheet.rows]
+        cells = sheet.column(position)
         column = sheet.names[position]
         values, found = parse_numbers(
             cells, integer=integer, decimal_comma=decimal_comma, column=column, rows=rows
@@ -185,9 +196,7 @@ def parse_sheet(
     if "tahun" in columns.known:
         issues += bound_issues(years, name="year", column=columns.shown("tahun"), rows=rows, code="bad_year")
     text = {
-        name: [cell_text(row[columns.known[name]]) for row in sheet.rows]
-        for name in TEXT_COLUMNS
-        if name in columns.known
+        name: cell_texts(sheet.cells(columns.known[name])) for name in TEXT_COLUMNS if name in columns.known
     }
     issues.extend(_text_issues(text, columns, rows))
     table = RtTable(table_columns)
@@ -208,22 +217,37 @@ def parse_sheet(
     )
 
 
+def _flagged(values: list[str], check: Callable[[str], Any]) -> list[tuple[int, Any]]:
+    """(row index, finding) where ``check`` finds something; checked once per distinct value."""
+    found = {value: check(value) for value in set(values)}
+    if not any(f is not None for f in found.values()):
+        return []
+    return [(i, found[v]) for i, v in enumerate(values) if found[v] is not None]
+
+
+def _rw_rt_problem(value: str) -> Problem | None:
+    return Problem("missing_value") if not value else digits_problem("rw_rt", value)
+
+
 def _text_issues(text: dict[str, list[str]], columns: ColumnMap, rows: list[int]) -> list[Issue]:
     issues = []
     for name in ("rw", "rt"):
-        for i, value in enumerate(text.get(name, [])):
-            if not value:
+        for i, problem in _flagged(text.get(name, []), _rw_rt_problem):
+            if problem.code == "missing_value":
                 issues.append(Issue("missing_value", rows[i], columns.shown(name)))
-            elif (problem := digits_problem("rw_rt", value)) is not None:
-                shown = value[:NUMBER_TEXT_SHOWN]
+            else:
+                shown = text[name][i][:NUMBER_TEXT_SHOWN]
                 issues.append(Issue(problem.code, rows[i], columns.shown(name), shown, problem.params))
     for name in (*NAME_COLUMNS, "kawasan"):
         limit = bound(column_bound(name) or "name").max_length or 0
-        for i, value in enumerate(text.get(name, [])):
-            if len(value) > limit:
-                shown = value[:NUMBER_TEXT_SHOWN] + "…"
-                issues.append(Issue("too_long", rows[i], columns.shown(name), shown, {"limit": limit}))
+        for i, _ in _flagged(text.get(name, []), lambda v, limit=limit: True if len(v) > limit else None):
+            shown = text[name][i][:NUMBER_TEXT_SHOWN] + "…"
+            issues.append(Issue("too_long", rows[i], columns.shown(name), shown, {"limit": limit}))
     codes = text.get("kode_kelurahan")
+    if codes is not None and all(codes):
+        for i, _ in _flagged(codes, lambda c: None if KODE_KELURAHAN.match(c) else True):
+            issues.append(Issue("bad_kode_kelurahan", rows[i], columns.shown("kode_kelurahan"), codes[i]))
+        return issues  # every row has a code
     for i in range(len(rows)):
         code = codes[i] if codes else ""
         if code:
@@ -260,17 +284,27 @@ def _rt_number(value: str) -> str:
 
 
 def _duplicate_rts(years: np.ndarray, text: dict[str, list[str]], rows: list[int]) -> list[Issue]:
-    seen: dict[tuple[Any, ...], int] = {}
-    issues = []
+    """A second row for the same year, place, RW and RT (numbers compared without leading zeros)."""
     if "rw" not in text or "rt" not in text:
-        return issues
-    for i in range(len(rows)):
-        key = (years[i], location_key(text, i), _rt_number(text["rw"][i]), _rt_number(text["rt"][i]))
-        if key in seen:
-            issues.append(Issue("duplicate_rt", rows[i], None, None, {"other": seen[key]}))
-        else:
-            seen[key] = rows[i]
-    return issues
+        return []
+    codes = text.get("kode_kelurahan")
+    every_code = bool(codes) and all(codes)
+    places = _ids(codes if every_code else [location_key(text, i) for i in range(len(rows))])
+    numbers = {v: _rt_number(v) for v in {*text["rw"], *text["rt"]}}
+    rw = _ids([numbers[v] for v in text["rw"]])
+    rt = _ids([numbers[v] for v in text["rt"]])
+    known = np.isfinite(years)  # a year that failed its checks matches no other row
+    year = np.where(known, years, 0).astype(np.int64)
+    groups = Groups.of_columns(year, places, rw, rt)
+    first = groups.first_rows()[groups.codes]
+    again = np.flatnonzero((first != np.arange(len(rows))) & known & known[first])
+    return [Issue("duplicate_rt", rows[i], None, None, {"other": rows[first[i]]}) for i in again.tolist()]
+
+
+def _ids(values: list[Any]) -> np.ndarray:
+    """Each value's number in order of first appearance."""
+    numbering: dict[Any, int] = {}
+    return np.fromiter((numbering.setdefault(v, len(numbering)) for v in values), np.int64, len(values))
 
 
 def _worded(issue: Issue, ruleset: Ruleset) -> Issue:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from python_calamine import CalamineError, CalamineWorkbook
 
 from nolkumuh.exchange.formula import unguard_cell
@@ -30,17 +30,75 @@ def no_progress(rows: Iterable[Any], total: int | None) -> Iterable[Any]:
     return rows
 
 
-@dataclass
-class RawSheet:
-    """The header row's names, the data rows (raw cells) and each data row's spreadsheet number."""
+Column = list[Any] | np.ndarray  # a column's cells, or its numbers when every cell holds one
 
-    names: list[str]
-    rows: list[list[Any]]
-    row_numbers: list[int]
-    kind: str  # "csv" or "xlsx"
-    header_row: int = 1  # spreadsheet number of the header row
-    sheet_name: str = ""  # the XLSX sheet read
-    titles: list[tuple[int, list[Any]]] = field(default_factory=list)  # (number, cells) above the header
+
+class RawSheet:
+    """The header row's names, the data rows (raw cells) and each data row's spreadsheet number.
+
+    Held by rows (as read from CSV, or built by a program) or by columns (a large XLSX read
+    columnar, where a column of numbers is one float array); each view is built from the other
+    when asked for. A number in a cell reads as an int when it is whole (2017.0 is 2017)."""
+
+    def __init__(
+        self,
+        names: list[str],
+        rows: list[list[Any]] | None = None,
+        row_numbers: list[int] | None = None,
+        kind: str = "csv",
+        header_row: int = 1,
+        sheet_name: str = "",
+        titles: list[tuple[int, list[Any]]] | None = None,
+        *,
+        columns: list[Column] | None = None,
+    ) -> None:
+        self.names = names
+        self._rows = rows
+        self._columns = columns
+        self.row_numbers = row_numbers if row_numbers is not None else []
+        self.kind = kind  # "csv" or "xlsx"
+        self.header_row = header_row  # spreadsheet number of the header row
+        self.sheet_name = sheet_name  # the XLSX sheet read
+        self.titles = titles if titles is not None else []  # (number, cells) above the header
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        if self._rows is None:
+            columns = [self.cells(j) for j in range(len(self.names))]
+            self._rows = [list(row) for row in zip(*columns, strict=True)]
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[list[Any]]) -> None:
+        self._rows, self._columns = rows, None
+
+    def _identity(self) -> tuple[Any, ...]:
+        cells = [self.cells(j) for j in range(len(self.names))]
+        return (self.names, cells, self.row_numbers, self.kind, self.header_row, self.sheet_name, self.titles)
+
+    def __eq__(self, other: object) -> bool:
+        """The same header, cells (whether held by rows or by columns), row numbers and titles."""
+        if not isinstance(other, RawSheet):
+            return NotImplemented
+        return self._identity() == other._identity()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return f"RawSheet({self.kind}, {len(self.names)} columns, {len(self.row_numbers)} rows)"
+
+    def column(self, position: int) -> Column:
+        """The cells of one column, or a float array when they are all numbers (columnar reads)."""
+        if self._columns is not None:
+            return self._columns[position]
+        return [row[position] for row in self.rows]
+
+    def cells(self, position: int) -> list[Any]:
+        """The cells of one column as Python values (whole numbers as int)."""
+        column = self.column(position)
+        if isinstance(column, np.ndarray):
+            return [int(v) if v.is_integer() else v for v in column.tolist()]
+        return column
 
 
 def normalize_name(name: object) -> str:
@@ -59,14 +117,14 @@ def _xlsx_cell(cell: Any) -> Any:
     return cell
 
 
-def _is_header(row: list[Any]) -> bool:
+def is_header_row(row: list[Any]) -> bool:
     return {normalize_name(c) for c in row if c is not None} >= _HEADER_MARKERS
 
 
 def _header_index(rows: list[tuple[int, list[Any]]]) -> int:
     """Which of the first non-blank rows is the header: the first holding tahun and rt, with at
     most TITLE_ROWS rows above it; the first row when none does (its missing columns are reported)."""
-    found = next((i for i, (_, row) in enumerate(rows) if _is_header(row)), None)
+    found = next((i for i, (_, row) in enumerate(rows) if is_header_row(row)), None)
     if found is None:
         return 0
     if found > TITLE_ROWS:
@@ -93,7 +151,7 @@ def _collect(
             continue
         if names is None:
             ahead.append((number, row))
-            if rt_data and len(ahead) < _HEADER_SEARCH and not _is_header(row):
+            if rt_data and len(ahead) < _HEADER_SEARCH and not is_header_row(row):
                 continue
             names, header_row, data, numbers, titles = _split_header(ahead, rt_data)
             continue
@@ -153,13 +211,25 @@ def _pick_sheet(workbook: CalamineWorkbook, wanted: str) -> str:
 
 
 def read_xlsx(
-    path: Path, *, progress: Progress = no_progress, sheet: str = "rt", rt_data: bool = True
+    path: Path,
+    *,
+    progress: Progress = no_progress,
+    sheet: str = "rt",
+    rt_data: bool = True,
+    columnar: bool = True,
 ) -> RawSheet:
     """The sheet named ``sheet`` if there is one, otherwise the first sheet. For RT data
-    (``rt_data``) another sheet must show RT columns; other imports check their own columns."""
+    (``rt_data``) another sheet must show RT columns; other imports check their own columns.
+    RT data is read by columns where that gives the same (``columnar``; see exchange.columnar)."""
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         name = _pick_sheet(workbook, sheet)
+        if rt_data and columnar:  # RT data by columns where that reads the same (exchange.columnar)
+            from nolkumuh.exchange.columnar import read_xlsx_columns  # it builds on this module
+
+            columnar = read_xlsx_columns(path, name)
+            if columnar is not None:
+                return columnar
         sheet = workbook.get_sheet_by_name(name)
         rows: Iterator[list[Any]] = ([_xlsx_cell(c) for c in row] for row in sheet.iter_rows())
         raw = _collect(progress(rows, sheet.height), "xlsx", rt_data=rt_data)

@@ -8,6 +8,7 @@ handled volumes knows how to give its values exactly too.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -20,6 +21,8 @@ _BASE_TOLERANCE = 1e-12
 # Exact values are first tried as integers in millionths (values with up to 6 decimals).
 SCALE = 1_000_000
 _SCALED_LIMIT = 2.0**62
+# Integer ids spanning up to this many values are grouped through a lookup table (8 bytes each).
+DENSE_SPAN = 1 << 22
 
 
 class ExactSource(Protocol):
@@ -158,9 +161,61 @@ class Groups:
 
     @classmethod
     def of_integers(cls, values: np.ndarray) -> Groups:
-        """Fast grouping of integer ids (for example kelurahan ids), in order of first appearance."""
+        """Fast grouping of integer ids (for example kelurahan ids), in order of first appearance.
+
+        Without a sort when the ids span at most :data:`DENSE_SPAN` values (or four times the row
+        count): they are numbered through a lookup table indexed by the id. Wider ids are sorted."""
+        values = np.asarray(values)
+        if values.size == 0:
+            return cls(codes=np.zeros(0, dtype=np.int64), keys=[])
+        low, high = int(values.min()), int(values.max())
+        span = high - low + 1
+        if span <= max(DENSE_SPAN, 4 * values.size):
+            codes, first = _dense_numbering(values.astype(np.int64) - low)
+            return cls(codes=codes, keys=values[first].tolist())
+        # ids too far apart for a lookup table: numbered through their sorted distinct values
         uniques, first, inverse = np.unique(values, return_index=True, return_inverse=True)
         by_appearance = np.argsort(first, kind="stable")
         rank = np.empty_like(by_appearance)
         rank[by_appearance] = np.arange(len(by_appearance))
         return cls(codes=rank[inverse], keys=[int(u) for u in uniques[by_appearance]])
+
+    @classmethod
+    def of_columns(cls, *columns: np.ndarray) -> Groups:
+        """Grouping by several integer columns at once (kelurahan and year), keys as tuples in order
+        of first appearance; the columns are combined into one dense id when their spans allow."""
+        arrays = [np.asarray(c).astype(np.int64) for c in columns]
+        n = len(arrays[0]) if arrays else 0
+        if n == 0:
+            return cls(codes=np.zeros(0, dtype=np.int64), keys=[])
+        lows = [int(a.min()) for a in arrays]
+        spans = [int(a.max()) - low + 1 for a, low in zip(arrays, lows, strict=True)]
+        if math.prod(spans) > max(DENSE_SPAN, 4 * n):
+            return cls.of(list(zip(*(a.tolist() for a in arrays), strict=True)))
+        combined = np.zeros(n, dtype=np.int64)
+        for a, low, span in zip(arrays, lows, spans, strict=True):
+            combined = combined * span + (a - low)
+        codes, first = _dense_numbering(combined)
+        keys: list[Hashable] = list(zip(*(a[first].tolist() for a in arrays), strict=True))
+        return cls(codes=codes, keys=keys)
+
+    def first_rows(self) -> np.ndarray:
+        """The first row of each group, in group order."""
+        first = np.full(len(self.keys), len(self.codes), dtype=np.int64)
+        np.minimum.at(first, self.codes, np.arange(len(self.codes), dtype=np.int64))
+        return first
+
+
+def _dense_numbering(offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group numbers of ids ``offsets`` (0 .. span-1) by first appearance, and each group's first
+    row, through a lookup table of the span: no sort."""
+    n = offsets.size
+    span = int(offsets.max()) + 1
+    first = np.full(span, n, dtype=np.int64)
+    np.minimum.at(first, offsets, np.arange(n, dtype=np.int64))
+    starts = np.zeros(n, dtype=bool)
+    starts[first[first < n]] = True
+    rows = np.flatnonzero(starts)  # the first row of each group, in row order
+    number = np.empty(span, dtype=np.int64)
+    number[offsets[rows]] = np.arange(rows.size, dtype=np.int64)
+    return number[offsets], rows
