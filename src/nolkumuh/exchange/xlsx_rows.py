@@ -3,7 +3,7 @@
 xlsxwriter writes everything around the data (formats, column widths, the header, frozen panes,
 filters, class colours); calling it once per cell for 200,000 rows x 75 columns took 90 s. Here
 each column's cells are formatted once per distinct value and the rows are joined as text, then put
-into the sheet xlsxwriter wrote (docs/adr/0011-files-at-the-speed-of-the-disk.md). A cell is
+into the sheet xlsxwriter wrote (docs/adr/0012-files-at-the-speed-of-the-disk.md). A cell is
 written as xlsxwriter writes it (the same number text, inline strings with the same escapes), so
 the workbook reads back to the same values.
 """
