@@ -9,15 +9,16 @@ The entries are those the one-at-a-time services write (``regions.services.rt_ge
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.services import record_snapshot
+from nolkumuh.core.batch import FieldChecks
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.core.services import audit_change
-from nolkumuh.exchange.bounds import padded
+from nolkumuh.exchange.bounds import padded, rt_name
 from nolkumuh.regions.models import Kawasan, Region, Rt
 from nolkumuh.regions.services import kawasan_get_or_create
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue
@@ -112,18 +113,42 @@ def kawasan_for_rows(*, user: AbstractBaseUser, rows: Sequence[PlannedRow]) -> d
     return chosen
 
 
+class StoredRt(NamedTuple):
+    """An RT as the import reads it (plain values: no model object per row)."""
+
+    pk: int
+    rw: str
+    rt: str
+    kawasan_id: int | None
+    kawasan_name: str | None
+
+
+def stored_rts(kelurahan: Iterable[Region]) -> dict[Key, StoredRt]:
+    """The RTs of these kelurahan by key (kelurahan id, RW key, RT key)."""
+    rows = Rt.objects.filter(kelurahan__in=kelurahan).values_list(
+        "kelurahan_id", "rw_key", "rt_key", "pk", "rw", "rt", "kawasan_id", "kawasan__name"
+    )
+    return {(k, rw_key, rt_key): StoredRt(*rest) for k, rw_key, rt_key, *rest in rows}
+
+
 def rts_for_rows(
-    *, user: AbstractBaseUser, rows: Sequence[PlannedRow], rts: dict[Key, Rt], kawasan: dict[int, Kawasan]
-) -> tuple[dict[Key, Rt], list[AuditEntry]]:
-    """Every row's RT: the stored one (moved into the kawasan the row names, if another) or a new
-    one (numbers checked against the bounds table and zero-padded, as ``rt_get_or_create`` does).
-    Returns the RTs by key and the audit entries of the RTs created and moved, in row order."""
+    *,
+    user: AbstractBaseUser,
+    rows: Sequence[PlannedRow],
+    rts: dict[Key, StoredRt],
+    kawasan: dict[int, Kawasan],
+) -> tuple[dict[Key, int], list[AuditEntry]]:
+    """Every row's RT id: the stored RT (moved into the kawasan the row names, if another) or a
+    new one (numbers checked against the bounds table and zero-padded, as ``rt_get_or_create``
+    does). Returns the ids by key and the audit entries of the RTs created and moved."""
     new: list[Rt] = []
-    moved: list[tuple[Rt, dict[str, str]]] = []
+    moved: dict[int, list[StoredRt]] = {}
+    checks = FieldChecks(Rt, exclude=["kelurahan", "kawasan"])  # both exist: read above
+    ids: dict[Key, int] = {}
     for row in rows:
-        rt = rts.get(row.key)
+        stored = rts.get(row.key)
         chosen = kawasan.get(row.index)
-        if rt is None:
+        if stored is None:
             _kelurahan_id, rw_key, rt_key = row.key
             rt = Rt(
                 kelurahan=row.kelurahan,
@@ -133,15 +158,19 @@ def rts_for_rows(
                 rt=padded("rw_rt", row.rt),
                 kawasan=chosen,
             )
-            # the kelurahan and kawasan exist (read above); the unique RT key is the database's
-            rt.full_clean(exclude=["kelurahan", "kawasan"], validate_unique=False, validate_constraints=False)
+            checks.clean(rt)
             new.append(rt)
-            rts[row.key] = rt
-        elif chosen is not None and rt.kawasan_id != chosen.pk:
-            moved.append((rt, {"kawasan": rt.kawasan.name if rt.kawasan else ""}))
-            rt.kawasan = chosen
+            continue
+        ids[row.key] = stored.pk
+        if chosen is not None and stored.kawasan_id != chosen.pk:
+            moved.setdefault(chosen.pk, []).append(stored)
     Rt.objects.bulk_create(new, batch_size=BATCH)
-    Rt.objects.bulk_update([rt for rt, _ in moved], ["kawasan"], batch_size=BATCH)
+    ids.update({(rt.kelurahan_id, rt.rw_key, rt.rt_key): rt.pk for rt in new})
+    names = {k.pk: k.name for k in kawasan.values()}
+    for kawasan_id, stored_rts_moved in moved.items():
+        pks = [r.pk for r in stored_rts_moved]
+        for start in range(0, len(pks), BATCH):
+            Rt.objects.filter(pk__in=pks[start : start + BATCH]).update(kawasan_id=kawasan_id)
     codes = {row.kelurahan.pk: row.kelurahan.code for row in rows}
     audits = [
         audit_entry(
@@ -156,7 +185,7 @@ def rts_for_rows(
                 "rt": rt.rt,
                 "kawasan": rt.kawasan.name if rt.kawasan else "",
             },
-            summary=str(rt),
+            summary=rt_name(rt.rw, rt.rt),
         )
         for rt in new
     ]
@@ -165,15 +194,15 @@ def rts_for_rows(
             user=user,
             action="update",
             object_type="rt",
-            object_id=rt.pk,
-            before=before,
-            after={"kawasan": rt.kawasan.name},
-            summary=str(rt),
+            object_id=r.pk,
+            before={"kawasan": r.kawasan_name or ""},
+            after={"kawasan": names[kawasan_id]},
+            summary=rt_name(r.rw, r.rt),
         )
-        for rt, before in moved
-        if rt.kawasan is not None
+        for kawasan_id, stored_rts_moved in moved.items()
+        for r in stored_rts_moved
     ]
-    return rts, audits
+    return ids, audits
 
 
 # what an import changes on a stored record

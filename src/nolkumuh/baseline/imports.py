@@ -11,29 +11,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from nolkumuh.accounts.services import Scope, user_scope
 from nolkumuh.baseline.import_writes import (
     BATCH,
     RECORD_FIELDS,
+    StoredRt,
     drafts_lock,
     kawasan_for_rows,
     record_audits,
     rts_for_rows,
+    stored_rts,
 )
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
-from nolkumuh.baseline.scoring import apply_scores, record_values, ruleset_of
+from nolkumuh.baseline.scoring import apply_scores, ruleset_of
 from nolkumuh.baseline.services import record_snapshot
+from nolkumuh.core.batch import FieldChecks, update_rows
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.exchange import RtInput, read_rt_file
 from nolkumuh.exchange.columns import NAME_COLUMNS
-from nolkumuh.regions.models import Kawasan, Region, Rt, number_key
-from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue, RtTable, Ruleset, assess
+from nolkumuh.regions.models import Kawasan, Region, number_key
+from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue, RtTable, assess
 from nolkumuh.scoring.labels import field_words
 
 Key = tuple[int, str, str]  # kelurahan id, RW key, RT key
@@ -97,22 +100,43 @@ def _value_columns(data: RtInput) -> dict[str, list[str]]:
     }
 
 
-def _stored_values(record: RtRecord) -> dict[str, str]:
-    return {k: _canonical(float(v)) for k, v in record_values(record).items()}
+# what the import reads of a stored record: enough to compare it and to snapshot it for the audit
+STORED_FIELDS = ("pk", "rt_id", "volumes", "total", "class_code", *HEADER_FIELDS)
+KEY_FIELDS = ("rt__kelurahan_id", "rt__rw_key", "rt__rt_key")
 
 
-def _stored_rows(round: DataRound, kelurahan: set[Region]) -> dict[Key, dict[str, str]]:
-    """The stored values of the round's records in these kelurahan, by RT key, in the canonical
-    text of :func:`_stored_values` (read as plain rows: no model objects for the comparison)."""
-    fields = ("rt__kelurahan_id", "rt__rw_key", "rt__rt_key", "volumes", *HEADER_FIELDS)
-    rows = RtRecord.objects.filter(round=round, rt__kelurahan__in=kelurahan).values_list(*fields)
-    return {
-        tuple(row[:3]): {
-            **{f: _canonical(float(v)) for f, v in zip(HEADER_FIELDS, row[4:], strict=True)},
-            **{k: _canonical(float(v)) for k, v in row[3].items()},
-        }
-        for row in rows
-    }
+def _stored_records(
+    round: DataRound, kelurahan: set[Region], *, by: str, lock: bool = False
+) -> dict[Any, dict[str, Any]]:
+    """The round's records in these kelurahan as plain rows (no model object per row), by RT key
+    (``by="key"``) or by RT id (``by="rt"``); ``lock`` locks them until the transaction ends."""
+    records = RtRecord.objects.filter(round=round, rt__kelurahan__in=kelurahan)
+    if lock:
+        records = records.select_for_update()
+    if by == "key":
+        rows = records.values_list(*KEY_FIELDS, *STORED_FIELDS)
+        return {tuple(row[:3]): dict(zip(STORED_FIELDS, row[3:], strict=True)) for row in rows}
+    return {row[1]: dict(zip(STORED_FIELDS, row, strict=True)) for row in records.values_list(*STORED_FIELDS)}
+
+
+def _canonical_values(row: dict[str, Any]) -> dict[str, str]:
+    """A stored row's header fields and volumes as canonical text (as the file's are)."""
+    values = {f: _canonical(float(row[f])) for f in HEADER_FIELDS}
+    values.update({k: _canonical(float(v)) for k, v in row["volumes"].items()})
+    return values
+
+
+def _stored_record(round: DataRound, row: dict[str, Any]) -> RtRecord:
+    """An unsaved model object of a stored row, to change and to snapshot for the audit."""
+    return RtRecord(
+        id=row["pk"],
+        round=round,
+        rt_id=row["rt_id"],
+        volumes=row["volumes"],
+        total=row["total"],
+        class_code=row["class_code"],
+        **{f: row[f] for f in HEADER_FIELDS},
+    )
 
 
 def _kelurahan_lookup(data: RtInput) -> tuple[dict[str, Region], dict[tuple[str, ...], Region]]:
@@ -179,13 +203,15 @@ class _FieldCheck:
         ]
 
 
-def _kawasan_issue(scope: Scope, row: PlannedRow, name: str, current: Rt | None, number: int) -> Issue | None:
+def _kawasan_issue(
+    scope: Scope, row: PlannedRow, name: str, current: StoredRt | None, number: int
+) -> Issue | None:
     """Only those who may manage kawasan (korkot, provinsi, admin) create them or move RTs between
     them; others may name the RT's own kawasan, or an existing one for an RT that has none."""
     if not name or scope.may("approve", row.kelurahan.parent.parent):
         return None
-    if current is not None and current.kawasan is not None:
-        if current.kawasan.name.lower() == name.lower():
+    if current is not None and current.kawasan_name is not None:
+        if current.kawasan_name.lower() == name.lower():
             return None
     elif row.kawasan is not None:
         return None
@@ -209,11 +235,8 @@ def import_plan(
     statuses = dict(
         Submission.objects.filter(round=round, kelurahan__in=found).values_list("kelurahan_id", "status")
     )
-    rts = {
-        (r.kelurahan_id, r.rw_key, r.rt_key): r
-        for r in Rt.objects.filter(kelurahan__in=found).select_related("kawasan")
-    }
-    records = _stored_rows(round, found)
+    rts = stored_rts(found)
+    records = {key: _canonical_values(row) for key, row in _stored_records(round, found, by="key").items()}
     columns = _value_columns(data)
     checks = _FieldCheck()
     kawasan = {
@@ -257,13 +280,13 @@ def import_plan(
     return plan
 
 
-def _moves(row: PlannedRow, rts: dict[Key, Rt], name: str) -> bool:
+def _moves(row: PlannedRow, rts: dict[Key, StoredRt], name: str) -> bool:
     """True when the row puts an existing RT into another kawasan."""
     current = rts.get(row.key)
     return (
         bool(name)
         and current is not None
-        and (current.kawasan is None or current.kawasan.name.lower() != name.lower())
+        and (current.kawasan_name is None or current.kawasan_name.lower() != name.lower())
     )
 
 
@@ -293,30 +316,23 @@ def import_apply(*, user: AbstractBaseUser, plan: ImportPlan) -> dict[str, int]:
     if not plan.ok or plan.data is None:
         raise InvalidInput(plan.issues)
     round = plan.round
-    ruleset = ruleset_of(round.ruleset_id)
     kelurahan = {row.kelurahan for row in plan.rows}
     drafts_lock(round=round, kelurahan=kelurahan)
-    rts = {
-        (r.kelurahan_id, r.rw_key, r.rt_key): r
-        for r in Rt.objects.filter(kelurahan__in=kelurahan).select_related("kawasan")
-    }
-    stored = {
-        r.rt_id: r
-        for r in RtRecord.objects.select_for_update().filter(round=round, rt__kelurahan__in=kelurahan)
-    }
+    rts = stored_rts(kelurahan)
+    stored = _stored_records(round, kelurahan, by="rt", lock=True)
     todo, moved = [], []
     for row in plan.rows:
         rt = rts.get(row.key)
         record = stored.get(rt.pk) if rt is not None else None
-        if record is None or _stored_values(record) != row.values:
+        if record is None or _canonical_values(record) != row.values:
             todo.append((row, record))
         elif row.status == "changed":  # same values, another kawasan
             moved.append(row)
     touched = [row for row, _ in todo] + moved
-    rts, audits = rts_for_rows(
+    ids, audits = rts_for_rows(
         user=user, rows=touched, rts=rts, kawasan=kawasan_for_rows(user=user, rows=touched)
     )
-    written = _records_written(user, plan, ruleset, todo, rts)
+    written = _records_written(user, plan, todo, ids)
     audits += record_audits(user=user, round=round, written=written)
     AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
     # the (kelurahan id, round id) of every RT whose record or kawasan the import changed
@@ -330,43 +346,41 @@ def import_apply(*, user: AbstractBaseUser, plan: ImportPlan) -> dict[str, int]:
 def _records_written(
     user: AbstractBaseUser,
     plan: ImportPlan,
-    ruleset: Ruleset,
-    todo: list[tuple[PlannedRow, RtRecord | None]],
-    rts: dict[Key, Rt],
+    todo: list[tuple[PlannedRow, dict[str, Any] | None]],
+    ids: dict[Key, int],
 ) -> list[tuple[RtRecord, dict[str, object] | None]]:
     """The new and changed records, scored in one assessment, checked as every write path checks
     them, and stored in batches; each with its audit snapshot before (None when new)."""
     assert plan.data is not None
+    ruleset = ruleset_of(plan.round.ruleset_id)
     subset = RtTable({k: v[[row.index for row, _ in todo]] for k, v in plan.data.table.columns.items()})
     assessment = assess(subset, ruleset)
     written = []
-    for row, record in todo:
-        before = record_snapshot(record) if record else None
-        record = record or RtRecord(round=plan.round, rt=rts[row.key])
+    for row, stored in todo:
+        record = (
+            _stored_record(plan.round, stored) if stored else RtRecord(round=plan.round, rt_id=ids[row.key])
+        )
+        before = record_snapshot(record) if stored else None
         for name in HEADER_FIELDS:
             setattr(record, name, row.values[name])
         record.volumes = {k: row.values[k] for k in ruleset.keys}
         record.updated_by = user
         written.append((record, before))
     apply_scores([r for r, _ in written], assessment)
-    now = timezone.now()
+    checks = FieldChecks(RtRecord, exclude=["round", "rt", "updated_by"])
     for record, _before in written:
-        _check_before_write(record)
-        record.updated_at = now  # bulk_update does not fill auto_now fields
+        _check_before_write(checks, record)
     RtRecord.objects.bulk_create([r for r, before in written if before is None], batch_size=BATCH)
-    RtRecord.objects.bulk_update(
-        [r for r, before in written if before is not None], RECORD_FIELDS, batch_size=BATCH
-    )
+    update_rows([r for r, before in written if before is not None], RECORD_FIELDS)
     return written
 
 
-def _check_before_write(record: RtRecord) -> None:
-    """The same ``full_clean`` as every other write path (the dry run found these problems already,
-    so this only fires when the data changed between the dry run and the confirmation)."""
+def _check_before_write(checks: FieldChecks, record: RtRecord) -> None:
+    """The same field checks as every other write path's ``full_clean`` (the dry run found these
+    problems already, so this only fires when the data changed between the dry run and the
+    confirmation)."""
     try:
-        record.full_clean(
-            exclude=["round", "rt", "updated_by"], validate_unique=False, validate_constraints=False
-        )
+        checks.clean(record)
     except ValidationError as exc:
         where = record.rt.rw_rt
         raise InvalidInput(
