@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.services import record_snapshot
-from nolkumuh.core.batch import FieldChecks
+from nolkumuh.core.batch import FieldChecks, insert_rows
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.core.services import audit_change
 from nolkumuh.exchange.bounds import padded, rt_name
@@ -26,8 +26,7 @@ from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue
 if TYPE_CHECKING:  # the plan's rows are declared in baseline.imports, which calls this module
     from nolkumuh.baseline.imports import Key, PlannedRow
 
-# rows per INSERT/UPDATE statement: below every backend's limit on parameters, and small enough
-# that bulk_update's CASE WHEN (one branch per row and column) stays cheap on SQLite
+# RT ids per UPDATE statement of RTs moved to a kawasan: below every backend's limit on parameters
 BATCH = 500
 
 
@@ -164,8 +163,12 @@ def rts_for_rows(
         ids[row.key] = stored.pk
         if chosen is not None and stored.kawasan_id != chosen.pk:
             moved.setdefault(chosen.pk, []).append(stored)
-    Rt.objects.bulk_create(new, batch_size=BATCH)
-    ids.update({(rt.kelurahan_id, rt.rw_key, rt.rt_key): rt.pk for rt in new})
+    insert_rows(new)
+    if new:  # the new RTs' ids, read back by their keys
+        fresh = stored_rts({row.kelurahan for row in rows})
+        for rt in new:
+            rt.pk = fresh[(rt.kelurahan_id, rt.rw_key, rt.rt_key)].pk
+            ids[(rt.kelurahan_id, rt.rw_key, rt.rt_key)] = rt.pk
     names = {k.pk: k.name for k in kawasan.values()}
     for kawasan_id, stored_rts_moved in moved.items():
         pks = [r.pk for r in stored_rts_moved]

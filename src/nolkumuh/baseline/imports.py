@@ -19,7 +19,6 @@ from django.db import transaction
 
 from nolkumuh.accounts.services import Scope, user_scope
 from nolkumuh.baseline.import_writes import (
-    BATCH,
     RECORD_FIELDS,
     StoredRt,
     drafts_lock,
@@ -31,8 +30,7 @@ from nolkumuh.baseline.import_writes import (
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import apply_scores, ruleset_of
 from nolkumuh.baseline.services import record_snapshot
-from nolkumuh.core.batch import FieldChecks, update_rows
-from nolkumuh.core.models import AuditEntry
+from nolkumuh.core.batch import FieldChecks, insert_rows, update_rows
 from nolkumuh.exchange import RtInput, read_rt_file
 from nolkumuh.exchange.columns import NAME_COLUMNS
 from nolkumuh.regions.models import Kawasan, Region, number_key
@@ -334,7 +332,7 @@ def import_apply(*, user: AbstractBaseUser, plan: ImportPlan) -> dict[str, int]:
     )
     written = _records_written(user, plan, todo, ids)
     audits += record_audits(user=user, round=round, written=written)
-    AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
+    insert_rows(audits)
     # the (kelurahan id, round id) of every RT whose record or kawasan the import changed
     changed_pairs = {(row.kelurahan.pk, round.pk) for row in touched}  # noqa: F841 (for the hook below)
     # summaries: changed pairs -> lead hooks here
@@ -370,7 +368,15 @@ def _records_written(
     checks = FieldChecks(RtRecord, exclude=["round", "rt", "updated_by"])
     for record, _before in written:
         _check_before_write(checks, record)
-    RtRecord.objects.bulk_create([r for r, before in written if before is None], batch_size=BATCH)
+    new = [r for r, before in written if before is None]
+    insert_rows(new)
+    if new:  # the new records' ids (for their audit entries), read back by RT
+        kelurahan = {row.kelurahan for row, _ in todo}
+        pks = dict(
+            RtRecord.objects.filter(round=plan.round, rt__kelurahan__in=kelurahan).values_list("rt_id", "pk")
+        )
+        for record in new:
+            record.pk = pks[record.rt_id]
     update_rows([r for r, before in written if before is not None], RECORD_FIELDS)
     return written
 

@@ -2,9 +2,11 @@
 
 ``FieldChecks`` runs the checks of ``full_clean(validate_unique=False, validate_constraints=False)``
 (each field's ``clean``: its validators, including the bounds table's) on many objects, running a
-field's checks once per distinct value. ``update_rows`` stores changed fields of many objects in
-one statement run for every row (``executemany``), where Django's ``bulk_update`` builds a
-``CASE WHEN`` expression per row and field, which costs more than the rows themselves.
+field's checks once per distinct value. ``insert_rows`` and ``update_rows`` write many objects
+with one statement run for every row (``executemany``): Django's ``bulk_create`` compiles every
+value into one long statement per batch (on SQLite 999 parameters, about 50 records), and
+``bulk_update`` builds a ``CASE WHEN`` expression per row and field; both cost several times the
+rows themselves (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -82,6 +84,29 @@ def update_rows(objects: Sequence[models.Model], fields: Sequence[str], *, batch
                 sql,
                 [
                     [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in columns] + [obj.pk]
+                    for obj in objects[start : start + batch]
+                ],
+            )
+
+
+def insert_rows(objects: Sequence[models.Model], *, batch: int = 2000) -> None:
+    """Insert new ``objects`` of one model with one INSERT statement run for every object (values
+    prepared by each field as ``save`` prepares them, ``auto_now`` fields filled). The primary keys
+    are not read back: callers that need them read them by the rows' own unique keys."""
+    if not objects:
+        return
+    meta = type(objects[0])._meta
+    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(meta.db_table), ", ".join(quote(f.column) for f in columns), ", ".join(["%s"] * len(columns))
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in columns]
                     for obj in objects[start : start + batch]
                 ],
             )
