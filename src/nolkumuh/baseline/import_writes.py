@@ -42,7 +42,7 @@ def audit_entry(
 ) -> AuditEntry:
     """An unsaved entry as ``core.services.audit_record`` writes it (saved in bulk by the caller)."""
     return AuditEntry(
-        user=user if user.is_authenticated else None,
+        user_id=user.pk if user.is_authenticated else None,
         action=action,
         object_type=object_type,
         object_id=str(object_id),
@@ -149,13 +149,13 @@ def rts_for_rows(
         chosen = kawasan.get(row.index)
         if stored is None:
             _kelurahan_id, rw_key, rt_key = row.key
-            rt = Rt(
-                kelurahan=row.kelurahan,
+            rt = Rt(  # ids, not objects: setting a relation costs more than the row's other fields
+                kelurahan_id=row.kelurahan.pk,
                 rw_key=rw_key,
                 rt_key=rt_key,
                 rw=padded("rw_rt", row.rw),
                 rt=padded("rw_rt", row.rt),
-                kawasan=chosen,
+                kawasan_id=chosen.pk if chosen else None,
             )
             checks.clean(rt)
             new.append(rt)
@@ -186,7 +186,7 @@ def rts_for_rows(
                 "kelurahan": codes[rt.kelurahan_id],
                 "rw": rt.rw,
                 "rt": rt.rt,
-                "kawasan": rt.kawasan.name if rt.kawasan else "",
+                "kawasan": names.get(rt.kawasan_id, ""),
             },
             summary=rt_name(rt.rw, rt.rt),
         )
@@ -232,7 +232,7 @@ def record_audits(
         if before != after:
             audits.append(
                 AuditEntry(
-                    user=user,
+                    user_id=user.pk,
                     action="import_create" if before is None else "import_update",
                     object_type="rt_record",
                     object_id=str(record.pk),

@@ -128,7 +128,7 @@ def _stored_record(round: DataRound, row: dict[str, Any]) -> RtRecord:
     """An unsaved model object of a stored row, to change and to snapshot for the audit."""
     return RtRecord(
         id=row["pk"],
-        round=round,
+        round_id=round.pk,
         rt_id=row["rt_id"],
         volumes=row["volumes"],
         total=row["total"],
@@ -356,13 +356,15 @@ def _records_written(
     written = []
     for row, stored in todo:
         record = (
-            _stored_record(plan.round, stored) if stored else RtRecord(round=plan.round, rt_id=ids[row.key])
+            _stored_record(plan.round, stored)
+            if stored
+            else RtRecord(round_id=plan.round.pk, rt_id=ids[row.key])
         )
         before = record_snapshot(record) if stored else None
         for name in HEADER_FIELDS:
             setattr(record, name, row.values[name])
         record.volumes = {k: row.values[k] for k in ruleset.keys}
-        record.updated_by = user
+        record.updated_by_id = user.pk
         written.append((record, before))
     apply_scores([r for r, _ in written], assessment)
     checks = FieldChecks(RtRecord, exclude=["round", "rt", "updated_by"])

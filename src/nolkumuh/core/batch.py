@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 class FieldChecks:
@@ -72,6 +72,7 @@ def update_rows(objects: Sequence[models.Model], fields: Sequence[str], *, batch
     model = type(objects[0])
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs per value
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(meta.db_table),
@@ -97,6 +98,7 @@ def insert_rows(objects: Sequence[models.Model], *, batch: int = 2000) -> None:
         return
     meta = type(objects[0])._meta
     columns = [f for f in meta.concrete_fields if not f.primary_key]
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs per value
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(meta.db_table), ", ".join(quote(f.column) for f in columns), ", ".join(["%s"] * len(columns))
