@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -18,15 +19,22 @@ from django.db import transaction
 
 from nolkumuh.accounts.services import Scope, user_scope
 from nolkumuh.baseline import summaries
+from nolkumuh.baseline.import_writes import (
+    RECORD_FIELDS,
+    StoredRt,
+    drafts_lock,
+    kawasan_for_rows,
+    record_audits,
+    rts_for_rows,
+    stored_rts,
+)
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission
-from nolkumuh.baseline.scoring import apply_scores, record_values, ruleset_of
+from nolkumuh.baseline.scoring import apply_scores, ruleset_of
 from nolkumuh.baseline.services import record_snapshot
-from nolkumuh.core.models import AuditEntry
-from nolkumuh.core.services import audit_change
+from nolkumuh.core.batch import FieldChecks, insert_rows, update_rows
 from nolkumuh.exchange import RtInput, read_rt_file
 from nolkumuh.exchange.columns import NAME_COLUMNS
-from nolkumuh.regions.models import Kawasan, Region, Rt, number_key
-from nolkumuh.regions.services import kawasan_get_or_create, rt_get_or_create
+from nolkumuh.regions.models import Kawasan, Region, number_key
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue, RtTable, assess
 from nolkumuh.scoring.labels import field_words
 
@@ -82,14 +90,52 @@ def _canonical(number: float) -> str:
     return format(number, ".15g")
 
 
-def _values(data: RtInput, i: int) -> dict[str, str]:
-    """The row's header fields and volumes (by key) as canonical decimal text."""
+def _value_columns(data: RtInput) -> dict[str, list[str]]:
+    """The header fields and volumes (by key) of every row as canonical decimal text, by column."""
     positions = {**{f: data.columns.known[f] for f in HEADER_FIELDS}, **data.columns.volumes}
-    return {key: _canonical(float(data.numbers[position][i])) for key, position in positions.items()}
+    return {
+        key: [_canonical(number) for number in data.numbers[position].tolist()]
+        for key, position in positions.items()
+    }
 
 
-def _stored_values(record: RtRecord) -> dict[str, str]:
-    return {k: _canonical(float(v)) for k, v in record_values(record).items()}
+# what the import reads of a stored record: enough to compare it and to snapshot it for the audit
+STORED_FIELDS = ("pk", "rt_id", "volumes", "total", "class_code", *HEADER_FIELDS)
+KEY_FIELDS = ("rt__kelurahan_id", "rt__rw_key", "rt__rt_key")
+
+
+def _stored_records(
+    round: DataRound, kelurahan: set[Region], *, by: str, lock: bool = False
+) -> dict[Any, dict[str, Any]]:
+    """The round's records in these kelurahan as plain rows (no model object per row), by RT key
+    (``by="key"``) or by RT id (``by="rt"``); ``lock`` locks them until the transaction ends."""
+    records = RtRecord.objects.filter(round=round, rt__kelurahan__in=kelurahan)
+    if lock:
+        records = records.select_for_update()
+    if by == "key":
+        rows = records.values_list(*KEY_FIELDS, *STORED_FIELDS)
+        return {tuple(row[:3]): dict(zip(STORED_FIELDS, row[3:], strict=True)) for row in rows}
+    return {row[1]: dict(zip(STORED_FIELDS, row, strict=True)) for row in records.values_list(*STORED_FIELDS)}
+
+
+def _canonical_values(row: dict[str, Any]) -> dict[str, str]:
+    """A stored row's header fields and volumes as canonical text (as the file's are)."""
+    values = {f: _canonical(float(row[f])) for f in HEADER_FIELDS}
+    values.update({k: _canonical(float(v)) for k, v in row["volumes"].items()})
+    return values
+
+
+def _stored_record(round: DataRound, row: dict[str, Any]) -> RtRecord:
+    """An unsaved model object of a stored row, to change and to snapshot for the audit."""
+    return RtRecord(
+        id=row["pk"],
+        round_id=round.pk,
+        rt_id=row["rt_id"],
+        volumes=row["volumes"],
+        total=row["total"],
+        class_code=row["class_code"],
+        **{f: row[f] for f in HEADER_FIELDS},
+    )
 
 
 def _kelurahan_lookup(data: RtInput) -> tuple[dict[str, Region], dict[tuple[str, ...], Region]]:
@@ -129,30 +175,42 @@ def _find_kelurahan(
     return by_names.get(names)
 
 
-def _field_issues(values: dict[str, str], data: RtInput, i: int, number: int) -> list[Issue]:
-    """What the database would refuse (too many decimals or digits), found before writing."""
-    record = RtRecord(**{f: values[f] for f in HEADER_FIELDS})
-    try:
-        record.clean_fields(
-            exclude=["round", "rt", "updated_by", "volumes", "hundredths", "scores", "updated_at"]
-        )
-    except ValidationError as exc:
+class _FieldCheck:
+    """What the database would refuse (too many decimals or digits, out of bounds), found before
+    writing: each header field's own ``clean`` (its validators, as ``full_clean`` runs them), once
+    per distinct value of the file."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], list[str]] = {}
+
+    def messages(self, name: str, value: str) -> list[str]:
+        known = self.seen.get((name, value))
+        if known is None:
+            try:
+                RtRecord._meta.get_field(name).clean(value, None)
+                known = []
+            except ValidationError as exc:
+                known = exc.messages
+            self.seen[(name, value)] = known
+        return known
+
+    def issues(self, values: dict[str, str], data: RtInput, number: int) -> list[Issue]:
         return [
-            Issue(
-                "invalid_field", number, data.columns.shown(name), values.get(name), {"detail": " ".join(m)}
-            )
-            for name, m in exc.message_dict.items()
+            Issue("invalid_field", number, data.columns.shown(f), values.get(f), {"detail": " ".join(m)})
+            for f in HEADER_FIELDS
+            if (m := self.messages(f, values[f]))
         ]
-    return []
 
 
-def _kawasan_issue(scope: Scope, row: PlannedRow, name: str, current: Rt | None, number: int) -> Issue | None:
+def _kawasan_issue(
+    scope: Scope, row: PlannedRow, name: str, current: StoredRt | None, number: int
+) -> Issue | None:
     """Only those who may manage kawasan (korkot, provinsi, admin) create them or move RTs between
     them; others may name the RT's own kawasan, or an existing one for an RT that has none."""
     if not name or scope.may("approve", row.kelurahan.parent.parent):
         return None
-    if current is not None and current.kawasan is not None:
-        if current.kawasan.name.lower() == name.lower():
+    if current is not None and current.kawasan_name is not None:
+        if current.kawasan_name.lower() == name.lower():
             return None
     elif row.kawasan is not None:
         return None
@@ -176,14 +234,10 @@ def import_plan(
     statuses = dict(
         Submission.objects.filter(round=round, kelurahan__in=found).values_list("kelurahan_id", "status")
     )
-    rts = {
-        (r.kelurahan_id, r.rw_key, r.rt_key): r
-        for r in Rt.objects.filter(kelurahan__in=found).select_related("kawasan")
-    }
-    records = {
-        (r.rt.kelurahan_id, r.rt.rw_key, r.rt.rt_key): r
-        for r in RtRecord.objects.filter(round=round, rt__kelurahan__in=found).select_related("rt")
-    }
+    rts = stored_rts(found)
+    records = {key: _canonical_values(row) for key, row in _stored_records(round, found, by="key").items()}
+    columns = _value_columns(data)
+    checks = _FieldCheck()
     kawasan = {
         (k.kabkota_id, k.name.lower()): k
         for k in Kawasan.objects.filter(kabkota__in={r.parent.parent_id for r in found})
@@ -196,7 +250,7 @@ def import_plan(
             plan.issues.append(issue)
             continue
         kelurahan = issue
-        values = _values(data, i)
+        values = {key: column[i] for key, column in columns.items()}
         name = names[i].strip()
         existing_kawasan = kawasan.get((kelurahan.parent.parent_id, name.lower())) if name else None
         row = PlannedRow(
@@ -214,26 +268,24 @@ def import_plan(
             plan.issues.append(Issue("duplicate_rt", number, None, None, {"other": seen[row.key]}))
             continue
         seen[row.key] = number
-        plan.issues.extend(_field_issues(values, data, i, number))
+        plan.issues.extend(checks.issues(values, data, number))
         kawasan_problem = _kawasan_issue(scope, row, name, rts.get(row.key), number)
         if kawasan_problem:
             plan.issues.append(kawasan_problem)
-        record = records.get(row.key)
-        if record is not None:
-            row.status = (
-                "unchanged" if _stored_values(record) == values and not _moves(row, rts, name) else "changed"
-            )
+        stored = records.get(row.key)
+        if stored is not None:
+            row.status = "unchanged" if stored == values and not _moves(row, rts, name) else "changed"
         plan.rows.append(row)
     return plan
 
 
-def _moves(row: PlannedRow, rts: dict[Key, Rt], name: str) -> bool:
+def _moves(row: PlannedRow, rts: dict[Key, StoredRt], name: str) -> bool:
     """True when the row puts an existing RT into another kawasan."""
     current = rts.get(row.key)
     return (
         bool(name)
         and current is not None
-        and (current.kawasan is None or current.kawasan.name.lower() != name.lower())
+        and (current.kawasan_name is None or current.kawasan_name.lower() != name.lower())
     )
 
 
@@ -258,73 +310,86 @@ def _row_issue(data, i, number, round, by_code, by_names, scope, statuses):  # t
 @transaction.atomic
 def import_apply(*, user: AbstractBaseUser, plan: ImportPlan) -> dict[str, int]:
     """Write a checked plan: every row or none. The workflow rows are locked and the stored records
-    read again here, so a concurrent submit or a second confirm cannot slip in between."""
+    read again here, so a concurrent submit or a second confirm cannot slip in between. RTs,
+    records and audit entries are written in batches: the queries do not grow with the rows."""
     if not plan.ok or plan.data is None:
         raise InvalidInput(plan.issues)
     round = plan.round
-    ruleset = ruleset_of(round.ruleset_id)
-    _lock_drafts(plan)
-    stored = {
-        (r.rt.kelurahan_id, r.rt.rw_key, r.rt.rt_key): r
-        for r in RtRecord.objects.select_for_update()
-        .filter(round=round, rt__kelurahan__in={row.kelurahan for row in plan.rows})
-        .select_related("rt")
-    }
-    todo = []
-    moved = 0
+    kelurahan = {row.kelurahan for row in plan.rows}
+    drafts_lock(round=round, kelurahan=kelurahan)
+    rts = stored_rts(kelurahan)
+    stored = _stored_records(round, kelurahan, by="rt", lock=True)
+    todo, moved = [], []
     for row in plan.rows:
-        record = stored.get(row.key)
-        if record is None or _stored_values(record) != row.values:
+        rt = rts.get(row.key)
+        record = stored.get(rt.pk) if rt is not None else None
+        if record is None or _canonical_values(record) != row.values:
             todo.append((row, record))
         elif row.status == "changed":  # same values, another kawasan
-            _rt_for(user, row)
-            moved += 1
-    table = plan.data.table
-    subset = RtTable({k: v[[row.index for row, _ in todo]] for k, v in table.columns.items()})
-    assessment = assess(subset, ruleset)
-    written = []
-    for row, record in todo:
-        rt = _rt_for(user, row)
-        before = record_snapshot(record) if record else None
-        record = record or RtRecord(round=round, rt=rt)
-        for name in HEADER_FIELDS:
-            setattr(record, name, row.values[name])
-        record.volumes = {k: row.values[k] for k in ruleset.keys}
-        record.updated_by = user
-        written.append((record, before))
-    apply_scores([r for r, _ in written], assessment)
-    audits = []
-    for record, before in written:
-        _check_before_write(record)
-        record.save()
-        after = record_snapshot(record)
-        if before != after:
-            action = "import_create" if before is None else "import_update"
-            audits.append(
-                AuditEntry(
-                    user=user,
-                    action=action,
-                    object_type="rt_record",
-                    object_id=str(record.pk),
-                    before=before,
-                    after=after,
-                    summary=f"impor {round.year}",
-                )
-            )
-    AuditEntry.objects.bulk_create(audits)
+            moved.append(row)
+    touched = [row for row, _ in todo] + moved
+    ids, audits = rts_for_rows(
+        user=user, rows=touched, rts=rts, kawasan=kawasan_for_rows(user=user, rows=touched)
+    )
+    written = _records_written(user, plan, todo, ids)
+    audits += record_audits(user=user, round=round, written=written)
+    insert_rows(audits)
+    # the stored figures of the kelurahan whose records changed, and of the regions above (ADR 0011);
+    # an RT moved to another kawasan changes no region's figures
     summaries.refresh({row.kelurahan.code for row, _ in todo})
     created = sum(1 for _, before in written if before is None)
-    changed = len(written) - created + moved
+    changed = len(written) - created + len(moved)
     return {"new": created, "changed": changed, "unchanged": len(plan.rows) - created - changed}
 
 
-def _check_before_write(record: RtRecord) -> None:
-    """The same ``full_clean`` as every other write path (the dry run found these problems already,
-    so this only fires when the data changed between the dry run and the confirmation)."""
-    try:
-        record.full_clean(
-            exclude=["round", "rt", "updated_by"], validate_unique=False, validate_constraints=False
+def _records_written(
+    user: AbstractBaseUser,
+    plan: ImportPlan,
+    todo: list[tuple[PlannedRow, dict[str, Any] | None]],
+    ids: dict[Key, int],
+) -> list[tuple[RtRecord, dict[str, object] | None]]:
+    """The new and changed records, scored in one assessment, checked as every write path checks
+    them, and stored in batches; each with its audit snapshot before (None when new)."""
+    assert plan.data is not None
+    ruleset = ruleset_of(plan.round.ruleset_id)
+    subset = RtTable({k: v[[row.index for row, _ in todo]] for k, v in plan.data.table.columns.items()})
+    assessment = assess(subset, ruleset)
+    written = []
+    for row, stored in todo:
+        record = (
+            _stored_record(plan.round, stored)
+            if stored
+            else RtRecord(round_id=plan.round.pk, rt_id=ids[row.key])
         )
+        before = record_snapshot(record) if stored else None
+        for name in HEADER_FIELDS:
+            setattr(record, name, row.values[name])
+        record.volumes = {k: row.values[k] for k in ruleset.keys}
+        record.updated_by_id = user.pk
+        written.append((record, before))
+    apply_scores([r for r, _ in written], assessment)
+    checks = FieldChecks(RtRecord, exclude=["round", "rt", "updated_by"])
+    for record, _before in written:
+        _check_before_write(checks, record)
+    new = [r for r, before in written if before is None]
+    insert_rows(new)
+    if new:  # the new records' ids (for their audit entries), read back by RT
+        kelurahan = {row.kelurahan for row, _ in todo}
+        pks = dict(
+            RtRecord.objects.filter(round=plan.round, rt__kelurahan__in=kelurahan).values_list("rt_id", "pk")
+        )
+        for record in new:
+            record.pk = pks[record.rt_id]
+    update_rows([r for r, before in written if before is not None], RECORD_FIELDS)
+    return written
+
+
+def _check_before_write(checks: FieldChecks, record: RtRecord) -> None:
+    """The same field checks as every other write path's ``full_clean`` (the dry run found these
+    problems already, so this only fires when the data changed between the dry run and the
+    confirmation)."""
+    try:
+        checks.clean(record)
     except ValidationError as exc:
         where = record.rt.rw_rt
         raise InvalidInput(
@@ -335,50 +400,3 @@ def _check_before_write(record: RtRecord) -> None:
                 for name, m in exc.message_dict.items()
             ]
         ) from exc
-
-
-def _lock_drafts(plan: ImportPlan) -> None:
-    issues = []
-    for kelurahan in {row.kelurahan for row in plan.rows}:
-        submission, _created = Submission.objects.get_or_create(kelurahan=kelurahan, round=plan.round)
-        status = Submission.objects.select_for_update().values_list("status", flat=True).get(pk=submission.pk)
-        if status != Submission.Status.DRAFT:
-            label = Submission.Status(status).label
-            issues.append(
-                Issue("locked", None, None, kelurahan.name, {"year": plan.round.year, "status": label})
-            )
-    if issues:
-        raise InvalidInput(issues)
-
-
-def _rt_for(user: AbstractBaseUser, row: PlannedRow) -> Rt:
-    """The row's RT (created if new) in the kawasan the row names (created by those who may)."""
-    name = row.kawasan_name
-    kawasan = row.kawasan
-    if name and kawasan is None:
-        kawasan, created = kawasan_get_or_create(kabkota=row.kelurahan.parent.parent, name=name)
-        if created:
-            audit_change(
-                user=user,
-                object_type="kawasan",
-                object_id=kawasan.pk,
-                before=None,
-                after={"name": name, "source": "impor"},
-                summary=name,
-            )
-    if kawasan is not None:
-        kawasan.kelurahan.add(row.kelurahan)
-    rt, _created = rt_get_or_create(kelurahan=row.kelurahan, rw=row.rw, rt=row.rt, kawasan=kawasan, user=user)
-    if kawasan is not None and rt.kawasan_id != kawasan.pk:
-        before = {"kawasan": rt.kawasan.name if rt.kawasan else ""}
-        rt.kawasan = kawasan
-        rt.save(update_fields=["kawasan"])
-        audit_change(
-            user=user,
-            object_type="rt",
-            object_id=rt.pk,
-            before=before,
-            after={"kawasan": kawasan.name},
-            summary=str(rt),
-        )
-    return rt

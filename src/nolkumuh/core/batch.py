@@ -1,0 +1,114 @@
+"""Checking and writing many rows of one model at once, for imports of thousands of rows.
+
+``FieldChecks`` runs the checks of ``full_clean(validate_unique=False, validate_constraints=False)``
+(each field's ``clean``: its validators, including the bounds table's) on many objects, running a
+field's checks once per distinct value. ``insert_rows`` and ``update_rows`` write many objects
+with one statement run for every row (``executemany``): Django's ``bulk_create`` compiles every
+value into one long statement per batch (on SQLite 999 parameters, about 50 records), and
+``bulk_update`` builds a ``CASE WHEN`` expression per row and field; both cost several times the
+rows themselves (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import DEFAULT_DB_ALIAS, connections, models
+
+
+class FieldChecks:
+    """``full_clean`` of many objects of one model, without the database checks (unique fields,
+    constraints: the database enforces those when the rows are written)."""
+
+    def __init__(self, model: type[models.Model], *, exclude: Iterable[str] = ()) -> None:
+        skipped = set(exclude)
+        self.fields = [f for f in model._meta.concrete_fields if f.name not in skipped]
+        # (field, type, text) -> (cleaned value, None) or (None, errors)
+        self.seen: dict[tuple[str, type, str], tuple[Any, list[ValidationError] | None]] = {}
+
+    def clean(self, obj: models.Model) -> None:
+        """Clean ``obj``'s fields in place, as ``Model.clean_fields`` does, then ``obj.clean()``;
+        raises the same ValidationError (messages by field name)."""
+        errors: dict[str, list[ValidationError]] = {}
+        for field in self.fields:
+            raw = getattr(obj, field.attname)
+            if field.blank and raw in field.empty_values:
+                continue
+            cleaned, problems = self._clean(field, raw, obj)
+            if problems is not None:
+                errors[field.name] = problems
+            else:
+                setattr(obj, field.attname, cleaned)
+        if errors:
+            raise ValidationError(errors)
+        obj.clean()
+
+    def _clean(
+        self, field: models.Field, raw: Any, obj: models.Model
+    ) -> tuple[Any, list[ValidationError] | None]:
+        try:
+            key = (field.attname, type(raw), str(raw))  # '2.50' and 2.5 are not the same input
+            hash(raw)
+        except TypeError:  # a dict or list (JSON): checked every time
+            key = None
+        known = self.seen.get(key) if key is not None else None
+        if known is None:
+            try:
+                known = (field.clean(raw, obj), None)
+            except ValidationError as exc:
+                known = (None, exc.error_list)
+            if key is not None:
+                self.seen[key] = known
+        return known
+
+
+def update_rows(objects: Sequence[models.Model], fields: Sequence[str], *, batch: int = 2000) -> None:
+    """Store ``fields`` of ``objects`` (saved before: they have primary keys) with one UPDATE
+    statement run for every object; values are prepared by each field as ``save`` prepares them."""
+    if not objects:
+        return
+    model = type(objects[0])
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs per value
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in columns),
+        quote(meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in columns] + [obj.pk]
+                    for obj in objects[start : start + batch]
+                ],
+            )
+
+
+def insert_rows(objects: Sequence[models.Model], *, batch: int = 2000) -> None:
+    """Insert new ``objects`` of one model with one INSERT statement run for every object (values
+    prepared by each field as ``save`` prepares them, ``auto_now`` fields filled). The primary keys
+    are not read back: callers that need them read them by the rows' own unique keys."""
+    if not objects:
+        return
+    meta = type(objects[0])._meta
+    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the proxy costs per value
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(meta.db_table), ", ".join(quote(f.column) for f in columns), ", ".join(["%s"] * len(columns))
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), batch):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in columns]
+                    for obj in objects[start : start + batch]
+                ],
+            )
