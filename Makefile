@@ -69,6 +69,7 @@ bench: $(DEV_STAMP) ## run the benchmarks (results go into docs/benchmarks.md by
 	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_guard.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_national.py
 
 bench-quick: $(DEV_STAMP) ## every benchmark on small inputs (a few minutes): checks that each one runs
 	$(BIN)/python bench/bench_scoring.py --rows 100000 --sample 2000
@@ -81,6 +82,7 @@ bench-quick: $(DEV_STAMP) ## every benchmark on small inputs (a few minutes): ch
 	$(BIN)/python bench/bench_scale.py --rts 2000 --runs 1
 	$(BIN)/python bench/bench_guard.py --rows 2000 --repeat 1
 	$(BIN)/python bench/bench_import.py --sizes 500 --baseline-rows 50
+	$(BIN)/python bench/bench_national.py --rts 3000 --province 33 --runs 1
 
 docs: $(RUN_STAMP) ## regenerate the generated part of docs/scoring.md from the ruleset data
 	$(BIN)/python -m nolkumuh.scoring.docs docs/scoring.md

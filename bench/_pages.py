@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from typing import Any
 
 
-def setup_django(prefix: str = "nolkumuh-bench-") -> None:
-    """Settings for a throw-away demo site in a fresh data folder (SQLite unless DATABASE_URL)."""
+def setup_django(prefix: str = "nolkumuh-bench-", data_dir: str | None = None) -> None:
+    """Settings for a throw-away demo site in a fresh data folder (SQLite unless DATABASE_URL), or
+    for the site in ``data_dir``."""
     os.environ.setdefault("NOLKUMUH_DEMO", "1")
-    os.environ["NOLKUMUH_DATA_DIR"] = tempfile.mkdtemp(prefix=prefix)
+    os.environ["NOLKUMUH_DATA_DIR"] = data_dir or tempfile.mkdtemp(prefix=prefix)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nolkumuh.site.settings")
     os.environ["NOLKUMUH_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
     import django

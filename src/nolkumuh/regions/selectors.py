@@ -13,8 +13,16 @@ from nolkumuh.regions.models import Kawasan, Region
 
 def within(code: str, field: str = "code") -> Q:
     """The region with this code and everything below it (``field`` names the code to test, for
-    example ``rt__kelurahan__code``)."""
-    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+    example ``rt__kelurahan__code``). On SQLite, whose LIKE cannot use an index, "below" is the
+    range of codes from "<code>." up to "<code>/" ("/" follows "." in ASCII; SQLite compares
+    bytes), which the code's index answers: a kelurahan's page among 1.5 M records read them all
+    with LIKE. PostgreSQL answers LIKE from the code's pattern index (its collation need not
+    order bytes, so no range there)."""
+    if connection.vendor == "sqlite":
+        below = Q(**{f"{field}__gte": code + ".", f"{field}__lt": code + "/"})
+    else:
+        below = Q(**{f"{field}__startswith": code + "."})
+    return Q(**{field: code}) | below
 
 
 def ancestor_codes(code: str) -> list[str]:
