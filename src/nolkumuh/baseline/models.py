@@ -197,6 +197,9 @@ class UnlockRequest(models.Model):
         return f"{self.submission}: {self.status}"
 
 
+BASES = ["approved", "all", "like_now", "like_base"]
+
+
 class RegionSummary(models.Model):
     """The stored figures of one region in one round on one basis (ADR 0011): RT and kelurahan
     counts, the exact sums of every volume and denominator, the RTs and hectares per RT class, and
@@ -212,7 +215,7 @@ class RegionSummary(models.Model):
     parent_code = models.CharField(max_length=13, null=True, blank=True)  # None for Indonesia
     depth = models.PositiveSmallIntegerField(default=0)  # 0 Indonesia, 1 province ... 4 kelurahan
     round_key = models.PositiveIntegerField()  # DataRound id, 0 = any round
-    basis = models.CharField(max_length=8)  # "approved" | "all"
+    basis = models.CharField(max_length=9)  # "approved" | "all" | the KPIs' "like_now" | "like_base"
     ruleset_id = models.CharField(max_length=80, blank=True)  # the round's ruleset the classes come from
     n_rt = models.PositiveIntegerField(default=0)
     n_kelurahan = models.PositiveIntegerField(default=0)
@@ -223,7 +226,10 @@ class RegionSummary(models.Model):
         verbose_name = _("ringkasan wilayah")
         constraints = [
             models.UniqueConstraint(fields=["code", "round_key", "basis"], name="one_summary_per_region"),
-            models.CheckConstraint(condition=models.Q(basis__in=["approved", "all"]), name="summary_basis"),
+            models.CheckConstraint(
+                condition=models.Q(basis__in=["approved", "all", "like_now", "like_base"]),
+                name="summary_basis",
+            ),
         ]
         indexes = [
             models.Index(fields=["parent_code", "round_key"], name="summary_children"),

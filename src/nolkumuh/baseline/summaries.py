@@ -40,6 +40,8 @@ from nolkumuh.scoring.table import scale_floats
 
 APPROVED_BASIS = "approved"
 ALL_BASIS = "all"
+LIKE_NOW, LIKE_BASE = "like_now", "like_base"  # the KPIs' like-for-like pair (approved data)
+KPI_PEOPLE_SLUM, KPI_PEOPLE_BETTER = "kpi_people_slum", "kpi_people_better"
 ANY_ROUND = 0  # the round key of the rows that count RTs with data in any round
 NATION = ""  # the code of Indonesia
 _PRECISION = 80  # digits: sums of decimals are exact far beyond any real value
@@ -55,6 +57,8 @@ RECORD_VALUES = (
     "rt__kelurahan_id",
     "rt__kelurahan__code",
     "volumes",
+    "class_code",
+    "sectoral_hundredths",
     *HEADER_FIELDS,
 )
 
@@ -315,21 +319,19 @@ def _kelurahan_figures(codes: Sequence[str]) -> dict[tuple[str, int, str], tuple
     polygons = polygon_areas(r["rt_id"] for r in records)
     rounds = {r.pk: r for r in DataRound.objects.filter(pk__in={r["round_id"] for r in records})}
     found: dict[tuple[str, int, str], tuple[Figures, str]] = {}
+    keys_of: dict[int, tuple[str, ...]] = {}
     for round_id, data_round in rounds.items():
         mine = [r for r in records if r["round_id"] == round_id]
-        classes = rt_classes(mine, data_round)
-        keys = ruleset_of(data_round.ruleset_id).keys
+        for r, code in zip(mine, rt_classes(mine, data_round), strict=True):
+            r["class"] = code
+        keys = keys_of[round_id] = ruleset_of(data_round.ruleset_id).keys
         tag = ruleset_tag(data_round.ruleset_id)
-        approved_rows = [i for i, r in enumerate(mine) if r["approved"]]
-        for basis, chosen in ((ALL_BASIS, range(len(mine))), (APPROVED_BASIS, approved_rows)):
-            rows = [mine[i] for i in chosen]
-            if not rows:
-                continue
-            by_kelurahan = grouped_figures(
-                rows, [classes[i] for i in chosen], keys, polygons, [r["rt__kelurahan__code"] for r in rows]
-            )
-            for code, figures in by_kelurahan:
+        for basis, rows in ((ALL_BASIS, mine), (APPROVED_BASIS, [r for r in mine if r["approved"]])):
+            for code, figures in _by_kelurahan(rows, keys, polygons):
                 found[(str(code), round_id, basis)] = (figures, tag)
+    base = baseline_round_id()
+    if base in rounds:
+        _like_for_like(records, base, rounds, keys_of, polygons, found)
     per_kelurahan: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         per_kelurahan[r["rt__kelurahan__code"]].append(r)
@@ -339,6 +341,46 @@ def _kelurahan_figures(codes: Sequence[str]) -> dict[tuple[str, int, str], tuple
         if approved_rows:
             found[(code, ANY_ROUND, APPROVED_BASIS)] = (known_figures(approved_rows), "")
     return found
+
+
+def _by_kelurahan(
+    rows: Sequence[dict[str, Any]], keys: Sequence[str], polygons: dict[int, float]
+) -> list[tuple[Hashable, Figures]]:
+    if not rows:
+        return []
+    classes = [r["class"] for r in rows]
+    return grouped_figures(rows, classes, keys, polygons, [r["rt__kelurahan__code"] for r in rows])
+
+
+def baseline_round_id() -> int | None:
+    """The round the KPIs compare with: the one marked baseline, else the earliest."""
+    rounds = list(DataRound.objects.order_by("-is_baseline", "year").values_list("pk", flat=True)[:1])
+    return rounds[0] if rounds else None
+
+
+def _like_for_like(records, base, rounds, keys_of, polygons, found) -> None:  # type: ignore[no-untyped-def]
+    """For every round R, the approved figures of R and of the baseline round over the RTs with
+    approved data in both (the KPIs' like-for-like pair, stored under R as ``like_now`` and
+    ``like_base``), with the residents (in R) of the RTs that were slum at baseline
+    (``kpi_people_slum``) and of those whose stored sectoral score fell (``kpi_people_better``)."""
+    at_base = {r["rt_id"]: r for r in records if r["round_id"] == base and r["approved"]}
+    for round_id, data_round in rounds.items():
+        now = [r for r in records if r["round_id"] == round_id and r["approved"] and r["rt_id"] in at_base]
+        then = [at_base[r["rt_id"]] for r in now]
+        tag = ruleset_tag(data_round.ruleset_id)
+        slum: dict[str, Decimal] = defaultdict(Decimal)
+        better: dict[str, Decimal] = defaultdict(Decimal)
+        for r, b in zip(now, then, strict=True):
+            if b["class_code"] != "TK":
+                slum[r["rt__kelurahan__code"]] += r["jumlah_penduduk"]
+                if r["sectoral_hundredths"] < b["sectoral_hundredths"]:
+                    better[r["rt__kelurahan__code"]] += r["jumlah_penduduk"]
+        for code, figures in _by_kelurahan(now, keys_of[round_id], polygons):
+            figures.sums[KPI_PEOPLE_SLUM] = slum[str(code)]
+            figures.sums[KPI_PEOPLE_BETTER] = better[str(code)]
+            found[(str(code), round_id, LIKE_NOW)] = (figures, tag)
+        for code, figures in _by_kelurahan(then, keys_of[base], polygons):
+            found[(str(code), round_id, LIKE_BASE)] = (figures, tag)
 
 
 # --- keeping them ---------------------------------------------------------------------------------
@@ -551,6 +593,35 @@ class StoredUnit:
             if figures.n_rt:
                 found.append((code, figures))
         return found
+
+
+class RowsUnit:
+    """Figures of one region from rows already read (:func:`stored_rows`), on one basis; with
+    ``round_key``, the rows stored under that round whatever round is asked (the like-for-like
+    baseline figures are kept under the round they are compared with)."""
+
+    def __init__(self, rows: Rows, basis: str = APPROVED_BASIS, round_key: int | None = None) -> None:
+        self.rows, self.basis, self.round_key = rows, basis, round_key
+
+    def round_keys(self, visible: bool) -> set[int]:
+        return {k for (k, b) in self.rows if b == self.basis and k != ANY_ROUND}
+
+    def figures(self, round_key: int, visible: bool) -> Figures:
+        if round_key == ANY_ROUND:
+            return self.rows.get((ANY_ROUND, APPROVED_BASIS), Figures())
+        return self.rows.get((self.round_key or round_key, self.basis), Figures())
+
+    def children(self, round_key: int, visible: bool) -> list[tuple[str, Figures]]:
+        return []
+
+
+def stored_rows(codes: Sequence[str]) -> dict[str, Rows]:
+    """Every stored row of these regions (all rounds and bases), by code: one query per 500."""
+    found: dict[str, Rows] = defaultdict(dict)
+    for start in range(0, len(codes), 500):
+        for row in RegionSummary.objects.filter(code__in=codes[start : start + 500]):
+            found[row.code][(row.round_key, row.basis)] = Figures.from_row(row)
+    return dict(found)
 
 
 def _visible(rows: dict[str, Rows], code: str, round_key: int, basis: ViewBasis, visible: bool) -> Figures:

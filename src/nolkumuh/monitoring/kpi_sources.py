@@ -16,12 +16,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from nolkumuh.baseline.figures import headline
+from nolkumuh.baseline.figures import headline_of
 from nolkumuh.baseline.models import DataRound, RtRecord
-from nolkumuh.baseline.selectors import RECORD_FIELDS, is_approved, visible_records
+from nolkumuh.baseline.summaries import (
+    KPI_PEOPLE_BETTER,
+    KPI_PEOPLE_SLUM,
+    LIKE_BASE,
+    LIKE_NOW,
+    RowsUnit,
+    stored_rows,
+)
 from nolkumuh.core.documents import number
 from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.kpimath import share
@@ -144,26 +150,14 @@ def _rounds(batch: KpiBatch) -> tuple[DataRound | None, DataRound | None]:
 
 
 def _slum(batch: KpiBatch) -> dict[str, Any]:
-    """Approved records of every round, grouped by batch code (one query shared by the trend's
-    batches), with the baseline round and the year's round."""
+    """The stored figures (ADR 0011) of every batch code in every round, one query shared by the
+    trend's batches, with the baseline round and the year's round."""
     if "slum" in batch.memo:
         return batch.memo["slum"]
     base, now = _rounds(batch)
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    if base is not None and batch.codes:
-        every = batch.load(
-            "records",
-            lambda: list(
-                visible_records(user=AnonymousUser())
-                .filter(batch.within_roots("rt__kelurahan__code"))
-                .annotate(approved=is_approved())
-                .values(*RECORD_FIELDS, "approved", "class_code", "sectoral_hundredths")
-            ),
-        )
-        for record in every:
-            for code in batch.owners(record["rt__kelurahan__code"]):
-                grouped[code].append(record)
-    batch.memo["slum"] = {"base": base, "now": now, "grouped": grouped}
+    codes = sorted(set(batch.codes))
+    stored = batch.load("stored:" + ",".join(codes), lambda: stored_rows(codes))
+    batch.memo["slum"] = {"base": base, "now": now, "stored": stored}
     return batch.memo["slum"]
 
 
@@ -183,22 +177,19 @@ def _summaries(batch: KpiBatch, code: str) -> SlumPair | None:
     data = _slum(batch)
     key = f"summary:{code}"
     if key not in batch.memo:
-        batch.memo[key] = _pair(data["grouped"].get(code) or [], data["base"], data["now"])
+        batch.memo[key] = _pair(data["stored"].get(code), data["base"], data["now"])
     return batch.memo[key]
 
 
-def _pair(records: list[dict[str, Any]], base: DataRound | None, now: DataRound | None) -> SlumPair | None:
-    if base is None or now is None or not records:
+def _pair(rows: Any, base: DataRound | None, now: DataRound | None) -> SlumPair | None:
+    if base is None or now is None or not rows:
         return None
-    current = headline(records, now)
+    current = headline_of(RowsUnit(rows), now)
     if not current.n_rt:
         return None
-    in_base = {r["rt_id"] for r in records if r["round_id"] == base.pk}
-    in_now = {r["rt_id"] for r in records if r["round_id"] == now.pk}
-    both = in_base & in_now
-    like = [r for r in records if r["rt_id"] in both and r["round_id"] in (base.pk, now.pk)]
-    after = current if both == in_now else headline(like, now)
-    return SlumPair(headline(like, base), after, current, len(both))
+    after = headline_of(RowsUnit(rows, LIKE_NOW, now.pk), now)
+    before = headline_of(RowsUnit(rows, LIKE_BASE, now.pk), base)
+    return SlumPair(before, after, current, after.n_rt)
 
 
 def _each(batch: KpiBatch, reading: Callable[[SlumPair, Any], Reading]) -> dict[str, Reading]:
@@ -269,19 +260,11 @@ def people_improved_access(batch: KpiBatch) -> dict[str, Reading]:
     data = _slum(batch)
     result = {}
     for code in batch.codes:
-        records = [r for r in data["grouped"].get(code, []) if r["approved"]]
-        base = {r["rt_id"]: r for r in records if data["base"] and r["round_id"] == data["base"].pk}
-        now = {r["rt_id"]: r for r in records if data["now"] and r["round_id"] == data["now"].pk}
-        if not (base.keys() & now.keys()):
+        like = (data["stored"].get(code) or {}).get((data["now"].pk, LIKE_NOW)) if data["now"] else None
+        if like is None or not like.n_rt:
             result[code] = Reading(None, "belum ada data RT yang disetujui")
             continue
-        slum = [rt for rt, r in base.items() if rt in now and r["class_code"] != "TK"]
-        people = sum(now[rt]["jumlah_penduduk"] for rt in slum)
-        better = sum(
-            now[rt]["jumlah_penduduk"]
-            for rt in slum
-            if now[rt]["sectoral_hundredths"] < base[rt]["sectoral_hundredths"]
-        )
+        people, better = int(like.sums.get(KPI_PEOPLE_SLUM, 0)), int(like.sums.get(KPI_PEOPLE_BETTER, 0))
         result[code] = Reading(
             share(better, people), f"{number(better, 0)} dari {number(people, 0)} jiwa", 0.0
         )
