@@ -19,8 +19,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from nolkumuh.baseline.figures import headline_of
-from nolkumuh.baseline.models import DataRound, RtRecord
+from nolkumuh.baseline.models import DataRound, RegionSummary
 from nolkumuh.baseline.summaries import (
+    ALL_BASIS,
+    ANY_ROUND,
+    KELURAHAN_DEPTH,
     KPI_PEOPLE_BETTER,
     KPI_PEOPLE_SLUM,
     LIKE_BASE,
@@ -325,10 +328,11 @@ def _program(batch: KpiBatch) -> set[str]:
     """Codes of the kelurahan with RT data (any round), one query across shared batches."""
 
     def load() -> set[str]:
-        codes = RtRecord.objects.filter(batch.within_roots("rt__kelurahan__code")).values_list(
-            "rt__kelurahan__code", flat=True
+        # the kelurahan rows of the stored figures (ADR 0011): one per kelurahan with records
+        rows = RegionSummary.objects.filter(
+            batch.within_roots("code"), depth=KELURAHAN_DEPTH, round_key=ANY_ROUND, basis=ALL_BASIS
         )
-        return set(codes.order_by().distinct())
+        return set(rows.values_list("code", flat=True))
 
     return batch.load("program", load)
 
