@@ -1,6 +1,7 @@
 """Province and city pages are computed once per data version and visibility: never stale after a
 change, never showing one viewer what only another may see."""
 
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -41,3 +42,22 @@ def test_viewers_with_different_rights_get_different_cached_pages(users, round20
     assert solo.login(username=users["fasilitator_solo"].username, password=PASSWORD)
     assert "9,87" in solo.get(url).content.decode()  # their own unapproved data
     assert "9,87" not in Client().get(url).content.decode()  # and the public still not
+
+
+def test_a_kelurahan_page_is_cached_until_its_own_data_changes_and_not_by_a_change_elsewhere(
+    users, round2024, tree
+):
+    rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt="001")[0]
+    rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
+    fasil = Client()
+    assert fasil.login(username=users["fasilitator"].username, password=PASSWORD)
+    url = reverse("regions:profile", args=["33.74.02.1001"])
+    assert "2,66" in fasil.get(url).content.decode()  # their own draft
+    cached = len(caches["default"]._list_cache_files())
+    pajang = rt_get_or_create(kelurahan=tree["pajang"], rw="001", rt="001")[0]
+    rt_record_save(user=users["fasilitator_solo"], round=round2024, rt=pajang, values=rt_values(luas="5.55"))
+    assert "2,66" in fasil.get(url).content.decode()
+    assert len(caches["default"]._list_cache_files()) == cached  # served from the same entry
+    rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values(luas="3.21"))
+    page = fasil.get(url).content.decode()
+    assert "3,21" in page and "2,66" not in page  # its own change: computed again

@@ -32,6 +32,7 @@ from nolkumuh.baseline.selectors import (
     polygon_areas,
     rounds,
 )
+from nolkumuh.baseline.summaries import summary_version
 from nolkumuh.core.bounds import year_or_404
 from nolkumuh.core.cache import region_cached
 from nolkumuh.core.labels import field_label
@@ -186,15 +187,36 @@ def nation_profile(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/nation.html", context)
 
 
+def kelurahan_profile(request: HttpRequest, region: Region) -> dict[str, Any]:
+    """A kelurahan's figures from its records (a row per RT), kept in the cache until its stored
+    summary changes: every change of its records, approvals or RT polygons refreshes that row."""
+    parts = (
+        region.code,
+        summary_version(region.code),
+        tuple(DataRound.objects.order_by("year").values_list("pk", "ruleset_id")),
+        visibility(request.user, region.code),
+        request.user.is_authenticated,
+        _year(request, "tahun"),
+        _year(request, "dari"),
+        _year(request, "ke"),
+    )
+
+    def compute() -> dict[str, Any]:
+        records = load_records(user=request.user, code=region.code)
+        return profile_context(request, record_unit(records, lambda r: r["rt_id"]), name=region.code)
+
+    return dict(region_cached("kelurahan-1", parts, compute))
+
+
 def region_profile(request: HttpRequest, code: str) -> HttpResponse:
     region, ancestors = region_with_ancestors(code=code)
     if region is None:
         raise Http404
     if region.level == Region.Level.KELURAHAN:
-        records = load_records(user=request.user, code=region.code)
-        context = profile_context(request, record_unit(records, lambda r: r["rt_id"]), name=region.code)
+        context = kelurahan_profile(request, region)
         context["rows_classed"] = True  # the rows are RTs, which have a class
-        labels = {r["rt_id"]: rt_name(r["rt__rw"], r["rt__rt"]) for r in records}
+        rts = Rt.objects.filter(kelurahan=region).values_list("pk", "rw", "rt")
+        labels = {pk: rt_name(rw, rt) for pk, rw, rt in rts}
         links = {key: ("regions:rt", key) for key in labels}
         context["kawasan"] = Kawasan.objects.filter(kelurahan=region)
     else:
