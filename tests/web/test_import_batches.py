@@ -121,4 +121,6 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(users, round2024, tmp
     small = queries_of_import(user, round2024, tmp_path, 50)
     large = queries_of_import(user, round2024, tmp_path, 500)
     assert large == small, (small, large)
-    assert small[0] < 40 and small[1] < 40
+    # the import's own writes and lookups, and a fixed ~20 for refreshing the stored figures of the
+    # kelurahan and its chain of regions (ADR 0011), whatever the rows
+    assert small[0] < 60 and small[1] < 60
