@@ -9,7 +9,7 @@ The entries are those the one-at-a-time services write (``regions.services.rt_ge
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser
 
@@ -17,7 +17,7 @@ from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.services import record_snapshot
 from nolkumuh.core.batch import FieldChecks, insert_rows
 from nolkumuh.core.models import AuditEntry
-from nolkumuh.core.services import audit_change
+from nolkumuh.core.services import audit_change, audit_entry
 from nolkumuh.exchange.bounds import padded, rt_name
 from nolkumuh.regions.models import Kawasan, Region, Rt
 from nolkumuh.regions.services import kawasan_get_or_create
@@ -28,28 +28,6 @@ if TYPE_CHECKING:  # the plan's rows are declared in baseline.imports, which cal
 
 # RT ids per UPDATE statement of RTs moved to a kawasan: below every backend's limit on parameters
 BATCH = 500
-
-
-def audit_entry(
-    *,
-    user: AbstractBaseUser,
-    action: str,
-    object_type: str,
-    object_id: object,
-    before: Any,
-    after: Any,
-    summary: str,
-) -> AuditEntry:
-    """An unsaved entry as ``core.services.audit_record`` writes it (saved in bulk by the caller)."""
-    return AuditEntry(
-        user_id=user.pk if user.is_authenticated else None,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        before=before,
-        after=after,
-        summary=summary[:300],
-    )
 
 
 def drafts_lock(*, round: DataRound, kelurahan: Iterable[Region]) -> None:

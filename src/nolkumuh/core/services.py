@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from nolkumuh.core.models import AuditEntry
 
 
-def audit_record(
+def audit_entry(
     *,
     user: AbstractBaseUser | None,
     action: str,
@@ -19,7 +19,8 @@ def audit_record(
     after: dict[str, Any] | None = None,
     summary: str = "",
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    """An unsaved audit entry (bulk writers save many at once; :func:`audit_record` saves one)."""
+    return AuditEntry(
         user=user if user is not None and user.is_authenticated else None,
         action=action,
         object_type=object_type,
@@ -28,6 +29,13 @@ def audit_record(
         after=after,
         summary=summary[:300],
     )
+
+
+def audit_record(**fields: Any) -> AuditEntry:
+    """Save one audit entry; ``fields`` as :func:`audit_entry` takes them."""
+    entry = audit_entry(**fields)
+    entry.save()
+    return entry
 
 
 def audit_change(

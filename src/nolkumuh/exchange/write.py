@@ -16,7 +16,7 @@ import xlsxwriter
 
 from nolkumuh.exchange.formula import guard_cell
 from nolkumuh.exchange.output import OutColumn, OutputTable
-from nolkumuh.exchange.xlsx_rows import column_cells, insert_rows, number_cells, writable
+from nolkumuh.exchange.xlsx_rows import column_cells, distinct_numbers, insert_rows, number_cells, writable
 
 # Class colours, the same everywhere in nolkumuh (UX.md): berat red, sedang orange, ringan yellow,
 # tidak kumuh green.
@@ -95,10 +95,7 @@ def _number_texts(
     values = np.asarray(values, dtype=np.float64)
     if values.size == 0:
         return []
-    if np.signbit(values[values == 0]).any():  # -0.0 and 0.0 are one value to np.unique
-        distinct, inverse = values, np.arange(values.size)
-    else:
-        distinct, inverse = np.unique(values, return_inverse=True)
+    distinct, inverse = distinct_numbers(values)
     texts = np.array(
         [
             str(int(v)) if whole_as_int and v.is_integer() else format(v, ".15g") if v - v == 0 else ""

@@ -71,16 +71,21 @@ def _value_cell(value: Any, style: str) -> str:
     raise TypeError(type(value).__name__)
 
 
+def distinct_numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a column of numbers and, per cell, the index of its value there, so
+    that each distinct number is formatted once; -0.0 kept apart from 0.0 (np.unique joins them)."""
+    if np.signbit(values[values == 0]).any():
+        return values, np.arange(values.size)
+    return np.unique(values, return_inverse=True)
+
+
 def number_cells(values: np.ndarray, style: str = "", *, convert: Any = None) -> list[str]:
     """Every cell of a column of numbers (NaN leaves the cell out), each distinct number formatted
     once; ``convert`` turns a number into the value written (round, int, ...)."""
     values = np.asarray(values, dtype=np.float64)
     if values.size == 0:
         return []
-    if np.signbit(values[values == 0]).any():  # -0.0 and 0.0 are one value to np.unique
-        distinct, inverse = values, np.arange(values.size)
-    else:
-        distinct, inverse = np.unique(values, return_inverse=True)
+    distinct, inverse = distinct_numbers(values)
     cells = [number_cell(convert(v) if convert else v, style) if v == v else "" for v in distinct.tolist()]
     return np.array(cells, dtype=object)[inverse.reshape(-1)].tolist()
 

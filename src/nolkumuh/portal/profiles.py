@@ -143,21 +143,27 @@ def map_context(code: str, level: str) -> dict[str, Any]:
     }
 
 
-def cached_profile(request: HttpRequest, region: Region) -> dict[str, Any]:
-    """The profile of a region above the kelurahan (its rows are its child regions) from the
-    stored summaries, kept in the cache until one of the rows it stands on changes: the key holds
-    the region's summary version (which every change below it raises) and the viewer's view."""
-    unit = region_unit(request.user, region.code)
-    parts = (
-        region.code,
-        max(unit.versions, default=0),
+def _cache_key(request: HttpRequest, code: str, version: int) -> tuple[Any, ...]:
+    """What a cached profile stands on: the region's summary version, the rounds and their
+    rulesets, what the viewer may see, and the years asked for."""
+    return (
+        code,
+        version,
         tuple(DataRound.objects.order_by("year").values_list("pk", "ruleset_id")),
-        visibility(request.user, region.code),
+        visibility(request.user, code),
         request.user.is_authenticated,
         _year(request, "tahun"),
         _year(request, "dari"),
         _year(request, "ke"),
     )
+
+
+def cached_profile(request: HttpRequest, region: Region) -> dict[str, Any]:
+    """The profile of a region above the kelurahan (its rows are its child regions) from the
+    stored summaries, kept in the cache until one of the rows it stands on changes: the key holds
+    the region's summary version (which every change below it raises) and the viewer's view."""
+    unit = region_unit(request.user, region.code)
+    parts = _cache_key(request, region.code, max(unit.versions, default=0))
     # "profile-3": from the stored summaries (ADR 0011)
     return dict(
         region_cached("profile-3", parts, lambda: profile_context(request, unit, name=region.code or "id"))
@@ -190,16 +196,7 @@ def nation_profile(request: HttpRequest) -> HttpResponse:
 def kelurahan_profile(request: HttpRequest, region: Region) -> dict[str, Any]:
     """A kelurahan's figures from its records (a row per RT), kept in the cache until its stored
     summary changes: every change of its records, approvals or RT polygons refreshes that row."""
-    parts = (
-        region.code,
-        summary_version(region.code),
-        tuple(DataRound.objects.order_by("year").values_list("pk", "ruleset_id")),
-        visibility(request.user, region.code),
-        request.user.is_authenticated,
-        _year(request, "tahun"),
-        _year(request, "dari"),
-        _year(request, "ke"),
-    )
+    parts = _cache_key(request, region.code, summary_version(region.code))
 
     def compute() -> dict[str, Any]:
         records = load_records(user=request.user, code=region.code)
