@@ -3,9 +3,10 @@
 Builds (or reuses, with ``--data-dir``) the national data set of ``nolkumuh dataset national``:
 by default 300,000 RTs × 5 rounds = 1.5 M records over the real kelurahan of every province. Then,
 for the country, a province, a kab/kota, a kecamatan and a kelurahan, the public profile, the
-dashboard (as an administrator) and the province's kelurahan map layer: computed (caches emptied)
-and cached, with queries and ratios to the sign-in page (bench/_pages.py). It also times a full
-``summaries rebuild`` and the refresh of one kelurahan's chain (what an approval adds).
+dashboard (as an administrator) and the kelurahan map layer of the province and of the country:
+computed (caches emptied) and cached, with queries and ratios to the sign-in page
+(bench/_pages.py). It also times a full ``summaries rebuild`` and the refresh of one kelurahan's
+chain (what an approval adds).
 
     .venv/bin/python bench/bench_national.py --rts 300000            # SQLite, builds the data set
     .venv/bin/python bench/bench_national.py --data-dir /tmp/nat     # reuse a data folder
@@ -84,15 +85,17 @@ def main() -> None:
             f"province map layer ({province}, kelurahan)",
             f"/peta/{province}/lapisan.geojson?tingkat=kelurahan",
         ),
+        ("country map layer (kelurahan)", "/peta/indonesia/lapisan.geojson?tingkat=kelurahan"),
     ]
     for name, url in pages:
         print(page_line(name, measure_page(public, url, computed_runs=args.runs, cached_runs=5), baseline))
     admin, _created = get_user_model().objects.get_or_create(username="bench-admin", is_superuser=True)
     officer = Client()
     officer.force_login(admin)
-    for code in (province, kabkota, kelurahan):
-        page = measure_page(officer, f"/dasbor/{code}/", computed_runs=args.runs, cached_runs=5)
-        print(page_line(f"dashboard ({code}, administrator)", page, baseline))
+    for code in ("", province, kabkota, kelurahan):
+        url = f"/dasbor/{code}/" if code else "/dasbor/"
+        page = measure_page(officer, url, computed_runs=args.runs, cached_runs=5)
+        print(page_line(f"dashboard ({code or 'Indonesia'}, administrator)", page, baseline))
 
 
 if __name__ == "__main__":

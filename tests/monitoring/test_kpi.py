@@ -234,6 +234,24 @@ def test_dashboard_queries_do_not_grow_with_child_regions(
     assert "Kota 7" in page and "Kota Semarang" in page
 
 
+def test_the_dashboard_is_kept_until_a_change_and_a_change_shows_at_once(client, users, two_rounds, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["korkot"])
+    url = reverse("monitoring:dashboard", args=["33.74"]) + "?tahun=2024"
+    with CaptureQueriesContext(connection) as computed:
+        first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(url).content.decode()
+    assert again.split('id="answer"')[1] == first.split('id="answer"')[1]  # (the CSRF token differs)
+    # the kept page asks the session, the user and the data version, not the activities and KPPs
+    assert len(cached.captured_queries) < 10 < len(computed.captured_queries)
+    assert "KPP Baru" not in first
+    kpp_save(user=users["fasilitator"], kpp=Kpp(kelurahan=tree["bandarharjo"], name="KPP Baru"))
+    assert "KPP Baru" in client.get(url).content.decode()  # the KPP was audited: a new data version
+
+
 def test_dashboard_drills_down_and_lists_what_needs_attention(client, users, two_rounds, tree):
     kpp_save(user=users["fasilitator"], kpp=Kpp(kelurahan=tree["bandarharjo"], name="KPP Lama"))
     client.force_login(users["korkot"])

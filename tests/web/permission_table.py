@@ -330,6 +330,9 @@ TABLE: dict[str, Entry] = {
     "training:cascade_geojson": Entry(
         lambda w: f"/pelatihan/kaskade/{C}/lapisan.geojson",
         "LN O ON ON ON ON", "LN O ON ON ON ON"),
+    "monitoring:nation_dashboard": Entry(  # the country: administrators only
+        lambda w: "/dasbor/",
+        "LN O NN NN NN NN", "LN - -N -N -N -N", heavy=True),
     "monitoring:dashboard": Entry(
         lambda w: f"/dasbor/{C}/",
         "LN O ON ON ON NN", "LN - -N -N -N -N", heavy=True),

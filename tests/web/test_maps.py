@@ -281,3 +281,23 @@ def test_kawasan_delineation_is_compared_with_the_sk_table_area(tree, client):
     )  # 7.3 ha
     page = client.get(reverse("regions:kawasan", args=[kawasan.pk])).content.decode()
     assert "Luas menurut tabel SK: 20,00 ha" in page and "berbeda jauh" in page
+
+
+def test_the_country_map_shows_every_province_s_kelurahan_from_the_stored_figures(client, users, rts, tree):
+    _store("kelurahan", cell(0, 0.01), "33.74.02.1001", region=tree["bandarharjo"])
+    _store("kelurahan", cell(1, 0.01), "33.72.01.1001", region=tree["pajang"])
+    set_status(Submission.objects, "approved")
+    page = client.get("/indonesia/").content.decode()
+    assert 'href="/peta/indonesia/?tingkat=kelurahan"' in page
+    map_page = client.get("/peta/indonesia/?tingkat=rt").content.decode()
+    assert "Peta · Indonesia" in map_page and 'href="/indonesia/">Indonesia</a>' in map_page
+    # the country offers only its kelurahan: RTs or kawasan of the whole country would read every record
+    assert '<option value="kelurahan" selected>' in map_page and 'value="rt"' not in map_page
+    layer = client.get("/peta/indonesia/lapisan.geojson?tingkat=rt").json()
+    by_name = {f["properties"]["name"]: f["properties"] for f in layer["features"]}
+    assert set(by_name) == {"Bandarharjo", "Pajang"}
+    assert by_name["Bandarharjo"]["color"] == CLASS_COLOURS["KR"]  # its RTs are KR, approved
+    assert by_name["Pajang"]["color"] == NO_DATA
+    assert "luas kumuh 7,56 ha" in by_name["Bandarharjo"]["tooltip"]
+    export = client.get("/peta/indonesia/unduh.geojson")
+    assert 'filename="nolkumuh_indonesia_2024.geojson"' in export["Content-Disposition"]

@@ -209,3 +209,24 @@ def test_rows_counted_under_another_version_of_a_ruleset_are_made_again_after_mi
     RegionSummary.objects.all().delete()  # an upgrade to the version that brought the summaries
     _summaries_after_migrate(using="default")
     assert snapshot() == kept
+
+
+@pytest.mark.django_db
+def test_the_country_dashboard_has_a_row_per_province_for_administrators_only(client, users, tree, round2024):
+    rt = rt_get_or_create(kelurahan=tree["bandarharjo"], rw="001", rt="001")[0]
+    rt_record_save(user=users["fasilitator"], round=round2024, rt=rt, values=rt_values())
+    for action, who in (("submit", "fasilitator"), ("verify", "askot"), ("approve", "korkot")):
+        submission_transition(user=users[who], kelurahan=tree["bandarharjo"], round=round2024, action=action)
+    client.force_login(make_user("admin", Role.ADMIN))
+    page = client.get("/dasbor/?tahun=2024").content.decode()
+    assert "Dasbor program</h1>" not in page and "Dasbor program: Indonesia" in page
+    # the country's slum card is the country profile's figure; Jawa Tengah is a row that drills down
+    assert '<span class="big">2,66 ha</span>' in page
+    assert 'href="/dasbor/33/?tahun=2024">Jawa Tengah</a>' in page
+    assert 'href="/dasbor/"' in client.get("/indonesia/").content.decode()
+    province = client.get("/dasbor/33/?tahun=2024").content.decode()
+    assert 'href="/dasbor/?tahun=2024">Indonesia</a>' in province  # the crumbs go up to the country
+    client.force_login(users["provinsi"])
+    assert client.get("/dasbor/").status_code == 404  # a province's manager: not the country
+    assert 'href="/dasbor/"' not in client.get("/indonesia/").content.decode()  # nor its link
+    assert 'href="/dasbor/?' not in client.get("/dasbor/33/").content.decode()

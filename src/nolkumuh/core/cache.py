@@ -49,24 +49,35 @@ def _this_code() -> str:
     return code_fingerprint(Path(__file__).resolve().parent.parent)
 
 
-def data_cached(name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """``compute()`` once per name, parts, data version and code fingerprint."""
+def data_key(name: str, parts: tuple[Any, ...]) -> str:
+    """The cache key of ``name`` and ``parts`` at the current data version and code fingerprint."""
     version = (name, parts, data_version(), _this_code())
-    key = "data:" + hashlib.sha256(repr(version).encode()).hexdigest()
+    return "data:" + hashlib.sha256(repr(version).encode()).hexdigest()
+
+
+def region_key(name: str, parts: tuple[Any, ...]) -> str:
+    """The cache key of ``name`` and ``parts`` (which hold their own versions) and the code."""
+    return "region:" + hashlib.sha256(repr((name, parts, _this_code())).encode()).hexdigest()
+
+
+def cached(key: str, compute: Callable[[], T]) -> T:
+    """The value kept under ``key``, else ``compute()`` kept there. A template can keep what it
+    renders from that value under the same key ({% cache %} with the key as vary-on), so a kept
+    page skips its rendering too."""
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, LIFETIME)
     return value
+
+
+def data_cached(name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()`` once per name, parts, data version and code fingerprint."""
+    return cached(data_key(name, parts), compute)
 
 
 def region_cached(name: str, parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
     """``compute()`` once per name, parts and code fingerprint: ``parts`` must hold a version of
     everything the result stands on (a region's summary version, ADR 0011), so that a change in
     one city leaves the other cities' and provinces' entries in place."""
-    key = "region:" + hashlib.sha256(repr((name, parts, _this_code())).encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, LIFETIME)
-    return value
+    return cached(region_key(name, parts), compute)

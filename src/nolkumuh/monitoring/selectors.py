@@ -19,7 +19,7 @@ from nolkumuh.monitoring.framework import default_settings
 from nolkumuh.monitoring.models import Activity, Kpp
 from nolkumuh.monitoring.scurve import planned_at, schedule_status, week_of
 from nolkumuh.regions.models import Region
-from nolkumuh.regions.selectors import within
+from nolkumuh.regions.selectors import child_depth, within
 
 ACTIVITY_FIELDS = (
     "id",
@@ -92,8 +92,7 @@ def kpps_in(*, code: str, today: date | None = None) -> list[dict[str, Any]]:
 
 def child_of(region: Region, code: str) -> str:
     """The code of the child region of ``region`` that contains ``code``."""
-    depth = len(region.code.split(".")) + 1
-    return ".".join(code.split(".")[:depth])
+    return ".".join(code.split(".")[: child_depth(region.code)])
 
 
 @dataclass

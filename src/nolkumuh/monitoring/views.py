@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nolkumuh.accounts.services import WorkflowError, previous_actors, user_scope, workflow_state
+from nolkumuh.accounts.services import WorkflowError, previous_actors, user_scope, visibility, workflow_state
 from nolkumuh.core.bounds import year_or_404
+from nolkumuh.core.cache import cached, data_key
 from nolkumuh.core.downloads import send_once, temporary_file
 from nolkumuh.monitoring.construction_views import _errors, _region
 from nolkumuh.monitoring.dashboard import dashboard, default_year
@@ -24,7 +26,7 @@ from nolkumuh.monitoring.institutions import institution_save, member_add, membe
 from nolkumuh.monitoring.kpi import kpi_target_set, kpi_value_save, kpi_value_transition
 from nolkumuh.monitoring.models import Institution, KpiTarget, KpiValue, Member
 from nolkumuh.regions.models import Region
-from nolkumuh.regions.selectors import within
+from nolkumuh.regions.selectors import nation, within
 
 
 def _year(request: HttpRequest) -> int:
@@ -33,12 +35,33 @@ def _year(request: HttpRequest) -> int:
 
 
 @login_required
-def dashboard_page(request: HttpRequest, code: str) -> HttpResponse:
-    """The program dashboard: slum, KPIs, construction, KPP and trainings, drilled down by region."""
-    region, ancestors = _region(request, code)
-    context = dashboard(user=request.user, region=region, year=_year(request))
+def dashboard_page(request: HttpRequest, code: str = "") -> HttpResponse:
+    """The program dashboard: slum, KPIs, construction, KPP and trainings, drilled down by region;
+    without a code, the whole country with a row per province (those whose scope covers it:
+    administrators)."""
+    if code:
+        region, ancestors = _region(request, code)
+    elif user_scope(request.user).covers(""):
+        region, ancestors = nation(), []
+    else:
+        raise Http404
+    year = _year(request)
+    # kept until the next change to any data (every change is audited, core.cache) or the next day
+    # (schedules and KPP assessments age): the province and country dashboards read every activity,
+    # KPP and training below them
+    today = timezone.localdate()
+    scope = user_scope(request.user)
+    key = data_key(
+        "dashboard-1", (region.code, visibility(request.user, region.code), scope.role, year, today)
+    )
+    context = dict(cached(key, lambda: dashboard(user=request.user, region=region, year=year, today=today)))
     context.update(
-        region=region, ancestors=ancestors, here=_("Dasbor program"), framework=default_framework()
+        fragment_key=key,  # the page's body is kept with it (monitoring/dashboard.html)
+        region=region,
+        ancestors=ancestors,
+        nation=nation(),
+        here=_("Dasbor program"),
+        framework=default_framework(),
     )
     return render(request, "monitoring/dashboard.html", context)
 

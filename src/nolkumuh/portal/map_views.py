@@ -39,7 +39,7 @@ from nolkumuh.portal.maps import LEVELS, MapRequest, map_layer
 from nolkumuh.regions.boundaries import boundary_features
 from nolkumuh.regions.decrees import decree_comparison
 from nolkumuh.regions.models import Boundary, Region, SkDecree
-from nolkumuh.regions.selectors import region_with_ancestors
+from nolkumuh.regions.selectors import NATION_SLUG, nation, region_with_ancestors
 from nolkumuh.scoring import catalogue
 from nolkumuh.scoring.issues import InvalidInput, Issue
 
@@ -65,10 +65,17 @@ def _metric(text: str) -> str:
     return "class"
 
 
-def _map_request(request: HttpRequest) -> MapRequest:
-    level = request.GET.get("tingkat", "rt")
+def _levels(region: Region) -> tuple[str, ...]:
+    """The layers a region's map offers: the country only its kelurahan (from the stored figures;
+    every RT or kawasan of the country would read every record)."""
+    return LEVELS if region.code else ("kelurahan",)
+
+
+def _map_request(request: HttpRequest, region: Region) -> MapRequest:
+    levels = _levels(region)
+    level = request.GET.get("tingkat", levels[0])
     return MapRequest(
-        level=level if level in LEVELS else "rt",
+        level=level if level in levels else levels[0],
         metric=_metric(request.GET.get("ukuran", "class")),
         year=_year(request.GET.get("tahun")),
         start=_year(request.GET.get("dari")),
@@ -77,6 +84,8 @@ def _map_request(request: HttpRequest) -> MapRequest:
 
 
 def _region(code: str) -> tuple[Region, list[Region]]:
+    if code == NATION_SLUG:
+        return nation(), []
     region, ancestors = region_with_ancestors(code=code)
     if region is None:
         raise Http404
@@ -92,10 +101,11 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
         "here": _("Peta"),
         "rounds": DataRound.objects.order_by("year"),
         "query": query,
-        "params": _map_request(request),
+        "params": _map_request(request, region),
         "tile_url": settings.NOLKUMUH_TILE_URL,
         "tile_attribution": settings.NOLKUMUH_TILE_ATTRIBUTION,
-        "levels": LEVELS,
+        "levels": _levels(region),
+        "map_code": region.code or NATION_SLUG,
         "has_boundaries": Boundary.objects.filter(code__startswith=region.code).exists(),
     }
     return render(request, "portal/map.html", context)
@@ -110,7 +120,7 @@ def boundary_version() -> tuple[int, int]:
 @gzip_page
 def map_geojson(request: HttpRequest, code: str) -> JsonResponse:
     region, _ancestors = _region(code)
-    wanted = _map_request(request)
+    wanted = _map_request(request, region)
     layer = region_cached(
         "map-3",  # the stored figures (ADR 0011): kept until a change below the region
         (
@@ -130,7 +140,7 @@ def map_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404
     region, _ancestors = _region(code)
-    layer = map_layer(user=request.user, region=region, request=_map_request(request))
+    layer = map_layer(user=request.user, region=region, request=_map_request(request, region))
     if not layer["features"]:
         messages.error(request, _("Belum ada batas wilayah untuk diunduh."))
         return redirect("regions:map", code)
@@ -142,8 +152,9 @@ def map_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     }
     attributes["total"] = [t if t != "" else -1 for t in attributes["total"]]
     path = temporary_file(EXPORT_FORMATS[fmt])
-    write_features(path, geometries, attributes, layer=f"nolkumuh_{region.code}")
-    return send_once(path, f"nolkumuh_{region.code}_{layer['year']}{EXPORT_FORMATS[fmt]}")
+    name = region.code or NATION_SLUG
+    write_features(path, geometries, attributes, layer=f"nolkumuh_{name}")
+    return send_once(path, f"nolkumuh_{name}_{layer['year']}{EXPORT_FORMATS[fmt]}")
 
 
 class BoundaryUploadForm(forms.Form):
@@ -321,9 +332,11 @@ def decree_layer(request: HttpRequest, code: str) -> JsonResponse:
 def map_image(request: HttpRequest, code: str) -> HttpResponse:
     """The map as a PNG picture for reports (same layer, legend and year as the map page)."""
     region, _ancestors = _region(code)
-    layer = map_layer(user=request.user, region=region, request=_map_request(request))
+    layer = map_layer(user=request.user, region=region, request=_map_request(request, region))
     shapes = [(shapely.geometry.shape(f["geometry"]), f["properties"]["color"]) for f in layer["features"]]
     title = f"{region.display_name} · {layer['year'] or ''}"
     response = HttpResponse(render_png(shapes, layer["legend"], title), content_type="image/png")
-    response["Content-Disposition"] = f'inline; filename="peta_{region.code}_{layer["year"]}.png"'
+    response["Content-Disposition"] = (
+        f'inline; filename="peta_{region.code or NATION_SLUG}_{layer["year"]}.png"'
+    )
     return response

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -34,14 +35,20 @@ from nolkumuh.baseline.selectors import (
 )
 from nolkumuh.baseline.summaries import summary_version
 from nolkumuh.core.bounds import year_or_404
-from nolkumuh.core.cache import region_cached
+from nolkumuh.core.cache import cached, region_cached, region_key
 from nolkumuh.core.labels import field_label
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.exchange.bounds import rt_name
 from nolkumuh.portal.forms import KawasanForm
 from nolkumuh.regions.decrees import kawasan_delineation
 from nolkumuh.regions.models import Boundary, Kawasan, Region, Rt, SkDecree
-from nolkumuh.regions.selectors import region_children, region_with_ancestors
+from nolkumuh.regions.selectors import (
+    NATION_NAME,
+    NATION_SLUG,
+    nation,
+    region_children,
+    region_with_ancestors,
+)
 from nolkumuh.regions.services import kawasan_save
 
 
@@ -136,7 +143,7 @@ def map_context(code: str, level: str) -> dict[str, Any]:
     """What the embedded map needs; no map where no polygon exists yet."""
     present = Boundary.objects.filter(kind=level, code__startswith=code).exists()
     return {
-        "map_code": code if present else None,
+        "map_code": (code or NATION_SLUG) if present else None,
         "map_level": level,
         "tile_url": settings.NOLKUMUH_TILE_URL,
         "tile_attribution": settings.NOLKUMUH_TILE_ATTRIBUTION,
@@ -165,18 +172,22 @@ def cached_profile(request: HttpRequest, region: Region) -> dict[str, Any]:
     unit = region_unit(request.user, region.code)
     parts = _cache_key(request, region.code, max(unit.versions, default=0))
     # "profile-3": from the stored summaries (ADR 0011)
-    return dict(
-        region_cached("profile-3", parts, lambda: profile_context(request, unit, name=region.code or "id"))
-    )
+    key = region_key("profile-3", parts)
+    context = dict(cached(key, lambda: profile_context(request, unit, name=region.code or "id")))
+    context["fragment_key"] = key  # what a template renders from it is kept with it ({% cache %})
+    return context
 
 
-NATION_NAME = "Indonesia"
+def names_key(regions: Iterable[Region]) -> str:
+    """A digest of the regions a rendered table names: a renamed or added one is a new rendering."""
+    return hashlib.sha256(repr(sorted((r.code, r.name) for r in regions)).encode()).hexdigest()
 
 
 def nation_context(request: HttpRequest) -> dict[str, Any]:
     """The country's figures with a row per province, from the stored summaries (ADR 0011)."""
-    context = dict(cached_profile(request, Region(code="", name=NATION_NAME, level="")))
+    context = dict(cached_profile(request, nation()))
     provinces = {p.code: p for p in Region.objects.filter(level=Region.Level.PROVINSI)}
+    context["names_key"] = names_key(provinces.values())
     shown = {r.key for r in (context["s"].rows if context["s"] else [])}
     context.update(
         labels={code: p.display_name for code, p in provinces.items()},
@@ -189,7 +200,9 @@ def nation_context(request: HttpRequest) -> dict[str, Any]:
 def nation_profile(request: HttpRequest) -> HttpResponse:
     """Indonesia: slum area, RTs per class and access for the whole country, province by province."""
     context = nation_context(request)
-    context.update(here=NATION_NAME, ancestors=[])
+    context.update(
+        here=NATION_NAME, ancestors=[], region=nation(), map_code=map_context("", "kelurahan")["map_code"]
+    )
     return render(request, "portal/nation.html", context)
 
 

@@ -14,9 +14,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from nolkumuh.portal.help_images import WIDTHS, light_images, scrolling_tables, shown_size, small_copy
-from nolkumuh.portal.profiles import NATION_NAME, cached_profile, nation_context
-from nolkumuh.regions.models import Region
-from nolkumuh.regions.selectors import provinces, region_children, region_search
+from nolkumuh.portal.profiles import cached_profile, names_key, nation_context
+from nolkumuh.regions.selectors import nation, provinces, region_children, region_search
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     loaded = list(provinces())
     if len(loaded) > 1:
         context = nation_context(request)
-        context["region"] = Region(code="", name=NATION_NAME)
+        context["region"] = nation()
         sections.append(context)
         loaded = []
     for province in loaded:
@@ -36,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
             region=province,
             labels={code: c.display_name for code, c in children.items()},
             links={code: ("regions:profile", code) for code in children},
+            names_key=names_key(children.values()),
         )
         sections.append(context)
     return render(

@@ -35,6 +35,8 @@ class Region(models.Model):
         ordering = ["code"]
         verbose_name = _("wilayah")
         verbose_name_plural = _("wilayah")
+        # the provinces of the country among ~91,600 regions (the home and country pages)
+        indexes = [models.Index(fields=["level", "code"], name="region_level_code")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(level__in=["provinsi", "kabkota", "kecamatan", "kelurahan"]),

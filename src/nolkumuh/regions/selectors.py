@@ -17,7 +17,9 @@ def within(code: str, field: str = "code") -> Q:
     range of codes from "<code>." up to "<code>/" ("/" follows "." in ASCII; SQLite compares
     bytes), which the code's index answers: a kelurahan's page among 1.5 M records read them all
     with LIKE. PostgreSQL answers LIKE from the code's pattern index (its collation need not
-    order bytes, so no range there)."""
+    order bytes, so no range there). The country (code "") is everything."""
+    if not code:
+        return Q()
     if connection.vendor == "sqlite":
         below = Q(**{f"{field}__gte": code + ".", f"{field}__lt": code + "/"})
     else:
@@ -31,6 +33,11 @@ def ancestor_codes(code: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
+def child_depth(code: str) -> int:
+    """How many code parts a child of the region with this code has (the country's: 1)."""
+    return code.count(".") + 2 if code else 1
+
+
 def region_with_ancestors(*, code: str) -> tuple[Region | None, list[Region]]:
     """The region and the regions above it, in one query."""
     wanted = [*ancestor_codes(code), code]
@@ -39,7 +46,19 @@ def region_with_ancestors(*, code: str) -> tuple[Region | None, list[Region]]:
     return region, [found[c] for c in wanted[:-1] if c in found]
 
 
+NATION_NAME = "Indonesia"
+NATION_SLUG = "indonesia"  # the country in addresses that take a region code (/peta/indonesia/)
+
+
+def nation() -> Region:
+    """The country as a region (code "", never stored): the level above the provinces, whose pages
+    read the stored figures of code "" (ADR 0011)."""
+    return Region(code="", name=NATION_NAME, level="")
+
+
 def region_children(*, region: Region) -> QuerySet[Region]:
+    if not region.code:
+        return provinces()
     return Region.objects.filter(parent=region).order_by("code")
 
 

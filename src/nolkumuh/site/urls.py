@@ -191,6 +191,7 @@ training_urls = (
 
 monitoring_urls = (
     [
+        path("dasbor/", monitoring.dashboard_page, name="nation_dashboard"),
         path("dasbor/<str:code>/", monitoring.dashboard_page, name="dashboard"),
         path("kpi/<str:code>/", monitoring.kpi_page, name="kpi"),
         path("kpi/nilai/<int:pk>/<str:action>/", monitoring.kpi_value_action, name="kpi_action"),

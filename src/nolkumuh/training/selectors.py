@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy
 
 from nolkumuh.regions.models import Region, Rt
-from nolkumuh.regions.selectors import within
+from nolkumuh.regions.selectors import child_depth, nation, region_children, within
 from nolkumuh.training.measures import expected_at, gain, mean, meets_threshold, normalized_gain
 from nolkumuh.training.models import (
     Attendance,
@@ -243,9 +243,11 @@ def _child_code(code: str, depth: int) -> str:
 def cascade_coverage(*, region: Region) -> dict[str, Any]:
     """Per child region: the kelurahan in the program (those with RTs registered), how many have had a
     community training, the share reached, and the participants per audience group by gender."""
-    depth = len(region.code.split(".")) + 1
+    depth = child_depth(region.code)
     program = set(
-        Rt.objects.filter(within(region.code, "kelurahan__code")).values_list("kelurahan__code", flat=True)
+        Rt.objects.filter(within(region.code, "kelurahan__code"))
+        .values_list("kelurahan__code", flat=True)
+        .distinct()
     )
     trainings = CommunityTraining.objects.filter(within(region.code, "kelurahan__code"))
     reached = set(trainings.values_list("kelurahan__code", flat=True))
@@ -263,7 +265,7 @@ def cascade_coverage(*, region: Region) -> dict[str, Any]:
         people[child][(a["audience"], "women")] += a["women"]
         totals[(a["audience"], "men")] += a["men"]
         totals[(a["audience"], "women")] += a["women"]
-    children = {r.code: r for r in Region.objects.filter(parent=region)} if depth <= 4 else {}
+    children = {r.code: r for r in region_children(region=region)} if depth <= 4 else {}
     rows = []
     for code in sorted({_child_code(c, depth) for c in program | reached}):
         in_program = {c for c in program if _child_code(c, depth) == code}
@@ -347,8 +349,8 @@ def participation_by_gender() -> list[tuple[int, str, int, int]]:
 def training_panel(*, code: str, year: int) -> dict[str, Any]:
     """The trainings panel of the program dashboard: events of the year touching the region, staff
     trained, women's share, and the cascade coverage."""
-    region = Region.objects.get(code=code)
-    inside = lambda c: c == code or c.startswith(code + ".")  # noqa: E731
+    region = Region.objects.get(code=code) if code else nation()
+    inside = lambda c: not code or c == code or c.startswith(code + ".")  # noqa: E731
     trained = sum(1 for y, c in trained_people() if y == year and inside(c))
     men = women = 0
     for y, c, m, w in participation_by_gender():

@@ -45,6 +45,7 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
     "baseline:completeness": lambda user, region: user.is_authenticated,
     "monitoring:kpi": _covers_region,
     "monitoring:dashboard": _covers_region,
+    "monitoring:nation_dashboard": _covers_region,  # the country (code ""): administrators
     "planning:list": _covers_region,
     "planning:plan": _covers_plan,
     "training:cascade": lambda user, region: may_see(user, region),
