@@ -94,6 +94,8 @@ def test_kpp_functioning_share_by_hand(users, tree):
     # 1 of 3 KPP functioning (the third was never assessed): 33.33 %
     assert reading["33.74"].value == 33.33 and "1 belum dinilai" in reading["33.74"].note
     assert reading["33.72"].value is None
+    country = SOURCES["kpp_functioning"](KpiBatch(["", "33.74"], 2024))
+    assert country[""].note == country["33.74"].note == "1 dari 3 KPP, 1 belum dinilai"
     # an assessment from 2022 no longer counts at the end of 2024 (valid 12 months)
     kpp_assess(user=users["fasilitator"], kpp=kpps[2], assessed_on=date(2022, 6, 1), answers=everything)
     assert SOURCES["kpp_functioning"](KpiBatch(["33.74"], 2024))["33.74"].value == 33.33
@@ -114,6 +116,11 @@ def test_plans_completed_by_hand(users, two_rounds, tree, round2024):
     assert rplp["33"].value == 100.0 and rplp["33"].note == "1 dari 1"
     memo = SOURCES["memorandum_done"](KpiBatch(["33", "33.74.02"], 2024))
     assert memo["33"].value == 0.0 and memo["33.74.02"].value == 0.0
+    # the country ("") counts every program region, beside its provinces and below them
+    country = SOURCES["rplp_done"](KpiBatch(["", "33", "33.74.02"], 2024))
+    assert [(country[c].value, country[c].note) for c in ("", "33", "33.74.02")] == [(100.0, "1 dari 1")] * 3
+    cities = SOURCES["memorandum_done"](KpiBatch(["", "33.74.02"], 2024))
+    assert [(cities[c].value, cities[c].note) for c in ("", "33.74.02")] == [(0.0, "0 dari 1")] * 2
 
 
 def test_manual_values_count_only_after_a_second_person_approves(users, tree):

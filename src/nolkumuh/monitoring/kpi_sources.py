@@ -54,6 +54,11 @@ class Reading:
 NO_SOURCE = Reading(None, "belum ada sumber data (modul pelatihan belum terhubung)", available=False)
 
 
+def _above(code: str) -> list[str]:
+    """The codes above a region's, the country ("") first; none above the country."""
+    return ["", *ancestor_codes(code)] if code else []
+
+
 @dataclass
 class KpiBatch:
     """The regions (codes) and year to compute for. ``memo`` lets the sources of one year share
@@ -75,7 +80,7 @@ class KpiBatch:
     def roots(self) -> list[str]:
         """The codes that do not lie below another code of the batch (what to load)."""
         codes = set(self.codes)
-        return sorted(c for c in codes if not any(a in codes for a in ancestor_codes(c)))
+        return sorted(c for c in codes if not any(a in codes for a in _above(c)))
 
     def within_roots(self, field_name: str) -> Any:
         condition = None
@@ -87,7 +92,7 @@ class KpiBatch:
     def owners(self, code: str) -> list[str]:
         """The batch's codes that contain a region with this code (itself and its ancestors)."""
         wanted = set(self.codes)
-        return [c for c in (*ancestor_codes(code), code) if c in wanted]
+        return [c for c in (*_above(code), code) if c in wanted]
 
 
 Source = Callable[[KpiBatch], dict[str, Reading]]
@@ -356,11 +361,13 @@ def _planned_share(batch: KpiBatch, kind: str, length: int) -> dict[str, Reading
 
 def _shares(batch: KpiBatch, program: Iterable[str], done: set[str]) -> dict[str, Reading]:
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    below: dict[str, list[str]] = defaultdict(list)  # a code -> the batch's codes under it
+    for c in set(batch.codes):
+        for above in _above(c):
+            below[above].append(c)
     for code in program:
         # a region below the unit counted (a kecamatan under a city) shares its unit's figure
-        for owner in [
-            c for c in batch.codes if c == code or code.startswith(c + ".") or c.startswith(code + ".")
-        ]:
+        for owner in [*batch.owners(code), *below.get(code, ())]:
             totals[owner][0] += 1
             totals[owner][1] += code in done
     result = {}

@@ -267,9 +267,14 @@ def cascade_coverage(*, region: Region) -> dict[str, Any]:
         totals[(a["audience"], "women")] += a["women"]
     children = {r.code: r for r in region_children(region=region)} if depth <= 4 else {}
     rows = []
-    for code in sorted({_child_code(c, depth) for c in program | reached}):
-        in_program = {c for c in program if _child_code(c, depth) == code}
-        hit = {c for c in reached if _child_code(c, depth) == code}
+    program_of: dict[str, set[str]] = defaultdict(set)  # a child region -> its kelurahan
+    reached_of: dict[str, set[str]] = defaultdict(set)
+    for c in program:
+        program_of[_child_code(c, depth)].add(c)
+    for c in reached:
+        reached_of[_child_code(c, depth)].add(c)
+    for code in sorted(program_of.keys() | reached_of.keys()):
+        in_program, hit = program_of[code], reached_of[code]
         rows.append(
             {
                 "code": code,
