@@ -176,4 +176,7 @@ def test_migrate_makes_the_cache_tables_when_the_cache_is_in_the_database(tmp_pa
 def test_an_unknown_cache_kind_is_refused_with_the_choices(tmp_path):
     done = nolkumuh("manage", "check", env=production_env(tmp_path, NOLKUMUH_CACHE="redis"))
     assert done.returncode == 2
-    assert "nolkumuh tidak bisa dijalankan: NOLKUMUH_CACHE must be 'file' or 'database'." in done.stderr
+    assert (
+        "nolkumuh tidak bisa dijalankan: NOLKUMUH_CACHE harus 'file' atau 'database', bukan 'redis'"
+        in done.stderr
+    )

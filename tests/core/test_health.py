@@ -36,7 +36,9 @@ def test_healthy_with_a_fresh_worker_heartbeat(client, database_queue):
     status, body = health(client)
     assert status == 200, body
     assert body["status"] == "ok" and body["failed"] == []
-    assert body["checks"]["worker"]["heartbeat_age_seconds"] <= 2
+    # fresh: seconds old (a loaded CI machine took 3 s between the heartbeat and the answer),
+    # far from the stale limit
+    assert body["checks"]["worker"]["heartbeat_age_seconds"] <= 30
     assert body["checks"]["migrations"] == {"ok": True, "unapplied": 0}
     assert body["checks"]["database"] == {"ok": True}
 

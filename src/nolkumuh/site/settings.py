@@ -160,7 +160,10 @@ TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
 if os.environ.get("NOLKUMUH_TASKS", "database") not in TASK_BACKENDS:
-    raise ImproperlyConfigured("NOLKUMUH_TASKS must be 'database' or 'immediate'.")
+    raise ImproperlyConfigured(
+        "NOLKUMUH_TASKS harus 'database' (bawaan: pekerjaan panjang dijalankan nolkumuh worker) atau"
+        " 'immediate' (dijalankan saat itu juga, untuk uji)."
+    )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[os.environ.get("NOLKUMUH_TASKS", "database")]}}
 # Imports with at least this many RT rows, and exports of regions with at least this many RTs, run
 # as background tasks with a status page; smaller ones run at once.
@@ -221,7 +224,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # machine that uses it: the login-throttling counters then count across machines.
 NOLKUMUH_CACHE = os.environ.get("NOLKUMUH_CACHE", "file").strip() or "file"
 if NOLKUMUH_CACHE not in ("file", "database"):
-    raise ImproperlyConfigured("NOLKUMUH_CACHE must be 'file' or 'database'.")
+    raise ImproperlyConfigured(
+        f"NOLKUMUH_CACHE harus 'file' atau 'database', bukan {NOLKUMUH_CACHE!r}: 'database' untuk"
+        " beberapa mesin dengan satu PostgreSQL (docs/deploy.md), 'file' (bawaan) untuk satu mesin."
+    )
 
 
 def cache_backend(name: str, **options: int) -> dict[str, object]:
