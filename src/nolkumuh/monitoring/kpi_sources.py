@@ -91,7 +91,9 @@ class KpiBatch:
 
     def owners(self, code: str) -> list[str]:
         """The batch's codes that contain a region with this code (itself and its ancestors)."""
-        wanted = set(self.codes)
+        wanted = self.memo.get("codes")
+        if wanted is None:
+            wanted = self.memo["codes"] = frozenset(self.codes)
         return [c for c in (*_above(code), code) if c in wanted]
 
 
