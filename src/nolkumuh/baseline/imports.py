@@ -1,10 +1,11 @@
 """Importing a workbook of RT data into a data round: a dry run first, then all or nothing.
 
 The dry run reads and checks the whole file and says, per row, whether it is new, changed or
-unchanged; every problem is listed with row and column. Confirming re-reads the same stored file,
-checks it again and writes everything in one transaction, with the workflow rows locked and the
-stored records read again inside it (re-importing the same file, or confirming twice, changes
-nothing).
+unchanged; every problem is listed with row and column. Confirming takes the table the dry run
+kept beside the upload (``import_tables``: the file is read again only when that table is missing
+or not the file's), checks every row against the database again and writes everything in one
+transaction, with the workflow rows locked and the stored records read again inside it
+(re-importing the same file, or confirming twice, changes nothing).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import transaction
 
 from nolkumuh.accounts.services import Scope, user_scope
 from nolkumuh.baseline import summaries
+from nolkumuh.baseline.import_tables import checked_upload
 from nolkumuh.baseline.import_writes import (
     RECORD_FIELDS,
     StoredRt,
@@ -32,7 +34,7 @@ from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import apply_scores, ruleset_of
 from nolkumuh.baseline.services import record_snapshot
 from nolkumuh.core.batch import FieldChecks, insert_rows, update_rows
-from nolkumuh.exchange import RtInput, read_rt_file
+from nolkumuh.exchange import RtInput
 from nolkumuh.exchange.columns import NAME_COLUMNS
 from nolkumuh.regions.models import Kawasan, Region, number_key
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue, RtTable, assess
@@ -220,10 +222,10 @@ def _kawasan_issue(
 def import_plan(
     *, user: AbstractBaseUser, round: DataRound, path: Path, decimal_comma: bool = False
 ) -> ImportPlan:
-    """Read and check the file for ``round``; nothing is written."""
+    """Check the file for ``round`` (read, or the table its dry run kept); nothing is written."""
     plan = ImportPlan(round=round)
     try:
-        data = read_rt_file(path, ruleset=round.ruleset_id, decimal_comma=decimal_comma)
+        data = checked_upload(path, ruleset=round.ruleset_id, decimal_comma=decimal_comma)
     except InvalidInput as exc:
         plan.issues = exc.issues
         return plan
