@@ -1,11 +1,12 @@
 """Benchmark: the RT import (dry run, then confirm) at 5,000 and 50,000 rows.
 
 A fresh database (SQLite unless DATABASE_URL) with a generated city of 100 kelurahan and a data
-round; no demo. For each size a workbook of new RTs is checked (the dry run, ``import_plan``) and
-confirmed (``import_plan`` again and ``import_apply``, as the confirm button does; the file is
-read twice, and reading it alone is timed too); then the same
-file with every tenth row changed is imported again (updates and their audit entries), and once
-more unchanged (nothing written). Each step's queries are counted.
+round; no demo. For each size a workbook of new RTs, in the upload folder as an upload is, is
+checked (the dry run, ``import_plan``, which keeps its checked table beside the upload) and
+confirmed (``import_plan`` again, which takes the kept table, and ``import_apply``, as the confirm
+button does; reading and checking the file alone is timed too); then the same file with every
+tenth row changed is imported again (updates and their audit entries), and once more unchanged
+(nothing written). Each step's queries are counted.
 
 The baseline, measured in the same run: saving records one at a time through the service the
 record form uses (``rt_record_save``: RT created, record checked, saved and audited on its own).
@@ -17,7 +18,6 @@ Results go into docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from nolkumuh.baseline.imports import import_apply, import_plan  # noqa: E402
 from nolkumuh.baseline.models import DataRound, RtRecord, Submission  # noqa: E402
 from nolkumuh.baseline.scoring import ruleset_of  # noqa: E402
 from nolkumuh.baseline.services import rt_record_save  # noqa: E402
+from nolkumuh.core.downloads import upload_folder  # noqa: E402
 from nolkumuh.core.models import AuditEntry  # noqa: E402
 from nolkumuh.exchange import read_rt_file  # noqa: E402
 from nolkumuh.exchange.synthetic import Place, generate_rows  # noqa: E402
@@ -136,7 +137,7 @@ def main() -> None:
     print(
         f"  baseline: {args.baseline_rows} records saved one by one (rt_record_save): {per_row:,.0f} rows/s"
     )
-    folder = Path(os.environ["NOLKUMUH_DATA_DIR"])
+    folder = upload_folder()
     for size in args.sizes:
         rows = rows_for(places, size)
         new, edited = folder / f"new-{size}.xlsx", folder / f"changed-{size}.xlsx"
