@@ -32,6 +32,7 @@ class FieldChecks:
 
     def __init__(self, model: type[models.Model], *, exclude: Iterable[str] = ()) -> None:
         skipped = set(exclude)
+        self.model = model
         self.fields = [f for f in model._meta.concrete_fields if f.name not in skipped]
         # (field, type, text) -> (cleaned value, None) or (None, errors)
         self.seen: dict[tuple[str, type, str], tuple[Any, list[ValidationError] | None]] = {}
@@ -53,8 +54,14 @@ class FieldChecks:
             raise ValidationError(errors)
         obj.clean()
 
+    def field_messages(self, name: str, raw: Any) -> list[str]:
+        """The messages of field ``name``'s checks of ``raw`` (none when it passes), cached as
+        ``clean``'s are: a value checked here is not checked again when an object is cleaned."""
+        _cleaned, problems = self._clean(self.model._meta.get_field(name), raw, None)
+        return ValidationError(problems).messages if problems else []
+
     def _clean(
-        self, field: models.Field, raw: Any, obj: models.Model
+        self, field: models.Field, raw: Any, obj: models.Model | None
     ) -> tuple[Any, list[ValidationError] | None]:
         try:
             key = (field.attname, type(raw), str(raw))  # '2.50' and 2.5 are not the same input
