@@ -1,10 +1,11 @@
 """Importing a workbook of RT data into a data round: a dry run first, then all or nothing.
 
 The dry run reads and checks the whole file and says, per row, whether it is new, changed or
-unchanged; every problem is listed with row and column. Confirming re-reads the same stored file,
-checks it again and writes everything in one transaction, with the workflow rows locked and the
-stored records read again inside it (re-importing the same file, or confirming twice, changes
-nothing).
+unchanged; every problem is listed with row and column. Confirming takes the table the dry run
+kept beside the upload (``import_tables``: the file is read again only when that table is missing
+or not the file's), checks every row against the database again and writes everything in one
+transaction, with the workflow rows locked and the stored records read again inside it
+(re-importing the same file, or confirming twice, changes nothing).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db import transaction
 
 from nolkumuh.accounts.services import Scope, user_scope
 from nolkumuh.baseline import summaries
+from nolkumuh.baseline.import_tables import checked_upload
 from nolkumuh.baseline.import_writes import (
     RECORD_FIELDS,
     StoredRt,
@@ -32,7 +34,7 @@ from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import apply_scores, ruleset_of
 from nolkumuh.baseline.services import record_snapshot
 from nolkumuh.core.batch import FieldChecks, insert_rows, update_rows
-from nolkumuh.exchange import RtInput, read_rt_file
+from nolkumuh.exchange import RtInput
 from nolkumuh.exchange.columns import NAME_COLUMNS
 from nolkumuh.regions.models import Kawasan, Region, number_key
 from nolkumuh.scoring import HEADER_FIELDS, InvalidInput, Issue, RtTable, assess
@@ -64,6 +66,10 @@ class ImportPlan:
     rows: list[PlannedRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     data: RtInput | None = None
+    # the records' field checks, once per distinct value for the plan and its write together
+    checks: FieldChecks = field(
+        default_factory=lambda: FieldChecks(RtRecord, exclude=["round", "rt", "updated_by"]), repr=False
+    )
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -175,31 +181,15 @@ def _find_kelurahan(
     return by_names.get(names)
 
 
-class _FieldCheck:
+def _field_issues(checks: FieldChecks, values: dict[str, str], data: RtInput, number: int) -> list[Issue]:
     """What the database would refuse (too many decimals or digits, out of bounds), found before
     writing: each header field's own ``clean`` (its validators, as ``full_clean`` runs them), once
-    per distinct value of the file."""
-
-    def __init__(self) -> None:
-        self.seen: dict[tuple[str, str], list[str]] = {}
-
-    def messages(self, name: str, value: str) -> list[str]:
-        known = self.seen.get((name, value))
-        if known is None:
-            try:
-                RtRecord._meta.get_field(name).clean(value, None)
-                known = []
-            except ValidationError as exc:
-                known = exc.messages
-            self.seen[(name, value)] = known
-        return known
-
-    def issues(self, values: dict[str, str], data: RtInput, number: int) -> list[Issue]:
-        return [
-            Issue("invalid_field", number, data.columns.shown(f), values.get(f), {"detail": " ".join(m)})
-            for f in HEADER_FIELDS
-            if (m := self.messages(f, values[f]))
-        ]
+    per distinct value of the file (the confirmation's write checks reuse these results)."""
+    return [
+        Issue("invalid_field", number, data.columns.shown(f), values.get(f), {"detail": " ".join(m)})
+        for f in HEADER_FIELDS
+        if (m := checks.field_messages(f, values[f]))
+    ]
 
 
 def _kawasan_issue(
@@ -220,10 +210,10 @@ def _kawasan_issue(
 def import_plan(
     *, user: AbstractBaseUser, round: DataRound, path: Path, decimal_comma: bool = False
 ) -> ImportPlan:
-    """Read and check the file for ``round``; nothing is written."""
+    """Check the file for ``round`` (read, or the table its dry run kept); nothing is written."""
     plan = ImportPlan(round=round)
     try:
-        data = read_rt_file(path, ruleset=round.ruleset_id, decimal_comma=decimal_comma)
+        data = checked_upload(path, ruleset=round.ruleset_id, decimal_comma=decimal_comma)
     except InvalidInput as exc:
         plan.issues = exc.issues
         return plan
@@ -237,7 +227,6 @@ def import_plan(
     rts = stored_rts(found)
     records = {key: _canonical_values(row) for key, row in _stored_records(round, found, by="key").items()}
     columns = _value_columns(data)
-    checks = _FieldCheck()
     kawasan = {
         (k.kabkota_id, k.name.lower()): k
         for k in Kawasan.objects.filter(kabkota__in={r.parent.parent_id for r in found})
@@ -268,7 +257,7 @@ def import_plan(
             plan.issues.append(Issue("duplicate_rt", number, None, None, {"other": seen[row.key]}))
             continue
         seen[row.key] = number
-        plan.issues.extend(checks.issues(values, data, number))
+        plan.issues.extend(_field_issues(plan.checks, values, data, number))
         kawasan_problem = _kawasan_issue(scope, row, name, rts.get(row.key), number)
         if kawasan_problem:
             plan.issues.append(kawasan_problem)
@@ -368,9 +357,8 @@ def _records_written(
         record.updated_by_id = user.pk
         written.append((record, before))
     apply_scores([r for r, _ in written], assessment)
-    checks = FieldChecks(RtRecord, exclude=["round", "rt", "updated_by"])
     for record, _before in written:
-        _check_before_write(checks, record)
+        _check_before_write(plan.checks, record)
     new = [r for r, before in written if before is None]
     insert_rows(new)
     if new:  # the new records' ids (for their audit entries), read back by RT

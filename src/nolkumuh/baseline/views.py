@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from nolkumuh.accounts.services import WorkflowError, user_scope
 from nolkumuh.baseline import exports
 from nolkumuh.baseline.forms import ImportForm, NewRtForm, ReasonForm, form_values, rt_form_class
+from nolkumuh.baseline.import_tables import upload_discard
 from nolkumuh.baseline.imports import import_apply, import_plan
 from nolkumuh.baseline.job_starts import export_start, import_check_start
 from nolkumuh.baseline.jobs import import_is_large
@@ -348,7 +349,7 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, not_saved_message(exc, what="RT import"))
         return redirect("baseline:import", round.year)
     del request.session[f"import-{token}"]
-    Path(str(info["path"])).unlink(missing_ok=True)
+    upload_discard(Path(str(info["path"])))
     messages.success(
         request,
         _("Impor selesai: %(new)s baru, %(changed)s berubah, %(unchanged)s tetap.") % counts,

@@ -6,16 +6,24 @@ field's checks once per distinct value. ``insert_rows`` and ``update_rows`` writ
 with one statement run for every row (``executemany``): Django's ``bulk_create`` compiles every
 value into one long statement per batch (on SQLite 999 parameters, about 50 records), and
 ``bulk_update`` builds a ``CASE WHEN`` expression per row and field; both cost several times the
-rows themselves (docs/benchmarks.md).
+rows themselves (docs/benchmarks.md). Values are prepared as ``save`` prepares them, once per
+distinct value of a column (numbers, codes and the batch's one timestamp repeat over thousands of
+rows); JSON values are prepared every time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+# types whose equal values are prepared alike (1 == 1.0 == True, so the type is part of the key)
+_PLAIN = frozenset({str, int, bool, type(None), datetime.date})
 
 
 class FieldChecks:
@@ -24,6 +32,7 @@ class FieldChecks:
 
     def __init__(self, model: type[models.Model], *, exclude: Iterable[str] = ()) -> None:
         skipped = set(exclude)
+        self.model = model
         self.fields = [f for f in model._meta.concrete_fields if f.name not in skipped]
         # (field, type, text) -> (cleaned value, None) or (None, errors)
         self.seen: dict[tuple[str, type, str], tuple[Any, list[ValidationError] | None]] = {}
@@ -45,8 +54,14 @@ class FieldChecks:
             raise ValidationError(errors)
         obj.clean()
 
+    def field_messages(self, name: str, raw: Any) -> list[str]:
+        """The messages of field ``name``'s checks of ``raw`` (none when it passes), cached as
+        ``clean``'s are: a value checked here is not checked again when an object is cleaned."""
+        _cleaned, problems = self._clean(self.model._meta.get_field(name), raw, None)
+        return ValidationError(problems).messages if problems else []
+
     def _clean(
-        self, field: models.Field, raw: Any, obj: models.Model
+        self, field: models.Field, raw: Any, obj: models.Model | None
     ) -> tuple[Any, list[ValidationError] | None]:
         try:
             key = (field.attname, type(raw), str(raw))  # '2.50' and 2.5 are not the same input
@@ -81,13 +96,9 @@ def update_rows(objects: Sequence[models.Model], fields: Sequence[str], *, batch
     )
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch):
-            cursor.executemany(
-                sql,
-                [
-                    [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in columns] + [obj.pk]
-                    for obj in objects[start : start + batch]
-                ],
-            )
+            part = objects[start : start + batch]
+            values = _prepared(part, columns, add=False, connection=connection)
+            cursor.executemany(sql, [[*row, obj.pk] for row, obj in zip(values, part, strict=True)])
 
 
 def insert_rows(objects: Sequence[models.Model], *, batch: int = 2000) -> None:
@@ -105,10 +116,60 @@ def insert_rows(objects: Sequence[models.Model], *, batch: int = 2000) -> None:
     )
     with connection.cursor() as cursor:
         for start in range(0, len(objects), batch):
-            cursor.executemany(
-                sql,
-                [
-                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in columns]
-                    for obj in objects[start : start + batch]
-                ],
-            )
+            part = objects[start : start + batch]
+            cursor.executemany(sql, list(_prepared(part, columns, add=True, connection=connection)))
+
+
+def _prepared(
+    objects: Sequence[models.Model],
+    columns: Sequence[models.Field],
+    *,
+    add: bool,
+    connection: BaseDatabaseWrapper,
+) -> Iterator[list[Any]]:
+    """Each object's values of ``columns`` as ``save`` prepares them (``pre_save``, then
+    ``get_db_prep_save``); ``auto_now`` (and, when adding, ``auto_now_add``) fields get one
+    timestamp for the whole batch, set on the objects as ``save`` sets it."""
+    by_column = [_column_values(objects, f, add=add, connection=connection) for f in columns]
+    return (list(row) for row in zip(*by_column, strict=True))
+
+
+def _column_values(
+    objects: Sequence[models.Model], field: models.Field, *, add: bool, connection: BaseDatabaseWrapper
+) -> list[Any]:
+    if isinstance(field, models.DateField) and (field.auto_now or (add and field.auto_now_add)):
+        stamp = field.pre_save(objects[0], add)  # now (today), set on the first object
+        for obj in objects:
+            setattr(obj, field.attname, stamp)
+        return [field.get_db_prep_save(stamp, connection)] * len(objects)
+    attname = field.attname
+    if type(field).pre_save is models.Field.pre_save:  # the value as set on the object
+        raw = [getattr(obj, attname) for obj in objects]
+    else:
+        raw = [field.pre_save(obj, add) for obj in objects]
+    return _once_per_value(raw, lambda value: field.get_db_prep_save(value, connection))
+
+
+def _once_per_value(values: list[Any], prepare: Callable[[Any], Any]) -> list[Any]:
+    """``prepare`` of every value, called once per distinct value (by type and value; Decimals by
+    their text, '2.50' and '2.5'; datetimes with their offset); JSON and other values every time."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    out = []
+    for value in values:
+        kind = type(value)
+        if kind in _PLAIN:
+            key: tuple[Any, ...] | None = (kind, value)
+        elif kind is Decimal:
+            key = (kind, str(value))
+        elif kind is datetime.datetime:
+            key = (kind, value, value.utcoffset())
+        else:
+            key = None
+        if key is None:
+            out.append(prepare(value))
+            continue
+        prepared = seen.get(key, seen)
+        if prepared is seen:
+            prepared = seen[key] = prepare(value)
+        out.append(prepared)
+    return out

@@ -72,6 +72,7 @@ def score_columns(assessment: Assessment) -> list[OutColumn]:
 
 def rt_output(data: RtInput, assessment: Assessment) -> OutputTable:
     """Every input column (in order, as written) followed by the score columns; rows in input order."""
+    assert data.sheet is not None, "the raw cells are needed to write every input column back"
     generated = score_columns(assessment)
     replaced = {c.name for c in generated}
     integer_fields = {name for name, field in catalogue().header.items() if field.integer} | {"tahun"}

@@ -30,9 +30,12 @@ NUMBER_TEXT_SHOWN = 40  # a message quotes at most this much of a bad cell
 
 @dataclass
 class RtInput:
-    """A checked input file: the numbers for the engine plus everything needed to write it back."""
+    """A checked input file: the numbers for the engine plus everything needed to write it back.
 
-    sheet: RawSheet
+    ``sheet`` (the raw cells) is None when the table was kept by an import's dry run and restored
+    without them (``baseline.import_tables``)."""
+
+    sheet: RawSheet | None
     columns: ColumnMap
     ruleset: Ruleset
     table: RtTable
