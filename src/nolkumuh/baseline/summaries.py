@@ -580,7 +580,15 @@ class StoredUnit:
     def kelurahan(self, round_key: int, visible: bool) -> list[tuple[str, Figures]]:
         """(kelurahan code, figures) of every kelurahan below the region with data in the round."""
         rows: dict[str, Rows] = defaultdict(dict)
-        below = RegionSummary.objects.filter(round_key=round_key, depth=KELURAHAN_DEPTH)
+        # the bases this view reads (not the KPIs' like-for-like pair): the country has 11,000
+        # kelurahan, each of 4 rows a round
+        if visible and self.basis.full:
+            bases = [ALL_BASIS]
+        elif visible and self.basis.inside:
+            bases = [APPROVED_BASIS, ALL_BASIS]
+        else:
+            bases = [APPROVED_BASIS]
+        below = RegionSummary.objects.filter(round_key=round_key, depth=KELURAHAN_DEPTH, basis__in=bases)
         if self.code != NATION:
             below = below.filter(code__startswith=self.code + ".")
         for row in below.order_by("code"):

@@ -10,12 +10,14 @@ data lives in an app that does not exist yet have no source (see :data:`NO_SOURC
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from nolkumuh.baseline.figures import headline_of
@@ -348,33 +350,44 @@ def _planned_share(batch: KpiBatch, kind: str, length: int) -> dict[str, Reading
     """Share of program regions (kelurahan, or kab/kota with ``length`` 5) with a plan of ``kind``
     starting by the next year."""
     kelurahan = _program(batch)
-    plans = batch.load(
-        "plans",
-        lambda: list(
-            Plan.objects.filter(region__code__in=kelurahan | {c[:5] for c in kelurahan}).values_list(
-                "region__code", "kind", "start_year"
-            )
-        ),
-    )
+
+    def load() -> list[tuple[str, str, int]]:
+        # the plans inside the batch's regions, and the city plans (memoranda) of a region below
+        # a city (an empty Q, the whole country, must not be joined by OR: Q() | q is q)
+        inside = batch.within_roots("region__code")
+        cities = [r[:5] for r in batch.roots() if len(r) > 5]
+        if cities:
+            inside = inside | Q(region__code__in=cities)
+        return list(Plan.objects.filter(inside).values_list("region__code", "kind", "start_year"))
+
+    plans = batch.load("plans", load)
     program = {c[:length] for c in kelurahan}
     planned = {c for c, k, start in plans if k == kind and start <= batch.year + 1 and c in program}
     return _shares(batch, program, planned)
 
 
+def _between(ordered: list[str], low: str, high: str) -> int:
+    """How many of the sorted codes lie in [low, high)."""
+    return bisect_left(ordered, high) - bisect_left(ordered, low)
+
+
 def _shares(batch: KpiBatch, program: Iterable[str], done: set[str]) -> dict[str, Reading]:
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    below: dict[str, list[str]] = defaultdict(list)  # a code -> the batch's codes under it
-    for c in set(batch.codes):
-        for above in _above(c):
-            below[above].append(c)
-    for code in program:
-        # a region below the unit counted (a kecamatan under a city) shares its unit's figure
-        for owner in [*batch.owners(code), *below.get(code, ())]:
-            totals[owner][0] += 1
-            totals[owner][1] += code in done
+    """Per batch code: the program regions at or below it, and those done; a region below a
+    program unit (a kecamatan under a city) shares its unit's figure. Counted by ranges of the
+    sorted codes ("<code>." up to "<code>/" holds what lies below), not code by code: the
+    country's program is 11,000 kelurahan."""
+    units = set(program)
+    ordered = sorted(units)
+    hits = sorted(units & done)
     result = {}
     for code in batch.codes:
-        total, have = totals.get(code, [0, 0])
+        if code:
+            total = (code in units) + _between(ordered, code + ".", code + "/")
+            have = (code in units and code in done) + _between(hits, code + ".", code + "/")
+            above = [a for a in _above(code) if a in units]
+            total, have = total + len(above), have + sum(a in done for a in above)
+        else:
+            total, have = len(ordered), len(hits)
         result[code] = Reading(
             share(have, total), f"{have} dari {total}" if total else "belum ada lokasi program"
         )
