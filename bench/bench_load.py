@@ -103,6 +103,7 @@ def main() -> None:
         f"/wilayah/{kecamatan}/",
         f"/wilayah/{kelurahan}/",
         f"/peta/{province}/lapisan.geojson?tingkat=kelurahan",
+        "/peta/indonesia/lapisan.geojson?tingkat=kelurahan",
     ]
     port = free_port()
     env = {
@@ -134,7 +135,7 @@ def main() -> None:
         times, errors = run(base, ["/akun/masuk/"], args.clients, args.seconds / 4)
         print(line("baseline: sign-in page", times, errors, args.seconds / 4))
         times, errors = run(base, mix, args.clients, args.seconds)
-        print(line("mix of 6 pages (country..kelurahan, map)", times, errors, args.seconds))
+        print(line(f"mix of {len(mix)} pages (country..kelurahan, maps)", times, errors, args.seconds))
     finally:
         server.terminate()
         server.wait(timeout=30)
