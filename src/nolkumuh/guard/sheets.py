@@ -178,10 +178,11 @@ def _cells_per_row(data: bytes, carried: int, sheet: str, limits: Limits) -> int
     while (last := data.rfind(b"</row>", start, start + span)) >= 0 or (
         (last := data.find(b"</row>", start)) >= 0  # one row longer than the span
     ):
-        if data.count(b"<c", start, last) > limit:
+        found = data.count(b"<c", start, last)
+        if found > limit:
             _cells_per_row_exactly(data[start:last] + b"</row>", 0, sheet, limits)
             span = max(1024, span // 2)
-        elif last - start < span // 2:
+        elif found < limit // 2:  # room for more rows in one count
             span *= 2
         start = last + 6
     return _cells_per_row_exactly(data[start:], 0, sheet, limits)
