@@ -124,3 +124,17 @@ def test_the_folded_pattern_matches_where_the_pattern_on_the_raw_xml_does(
     assert (fast is None) == (slow is None), attribute
     if fast and slow:
         assert (fast.group(1) is None) == (slow.group(1) is None), attribute
+
+
+@pytest.mark.parametrize(
+    ("rows_xml", "code"),
+    [
+        (b"<x:row><x:c><x:v>1</x:v></x:c></x:row>" * 1001, "sheet_rows"),
+        (b"<x:row><x:c><x:v>1</x:v></x:c></x:row>" * 1000, None),
+        (b"<x:row>" + b"<x:c><x:v>1</x:v></x:c>" * 31 + b"</x:row>", "sheet_columns"),
+        (b"<x:row>" + b"<x:c><x:v>1</x:v></x:c>" * 30 + b"</x:row >", None),
+    ],
+    ids=["rows-beyond", "rows-within", "cells-beyond", "cells-within"],
+)
+def test_tags_with_a_namespace_prefix_are_counted_like_plain_ones(tmp_path, rows_xml, code):
+    assert _refusal(_hand_written_workbook(tmp_path / "x.xlsx", rows_xml)) == code

@@ -147,7 +147,7 @@ def _cells(part: bytes, room: int, prefixed: bool) -> int:
 
 def _cells_per_row_exactly(data: bytes, carried: int, sheet: str, limits: Limits) -> int:
     """:func:`_cells_per_row` row by row, for tags with a namespace prefix (``<x:c>``)."""
-    prefixed = b":c" in data or b":row" in data
+    prefixed = _prefixed(data)
     parts = _ROW_END.split(data) if prefixed else data.split(b"</row>")
     limit = limits.sheet_columns
     for part in parts[:-1]:
@@ -160,13 +160,19 @@ def _cells_per_row_exactly(data: bytes, carried: int, sheet: str, limits: Limits
     return carried
 
 
-def _cells_per_row(data: bytes, carried: int, sheet: str, limits: Limits) -> int:
+def _prefixed(data: bytes) -> bool:
+    """Whether ``data`` may hold tags with a namespace prefix (``<x:c>``, ``</x:row>``); most
+    sheets have no colon at all, which one ``memchr`` finds out."""
+    return b":" in data and (b":c" in data or b":row" in data)
+
+
+def _cells_per_row(data: bytes, carried: int, sheet: str, limits: Limits, *, prefixed: bool) -> int:
     """Cells of each row of ``data`` (the row left open at its end carries over to the next block)
     against the column limit: one row of 16,384 cells without ``r`` asks for as much as XFD.
 
     Runs of whole rows are counted at once: when a run holds no more ``<c`` than one row may,
     none of its rows holds more. Only a run above that is counted row by row."""
-    if b":c" in data or b":row" in data:  # namespace prefixes: the regular expressions
+    if prefixed:  # namespace prefixes: the regular expressions
         return _cells_per_row_exactly(data, carried, sheet, limits)
     limit = limits.sheet_columns
     end = data.find(b"</row>")
@@ -207,10 +213,11 @@ def _scan_sheet(archive: zipfile.ZipFile, name: str, sheet: str, limits: Limits,
             cells = start >= 0
             window = fresh = window[start:] if cells else window
         if cells:  # cells need not carry their column either: count them per row
-            in_row = _cells_per_row(fresh, in_row, sheet, limits)
+            prefixed = _prefixed(window)  # ``window`` holds ``fresh``: never less careful
+            in_row = _cells_per_row(fresh, in_row, sheet, limits, prefixed=prefixed)
             match = pattern.search(window.translate(_FOLD))
             # rows need not carry their number (each one is the next): count the elements too
-            if exact or b":row" in window:
+            if exact or prefixed:
                 rows += len(_ROW.findall(window)) - len(_ROW.findall(tail))
             else:
                 rows += window.count(b"<row") - tail.count(b"<row")
