@@ -4,12 +4,15 @@ Times, on the same workbook in the same run: reading it in-process without the g
 baseline), the guard's checks alone (kind, archive, every sheet reference scanned), and the guarded
 read (checks + parsing in a child process + the rows passed back). Also the time to refuse the
 5 KB sparse-corner workbook. Results go into docs/benchmarks.md.
-Run: .venv/bin/python bench/bench_guard.py [--rows 200000]
+Run: .venv/bin/python bench/bench_guard.py [--rows 200000] [--repeat 3]; to compare with an older
+version of the code in the same conditions, run it again with PYTHONPATH pointing at that
+version's src/ (the guard's child inherits it).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -49,7 +52,8 @@ def main() -> None:
     source = OUT / f"rt_{args.rows}.xlsx"
     if not source.exists():
         make_workbook(source, args.rows)
-    print(f"input: {source.name}, {args.rows:,} rows, {source.stat().st_size / 1e6:.1f} MB")
+    size = source.stat().st_size / 1e6
+    print(f"input: {source.name}, {args.rows:,} rows, {size:.1f} MB; load {os.getloadavg()[0]:.1f}")
     base = median_seconds(lambda: read_sheet_unguarded(source), args.repeat)
     checks = median_seconds(lambda: check_file(source, kinds={"xlsx"}), args.repeat)
     guarded = median_seconds(lambda: read_sheet(source), args.repeat)
@@ -67,6 +71,7 @@ def main() -> None:
         book.close()
         refused = median_seconds(lambda: refuse(corner), args.repeat)
     print(f"  sparse-corner workbook refused        {refused * 1000:6.1f} ms (it used to abort the process)")
+    print(f"load average after: {os.getloadavg()[0]:.1f} (2 cores)")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from nolkumuh.exchange.formula import guard_cell
 from nolkumuh.exchange.output import OutColumn, OutputTable
 from nolkumuh.exchange.read import read_xlsx
 from nolkumuh.exchange.write import format_hundredths, format_number, write_xlsx
+from nolkumuh.guard import run_isolated
 from nolkumuh.scoring import InvalidInput
 from tests.exchange.conftest import sample_rows
 from tests.exchange.conftest import write_xlsx as write_input
@@ -62,6 +63,21 @@ def test_columnar_read_gives_the_cells_rows_and_scores_of_the_cell_reader(tmp_pa
         write_csv(tmp_path / "fast.csv", score_input(parse_sheet(fast), level=level))
         write_csv(tmp_path / "slow.csv", score_input(parse_sheet(slow), level=level))
         assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "slow.csv").read_bytes()
+
+
+def test_equal_texts_of_a_column_come_back_from_the_guards_child_as_one_object(tmp_path):
+    # pickle sends a repeated object once: 200,000 rows of one province name pass as one string
+    rows = sample_rows()
+    for row in rows:
+        row["catatan"] = "  "  # blank text: empty, as the cell reader says
+    path = write_input(tmp_path / "in.xlsx", rows * 20)
+    fast, _slow = _same_sheet(path)
+    sheet = run_isolated(read_xlsx, path)
+    assert sheet == fast
+    for j, name in enumerate(sheet.names):
+        column = sheet.column(j)
+        if isinstance(column, list):
+            assert len({id(text) for text in column}) == len(set(column)), name
 
 
 def test_blank_rows_and_empty_number_cells_keep_spreadsheet_row_numbers(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from nolkumuh.exchange.read import read_xlsx
 from nolkumuh.guard import Limits, check_file, limits_from_env, run_isolated, sniff
 from nolkumuh.guard.files import column_letters
-from nolkumuh.scoring.issues import InvalidInput
+from nolkumuh.scoring.issues import InvalidInput, Issue
 from tests.guard.hostile import _workbook
 
 SMALL = replace(Limits(), sheet_rows=1000, sheet_columns=30)
@@ -196,6 +196,25 @@ def test_a_parsers_own_problems_come_back_as_they_are(tmp_path):
     assert "no_sheet" in [i.code for i in exc.value.issues] or "empty_file" in [
         i.code for i in exc.value.issues
     ]
+
+
+def _leave_a_mark(path):  # runs in the child: importable by name
+    path.write_text("dibaca")
+    return "dibaca"
+
+
+def _refuse() -> None:
+    raise InvalidInput([Issue("file_empty")])
+
+
+def test_the_checks_made_while_the_child_starts_come_first_and_a_refusal_ends_it_unused(tmp_path):
+    mark = tmp_path / "tanda"
+    with pytest.raises(InvalidInput) as exc:
+        run_isolated(_leave_a_mark, mark, meanwhile=_refuse)
+    assert "berkas kosong" in _message(exc)
+    assert not mark.exists()  # the child never got the call
+    assert run_isolated(_leave_a_mark, mark, meanwhile=lambda: None) == "dibaca"
+    assert mark.read_text() == "dibaca"
 
 
 def test_the_isolated_result_equals_the_direct_one(tmp_path):

@@ -46,6 +46,8 @@ def _column(array: pa.ChunkedArray | pa.Array) -> tuple[Column, np.ndarray] | No
     kind = array.type
     if pa.types.is_null(kind):
         return [""] * len(array), np.ones(len(array), dtype=bool)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return _texts(array)
     empty = array.is_null().to_numpy(zero_copy_only=False)
     if pa.types.is_floating(kind) or pa.types.is_integer(kind):
         values = array.to_numpy(zero_copy_only=False).astype(np.float64)
@@ -55,13 +57,19 @@ def _column(array: pa.ChunkedArray | pa.Array) -> tuple[Column, np.ndarray] | No
         for i in np.flatnonzero(empty).tolist():
             cells[i] = ""
         return cells, empty
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        texts = ["" if t is None else t for t in array.to_pylist()]
-        if not empty.all():
-            blank = np.fromiter((not t.strip() for t in texts), dtype=bool, count=len(texts))
-            empty = empty | blank
-        return texts, empty
     return None  # dates, times, true/false: read cell by cell
+
+
+def _texts(array: pa.ChunkedArray | pa.Array) -> tuple[list[str], np.ndarray]:
+    """A column of text, each distinct text one object (an empty cell is ""), and where it is
+    blank. Equal texts share one object, so they are checked once and pickled once: the guard's
+    child passes them back as a reference to the first (ADR 0012)."""
+    whole = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    coded = whole.dictionary_encode()
+    distinct = [*coded.dictionary.to_pylist(), ""]
+    index = coded.indices.fill_null(len(distinct) - 1).to_numpy(zero_copy_only=False)
+    blank = np.array([not t.strip() for t in distinct], dtype=bool)
+    return np.array(distinct, dtype=object)[index].tolist(), blank[index]
 
 
 def read_xlsx_columns(path: Path, name: str) -> RawSheet | None:

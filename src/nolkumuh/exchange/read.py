@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -256,16 +257,18 @@ def read_sheet(
 ) -> RawSheet:
     """Read ``path`` by its extension (.csv, .xlsx); see :func:`read_xlsx` for the sheet chosen.
 
-    The file is untrusted: it passes the file guard (kind, size, rows and columns) first and is
-    parsed in a child process with memory and time limits, so a hostile file cannot take the caller
+    The file is untrusted: it passes the file guard (kind, size, rows and columns) before it is
+    parsed, in a child process with memory and time limits, so a hostile file cannot take the caller
     down. ``progress`` must be a module-level function (it runs in the child)."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise InvalidInput([Issue("unsupported_format", value=path.name)])
-    check_file(path, kinds={"csv", "xlsx"}, limits=limits)
     kind = "CSV" if suffix == ".csv" else "XLSX"
     options = {"progress": progress, "sheet": sheet, "rt_data": rt_data}
-    return run_isolated(read_sheet_unguarded, path, kind=kind, **options)
+    # the guard checks the file while the child starts; the child reads it only once it passed
+    check = partial(check_file, path, kinds={"csv", "xlsx"}, limits=limits)
+    readers = () if kind == "CSV" else ("nolkumuh.exchange.columnar",)
+    return run_isolated(read_sheet_unguarded, path, kind=kind, meanwhile=check, preload=readers, **options)
 
 
 def read_sheet_unguarded(

@@ -1,5 +1,6 @@
-"""The child side of :func:`nolkumuh.guard.isolate.run_isolated`: read the call from standard input,
-make it, and write ``(status, value)`` to standard output, all by pickle."""
+"""The child side of :func:`nolkumuh.guard.isolate.run_isolated`: import the modules named on the
+command line (the parent's own, while it checks the file), read the call from standard input, make
+it, and write ``(status, value)`` to standard output, all by pickle."""
 
 from __future__ import annotations
 
@@ -33,7 +34,12 @@ def main() -> int:
     # The parent trusts only what comes back on this pipe: keep stray prints of libraries away.
     out = sys.stdout.buffer
     sys.stdout = sys.stderr
-    module, qualname, args, kwargs = pickle.loads(sys.stdin.buffer.read())
+    for name in sys.argv[3:]:
+        importlib.import_module(name)
+    call = sys.stdin.buffer.read()
+    if not call:  # the parent's checks refused the file: nothing to do
+        return 0
+    module, qualname, args, kwargs = pickle.loads(call)
     try:
         result: tuple[str, Any] = ("ok", _call(module, qualname, args, kwargs))
     except InvalidInput as exc:

@@ -1,21 +1,15 @@
 """Checking a file from outside before any parser sees it: its kind by content, its size, the
-inside of zip containers, and the rows and columns a spreadsheet claims.
-
-Spreadsheet readers allocate the whole rectangle between the first and the last cell they are
-told of: one cell in A1 and one in XFD1048576 (a 1.6 KB file) asks for 17 billion cells. So every
-``<row>`` and ``<c>`` reference of every sheet is scanned (in C, by a regular expression that only
-matches references beyond the limits) while the sheet is unpacked with its real size counted.
+inside of zip containers, and the rows and columns a spreadsheet claims (nolkumuh.guard.sheets).
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
-import zlib
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
 from nolkumuh.guard.limits import MB, Limits, limits_from_env
+from nolkumuh.guard.sheets import check_sheets, column_letters
 from nolkumuh.scoring.issues import InvalidInput, Issue
 
 KIND_NAMES = {
@@ -52,7 +46,7 @@ SUFFIX_KIND = {
     ".tiff": "tiff",
 }
 _CHUNK = 1 << 20
-_OVERLAP = 64  # longest reference the pattern matches, carried from one block into the next
+__all__ = ["KIND_NAMES", "SUFFIX_KIND", "check_file", "column_letters", "sniff"]
 
 
 def check_file(path: Path, *, kinds: Collection[str], limits: Limits | None = None) -> str:
@@ -77,7 +71,7 @@ def check_file(path: Path, *, kinds: Collection[str], limits: Limits | None = No
         with zipfile.ZipFile(path) as archive:
             _check_archive(archive, limits)
             if kind == "xlsx":
-                _check_sheets(archive, limits)
+                check_sheets(archive, limits)
     elif kind == "csv":
         _check_csv(path, limits)
     return kind
@@ -141,172 +135,6 @@ def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
     if unpacked > limits.zip_ratio_floor_bytes and unpacked / packed > limits.zip_ratio:
         params = {"ratio": int(unpacked / packed), "limit": limits.zip_ratio}
         raise InvalidInput([Issue("archive_ratio", params=params)])
-
-
-def column_letters(number: int) -> str:
-    """Spreadsheet column letters of a 1-based column number (1 -> A, 27 -> AA)."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _above(limit: str, digits: bool) -> bytes:
-    """A pattern matching a row number (digits) or column letters greater than ``limit``."""
-    alphabet = "0123456789" if digits else "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    any_char = "[0-9]" if digits else "[A-Z]"
-    first = "[1-9]" if digits else "[A-Z]"
-    options = [f"{first}{any_char}{{{len(limit)},}}"]  # more characters than the limit has
-    for i, char in enumerate(limit):
-        higher = alphabet[alphabet.index(char) + 1 :]
-        if higher:
-            rest = len(limit) - i - 1
-            options.append(f"{re.escape(limit[:i])}[{higher[0]}-{higher[-1]}]{any_char}{{{rest}}}")
-    end = "(?![0-9])" if digits else "(?=[0-9])"
-    return f"(?:{'|'.join(options)}){end}".encode()
-
-
-def _sheet_pattern(limits: Limits) -> re.Pattern[bytes]:
-    """Matches a cell or row reference (``r="XFD1"``) beyond the limits; group 1 is its row part.
-
-    It starts at the attribute itself, not at the tag, so that the regular expression engine scans
-    for it at the speed of a plain search (0.4 s for a 50,000-row sheet). XML lets an attribute
-    be written ``r = 'xfd1'`` (spaces, single quotes) and the reader takes column letters in
-    either case, so the pattern does too."""
-    rows = _above(str(limits.sheet_rows), digits=True)
-    columns = _above(column_letters(limits.sheet_columns), digits=False)
-    quote = rb"""\s{0,8}=\s{0,8}["']\$?"""  # within the 64 bytes carried between blocks
-    return re.compile(
-        rb"\sr" + quote + rb"(?:[A-Z]{0,3}\$?(" + rows + rb")|" + columns + rb")", re.IGNORECASE
-    )
-
-
-_DIMENSION = re.compile(
-    rb"""<(?:[A-Za-z_][\w.-]{0,20}:)?dimension\s[^>]{0,200}?ref\s*=\s*["']([A-Za-z0-9:$]{1,40})["']"""
-)
-
-
-def _sheet_refused(sheet: str, limits: Limits, *, rows: bool) -> InvalidInput:
-    if rows:
-        params = {"sheet": sheet, "limit": f"{limits.sheet_rows:,}".replace(",", ".")}
-        return InvalidInput([Issue("sheet_rows", params=params)])
-    params = {"sheet": sheet, "limit": column_letters(limits.sheet_columns)}
-    return InvalidInput([Issue("sheet_columns", params=params)])
-
-
-def _check_dimension(head: bytes, sheet: str, limits: Limits) -> None:
-    """The sheet's declared range (``<dimension ref="A1:XFD1048576"/>``) within the limits."""
-    found = _DIMENSION.search(head)
-    if not found:
-        return
-    pattern = _sheet_pattern(limits)
-    for corner in found.group(1).split(b":"):
-        match = pattern.search(b' r="' + corner.upper() + b'"')
-        if match:
-            raise _sheet_refused(sheet, limits, rows=match.group(1) is not None)
-
-
-def _chunks(archive: zipfile.ZipFile, name: str, limits: Limits) -> Iterator[bytes]:
-    """The entry unpacked block by block, its real size counted (headers may lie)."""
-    total = 0
-    with archive.open(name) as stream:
-        while block := stream.read(_CHUNK):
-            total += len(block)
-            if total > limits.zip_unpacked_bytes:
-                raise InvalidInput(
-                    [Issue("archive_unpacked", params={"limit": limits.zip_unpacked_bytes // MB})]
-                )
-            yield block
-
-
-_SHEET_ENTRY = re.compile(
-    rb'<(?:[\w.-]{1,20}:)?sheet\s[^>]{0,400}?name="([^"]{1,100})"[^>]{0,400}?:id="([^"]{1,40})"'
-)
-_RELATION = re.compile(rb'<Relationship\s[^>]{0,400}?Id="([^"]{1,40})"[^>]{0,400}?Target="([^"]{1,200})"')
-
-
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Worksheet file -> the sheet's name as the user sees it (the file's stem where unknown)."""
-    try:
-        book = archive.read("xl/workbook.xml")[: 4 * MB] if "xl/workbook.xml" in archive.namelist() else b""
-        rels_name = "xl/_rels/workbook.xml.rels"
-        rels = archive.read(rels_name)[: 4 * MB] if rels_name in archive.namelist() else b""
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error):
-        return {}
-    targets = dict(_RELATION.findall(rels))
-    names: dict[str, str] = {}
-    for name, rid in _SHEET_ENTRY.findall(book):
-        target = targets.get(rid, b"").decode("utf-8", "replace")
-        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        names[path] = name.decode("utf-8", "replace")
-    return names
-
-
-_ROW = re.compile(rb"<(?:[\w.-]{1,20}:)?row[\s>/]")
-
-
-_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]{0,20}:)?row\s*>")
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]{0,20}:)?c[\s>/]")
-
-
-def _cells(part: bytes, room: int, prefixed: bool) -> int:
-    """Cells in ``part``, exactly where it matters: ``<c`` counts an upper bound (inside sheet data
-    no other tag starts so); the exact count is taken only where that bound passes ``room``."""
-    rough = len(_CELL.findall(part)) if prefixed else part.count(b"<c")
-    return rough if prefixed or rough <= room else len(_CELL.findall(part))
-
-
-def _cells_per_row(data: bytes, carried: int, sheet: str, limits: Limits) -> int:
-    """Cells of each row of ``data`` (the row left open at its end carries over to the next block)
-    against the column limit: one row of 16,384 cells without ``r`` asks for as much as XFD."""
-    prefixed = b":c" in data or b":row" in data  # namespace prefixes: the regular expressions
-    parts = _ROW_END.split(data) if prefixed else data.split(b"</row>")
-    limit = limits.sheet_columns
-    for part in parts[:-1]:
-        if carried + _cells(part, limit - carried, prefixed) > limit:
-            raise _sheet_refused(sheet, limits, rows=False)
-        carried = 0
-    carried += _cells(parts[-1], limit - carried, prefixed)
-    if carried > limit:
-        raise _sheet_refused(sheet, limits, rows=False)
-    return carried
-
-
-def _check_sheets(archive: zipfile.ZipFile, limits: Limits) -> None:
-    pattern = _sheet_pattern(limits)
-    # The workbook's relations may put a sheet anywhere in the archive under any name: every part
-    # but the pictures is scanned from its cells on (the zip limits bound what that costs).
-    sheets = [n for n in archive.namelist() if not n.lower().startswith("xl/media/") and not n.endswith("/")]
-    shown = _sheet_names(archive) if sheets else {}
-    for name in sheets:
-        sheet = shown.get(name, PurePosixPath(name).stem)
-        tail, cells, rows, in_row = b"", False, 0, 0
-        try:
-            for block in _chunks(archive, name, limits):
-                if not tail:
-                    _check_dimension(block[:65536], sheet, limits)
-                window = tail + block
-                fresh = block
-                if not cells:  # other parts use an ``r`` attribute too (a theme's rectangles)
-                    start = window.find(b"sheetData")
-                    cells = start >= 0
-                    window = fresh = window[start:] if cells else window
-                if cells:  # cells need not carry their column either: count them per row
-                    in_row = _cells_per_row(fresh, in_row, sheet, limits)
-                match = pattern.search(window) if cells else None
-                # rows need not carry their number (each one is the next): count the elements too
-                rows += len(_ROW.findall(window)) - len(_ROW.findall(tail)) if cells else 0
-                if rows > limits.sheet_rows:
-                    raise _sheet_refused(sheet, limits, rows=True)
-                if match:
-                    raise _sheet_refused(sheet, limits, rows=match.group(1) is not None)
-                tail = window[-_OVERLAP:]
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error) as exc:
-            detail = type(exc).__name__
-            raise InvalidInput(
-                [Issue("unreadable_file", params={"kind": "XLSX", "detail": detail})]
-            ) from None
 
 
 def _check_csv(path: Path, limits: Limits) -> None:

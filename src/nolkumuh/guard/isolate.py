@@ -5,6 +5,10 @@ process down. Run in a child (a fresh interpreter: ``python -m nolkumuh.guard.ch
 child alone: the web server, its worker and the command line carry on and tell the user that the
 file cannot be read. The function and its arguments go in and the result comes back by pickle,
 so the function must be importable by name and its result picklable.
+
+Starting the child (a new interpreter importing numpy and the readers) takes about 0.3 s; the
+caller's own checks of the file (``meanwhile``) run during that time, and the child is given the
+call only once they passed: no parser sees a file the guard has not accepted.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import pickle
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from nolkumuh.guard.limits import limits_from_env
@@ -29,12 +33,16 @@ def run_isolated(
     memory_mb: int | None = None,
     seconds: int | None = None,
     kind: str = "berkas",
+    meanwhile: Callable[[], object] | None = None,
+    preload: Sequence[str] = (),
     **kwargs: Any,
 ) -> T:
     """``func(*args, **kwargs)`` computed in a child process under an address-space and time limit.
 
     An InvalidInput raised by ``func`` is raised here; a crash, running out of memory or time, or
     any other error becomes an InvalidInput that says the file cannot be read and why.
+    ``meanwhile`` (the guard's checks of the file) runs here while the child starts and imports
+    ``func``'s module and ``preload``; whatever it raises is raised and the child ended unused.
     """
     limits = limits_from_env()
     memory_mb = memory_mb or limits.child_memory_mb
@@ -43,18 +51,24 @@ def run_isolated(
         (func.__module__, func.__qualname__, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL
     )
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    try:
-        done = subprocess.run(
-            # the child sets its own limits first thing (no preexec_fn: the server has threads)
-            [sys.executable, "-m", "nolkumuh.guard.child", str(memory_mb), str(seconds)],
-            input=payload,
-            stdout=subprocess.PIPE,  # the result; the child's stderr (progress bars, warnings) passes
-            timeout=seconds + 2,
-            env=env,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise InvalidInput([Issue("parse_timeout", params={"kind": kind, "seconds": seconds})]) from None
+    # the child sets its own limits first thing (no preexec_fn: the server has threads)
+    command = [sys.executable, "-m", "nolkumuh.guard.child", str(memory_mb), str(seconds)]
+    # the result comes back on stdout; the child's stderr (progress bars, warnings) passes
+    with subprocess.Popen(
+        [*command, func.__module__, *preload], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+    ) as child:
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            out, _ = child.communicate(payload, timeout=seconds + 2)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise InvalidInput([Issue("parse_timeout", params={"kind": kind, "seconds": seconds})]) from None
+        except BaseException:
+            child.kill()
+            raise
+    done = subprocess.CompletedProcess(command, child.returncode, out)
     return _outcome(done, kind=kind, memory_mb=memory_mb, seconds=seconds)
 
 
