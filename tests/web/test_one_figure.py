@@ -163,3 +163,15 @@ def test_the_memorandum_states_the_official_figure_beside_the_plans_kumuh_awal(d
     document = docx.Document(io.BytesIO(client.get(reverse("planning:docx", args=[plan.pk])).content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert f"luas kumuh resmi tahun itu: {number(official.slum_area)} ha ({official.coverage.text()})" in text
+
+
+def test_the_coverage_of_a_figure_groups_its_thousands_in_the_reader_s_language():
+    from django.utils import translation
+
+    from nolkumuh.baseline.figures import Coverage
+
+    with translation.override("id"):
+        assert Coverage(rts=20000, known=21500).text() == "20.000 dari 21.500 RT, data disetujui"
+        assert Coverage(rts=8, known=48).partial_text() == "sebagian: 8 dari 48 RT"
+    with translation.override("en"):
+        assert Coverage(rts=20000, known=21500).text() == "20,000 of 21,500 RTs, approved data"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from nolkumuh.accounts.services import user_scope
@@ -37,6 +38,11 @@ APPROVED = "approved"  # the public's and the KPIs' basis: data of approved subm
 VISIBLE = "visible"  # what a signed-in officer sees: also the unapproved data of their regions
 
 
+def _count(value: int) -> str:
+    """A count with the language's thousands separator (20.000 in Indonesian, 20,000 in English)."""
+    return number_format(value, use_l10n=True, force_grouping=True)
+
+
 @dataclass(frozen=True)
 class Coverage:
     """How many RTs a figure stands on: ``rts`` with data in the round out of the ``known`` RTs of
@@ -53,18 +59,22 @@ class Coverage:
         return self.rts < self.known
 
     def text(self) -> str:
-        """ "8 dari 48 RT, data disetujui", in the user's language."""
+        """ "8 dari 48 RT, data disetujui", in the user's language (counts grouped: "20.000")."""
+        rts, known = _count(self.rts), _count(self.known)
         if self.unapproved:
             return _("%(rts)s dari %(known)s RT, termasuk %(unapproved)s RT yang belum disetujui") % {
-                "rts": self.rts,
-                "known": self.known,
-                "unapproved": self.unapproved,
+                "rts": rts,
+                "known": known,
+                "unapproved": _count(self.unapproved),
             }
-        return _("%(rts)s dari %(known)s RT, data disetujui") % {"rts": self.rts, "known": self.known}
+        return _("%(rts)s dari %(known)s RT, data disetujui") % {"rts": rts, "known": known}
 
     def partial_text(self) -> str:
         """The mark of a partial round in a trend chart: "sebagian: 8 dari 48 RT"."""
-        return _("sebagian: %(rts)s dari %(known)s RT") % {"rts": self.rts, "known": self.known}
+        return _("sebagian: %(rts)s dari %(known)s RT") % {
+            "rts": _count(self.rts),
+            "known": _count(self.known),
+        }
 
     def __str__(self) -> str:
         return self.text()
