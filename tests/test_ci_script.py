@@ -69,3 +69,20 @@ def test_ci_licence_pattern_finds_setuptools_licence_warnings_and_nothing_in_a_c
         assert (grep.returncode == 0) is found, (lines, grep.stdout)
         if found:
             assert grep.stdout.splitlines() == lines
+
+
+def test_ci_stops_a_cascade_of_failures_early_and_says_what_the_machine_had():
+    """Stop 24's PostgreSQL run failed every test after the backup tests until the time limit, and
+    printed no traceback: CI stops after a few dozen failures (pytest prints them) and reports the
+    free disk, memory and open-file limit before each suite and when a step fails."""
+    commands = _commands()
+    assert 'export PYTEST_ADDOPTS="--maxfail=25"' in commands
+    machine = [i for i, c in enumerate(commands) if c == "machine"]
+    suites = [i for i, c in enumerate(commands) if c.endswith("make test")]
+    assert len(machine) >= 2 and all(i + 1 in suites for i in machine[:2])
+    assert any(c.startswith("trap ") and "machine" in c and c.endswith(" ERR") for c in commands)
+    report = subprocess.run(
+        ["bash", "-c", 'eval "$(sed -n "/^machine()/,/^}/p" "$0")"; machine', str(RUN)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert re.search(r"free on disk .*MB memory available; open files up to \d+", report.stdout)
