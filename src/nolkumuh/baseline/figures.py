@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from nolkumuh.accounts.services import user_scope
 from nolkumuh.baseline.models import DataRound
 from nolkumuh.baseline.scoring import ruleset_of
-from nolkumuh.baseline.selectors import Summary, summary_from
+from nolkumuh.baseline.selectors import Summary, summaries_from, summary_from
 from nolkumuh.baseline.summaries import (
     ANY_ROUND,
     Figures,
@@ -164,14 +164,30 @@ def headline_of(unit: Unit, data_round: DataRound, *, basis: str = APPROVED, row
     figures = unit.figures(data_round.pk, visible)
     children = unit.children(data_round.pk, visible) if rows else None
     summary = summary_from(figures, data_round, children)
+    summary.coverage = _coverage(unit, data_round, figures, basis)
+    return summary
+
+
+def headlines_of(units: Sequence[Unit], data_round: DataRound, *, basis: str = APPROVED) -> list[Summary]:
+    """:func:`headline_of` of each unit in one round, the units scored together."""
+    visible = basis == VISIBLE
+    parts = [unit.figures(data_round.pk, visible) for unit in units]
+    summaries = summaries_from(parts, data_round)
+    for unit, figures, summary in zip(units, parts, summaries, strict=True):
+        summary.coverage = _coverage(unit, data_round, figures, basis)
+    return summaries
+
+
+def _coverage(unit: Unit, data_round: DataRound, figures: Figures, basis: str) -> Coverage:
+    """The RTs a unit's figures stand on, against the RTs known to it on the same basis."""
+    visible = basis == VISIBLE
     approved_rts = unit.figures(data_round.pk, False).n_rt if visible else figures.n_rt
-    summary.coverage = Coverage(
+    return Coverage(
         rts=figures.n_rt,
         known=unit.figures(ANY_ROUND, visible).n_rt,
         basis=basis,
         unapproved=figures.n_rt - approved_rts,
     )
-    return summary
 
 
 def headline(

@@ -180,84 +180,96 @@ def summary_from(
 ) -> Summary:
     """A unit's :class:`Summary` in one round from its figures (records or stored, the same way),
     with a row per child unit when ``children`` are given."""
-    ruleset = ruleset_of(data_round.ruleset_id)
-    summary = Summary(
-        round=data_round, n_rt=figures.n_rt, max_total=ruleset.max_total, ruleset_title=ruleset.short_title
-    )
-    if not figures.n_rt:
-        return summary
-    table = sums_table([figures], ruleset.keys)
-    one = assess(table, ruleset)
-    cat = catalogue()
-    summary.total = int(one.total[0])
-    summary.class_code = str(one.class_codes()[0])
-    summary.class_label = str(one.class_labels()[0])
-    summary.sectoral = float(one.sectoral_hundredths[0]) / 100
-    for j, item in enumerate(ruleset.criteria):
-        summary.criteria.append(
-            {
-                "code": item.code,
-                "key": item.key,
-                "name": item.criterion.name_id,
-                "name_en": item.criterion.name_en,
-                "help": item.criterion.help_id,
-                "unit": item.criterion.unit,
-                "aspect": item.aspect,
-                "volume": float(table[item.key][0]),
-                "denominator": float(table[item.denominator][0]),
-                "denominator_name": item.denominator,
-                "percent": int(one.hundredths[j, 0]) / 100,
-                "score": int(one.scores[j, 0]),
-                "confidence": item.confidence,
-                "denominator_confidence": item.denominator_confidence,
-            }
-        )
-    marked = {c.confidence for c in ruleset.criteria} | {c.denominator_confidence for c in ruleset.criteria}
-    summary.criteria_marks = sorted(marked - {"REG"})
-    for j, aspect in enumerate(ruleset.aspects):
-        average = int(one.aspect_hundredths[j, 0]) / 100
-        width = round(average * 3, 1)  # bar chart: 300 px for 100 %
-        summary.aspects.append(
-            {
-                "number": aspect,
-                "name": cat.aspects[aspect].name_id,
-                "name_en": cat.aspects[aspect].name_en,
-                "average": average,
-                "y": j * 28 + 4,
-                "width": width,
-                "text_x": 296 + width,
-            }
-        )
-    summary.chart_height = len(ruleset.aspects) * 28 + 8
-    slum_codes = [c.code for c in ruleset.classes[:-1]]  # every class but the last (tidak kumuh)
-    if figures.mapped_rts:
-        # RULES.md section 7: where boundary polygons exist, area comes from the geometry
-        summary.mapped_rts = figures.mapped_rts
-        summary.slum_area_map = math.fsum(figures.map_areas.get(c, 0.0) for c in slum_codes)
-        summary.area_by_class_map = [figures.map_areas.get(c.code, 0.0) for c in ruleset.classes]
-    summary.luas = float(figures.sums.get("luas", 0))
-    summary.population = float(figures.sums.get("jumlah_penduduk", 0))
-    summary.slum_area = float(
-        sum((figures.classes.get(c, (0, Decimal(0)))[1] for c in slum_codes), Decimal(0))
-    )
-    summary.area_by_class = [
-        {
-            "code": c.code,
-            "label": c.label,
-            "area": float(figures.classes.get(c.code, (0, Decimal(0)))[1]),
-            "count": figures.classes.get(c.code, (0, Decimal(0)))[0],
-            "confidence": c.confidence,
-        }
-        for c in ruleset.classes
-    ]
-    marks = {c.confidence for c in ruleset.classes}
-    summary.class_marks = sorted(marks) if marks != {"REG"} else []
-    water, sanitation = water_access_hundredths(one), sanitation_access_hundredths(one)
-    summary.water_access = None if water is None else int(water[0]) / 100
-    summary.sanitation_access = None if sanitation is None else int(sanitation[0]) / 100
-    if children is not None:
-        summary.rows = child_rows(children, ruleset)
+    (summary,) = summaries_from([figures], data_round)
+    if figures.n_rt and children is not None:
+        summary.rows = child_rows(children, ruleset_of(data_round.ruleset_id))
     return summary
+
+
+def summaries_from(parts: Sequence[Figures], data_round: DataRound) -> list[Summary]:
+    """The :class:`Summary` of each unit in one round, the units scored together (one table, one
+    assessment): the country's dashboard asks for 130 of them."""
+    ruleset = ruleset_of(data_round.ruleset_id)
+    summaries = [
+        Summary(round=data_round, n_rt=f.n_rt, max_total=ruleset.max_total, ruleset_title=ruleset.short_title)
+        for f in parts
+    ]
+    scored_at = [i for i, f in enumerate(parts) if f.n_rt]
+    if not scored_at:
+        return summaries
+    table = sums_table([parts[i] for i in scored_at], ruleset.keys)
+    scored = assess(table, ruleset)
+    cat = catalogue()
+    codes, labels = scored.class_codes(), scored.class_labels()
+    water, sanitation = water_access_hundredths(scored), sanitation_access_hundredths(scored)
+    marked = {c.confidence for c in ruleset.criteria} | {c.denominator_confidence for c in ruleset.criteria}
+    slum_codes = [c.code for c in ruleset.classes[:-1]]  # every class but the last (tidak kumuh)
+    marks = {c.confidence for c in ruleset.classes}
+    for g, i in enumerate(scored_at):
+        summary, figures = summaries[i], parts[i]
+        summary.total = int(scored.total[g])
+        summary.class_code = str(codes[g])
+        summary.class_label = str(labels[g])
+        summary.sectoral = float(scored.sectoral_hundredths[g]) / 100
+        for j, item in enumerate(ruleset.criteria):
+            summary.criteria.append(
+                {
+                    "code": item.code,
+                    "key": item.key,
+                    "name": item.criterion.name_id,
+                    "name_en": item.criterion.name_en,
+                    "help": item.criterion.help_id,
+                    "unit": item.criterion.unit,
+                    "aspect": item.aspect,
+                    "volume": float(table[item.key][g]),
+                    "denominator": float(table[item.denominator][g]),
+                    "denominator_name": item.denominator,
+                    "percent": int(scored.hundredths[j, g]) / 100,
+                    "score": int(scored.scores[j, g]),
+                    "confidence": item.confidence,
+                    "denominator_confidence": item.denominator_confidence,
+                }
+            )
+        summary.criteria_marks = sorted(marked - {"REG"})
+        for j, aspect in enumerate(ruleset.aspects):
+            average = int(scored.aspect_hundredths[j, g]) / 100
+            width = round(average * 3, 1)  # bar chart: 300 px for 100 %
+            summary.aspects.append(
+                {
+                    "number": aspect,
+                    "name": cat.aspects[aspect].name_id,
+                    "name_en": cat.aspects[aspect].name_en,
+                    "average": average,
+                    "y": j * 28 + 4,
+                    "width": width,
+                    "text_x": 296 + width,
+                }
+            )
+        summary.chart_height = len(ruleset.aspects) * 28 + 8
+        if figures.mapped_rts:
+            # RULES.md section 7: where boundary polygons exist, area comes from the geometry
+            summary.mapped_rts = figures.mapped_rts
+            summary.slum_area_map = math.fsum(figures.map_areas.get(c, 0.0) for c in slum_codes)
+            summary.area_by_class_map = [figures.map_areas.get(c.code, 0.0) for c in ruleset.classes]
+        summary.luas = float(figures.sums.get("luas", 0))
+        summary.population = float(figures.sums.get("jumlah_penduduk", 0))
+        summary.slum_area = float(
+            sum((figures.classes.get(c, (0, Decimal(0)))[1] for c in slum_codes), Decimal(0))
+        )
+        summary.area_by_class = [
+            {
+                "code": c.code,
+                "label": c.label,
+                "area": float(figures.classes.get(c.code, (0, Decimal(0)))[1]),
+                "count": figures.classes.get(c.code, (0, Decimal(0)))[0],
+                "confidence": c.confidence,
+            }
+            for c in ruleset.classes
+        ]
+        summary.class_marks = sorted(marks) if marks != {"REG"} else []
+        summary.water_access = None if water is None else int(water[g]) / 100
+        summary.sanitation_access = None if sanitation is None else int(sanitation[g]) / 100
+    return summaries
 
 
 def child_rows(children: Sequence[tuple[Hashable, Figures]], ruleset: Any) -> list[Row]:

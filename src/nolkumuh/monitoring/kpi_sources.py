@@ -20,7 +20,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from nolkumuh.baseline.figures import headline_of
+from nolkumuh.baseline.figures import headlines_of
 from nolkumuh.baseline.models import DataRound, RegionSummary
 from nolkumuh.baseline.summaries import (
     ALL_BASIS,
@@ -187,21 +187,27 @@ class SlumPair:
 
 def _summaries(batch: KpiBatch, code: str) -> SlumPair | None:
     data = _slum(batch)
-    key = f"summary:{code}"
-    if key not in batch.memo:
-        batch.memo[key] = _pair(data["stored"].get(code), data["base"], data["now"])
-    return batch.memo[key]
+    if "pairs" not in data:
+        codes = sorted(set(batch.codes))
+        pairs = _pairs([data["stored"].get(c) for c in codes], data["base"], data["now"])
+        data["pairs"] = dict(zip(codes, pairs, strict=True))
+    return data["pairs"][code]
 
 
-def _pair(rows: Any, base: DataRound | None, now: DataRound | None) -> SlumPair | None:
-    if base is None or now is None or not rows:
-        return None
-    current = headline_of(RowsUnit(rows), now)
-    if not current.n_rt:
-        return None
-    after = headline_of(RowsUnit(rows, LIKE_NOW, now.pk), now)
-    before = headline_of(RowsUnit(rows, LIKE_BASE, now.pk), base)
-    return SlumPair(before, after, current, after.n_rt)
+def _pairs(stored: Sequence[Any], base: DataRound | None, now: DataRound | None) -> list[SlumPair | None]:
+    """Each region's pair from its stored rows (None without approved data in the year's round);
+    the regions are scored together, one assessment for each of the three figures."""
+    if base is None or now is None:
+        return [None] * len(stored)
+    at = [i for i, rows in enumerate(stored) if rows]
+    current = headlines_of([RowsUnit(stored[i]) for i in at], now)
+    scored = [(i, now_figures) for i, now_figures in zip(at, current, strict=True) if now_figures.n_rt]
+    after = headlines_of([RowsUnit(stored[i], LIKE_NOW, now.pk) for i, _ in scored], now)
+    before = headlines_of([RowsUnit(stored[i], LIKE_BASE, now.pk) for i, _ in scored], base)
+    pairs: list[SlumPair | None] = [None] * len(stored)
+    for (i, now_figures), a, b in zip(scored, after, before, strict=True):
+        pairs[i] = SlumPair(b, a, now_figures, a.n_rt)
+    return pairs
 
 
 def _each(batch: KpiBatch, reading: Callable[[SlumPair, Any], Reading]) -> dict[str, Reading]:
