@@ -214,7 +214,8 @@ def cmd_dataset(args: argparse.Namespace) -> int:
     total = sum(result.seconds.values())
     print(
         f"{result.kelurahan} kelurahan, {result.rts} RT, {result.records} data RT baru, "
-        f"{result.submissions} pengajuan baru (disetujui) dalam {total:.1f} s"
+        f"{result.submissions} pengajuan baru (disetujui), {result.boundaries} batas kelurahan baru "
+        f"dalam {total:.1f} s"
     )
     return 0
 

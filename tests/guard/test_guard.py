@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import pytest
 
-from nolkumuh.exchange.read import read_xlsx
+from nolkumuh.exchange.read import read_sheet, read_xlsx
 from nolkumuh.guard import Limits, check_file, limits_from_env, run_isolated, sniff
 from nolkumuh.guard.files import column_letters
 from nolkumuh.scoring.issues import InvalidInput, Issue
@@ -163,7 +163,16 @@ def test_limits_come_from_the_environment_and_bad_values_are_refused():
     limits = limits_from_env({"NOLKUMUH_MAX_FILE_MB": "xlsx=5, csv=7", "NOLKUMUH_SHEET_MAX_ROWS": "5000"})
     assert limits.max_bytes["xlsx"] == 5 * 1024 * 1024 and limits.max_bytes["csv"] == 7 * 1024 * 1024
     assert limits.sheet_rows == 5000
-    for bad in ({"NOLKUMUH_MAX_FILE_MB": "exe=5"}, {"NOLKUMUH_SHEET_MAX_ROWS": "١٢٣"}):
+    assert (
+        limits.parse_during_scan
+        and not limits_from_env({"NOLKUMUH_PARSE_DURING_SCAN": "0"}).parse_during_scan
+    )
+    bad_values = (
+        {"NOLKUMUH_MAX_FILE_MB": "exe=5"},
+        {"NOLKUMUH_SHEET_MAX_ROWS": "١٢٣"},
+        {"NOLKUMUH_PARSE_DURING_SCAN": "ya"},
+    )
+    for bad in bad_values:
         with pytest.raises(ValueError, match="NOLKUMUH_"):
             limits_from_env(bad)
 
@@ -215,6 +224,59 @@ def test_the_checks_made_while_the_child_starts_come_first_and_a_refusal_ends_it
     assert not mark.exists()  # the child never got the call
     assert run_isolated(_leave_a_mark, mark, meanwhile=lambda: None) == "dibaca"
     assert mark.read_text() == "dibaca"
+
+
+def _wait_for(mark, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if mark.exists():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_scan_runs_while_the_child_parses_and_its_refusal_wins(tmp_path, monkeypatch):
+    """On Linux the parser starts while the guard still scans the content (ADR 0007); a refusal of
+    the scan still decides the outcome and the child's work is thrown away."""
+    monkeypatch.delenv("NOLKUMUH_PARSE_DURING_SCAN", raising=False)
+    mark = tmp_path / "tanda"
+    seen = []
+
+    def scan_until_the_child_read():
+        seen.append(_wait_for(mark, 60))
+        _refuse()
+
+    with pytest.raises(InvalidInput) as exc:
+        run_isolated(_leave_a_mark, mark, meanwhile=lambda: None, alongside=scan_until_the_child_read)
+    assert seen == [True]  # the child read the file while the scan ran
+    assert "berkas kosong" in _message(exc)  # and the scan's refusal is what the caller gets
+    assert run_isolated(_leave_a_mark, mark, alongside=lambda: None) == "dibaca"
+
+
+def test_the_scan_comes_first_when_parsing_during_it_is_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("NOLKUMUH_PARSE_DURING_SCAN", "0")
+    mark = tmp_path / "tanda"
+    seen = []
+
+    def scan() -> None:
+        seen.append(_wait_for(mark, 2))
+        _refuse()
+
+    with pytest.raises(InvalidInput) as exc:
+        run_isolated(_leave_a_mark, mark, alongside=scan)
+    assert "berkas kosong" in _message(exc)
+    assert seen == [False] and not mark.exists()  # the child never got the call
+    assert run_isolated(_leave_a_mark, mark, alongside=lambda: None) == "dibaca"
+
+
+def test_a_workbook_the_scan_refuses_is_refused_with_its_message_while_the_reader_crashes(tmp_path):
+    """The sparse corner that aborts the reader natively: with the parse running during the scan,
+    the user still reads which cell is beyond the limits, not that the reader crashed."""
+    path = _workbook(tmp_path / "sudut.xlsx", {(0, 0): "tahun", (1048575, 16383): 1})
+    with pytest.raises(InvalidInput) as exc:
+        read_sheet(path, limits=SMALL)
+    assert "baris di atas 1.000" in _message(exc)
+    assert "tidak bisa dibaca" not in _message(exc)
 
 
 def test_the_isolated_result_equals_the_direct_one(tmp_path):

@@ -1,10 +1,12 @@
 """Boundaries from GIS files, map layers with scores, GIS exports (regions.boundaries, portal.maps)."""
 
+import gzip
 import json
 
 import numpy as np
 import pytest
 import shapely
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,7 +20,7 @@ from nolkumuh.core.models import AuditEntry
 from nolkumuh.geo import geodesic_area_ha, read_features
 from nolkumuh.geo.display import CLASS_COLOURS, NO_DATA
 from nolkumuh.portal.boundary_import import boundary_apply, boundary_plan
-from nolkumuh.portal.maps import MapRequest, map_layer
+from nolkumuh.portal.maps import MapRequest, geojson_bytes, map_layer
 from nolkumuh.regions.models import Boundary, Region
 from nolkumuh.regions.services import rt_get_or_create
 from tests.helpers import set_status
@@ -301,3 +303,55 @@ def test_the_country_map_shows_every_province_s_kelurahan_from_the_stored_figure
     assert "luas kumuh 7,56 ha" in by_name["Bandarharjo"]["tooltip"]
     export = client.get("/peta/indonesia/unduh.geojson")
     assert 'filename="nolkumuh_indonesia_2024.geojson"' in export["Content-Disposition"]
+
+
+def test_the_stored_geometries_spliced_into_the_layer_read_as_the_layer_itself():
+    """geojson_bytes puts the stored GeoJSON text in place; a name that spells a geometry key (a
+    kawasan name is typed by users) stays a name."""
+    hostile = 'Kampung "geometry": 0, {"x": 1}'
+    layer = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": json.dumps(shapely.geometry.mapping(cell(i))), "properties": p}
+            for i, p in enumerate(
+                [{"name": hostile, "total": 3}, {"name": "Tegal\u00e9 \\ 1", "total": None}]
+            )
+        ],
+        "legend": [("#fff", "semua RT tidak kumuh")],
+        "year": 2024,
+    }
+    spliced = json.loads(geojson_bytes(layer))
+    assert spliced["features"][0]["properties"]["name"] == hostile
+    assert spliced == {
+        **json.loads(json.dumps(layer)),
+        "features": [{**f, "geometry": json.loads(f["geometry"])} for f in layer["features"]],
+    }
+
+
+@pytest.mark.parametrize("level", ["rt", "kelurahan", "kawasan"])
+def test_the_served_layer_is_the_computed_one_compressed_or_not_with_each_link_its_page(
+    client, users, rts, tree, level
+):
+    from nolkumuh.regions.models import Kawasan, SkDecree
+
+    set_status(Submission.objects, "approved")
+    for i, rt in enumerate(rts):
+        _store("rt", cell(i), rt.kelurahan.code, rt=rt)
+    _store("kelurahan", box(LON, LAT, LON + 0.004, LAT + 0.002), "33.74.01.1001", region=tree["bandarharjo"])
+    decree = SkDecree.objects.create(kabkota=tree["semarang"], number="1/2016", year=2016)
+    kawasan = Kawasan.objects.get(name="Kawasan Bandarharjo")
+    _store("kawasan", box(LON, LAT, LON + 0.004, LAT + 0.002), "33.74", kawasan=kawasan, decree=decree)
+    url = reverse("regions:map_geojson", args=["33.74"]) + f"?tingkat={level}"
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+    layer = map_layer(user=AnonymousUser(), region=tree["semarang"], request=MapRequest(level=level))
+    assert plain.json() == json.loads(json.dumps(layer))
+    pages = {
+        "rt": {reverse("regions:rt", args=[rt.pk]) for rt in rts},
+        "kelurahan": {reverse("regions:profile", args=[tree["bandarharjo"].code])},
+        "kawasan": {reverse("regions:kawasan", args=[kawasan.pk])},
+    }[level]
+    assert {f["properties"]["url"] for f in layer["features"]} == pages

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import shapely
 
 from nolkumuh.accounts.models import Role
 from nolkumuh.baseline.models import RtRecord, Submission
@@ -14,7 +15,7 @@ from nolkumuh.baseline.scoring import record_values, ruleset_of
 from nolkumuh.baseline.services import rt_record_save
 from nolkumuh.core.models import AuditEntry
 from nolkumuh.exchange.bounds import range_problem
-from nolkumuh.regions.models import Region, Rt
+from nolkumuh.regions.models import Boundary, Region, Rt
 from nolkumuh.regions.services import rt_get_or_create
 from tests.web.conftest import make_user
 
@@ -61,8 +62,27 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(national)
 
 def test_a_second_run_adds_nothing(national):
     again = dataset_national(seed=7, **SIZE)
-    assert (again.records, again.submissions, again.rts) == (0, 0, 400)
+    assert (again.records, again.submissions, again.rts, again.boundaries) == (0, 0, 400, 0)
     assert RtRecord.objects.count() == 1200
+    assert Boundary.objects.count() == 15
+
+
+def test_every_chosen_kelurahan_gets_a_valid_polygon_the_map_layer_draws(national, client):
+    """The country's kelurahan map layer must carry a feature per kelurahan, as a real one would."""
+    chosen = Region.objects.filter(rts__isnull=False).distinct()
+    polygons = Boundary.objects.filter(kind="kelurahan")
+    assert national.boundaries == 15
+    assert set(polygons.values_list("region_id", flat=True)) == set(chosen.values_list("id", flat=True))
+    assert set(polygons.values_list("code", flat=True)) == set(chosen.values_list("code", flat=True))
+    for polygon in polygons:
+        shape = shapely.from_wkb(polygon.wkb)
+        assert shape.is_valid and len(shape.exterior.coords) == 25
+        assert 90 <= shape.centroid.x <= 142 and -11 <= shape.centroid.y <= 6  # Indonesia's extent
+        assert 30 < polygon.area_ha < 1000  # 1-3 km across
+    layer = client.get(f"/peta/{PROVINCE}/lapisan.geojson?tingkat=kelurahan").json()
+    drawn = {f["properties"]["name"] for f in layer["features"]}
+    assert drawn == set(chosen.values_list("name", flat=True))
+    assert all(f["properties"]["total"] is not None for f in layer["features"])
 
 
 def test_the_rts_lie_in_real_kelurahan_of_the_province_and_every_submission_is_approved(national):

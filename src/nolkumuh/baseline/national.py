@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import shapely
 from django.db import transaction
 
 from nolkumuh.baseline import summaries
@@ -23,7 +24,9 @@ from nolkumuh.baseline.models import DataRound, RtRecord, Submission
 from nolkumuh.baseline.scoring import ruleset_of
 from nolkumuh.core.services import audit_record
 from nolkumuh.exchange.synthetic import as_floats, decimal_texts, header_arrays, volume_arrays
-from nolkumuh.regions.models import Region, Rt
+from nolkumuh.geo import geodesic_areas_ha
+from nolkumuh.regions.boundaries import boundary_values
+from nolkumuh.regions.models import Boundary, Region, Rt
 from nolkumuh.regions.selectors import within
 from nolkumuh.regions.services import regions_load, regions_load_all
 from nolkumuh.scoring import HEADER_FIELDS, RtTable, assess, validate_table
@@ -32,6 +35,9 @@ PER_KELURAHAN = 27  # RTs per kelurahan on average: 300,000 RTs in about 11,100 
 RTS_PER_RW = 8
 CHUNK = 10_000  # records built and written at a time (memory stays flat)
 BATCH = 2_000  # rows per INSERT statement where the database allows it
+BOUNDARY_STREAM = 2  # the kelurahan polygons' own random stream of the seed
+BOUNDARY_CORNERS = 24
+BOUNDARY_SOURCE = "nasional (dibangkitkan)"
 
 
 @dataclass
@@ -40,6 +46,7 @@ class NationalResult:
     rts: int = 0
     records: int = 0
     submissions: int = 0
+    boundaries: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -153,6 +160,37 @@ def _round_records(
 
 
 @transaction.atomic
+def national_boundaries(kelurahan: np.ndarray, seed: int) -> int:
+    """A generated polygon for every chosen kelurahan that has none (idempotent; how many made):
+    an irregular 24-corner outline of 1-3 km across, on a grid over the country's extent in code
+    order, so that the country's kelurahan map layer carries as many features as a real one would.
+    Drawn from their own stream of ``seed``: the RTs and values are those of the same seed
+    without them."""
+    gen = np.random.default_rng([seed, BOUNDARY_STREAM])
+    have = set(Boundary.objects.filter(kind=Boundary.Kind.KELURAHAN).values_list("region_id", flat=True))
+    codes = dict(Region.objects.filter(id__in=kelurahan.tolist()).values_list("id", "code"))
+    ids = kelurahan.tolist()
+    corners = np.linspace(0, 2 * np.pi, BOUNDARY_CORNERS, endpoint=False)
+    radius = gen.uniform(0.005, 0.015, (len(ids), 1)) * gen.uniform(0.7, 1.0, (len(ids), BOUNDARY_CORNERS))
+    column, row = np.arange(len(ids)) % 180, np.arange(len(ids)) // 180
+    lon = (95.5 + column * 0.25)[:, None] + radius * np.cos(corners)
+    lat = (5.5 - row * 0.25)[:, None] + radius * np.sin(corners)
+    rings = np.stack([lon, lat], axis=-1)
+    shapes = shapely.polygons(np.concatenate([rings, rings[:, :1]], axis=1))
+    todo = [i for i, pk in enumerate(ids) if pk not in have]
+    areas = geodesic_areas_ha(shapes[todo]) if todo else []
+    rows = (
+        Boundary(
+            kind=Boundary.Kind.KELURAHAN,
+            region_id=ids[i],
+            **boundary_values(shapes[i], float(area), BOUNDARY_SOURCE, codes[ids[i]]),
+        )
+        for i, area in zip(todo, areas, strict=True)
+    )
+    Boundary.objects.bulk_create(rows, batch_size=BATCH)
+    return len(todo)
+
+
 def _approve_all(kelurahan: np.ndarray, data_rounds: list[DataRound]) -> int:
     """An approved submission for every kelurahan in every round where none exists; how many."""
     before = Submission.objects.count()
@@ -180,7 +218,9 @@ def dataset_national(
     """Load the regions (the country, or ``province``), then write ``rts`` generated RTs in about
     ``rts / per_kelurahan`` kelurahan drawn by ``seed``, one scored record per RT in each of
     ``rounds`` data rounds (the baseline and the latest years), and every chosen kelurahan's data
-    approved in every round. Kelurahan, RTs, records and submissions that exist already are kept."""
+    approved in every round, and a generated polygon for each chosen kelurahan
+    (:func:`national_boundaries`). Kelurahan, RTs, records, submissions and polygons that exist
+    already are kept."""
     result = NationalResult()
     clock = time.perf_counter()
 
@@ -210,6 +250,9 @@ def dataset_national(
             result.records += _round_records(rnd, rt_ids, header, np.maximum(0.0, base - pace * k), seed)
         lap(f"data {rnd.year}")
     result.submissions = _approve_all(kelurahan, data_rounds)
+    lap("submissions")
+    with transaction.atomic():
+        result.boundaries = national_boundaries(kelurahan, seed)
     # one audit entry for the whole set: its id is the data version the page cache is keyed by
     audit_record(
         user=None,
@@ -218,7 +261,7 @@ def dataset_national(
         object_id=seed,
         summary=f"{result.records} RT records, {result.rts} RTs in {result.kelurahan} kelurahan",
     )
-    lap("submissions")
+    lap("kelurahan polygons")
     # the records were written around the services: the stored figures of their kelurahan and of
     # every region above are made here, once (ADR 0011)
     summaries.refresh_ids(kelurahan.tolist())

@@ -13,7 +13,7 @@ import numpy as np
 from python_calamine import CalamineError, CalamineWorkbook
 
 from nolkumuh.exchange.formula import unguard_cell
-from nolkumuh.guard import Limits, check_file, run_isolated
+from nolkumuh.guard import Limits, check_content, check_file, run_isolated
 from nolkumuh.scoring.issues import InvalidInput, Issue
 
 # Column names that show a sheet holds RT data (used to pick the sheet and to explain errors).
@@ -265,10 +265,14 @@ def read_sheet(
         raise InvalidInput([Issue("unsupported_format", value=path.name)])
     kind = "CSV" if suffix == ".csv" else "XLSX"
     options = {"progress": progress, "sheet": sheet, "rt_data": rt_data}
-    # the guard checks the file while the child starts; the child reads it only once it passed
-    check = partial(check_file, path, kinds={"csv", "xlsx"}, limits=limits)
+    # The guard's cheap checks run while the child starts and must pass before it reads the file;
+    # its scan of every cell reference runs while the child reads (ADR 0007, 2026-12-02 later).
+    check = partial(check_file, path, kinds={"csv", "xlsx"}, limits=limits, content=False)
+    scan = partial(check_content, path, kind.lower(), limits)
     readers = () if kind == "CSV" else ("nolkumuh.exchange.columnar",)
-    return run_isolated(read_sheet_unguarded, path, kind=kind, meanwhile=check, preload=readers, **options)
+    return run_isolated(
+        read_sheet_unguarded, path, kind=kind, meanwhile=check, alongside=scan, preload=readers, **options
+    )
 
 
 def read_sheet_unguarded(

@@ -6,8 +6,8 @@ child process with memory and time limits. Every upload of the web app and every
 command line goes through both (docs/security.md, "Berkas unggahan").
 """
 
-from nolkumuh.guard.files import KIND_NAMES, check_file, sniff
+from nolkumuh.guard.files import KIND_NAMES, check_content, check_file, sniff
 from nolkumuh.guard.isolate import run_isolated
 from nolkumuh.guard.limits import Limits, limits_from_env
 
-__all__ = ["KIND_NAMES", "Limits", "check_file", "limits_from_env", "run_isolated", "sniff"]
+__all__ = ["KIND_NAMES", "Limits", "check_content", "check_file", "limits_from_env", "run_isolated", "sniff"]

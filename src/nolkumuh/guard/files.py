@@ -46,11 +46,17 @@ SUFFIX_KIND = {
     ".tiff": "tiff",
 }
 _CHUNK = 1 << 20
-__all__ = ["KIND_NAMES", "SUFFIX_KIND", "check_file", "column_letters", "sniff"]
+__all__ = ["KIND_NAMES", "SUFFIX_KIND", "check_content", "check_file", "column_letters", "sniff"]
 
 
-def check_file(path: Path, *, kinds: Collection[str], limits: Limits | None = None) -> str:
-    """The kind of ``path`` (one of ``kinds``) once it passed every limit; raises InvalidInput."""
+def check_file(
+    path: Path, *, kinds: Collection[str], limits: Limits | None = None, content: bool = True
+) -> str:
+    """The kind of ``path`` (one of ``kinds``) once it passed every limit; raises InvalidInput.
+
+    With ``content=False`` only the checks that cost little are made (size, kind, an archive's
+    directory); :func:`check_content` then makes the rest (every cell reference of a workbook, the
+    lines of a CSV), which reads the whole file."""
     limits = limits or limits_from_env()
     size = path.stat().st_size
     if size == 0:
@@ -70,11 +76,20 @@ def check_file(path: Path, *, kinds: Collection[str], limits: Limits | None = No
     if kind in ("xlsx", "zip", "kmz"):
         with zipfile.ZipFile(path) as archive:
             _check_archive(archive, limits)
-            if kind == "xlsx":
-                check_sheets(archive, limits)
+    if content:
+        check_content(path, kind, limits)
+    return kind
+
+
+def check_content(path: Path, kind: str, limits: Limits | None = None) -> None:
+    """The checks of :func:`check_file` that read the whole file: the rows and cells of a
+    workbook's sheets, the lines of a CSV. Only for a file whose kind ``check_file`` established."""
+    limits = limits or limits_from_env()
+    if kind == "xlsx":
+        with zipfile.ZipFile(path) as archive:
+            check_sheets(archive, limits)
     elif kind == "csv":
         _check_csv(path, limits)
-    return kind
 
 
 def _too_large(size: int, limit: int, kind: str) -> InvalidInput:

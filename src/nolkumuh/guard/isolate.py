@@ -7,8 +7,12 @@ file cannot be read. The function and its arguments go in and the result comes b
 so the function must be importable by name and its result picklable.
 
 Starting the child (a new interpreter importing numpy and the readers) takes about 0.3 s; the
-caller's own checks of the file (``meanwhile``) run during that time, and the child is given the
-call only once they passed: no parser sees a file the guard has not accepted.
+caller's cheap checks of the file (``meanwhile``) run during that time, and the child is given the
+call only once they passed. The checks that read the whole file (``alongside``: every cell
+reference of a workbook) run while the child parses, where the operating system holds the child to
+its limits (Linux), and the child's result is taken only once they passed too: a refused file is
+refused with the guard's message and its parse thrown away. Elsewhere, or with
+``NOLKUMUH_PARSE_DURING_SCAN=0``, they run before the child gets the call (ADR 0007).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from nolkumuh.guard.limits import limits_from_env
+from nolkumuh.guard.limits import Limits, limits_from_env
 from nolkumuh.scoring.issues import InvalidInput, Issue
 
 T = TypeVar("T")
@@ -34,6 +38,7 @@ def run_isolated(
     seconds: int | None = None,
     kind: str = "berkas",
     meanwhile: Callable[[], object] | None = None,
+    alongside: Callable[[], object] | None = None,
     preload: Sequence[str] = (),
     **kwargs: Any,
 ) -> T:
@@ -43,6 +48,8 @@ def run_isolated(
     any other error becomes an InvalidInput that says the file cannot be read and why.
     ``meanwhile`` (the guard's checks of the file) runs here while the child starts and imports
     ``func``'s module and ``preload``; whatever it raises is raised and the child ended unused.
+    ``alongside`` (the guard's scan of the content) runs after it, while the child already parses
+    where :func:`parse_during_scan` allows it; whatever it raises is raised and the child killed.
     """
     limits = limits_from_env()
     memory_mb = memory_mb or limits.child_memory_mb
@@ -60,7 +67,12 @@ def run_isolated(
         try:
             if meanwhile is not None:
                 meanwhile()
-            out, _ = child.communicate(payload, timeout=seconds + 2)
+            if alongside is not None and parse_during_scan(limits):
+                _give(child, payload)
+                payload = b""
+            if alongside is not None:
+                alongside()
+            out, _ = child.communicate(payload or None, timeout=seconds + 2)
         except subprocess.TimeoutExpired:
             child.kill()
             child.communicate()
@@ -70,6 +82,23 @@ def run_isolated(
             raise
     done = subprocess.CompletedProcess(command, child.returncode, out)
     return _outcome(done, kind=kind, memory_mb=memory_mb, seconds=seconds)
+
+
+def parse_during_scan(limits: Limits) -> bool:
+    """Whether a parser may start before the guard's scan of the file ended: only where the child's
+    address-space and processor-time limits are enforced (Linux), and unless configured off."""
+    return limits.parse_during_scan and sys.platform.startswith("linux")
+
+
+def _give(child: subprocess.Popen[bytes], payload: bytes) -> None:
+    """The call, written to the child's input and closed, without waiting for its result."""
+    assert child.stdin is not None
+    try:
+        child.stdin.write(payload)
+        child.stdin.close()
+    except BrokenPipeError:  # the child ended already: its exit status says why
+        pass
+    child.stdin = None  # closed: communicate() must not flush it again
 
 
 def _outcome(done: subprocess.CompletedProcess[bytes], *, kind: str, memory_mb: int, seconds: int) -> Any:

@@ -49,6 +49,8 @@ class Limits:
     sheet_columns: int = 256  # spreadsheet columns (XLSX column letters up to IV)
     child_memory_mb: int = 3_072  # address space of the process that parses a file
     child_seconds: int = 300  # time the parsing process may take
+    # the parser may start while the guard still scans the file's content (Linux only, ADR 0007)
+    parse_during_scan: bool = True
 
 
 def _int_env(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -58,6 +60,15 @@ def _int_env(environ: Mapping[str, str], name: str, default: int, low: int, high
     if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
         raise ValueError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
     return int(raw)
+
+
+def _flag_env(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if raw not in ("0", "1"):
+        raise ValueError(f"{name} must be 1 (yes) or 0 (no), not {raw!r}")
+    return raw == "1"
 
 
 def _sizes(environ: Mapping[str, str]) -> dict[str, int]:
@@ -91,4 +102,5 @@ def limits_from_env(environ: Mapping[str, str] | None = None) -> Limits:
         sheet_columns=_int_env(env, "NOLKUMUH_SHEET_MAX_COLUMNS", base.sheet_columns, 10, 16_384),
         child_memory_mb=_int_env(env, "NOLKUMUH_PARSE_MEMORY_MB", base.child_memory_mb, 256, 65_536),
         child_seconds=_int_env(env, "NOLKUMUH_PARSE_SECONDS", base.child_seconds, 5, 3_600),
+        parse_during_scan=_flag_env(env, "NOLKUMUH_PARSE_DURING_SCAN", base.parse_during_scan),
     )
