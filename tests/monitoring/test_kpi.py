@@ -3,6 +3,7 @@ and the dashboard's drill-down with a query count that does not grow with the ch
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -296,3 +297,30 @@ def test_a_registered_source_replaces_no_source_for_its_indicator(tree):
         assert (s.value, s.achievement, s.light, s.reading.available) == (8.0, 80.0, "yellow", True)
     finally:
         register_source("facilitators_trained")(before)
+
+
+def test_a_count_of_people_is_shown_without_decimals_and_a_percentage_with_one(
+    client, users, two_rounds, tree
+):
+    from nolkumuh.monitoring.kpi_sources import SOURCES, Reading, register_source
+
+    before = SOURCES["facilitators_trained"]
+
+    @register_source("facilitators_trained")
+    def trained(batch: KpiBatch) -> dict[str, Reading]:
+        return {code: Reading(3.0, "3 orang") for code in batch.codes}
+
+    try:
+        client.force_login(users["korkot"])
+        page = client.get(reverse("monitoring:dashboard", args=["33.74"]) + "?tahun=2024").content.decode()
+    finally:
+        register_source("facilitators_trained")(before)
+    # off target (3 of 10 people): listed with the indicator's own decimals
+    assert "Fasilitator yang dilatih: 3 orang (target 10)" in page
+    assert "Fasilitator yang dilatih: 3,0" not in page
+    row = page[page.index("Fasilitator yang dilatih <span") :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="n">10</td>' in row and '<td class="n">3</td>' in row
+    water = page[page.index("Akses air minum layak (100-0-100) <span") :]
+    water = water[: water.index("</tr>")]
+    assert re.search(r'<td class="n">\d+,\d</td>', water)  # a percentage keeps one decimal

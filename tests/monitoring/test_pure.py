@@ -193,3 +193,15 @@ def test_framework_ships_the_program_indicators_and_is_marked_as_defaults():
     settings = default_settings()
     assert settings.photo_stages == (0, 50, 100)
     assert len(settings.kpp_checklist) >= 5 and "belum ada format resmi" in settings.kpp_note
+
+
+def test_an_indicators_decimals_are_a_small_whole_number():
+    from nolkumuh.monitoring.framework import _data, parse_framework
+
+    data = _data("kpi.toml")
+    decimals = {i.key: i.decimals for i in parse_framework(data).indicators}
+    assert decimals["fasilitator_terlatih"] == 0 and decimals["akses_air_minum"] == 1
+    for bad in (5, "1", 1.5, True):
+        broken = {**data, "indicators": [{**data["indicators"][0], "decimals": bad}, *data["indicators"][1:]]}
+        with pytest.raises(ValueError, match="decimals must be a whole number from 0 to 3"):
+            parse_framework(broken)

@@ -144,14 +144,20 @@ def _activity_rows(report: dict[str, Any]) -> list[list[Any]]:
     ]
 
 
-def _kpi_rows(report: dict[str, Any]) -> list[list[Any]]:
+def _kpi_rows(report: dict[str, Any], *, as_text: bool = False) -> list[list[Any]]:
+    """One row per KPI; with ``as_text`` its baseline, target and value written with the
+    indicator's own decimals (a count of people has none), as the dashboard shows them."""
+
+    def shown(value: float | None, decimals: int) -> Any:
+        return number(value, decimals) if as_text and value is not None else value
+
     return [
         [
             s.indicator.name_id,
             s.indicator.unit,
-            s.baseline,
-            s.target,
-            s.value,
+            shown(s.baseline, s.indicator.decimals),
+            shown(s.target, s.indicator.decimals),
+            shown(s.value, s.indicator.decimals),
             s.achievement,
             LIGHTS[s.light],
             s.reading.note,
@@ -252,7 +258,7 @@ def progress_docx(report: dict[str, Any], path: Path) -> None:
     document.add_heading("2. Kemajuan konstruksi (kurva S: rencana dan realisasi)", level=1)
     add_table(document, ACTIVITY_HEADER, _activity_rows(report), numeric_from=None, text=_text)
     document.add_heading("3. KPI terhadap target tahun " + str(period.year), level=1)
-    add_table(document, KPI_HEADER, _kpi_rows(report), numeric_from=None, text=_text)
+    add_table(document, KPI_HEADER, _kpi_rows(report, as_text=True), numeric_from=None, text=_text)
     document.add_paragraph(
         "Target adalah nilai bawaan program atau target wilayah yang ditetapkan administrator, "
         "bukan ketentuan."

@@ -49,6 +49,7 @@ class Indicator:
     direction: str
     help_id: str
     targets: dict[int, float]
+    decimals: int = 1  # shown after the comma: 0 for counts (people, groups), 1 for percentages
 
     def target(self, year: int) -> float | None:
         return self.targets.get(year)
@@ -62,6 +63,13 @@ class Framework:
 
     def get(self, key: str) -> Indicator | None:
         return next((i for i in self.indicators if i.key == key), None)
+
+
+def _decimals(row: dict[str, Any]) -> int:
+    decimals = row.get("decimals", 1)
+    if type(decimals) is not int or not 0 <= decimals <= 3:
+        raise ValueError(f"indicator {row['key']}: decimals must be a whole number from 0 to 3")
+    return decimals
 
 
 def _items(rows: list[dict[str, Any]]) -> tuple[CheckItem, ...]:
@@ -104,6 +112,7 @@ def parse_framework(data: dict[str, Any]) -> Framework:
                 direction=row.get("direction", "up"),
                 help_id=row.get("help_id", ""),
                 targets={int(y): float(v) for y, v in row.get("targets", {}).items()},
+                decimals=_decimals(row),
             )
         )
     keys = [i.key for i in indicators]
