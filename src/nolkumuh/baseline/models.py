@@ -233,7 +233,9 @@ class RegionSummary(models.Model):
         ]
         indexes = [
             models.Index(fields=["parent_code", "round_key"], name="summary_children"),
-            models.Index(fields=["round_key", "depth", "code"], name="summary_level"),
+            # every kelurahan of the country on one basis (the dashboard's program kelurahan, the
+            # map layer): read from the index alone, not from 12,000 pages of figures
+            models.Index(fields=["round_key", "depth", "basis", "code"], name="summary_level_basis"),
         ]
 
     def __str__(self) -> str:
