@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import re
 
 import numpy as np
 import pytest
@@ -355,3 +356,17 @@ def test_the_served_layer_is_the_computed_one_compressed_or_not_with_each_link_i
         "kawasan": {reverse("regions:kawasan", args=[kawasan.pk])},
     }[level]
     assert {f["properties"]["url"] for f in layer["features"]} == pages
+
+
+def test_the_year_chooser_shows_the_year_the_layer_shows(client, tree, round2024):
+    """Without a year the layer is the latest round's: the chooser must say so, not the first year."""
+    from nolkumuh.baseline.models import DataRound
+
+    DataRound.objects.create(year=2017, ruleset_id="permen-pupr-02-2016", is_baseline=True, name="Data 2017")
+    chooser = re.compile(r'<select id="tahun" name="tahun">(.*?)</select>')
+    page = client.get(reverse("regions:map", args=["33.74"])).content.decode()
+    assert chooser.search(page).group(1) == "<option>2017</option><option selected>2024</option>"
+    page = client.get(reverse("regions:map", args=["33.74"]) + "?tahun=2017").content.decode()
+    assert chooser.search(page).group(1) == "<option selected>2017</option><option>2024</option>"
+    page = client.get(reverse("regions:map", args=["33.74"]) + "?tahun=2019").content.decode()
+    assert chooser.search(page).group(1) == "<option>2017</option><option selected>2024</option>"

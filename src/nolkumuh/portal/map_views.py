@@ -97,13 +97,18 @@ def _region(code: str) -> tuple[Region, list[Region]]:
 def map_page(request: HttpRequest, code: str) -> HttpResponse:
     region, ancestors = _region(code)
     query = request.GET.urlencode()
+    rounds = list(DataRound.objects.order_by("year"))
+    years = [r.year for r in rounds]
+    wanted = _map_request(request, region)
     context = {
         "region": region,
         "ancestors": [*ancestors, region],
         "here": _("Peta"),
-        "rounds": DataRound.objects.order_by("year"),
+        "rounds": rounds,
+        # the year the layer shows: the one asked for where it exists, else the latest (as map_layer)
+        "shown_year": wanted.year if wanted.year in years else (years[-1] if years else None),
         "query": query,
-        "params": _map_request(request, region),
+        "params": wanted,
         "tile_url": settings.NOLKUMUH_TILE_URL,
         "tile_attribution": settings.NOLKUMUH_TILE_ATTRIBUTION,
         "levels": _levels(region),

@@ -3,6 +3,9 @@
 // Every name, label and status is put into the page as text, never as HTML: a kawasan or RW name
 // typed by a user must not run script in another visitor's browser (Leaflet treats strings as HTML).
 
+// Above this many polygons (a province's or the country's kelurahan) outlines take the fill colour.
+const MANY_FEATURES = 2000;
+
 // A DOM node holding ``value`` as plain text (what Leaflet tooltips get instead of a string).
 function textNode(value) {
   const span = document.createElement("span");
@@ -37,8 +40,16 @@ if (element && window.L) {
       return response.json();
     })
     .then((data) => {
+      // A whole country's kelurahan are specks at its zoom: a dark outline would hide their colour,
+      // so many features are outlined in their own colour; a city's RTs keep the dark borders.
+      const many = (data.features || []).length > MANY_FEATURES;
       const layer = L.geoJSON(data, {
-        style: (feature) => ({ color: "#333", weight: 1, fillColor: feature.properties.color, fillOpacity: 0.8 }),
+        style: (feature) => ({
+          color: many ? feature.properties.color : "#333",
+          weight: 1,
+          fillColor: feature.properties.color,
+          fillOpacity: 0.8,
+        }),
         onEachFeature: (feature, shape) => {
           shape.bindTooltip(textNode(feature.properties.tooltip), { sticky: true });
           shape.on("click", () => openSameSite(feature.properties.url));
@@ -46,7 +57,9 @@ if (element && window.L) {
       }).addTo(map);
       if (layer.getLayers().length) {
         map.fitBounds(layer.getBounds(), { padding: [10, 10] });
-        status.textContent = element.dataset.loaded.replace("{n}", layer.getLayers().length);
+        // 11.112 in Indonesian, 11,112 in English: the page's language groups the thousands
+        const count = layer.getLayers().length.toLocaleString(document.documentElement.lang || "id");
+        status.textContent = element.dataset.loaded.replace("{n}", count);
       } else {
         status.textContent = element.dataset.empty;
       }
