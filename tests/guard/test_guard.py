@@ -253,8 +253,14 @@ def test_the_scan_runs_while_the_child_parses_and_its_refusal_wins(tmp_path, mon
     assert run_isolated(_leave_a_mark, mark, alongside=lambda: None) == "dibaca"
 
 
-def test_the_scan_comes_first_when_parsing_during_it_is_turned_off(tmp_path, monkeypatch):
-    monkeypatch.setenv("NOLKUMUH_PARSE_DURING_SCAN", "0")
+@pytest.mark.parametrize("how", ["environment", "caller"])
+def test_the_scan_comes_first_when_parsing_during_it_is_turned_off(tmp_path, monkeypatch, how):
+    off = {}
+    if how == "environment":
+        monkeypatch.setenv("NOLKUMUH_PARSE_DURING_SCAN", "0")
+    else:  # the limits a caller passes (read_sheet's) decide, not the environment's
+        monkeypatch.delenv("NOLKUMUH_PARSE_DURING_SCAN", raising=False)
+        off = {"guard_limits": replace(Limits(), parse_during_scan=False)}
     mark = tmp_path / "tanda"
     seen = []
 
@@ -263,10 +269,10 @@ def test_the_scan_comes_first_when_parsing_during_it_is_turned_off(tmp_path, mon
         _refuse()
 
     with pytest.raises(InvalidInput) as exc:
-        run_isolated(_leave_a_mark, mark, alongside=scan)
+        run_isolated(_leave_a_mark, mark, alongside=scan, **off)
     assert "berkas kosong" in _message(exc)
     assert seen == [False] and not mark.exists()  # the child never got the call
-    assert run_isolated(_leave_a_mark, mark, alongside=lambda: None) == "dibaca"
+    assert run_isolated(_leave_a_mark, mark, alongside=lambda: None, **off) == "dibaca"
 
 
 def test_a_workbook_the_scan_refuses_is_refused_with_its_message_while_the_reader_crashes(tmp_path):

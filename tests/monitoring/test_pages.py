@@ -4,12 +4,14 @@ and approval, and the progress report as Word and Excel read back."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
 import docx
 import openpyxl
 from django.urls import reverse
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from nolkumuh.monitoring.models import Institution, KpiValue, Kpp
 from tests.web.conftest import make_user
@@ -129,6 +131,14 @@ def test_progress_report_in_word_and_excel(client, users, tree):
     assert "LAPORAN KEMAJUAN" in text and "Mei 2024" in text and "Kota Semarang" in text
     kpp_table = document.tables[2]
     assert [c.text for c in kpp_table.rows[1].cells][:4] == ["Bandarharjo", "KPP Laporan", "4", "2"]
+    kpis = {row.cells[0].text: row.cells for row in document.tables[1].rows[1:]}
+    trained = kpis["Fasilitator yang dilatih"]  # a count of people: no decimals, as on the dashboard
+    assert (trained[1].text, trained[3].text) == ("orang", "10")
+    water = kpis["Akses air minum layak (100-0-100)"]
+    assert re.fullmatch(r"\d+,\d", water[3].text)  # a percentage: one decimal
+    assert {trained[3].paragraphs[0].alignment, water[3].paragraphs[0].alignment} == {
+        WD_ALIGN_PARAGRAPH.RIGHT
+    }
     response = client.get(reverse("monitoring:report", args=["33.74", "xlsx"]) + "?triwulan=2024-2")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.sheetnames == ["ringkasan", "konstruksi", "kpi", "kpp", "perlu_perhatian"]

@@ -159,3 +159,32 @@ def test_csv_lines_ended_by_a_carriage_return_alone_are_counted(tmp_path, settin
     path = tmp_path / "mac.csv"
     path.write_bytes(b"tahun,rw\r" + b"2023,1\r" * 60)
     assert import_is_large(path)
+
+
+def test_an_upload_with_nothing_new_or_changed_offers_no_save_button(
+    client, users, round2024, workbook, settings, django_capture_on_commit_callbacks
+):
+    """A button is a promise: 'Simpan semua' only where it would save something, small or large."""
+    client.login(username="fasil", password=PASSWORD)
+    with workbook.open("rb") as handle:
+        first = client.post(reverse("baseline:import", args=[2024]), {"file": handle}).content.decode()
+    assert 'id="confirm-import"' in first and "nothing-to-save" not in first  # six new rows
+    client.post(reverse("baseline:import_confirm", args=[upload_token(client)]))
+    assert RtRecord.objects.count() == 6
+    with workbook.open("rb") as handle:
+        again = client.post(reverse("baseline:import", args=[2024]), {"file": handle}).content.decode()
+    assert "0 baris baru, 0 berubah, 6 tetap." in again
+    assert 'id="confirm-import"' not in again
+    assert "tidak ada yang perlu disimpan" in again
+    settings.NOLKUMUH_TASK_ROWS = 3  # six rows: checked in the background
+    with django_capture_on_commit_callbacks(execute=True), workbook.open("rb") as handle:
+        started = client.post(reverse("baseline:import", args=[2024]), {"file": handle})
+    job = Job.objects.get(kind="import-check")
+    page = client.get(started.url).content.decode()
+    assert job.status == "done" and "0 baris baru, 0 berubah, 6 tetap." in page
+    assert "tidak ada yang perlu disimpan" in page and "Simpan semua" not in page
+
+
+def upload_token(client):
+    keys = [k for k, _v in client.session.items() if k.startswith("import-")]
+    return keys[-1].removeprefix("import-")

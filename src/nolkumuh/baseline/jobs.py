@@ -127,6 +127,9 @@ def _import_check(job: Job) -> Outcome:
         raise JobFailed([heading, *lines], [marked])
     counts = {"new": plan.count_new, "changed": plan.count_changed, "unchanged": plan.count_unchanged}
     summary = _("Hasil uji (belum disimpan): %(new)s baris baru, %(changed)s berubah, %(unchanged)s tetap.")
+    if not plan.count_new and not plan.count_changed:  # nothing to save: no button that saves nothing
+        nothing = _("Semua baris sama dengan data yang tersimpan: tidak ada yang perlu disimpan.")
+        return Outcome([summary % counts, nothing, *_warning_lines(import_flags(plan))])
     confirm = Action(_("Simpan semua"), reverse("baseline:import_confirm", args=[token]), post=True)
     return Outcome([summary % counts, *_warning_lines(import_flags(plan))], actions=[confirm])
 

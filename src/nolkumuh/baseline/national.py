@@ -159,7 +159,6 @@ def _round_records(
     return RtRecord.objects.filter(round=rnd).count() - before
 
 
-@transaction.atomic
 def national_boundaries(kelurahan: np.ndarray, seed: int) -> int:
     """A generated polygon for every chosen kelurahan that has none (idempotent; how many made):
     an irregular 24-corner outline of 1-3 km across, on a grid over the country's extent in code
@@ -191,6 +190,7 @@ def national_boundaries(kelurahan: np.ndarray, seed: int) -> int:
     return len(todo)
 
 
+@transaction.atomic
 def _approve_all(kelurahan: np.ndarray, data_rounds: list[DataRound]) -> int:
     """An approved submission for every kelurahan in every round where none exists; how many."""
     before = Submission.objects.count()

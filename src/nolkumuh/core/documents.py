@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from decimal import InvalidOperation
 from typing import Any
 
 from docx import Document
@@ -12,12 +13,18 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from PIL import Image, ImageDraw, ImageFont
 
+from nolkumuh.exchange.numbers import half_up
+
 
 def number(value: float | None, places: int = 2) -> str:
-    """1234.5 -> '1.234,50' (Indonesian); None -> '–'."""
+    """1234.5 -> '1.234,50' (Indonesian); None -> '–'. Rounded as the pages round (``half_up``:
+    12.25 -> '12,3'), not as the float's binary value would (12,2)."""
     if value is None:
         return "–"
-    text = f"{value:,.{places}f}"
+    try:
+        text = f"{half_up(value, places):,.{places}f}"
+    except InvalidOperation:  # not a number (nan, inf): as it is
+        return str(value)
     return text.replace(",", "§").replace(".", ",").replace("§", ".")
 
 

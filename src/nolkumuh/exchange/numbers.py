@@ -83,6 +83,13 @@ def _read(text: str, lang: str) -> Decimal | None:
     return Decimal(f"{digits}.{fraction}" if fraction else digits)
 
 
+def half_up(value: object, places: int) -> Decimal:
+    """``value`` rounded to ``places`` decimals from its decimal text, halves away from zero (12.25
+    -> 12.3): how every page and document shows a number, whatever float it came from. Raises
+    InvalidOperation for what is not a number."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+
+
 def write(value: Decimal, lang: str) -> str:
     """A number in the language's own form (no grouping), as a suggestion in messages."""
     text = format(value.normalize(), "f")

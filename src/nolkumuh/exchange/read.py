@@ -271,7 +271,14 @@ def read_sheet(
     scan = partial(check_content, path, kind.lower(), limits)
     readers = () if kind == "CSV" else ("nolkumuh.exchange.columnar",)
     return run_isolated(
-        read_sheet_unguarded, path, kind=kind, meanwhile=check, alongside=scan, preload=readers, **options
+        read_sheet_unguarded,
+        path,
+        kind=kind,
+        meanwhile=check,
+        alongside=scan,
+        preload=readers,
+        guard_limits=limits,
+        **options,
     )
 
 

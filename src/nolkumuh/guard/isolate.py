@@ -17,6 +17,7 @@ refused with the guard's message and its parse thrown away. Elsewhere, or with
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -40,6 +41,7 @@ def run_isolated(
     meanwhile: Callable[[], object] | None = None,
     alongside: Callable[[], object] | None = None,
     preload: Sequence[str] = (),
+    guard_limits: Limits | None = None,
     **kwargs: Any,
 ) -> T:
     """``func(*args, **kwargs)`` computed in a child process under an address-space and time limit.
@@ -48,10 +50,12 @@ def run_isolated(
     any other error becomes an InvalidInput that says the file cannot be read and why.
     ``meanwhile`` (the guard's checks of the file) runs here while the child starts and imports
     ``func``'s module and ``preload``; whatever it raises is raised and the child ended unused.
-    ``alongside`` (the guard's scan of the content) runs after it, while the child already parses
+    ``guard_limits`` (else the environment's) give the child's limits and whether the parse may
+    run during the scan. ``alongside`` (the guard's scan of the content) runs after ``meanwhile``,
+    while the child already parses
     where :func:`parse_during_scan` allows it; whatever it raises is raised and the child killed.
     """
-    limits = limits_from_env()
+    limits = guard_limits or limits_from_env()
     memory_mb = memory_mb or limits.child_memory_mb
     seconds = seconds or limits.child_seconds
     payload = pickle.dumps(
@@ -95,9 +99,11 @@ def _give(child: subprocess.Popen[bytes], payload: bytes) -> None:
     assert child.stdin is not None
     try:
         child.stdin.write(payload)
-        child.stdin.close()
     except BrokenPipeError:  # the child ended already: its exit status says why
         pass
+    finally:
+        with contextlib.suppress(BrokenPipeError):
+            child.stdin.close()
     child.stdin = None  # closed: communicate() must not flush it again
 
 

@@ -144,12 +144,22 @@ def _activity_rows(report: dict[str, Any]) -> list[list[Any]]:
     ]
 
 
+class _Places(float):
+    """A number the Word report writes with its own decimals (still a number: right-aligned)."""
+
+    places: int
+
+
 def _kpi_rows(report: dict[str, Any], *, as_text: bool = False) -> list[list[Any]]:
-    """One row per KPI; with ``as_text`` its baseline, target and value written with the
-    indicator's own decimals (a count of people has none), as the dashboard shows them."""
+    """One row per KPI; with ``as_text`` its baseline, target and value carry the indicator's own
+    decimals (a count of people has none), which ``_text`` writes as the dashboard shows them."""
 
     def shown(value: float | None, decimals: int) -> Any:
-        return number(value, decimals) if as_text and value is not None else value
+        if not as_text or value is None:
+            return value
+        kept = _Places(value)
+        kept.places = decimals
+        return kept
 
     return [
         [
@@ -223,6 +233,8 @@ KPP_HEADER = [
 def _text(value: Any) -> str:
     if value is None:
         return "–"
+    if isinstance(value, _Places):
+        return number(value, value.places)
     if isinstance(value, float):
         return number(value) if abs(value) < 1000 else number(value, 0)
     return str(value)

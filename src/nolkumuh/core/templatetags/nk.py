@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nolkumuh import __version__
 from nolkumuh.core import labels
 from nolkumuh.exchange.bounds import rw_rt
+from nolkumuh.exchange.numbers import half_up
 from nolkumuh.scoring.rulesets import CONFIDENCE_MARKS, Ruleset
 
 register = template.Library()
@@ -55,7 +56,7 @@ def num(value: object, places: int = 2) -> str:
     if value is None or value == "":
         return "–"
     try:
-        rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+        rounded = half_up(value, int(places))
     except InvalidOperation:
         return str(value)
     return number_format(rounded, decimal_pos=int(places), use_l10n=True, force_grouping=True)
