@@ -356,6 +356,10 @@ def test_the_served_layer_is_the_computed_one_compressed_or_not_with_each_link_i
         "kawasan": {reverse("regions:kawasan", args=[kawasan.pk])},
     }[level]
     assert {f["properties"]["url"] for f in layer["features"]} == pages
+    if level == "rt":  # in the order the polygons were stored, on every database
+        assert [f["properties"]["url"] for f in layer["features"]] == [
+            reverse("regions:rt", args=[rt.pk]) for rt in rts
+        ]
 
 
 def test_the_year_chooser_shows_the_year_the_layer_shows(client, tree, round2024):

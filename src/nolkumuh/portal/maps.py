@@ -50,8 +50,12 @@ def _rounds(request: MapRequest) -> tuple[DataRound | None, DataRound | None, Da
 
 
 def _boundaries(region: Region, level: str) -> list[dict[str, Any]]:
+    # in the order they were stored, on every database: the layer, its exports and the polygon a
+    # click lands on do not depend on how PostgreSQL happened to scan the table
     return list(
-        Boundary.objects.filter(within(region.code, "code"), kind=level).values(
+        Boundary.objects.filter(within(region.code, "code"), kind=level)
+        .order_by("id")
+        .values(
             "id",
             "rt_id",
             "region_id",
